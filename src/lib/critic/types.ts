@@ -1,0 +1,23 @@
+import type { Action, ChatMessage, ToolSchema, Verdict } from '../types.ts';
+
+/** Everything the critic sees at one decision point: exactly this becomes a training example's input. */
+export interface CriticInput {
+  policy: string;
+  tools: ToolSchema[];
+  /** The trajectory before the proposal (no system message; the policy is separate). */
+  history: ChatMessage[];
+  proposal: Action;
+  /** Earlier rejected proposals and feedback within this step, oldest first. */
+  previousAttempts: Array<{ action: Action; feedback: string }>;
+}
+
+/**
+ * The small model that judges each action before it takes effect. Every engine
+ * (remote endpoint, web-llm worker, transformers.js worker) implements this.
+ * `judge` never throws for model-output problems: it returns an `unparsed` verdict.
+ * It may throw for infrastructure failures; the loop records those as `error`.
+ */
+export interface Critic {
+  readonly label: string;
+  judge(input: CriticInput, signal: AbortSignal): Promise<Verdict>;
+}

@@ -1,0 +1,121 @@
+/**
+ * One base error with a stable `code`; subclasses carry structured fields.
+ * Errors crossing a worker boundary travel as { name, code, message } and are
+ * rebuilt with `errorFromWire`.
+ */
+export class SpotterError extends Error {
+  override name = 'SpotterError';
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  toWire(): WireError {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+export interface WireError {
+  name: string;
+  code: string;
+  message: string;
+}
+
+/** The provider answered with an error or could not be reached; `status` is the HTTP status when there was one. */
+export class ProviderError extends SpotterError {
+  override name = 'ProviderError';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super('provider', message, options);
+  }
+}
+
+export class TimeoutError extends SpotterError {
+  override name = 'TimeoutError';
+  constructor(readonly ms: number) {
+    super('timeout', `No answer within ${Math.round(ms / 1000)} s`);
+  }
+}
+
+export class AbortedError extends SpotterError {
+  override name = 'AbortedError';
+  constructor() {
+    super('aborted', 'Stopped');
+  }
+}
+
+/** Model output that does not fit the expected shape (tool call JSON, verdict JSON). */
+export class MalformedOutputError extends SpotterError {
+  override name = 'MalformedOutputError';
+  constructor(
+    message: string,
+    readonly raw: string,
+  ) {
+    super('malformed-output', message);
+  }
+}
+
+/** Invalid data from a file, a pack, an import or storage; `where` names the file/line/field. */
+export class ValidationError extends SpotterError {
+  override name = 'ValidationError';
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
+    super('validation', `${where}: ${message}`);
+  }
+}
+
+export class StorageError extends SpotterError {
+  override name = 'StorageError';
+  constructor(
+    message: string,
+    readonly quotaExceeded: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(quotaExceeded ? 'quota' : 'storage', message, options);
+  }
+}
+
+export class EngineError extends SpotterError {
+  override name = 'EngineError';
+  constructor(code: 'no-webgpu' | 'oom' | 'device-lost' | 'load-failed' | 'worker-died' | 'engine', message: string) {
+    super(code, message);
+  }
+}
+
+export function isAbort(err: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  if (err instanceof AbortedError) return true;
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'APIUserAbortError');
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export function errorFromWire(w: WireError): SpotterError {
+  switch (w.code) {
+    case 'no-webgpu':
+    case 'oom':
+    case 'device-lost':
+    case 'load-failed':
+    case 'worker-died':
+    case 'engine':
+      return new EngineError(w.code, w.message);
+    case 'aborted':
+      return new AbortedError();
+    default: {
+      const e = new SpotterError(w.code, w.message);
+      e.name = w.name;
+      return e;
+    }
+  }
+}

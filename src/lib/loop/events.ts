@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema } from '../types.ts';
+
+/** Describes an episode for lists, filters and training data. Never holds secrets. */
+export const EpisodeMetaSchema = z.object({
+  environment: z.string(),
+  taskIndex: z.number().int().optional(),
+  taskSplit: z.string().optional(),
+  runId: z.string().optional(),
+  trial: z.number().int().optional(),
+  configLabel: z.string().optional(),
+  actor: z.string(),
+  critic: z.string().optional(),
+  mode: CriticModeSchema,
+  maxRevisions: z.number().int().nonnegative(),
+  failureRule: FailureRuleSchema,
+  userKind: z.enum(['human', 'simulated']),
+});
+export type EpisodeMeta = z.infer<typeof EpisodeMetaSchema>;
+
+export const OutcomeSchema = z.enum(['done', 'max_steps', 'aborted', 'error']);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const UserEntrySchema = z.object({ type: z.literal('user'), content: z.string(), at: z.number() });
+
+/**
+ * What the loop yields, as data. The UI state and the trace recorder consume
+ * the same stream: one way for data to flow.
+ */
+export const LoopEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('episode_start'), episodeId: z.string(), at: z.number(), meta: EpisodeMetaSchema, policy: z.string() }),
+  UserEntrySchema,
+  z.object({ type: z.literal('proposal'), stepIndex: z.number().int(), proposal: ProposalSchema }),
+  z.object({ type: z.literal('verdict'), stepIndex: z.number().int(), attempt: z.number().int(), verdict: VerdictSchema }),
+  z.object({ type: z.literal('step'), step: StepSchema }),
+  z.object({
+    type: z.literal('episode_end'),
+    at: z.number(),
+    outcome: OutcomeSchema,
+    reward: z.number().optional(),
+    rewardDetails: z.record(z.string(), z.unknown()).optional(),
+    error: z.string().optional(),
+  }),
+]);
+export type LoopEvent = z.infer<typeof LoopEventSchema>;
+
+/** The trajectory as stored: user turns and executed steps in order. */
+export const TimelineEntrySchema = z.discriminatedUnion('type', [
+  UserEntrySchema,
+  z.object({ type: z.literal('step'), step: StepSchema }),
+]);
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;

@@ -1,0 +1,216 @@
+import type { Actor } from '../actor/types.ts';
+import type { Critic, CriticInput } from '../critic/types.ts';
+import type { Env, UserSide, UserTurn } from '../envs/types.ts';
+import { errorMessage, isAbort } from '../errors.ts';
+import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../types.ts';
+import type { EpisodeMeta, LoopEvent, Outcome, TimelineEntry } from './events.ts';
+import { historyFromTimeline, revisionMessages } from './history.ts';
+
+export interface EpisodeConfig {
+  episodeId: string;
+  env: Env;
+  user: UserSide;
+  actor: Actor;
+  critic?: Critic;
+  mode: CriticMode;
+  /** K: how many times the critic may send a step back before the last proposal runs anyway. */
+  maxRevisions: number;
+  failureRule: FailureRule;
+  /** Actor actions per episode (tau-bench: 30). */
+  maxSteps: number;
+  /** A critic that takes longer is recorded as an error and handled by the failure rule. */
+  criticTimeoutMs: number;
+  meta: Omit<EpisodeMeta, 'mode' | 'maxRevisions' | 'failureRule' | 'actor' | 'critic' | 'userKind'> &
+    Partial<Pick<EpisodeMeta, 'actor' | 'critic'>>;
+  now?: () => number;
+}
+
+export const DEFAULT_LOOP = {
+  mode: 'intervene',
+  maxRevisions: 2,
+  failureRule: 'fail-open',
+  maxSteps: 30,
+  criticTimeoutMs: 60_000,
+} as const satisfies Partial<EpisodeConfig>;
+
+const FAIL_CLOSED_FEEDBACK =
+  'The reviewer could not check this action. Re-read the policy and make sure the action complies before proceeding.';
+
+/** The critic's decision as the loop acts on it, after the failure rule. */
+function objects(verdict: Verdict, rule: FailureRule): boolean {
+  if (verdict.decision === 'approve') return false;
+  if (verdict.decision === 'revise') return true;
+  return rule === 'fail-closed';
+}
+
+function feedbackOf(verdict: Verdict): string {
+  return verdict.decision === 'revise' && verdict.feedback ? verdict.feedback : FAIL_CLOSED_FEEDBACK;
+}
+
+async function judgeSafely(critic: Critic, input: CriticInput, timeoutMs: number, signal: AbortSignal, now: () => number): Promise<Verdict> {
+  const started = now();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const both = AbortSignal.any([signal, timeout]);
+  try {
+    return await critic.judge(input, both);
+  } catch (err) {
+    if (signal.aborted) throw err;
+    const message = timeout.aborted ? `Critic timed out after ${timeoutMs} ms` : errorMessage(err);
+    return { decision: 'error', error: message, latencyMs: now() - started, critic: critic.label };
+  }
+}
+
+/**
+ * Runs one supervised episode: the actor proposes, the critic judges, the
+ * approved (or finally flagged) action executes, until the user stops, a tool
+ * ends the episode, the step limit is reached, or `signal` aborts.
+ * Yields every event as data; never throws for actor, critic or tool failures.
+ */
+export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): AsyncGenerator<LoopEvent, void, undefined> {
+  const now = cfg.now ?? Date.now;
+  const critic = cfg.mode === 'off' ? undefined : cfg.critic;
+  const timeline: TimelineEntry[] = [];
+  const agentMessages: string[] = [];
+
+  yield {
+    type: 'episode_start',
+    episodeId: cfg.episodeId,
+    at: now(),
+    policy: cfg.env.policy,
+    meta: {
+      ...cfg.meta,
+      actor: cfg.meta.actor ?? cfg.actor.label,
+      ...(critic ? { critic: cfg.meta.critic ?? critic.label } : {}),
+      mode: critic ? cfg.mode : 'off',
+      maxRevisions: cfg.maxRevisions,
+      failureRule: cfg.failureRule,
+      userKind: cfg.user.kind,
+    },
+  };
+
+  const end = async (outcome: Outcome, error?: string): Promise<LoopEvent> => {
+    let reward: number | undefined;
+    let rewardDetails: Record<string, unknown> | undefined;
+    if (cfg.env.reward) {
+      if (outcome === 'done') {
+        try {
+          const r = await cfg.env.reward(agentMessages);
+          reward = r.reward;
+          rewardDetails = r.details;
+        } catch (err) {
+          reward = 0;
+          rewardDetails = { error: errorMessage(err) };
+        }
+      } else {
+        // As in tau-bench: an episode that did not end by itself scores 0.
+        reward = 0;
+      }
+    }
+    return {
+      type: 'episode_end',
+      at: now(),
+      outcome,
+      ...(reward !== undefined ? { reward } : {}),
+      ...(rewardDetails ? { rewardDetails } : {}),
+      ...(error ? { error } : {}),
+    };
+  };
+
+  const userSays = (turn: UserTurn): LoopEvent => {
+    const entry = { type: 'user', content: turn.content, at: now() } as const;
+    timeline.push(entry);
+    return entry;
+  };
+
+  try {
+    let turn = await cfg.user.first(signal);
+    yield userSays(turn);
+    if (turn.stop) {
+      yield await end('done');
+      return;
+    }
+
+    for (let stepIndex = 0; stepIndex < cfg.maxSteps; stepIndex++) {
+      const startedAt = now();
+      const history = historyFromTimeline(timeline);
+      const proposals: Proposal[] = [];
+      const rejected: Array<{ action: Action; feedback: string }> = [];
+      let flagged = false;
+      let chosen: Action | undefined;
+
+      for (let attempt = 0; attempt <= cfg.maxRevisions; attempt++) {
+        const revisionContext = rejected.flatMap((r) => revisionMessages(r.action, r.feedback));
+        const reply = await cfg.actor.propose(
+          { system: cfg.env.policy, messages: [...history, ...revisionContext], tools: cfg.env.tools },
+          signal,
+        );
+        const proposal: Proposal = {
+          attempt,
+          action: reply.action,
+          latencyMs: reply.latencyMs,
+          ...(reply.usage ? { usage: reply.usage } : {}),
+        };
+        proposals.push(proposal);
+        yield { type: 'proposal', stepIndex, proposal: structuredClone(proposal) };
+        chosen = reply.action;
+        if (!critic) break;
+
+        const verdict = await judgeSafely(
+          critic,
+          { policy: cfg.env.policy, tools: cfg.env.tools, history, proposal: reply.action, previousAttempts: [...rejected] },
+          cfg.criticTimeoutMs,
+          signal,
+          now,
+        );
+        proposal.verdict = verdict;
+        yield { type: 'verdict', stepIndex, attempt, verdict };
+
+        if (cfg.mode === 'monitor' || !objects(verdict, cfg.failureRule)) break;
+        if (attempt === cfg.maxRevisions) {
+          flagged = true;
+          break;
+        }
+        rejected.push({ action: reply.action, feedback: feedbackOf(verdict) });
+      }
+      if (!chosen) throw new Error('No proposal'); // unreachable: the attempt loop runs at least once
+
+      let observation: string | null = null;
+      let endsEpisode = false;
+      if (chosen.kind === 'tool_call') {
+        try {
+          const result = await cfg.env.execute(chosen.call);
+          observation = result.observation;
+          endsEpisode = result.endsEpisode === true;
+        } catch (err) {
+          observation = `Error: ${errorMessage(err)}`;
+        }
+      } else {
+        agentMessages.push(chosen.content);
+      }
+
+      const step: Step = { index: stepIndex, proposals, executed: chosen, flagged, observation, startedAt, endedAt: now() };
+      timeline.push({ type: 'step', step });
+      yield { type: 'step', step: structuredClone(step) };
+
+      if (endsEpisode) {
+        yield await end('done');
+        return;
+      }
+      if (chosen.kind === 'message') {
+        turn = await cfg.user.reply(chosen.content, signal);
+        yield userSays(turn);
+        if (turn.stop) {
+          yield await end('done');
+          return;
+        }
+      }
+    }
+    yield await end('max_steps');
+  } catch (err) {
+    if (isAbort(err, signal)) {
+      yield await end('aborted');
+      return;
+    }
+    yield await end('error', errorMessage(err));
+  }
+}

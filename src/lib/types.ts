@@ -1,0 +1,114 @@
+/**
+ * The core contracts every part of Spotter speaks: messages, actions, verdicts,
+ * steps. Each type is derived from its zod schema so that data entering from
+ * outside (API replies, IndexedDB, imported files, worker messages) is
+ * validated once, where it enters, against the same definition.
+ */
+import { z } from 'zod';
+
+/** A tool as exposed to the actor, in OpenAI function format (tau-bench's tools.json). */
+export const ToolSchemaSchema = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()),
+  }),
+});
+export type ToolSchema = z.infer<typeof ToolSchemaSchema>;
+
+export const ToolCallSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Parsed arguments; key order is preserved as the model wrote it. */
+  arguments: z.record(z.string(), z.unknown()),
+});
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+
+/** What the actor proposes: run one tool, or say something to the user. */
+export const ActionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('tool_call'), call: ToolCallSchema, content: z.string().optional() }),
+  z.object({ kind: z.literal('message'), content: z.string() }),
+]);
+export type Action = z.infer<typeof ActionSchema>;
+
+/** Provider-neutral chat messages; each actor client maps them to its API. */
+export const ChatMessageSchema = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('user'), content: z.string() }),
+  z.object({
+    role: z.literal('assistant'),
+    content: z.string(),
+    toolCalls: z.array(ToolCallSchema).optional(),
+  }),
+  z.object({ role: z.literal('tool'), toolCallId: z.string(), name: z.string(), content: z.string() }),
+]);
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const UsageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const VERDICT_DECISIONS = ['approve', 'revise'] as const;
+
+/**
+ * A critic's judgement. `unparsed` (model output was not a valid verdict) and
+ * `error` (the critic failed: network, timeout, crash) are recorded as such,
+ * never hidden; the loop's failure rule decides what they mean.
+ */
+export const VerdictSchema = z.object({
+  decision: z.enum(['approve', 'revise', 'unparsed', 'error']),
+  feedback: z.string().optional(),
+  category: z.string().optional(),
+  /** Raw model output, kept for unparsed verdicts and training-data review. */
+  raw: z.string().optional(),
+  error: z.string().optional(),
+  latencyMs: z.number().nonnegative(),
+  usage: UsageSchema.optional(),
+  critic: z.string(),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const CriticModeSchema = z.enum(['off', 'monitor', 'intervene']);
+export type CriticMode = z.infer<typeof CriticModeSchema>;
+
+export const FailureRuleSchema = z.enum(['fail-open', 'fail-closed']);
+export type FailureRule = z.infer<typeof FailureRuleSchema>;
+
+/** One proposal of the actor within a step, with the critic's verdict on it (none in `off` mode). */
+export const ProposalSchema = z.object({
+  attempt: z.number().int().nonnegative(),
+  action: ActionSchema,
+  usage: UsageSchema.optional(),
+  latencyMs: z.number().nonnegative(),
+  verdict: VerdictSchema.optional(),
+});
+export type Proposal = z.infer<typeof ProposalSchema>;
+
+/** One executed actor action, with every proposal that led to it. */
+export const StepSchema = z.object({
+  index: z.number().int().nonnegative(),
+  proposals: z.array(ProposalSchema).min(1),
+  executed: ActionSchema,
+  /** True when the critic still objected after K revisions and the last proposal ran anyway. */
+  flagged: z.boolean(),
+  /** Tool observation (tool calls) or null (messages). */
+  observation: z.string().nullable(),
+  /** The user's reply to a message step, when there was one. */
+  userReply: z.string().optional(),
+  startedAt: z.number(),
+  endedAt: z.number(),
+});
+export type Step = z.infer<typeof StepSchema>;
+
+export function sumUsage(items: Array<Usage | undefined>): Usage {
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const u of items) {
+    if (!u) continue;
+    promptTokens += u.promptTokens;
+    completionTokens += u.completionTokens;
+  }
+  return { promptTokens, completionTokens };
+}

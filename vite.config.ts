@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { tauPackPlugin } from './scripts/vite-tau-pack.ts';
+
+export default defineConfig({
+  plugins: [svelte(), tauPackPlugin()],
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
+  optimizeDeps: { exclude: ['@mlc-ai/web-llm', '@huggingface/transformers'] },
+});
