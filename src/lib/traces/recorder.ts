@@ -1,0 +1,86 @@
+import type { LoopEvent } from '../loop/events.ts';
+import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
+
+/** Where the recorder persists; the IndexedDB store implements it, tests may pass a Map-backed one. */
+export interface TraceSink {
+  put(trace: EpisodeTrace): Promise<void>;
+}
+
+/**
+ * Folds loop events into an episode trace and persists it after every user
+ * turn and every completed step, so a reload loses at most the step in flight.
+ * Writes are chained: a slow write never reorders with the next one.
+ */
+export class TraceRecorder {
+  #trace: EpisodeTrace | undefined;
+  #pending: Promise<void> = Promise.resolve();
+  #lastError: unknown;
+
+  constructor(
+    private readonly sink: TraceSink,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get trace(): EpisodeTrace | undefined {
+    return this.#trace;
+  }
+
+  /** Applies one event; resolves when the resulting write (if any) is durable. */
+  async record(event: LoopEvent): Promise<void> {
+    const t = this.#apply(event);
+    if (!t) return;
+    const snapshot = structuredClone(t);
+    this.#pending = this.#pending.then(
+      () => this.sink.put(snapshot),
+      () => this.sink.put(snapshot),
+    );
+    try {
+      await this.#pending;
+    } catch (err) {
+      this.#lastError = err;
+      throw err;
+    }
+  }
+
+  get lastError(): unknown {
+    return this.#lastError;
+  }
+
+  #apply(event: LoopEvent): EpisodeTrace | undefined {
+    if (event.type === 'episode_start') {
+      this.#trace = {
+        schemaVersion: TRACE_SCHEMA_VERSION,
+        id: event.episodeId,
+        createdAt: event.at,
+        updatedAt: event.at,
+        meta: event.meta,
+        policy: event.policy,
+        timeline: [],
+        status: 'running',
+      };
+      return this.#trace;
+    }
+    const t = this.#trace;
+    if (!t) return undefined;
+    switch (event.type) {
+      case 'user':
+        t.timeline.push(event);
+        break;
+      case 'step':
+        t.timeline.push({ type: 'step', step: event.step });
+        break;
+      case 'episode_end':
+        t.status = event.outcome;
+        t.endedAt = event.at;
+        if (event.reward !== undefined) t.reward = event.reward;
+        if (event.rewardDetails) t.rewardDetails = event.rewardDetails;
+        if (event.error) t.error = event.error;
+        break;
+      default:
+        // Proposals and verdicts are persisted with their step when it completes.
+        return undefined;
+    }
+    t.updatedAt = this.now();
+    return t;
+  }
+}
