@@ -1,0 +1,53 @@
+import type { Action, ChatMessage } from '../types.ts';
+import type { CriticInput } from './types.ts';
+
+export const CRITIC_SYSTEM_PROMPT = `You are a critic supervising a customer-service AI agent. Before each of the agent's actions takes effect, you check it against the policy and the conversation so far.
+
+Approve the action unless it clearly breaks the policy, acts without required confirmation or verification, uses wrong or unverified arguments, contradicts facts in the conversation, or misleads the user.
+
+Answer with one JSON object and nothing else, with the decision first:
+{"decision": "approve"}
+or
+{"decision": "revise", "category": "<short problem label>", "feedback": "<what is wrong and what the agent should do instead>"}`;
+
+function renderAction(a: Action): string {
+  if (a.kind === 'message') return `Message to the user:\n${a.content}`;
+  return `Tool call: ${a.call.name}(${JSON.stringify(a.call.arguments)})`;
+}
+
+function renderMessage(m: ChatMessage): string {
+  switch (m.role) {
+    case 'user':
+      return `USER: ${m.content}`;
+    case 'assistant': {
+      const calls = (m.toolCalls ?? []).map((c) => `AGENT calls ${c.name}(${JSON.stringify(c.arguments)})`);
+      return [m.content ? `AGENT: ${m.content}` : '', ...calls].filter(Boolean).join('\n');
+    }
+    case 'tool':
+      return `TOOL ${m.name} returned: ${m.content}`;
+  }
+}
+
+/**
+ * The exact text a critic sees at one decision point. Training examples are
+ * built with this same function, so a fine-tuned critic sees at run time what
+ * it saw in training. The history comes before the proposal so that, step
+ * after step, prompts share their prefix and engines can reuse the KV cache.
+ */
+export function buildCriticPrompt(input: CriticInput): { system: string; user: string } {
+  const tools = input.tools.map((t) => `- ${t.function.name}: ${t.function.description ?? ''}`).join('\n');
+  const parts = [
+    `# Policy\n${input.policy}`,
+    tools ? `# Tools available to the agent\n${tools}` : '',
+    `# Conversation so far\n${input.history.map(renderMessage).filter(Boolean).join('\n') || '(empty)'}`,
+  ];
+  if (input.previousAttempts.length > 0) {
+    parts.push(
+      `# Earlier proposals for this step, already rejected\n${input.previousAttempts
+        .map((p, i) => `${i + 1}. ${renderAction(p.action)}\n   Feedback: ${p.feedback}`)
+        .join('\n')}`,
+    );
+  }
+  parts.push(`# Proposed next action\n${renderAction(input.proposal)}`, 'Your verdict as JSON:');
+  return { system: CRITIC_SYSTEM_PROMPT, user: parts.filter(Boolean).join('\n\n') };
+}
