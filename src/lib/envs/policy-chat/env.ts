@@ -1,0 +1,22 @@
+import type { Env, ToolResult } from '../types.ts';
+
+const PREAMBLE =
+  'You are a helpful assistant talking with a user. You must follow the policy below in every reply. If a request conflicts with the policy, explain what you can do instead.';
+
+/** The system prompt the actor (and the critic) gets for a user-written policy. */
+export function policyChatPrompt(policy: string): string {
+  return `${PREAMBLE}\n\n# Policy\n${policy.trim()}`;
+}
+
+/** Policy chat: no tools; the person writes a policy and chats while the critic enforces it. */
+export function createPolicyChatEnv(policy: string): Env {
+  return {
+    id: 'policy-chat',
+    policy: policyChatPrompt(policy),
+    tools: [],
+    execute(call): ToolResult {
+      // No tools are offered; a model that calls one anyway learns so in the trajectory.
+      return { observation: `Unknown action ${call.name}` };
+    },
+  };
+}

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderServerDouble } from '../../../tests/servers/openai-double.ts';
+import { OpenAICompatibleActor } from '../actor/openai.ts';
+import { RemoteCritic } from '../critic/remote.ts';
+import type { Critic } from '../critic/types.ts';
+import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
+import type { Env } from '../envs/types.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, type ActorStep, type CriticStep } from '../testing/doubles.ts';
+import type { Action, CriticMode, FailureRule } from '../types.ts';
+import type { LoopEvent } from './events.ts';
+import { runEpisode, type EpisodeConfig } from './runEpisode.ts';
+
+const say = (content: string): Action => ({ kind: 'message', content });
+const call = (name: string, args: Record<string, unknown> = {}): Action => ({ kind: 'tool_call', call: { id: `id-${name}`, name, arguments: args } });
+
+const toolEnv: Env = {
+  id: 'test-tools',
+  policy: 'Never refund more than $100.',
+  tools: [{ type: 'function', function: { name: 'refund', parameters: { type: 'object' } } }],
+  execute: (c) => ({ observation: `refunded ${JSON.stringify(c.arguments)}`, endsEpisode: c.name === 'transfer' }),
+  reward: (msgs) => ({ reward: msgs.some((m) => m.includes('done')) ? 1 : 0 }),
+};
+
+interface Setup {
+  actor: ActorStep[] | ScriptedActorDouble | EpisodeConfig['actor'];
+  critic?: CriticStep[] | Critic;
+  user?: string[];
+  mode?: CriticMode;
+  rule?: FailureRule;
+  env?: Env;
+  maxSteps?: number;
+  criticTimeoutMs?: number;
+}
+
+async function run(s: Setup, signal = new AbortController().signal) {
+  const actor = Array.isArray(s.actor) ? new ScriptedActorDouble(s.actor) : s.actor;
+  const critic = Array.isArray(s.critic) ? new ScriptedCriticDouble(s.critic) : s.critic;
+  const user = new ScriptedUserDouble(s.user ?? ['I want a refund of $500']);
+  const events: LoopEvent[] = [];
+  for await (const e of runEpisode(
+    {
+      episodeId: 'ep1',
+      env: s.env ?? toolEnv,
+      user,
+      actor,
+      ...(critic ? { critic } : {}),
+      mode: s.mode ?? 'intervene',
+      maxRevisions: 2,
+      failureRule: s.rule ?? 'fail-open',
+      maxSteps: s.maxSteps ?? 30,
+      criticTimeoutMs: s.criticTimeoutMs ?? 5000,
+      meta: { environment: 'test' },
+    },
+    signal,
+  )) {
+    events.push(e);
+  }
+  const steps = events.flatMap((e) => (e.type === 'step' ? [e.step] : []));
+  const end = events.at(-1);
+  return { events, steps, end, actor, critic, user };
+}
+
+describe('runEpisode', () => {
+  it('approve path: the approved action executes and the user hears it', async () => {
+    const r = await run({ actor: [call('refund', { amount: 50 }), say('done, $50 refunded')], critic: [{ decision: 'approve' }, { decision: 'approve' }] });
+    expect(r.steps.map((s) => s.executed)).toEqual([call('refund', { amount: 50 }), say('done, $50 refunded')]);
+    expect(r.steps[0]?.observation).toBe('refunded {"amount":50}');
+    expect(r.steps.every((s) => s.proposals.length === 1 && !s.flagged)).toBe(true);
+    expect(r.user.heard).toEqual(['done, $50 refunded']);
+    expect(r.end).toMatchObject({ type: 'episode_end', outcome: 'done', reward: 1 });
+  });
+
+  it('revise then approve within one step: feedback reaches the actor, the rejected action never runs', async () => {
+    const executed: string[] = [];
+    const env: Env = { ...toolEnv, execute: (c) => (executed.push(JSON.stringify(c.arguments)), { observation: 'ok' }) };
+    const r = await run({
+      env,
+      actor: [call('refund', { amount: 500 }), call('refund', { amount: 100 }), say('done')],
+      critic: [{ decision: 'revise', feedback: 'Refunds over $100 break the policy', category: 'policy' }, { decision: 'approve' }, { decision: 'approve' }],
+    });
+    expect(executed).toEqual(['{"amount":100}']);
+    const step0 = r.steps[0];
+    expect(step0?.proposals.map((p) => p.verdict?.decision)).toEqual(['revise', 'approve']);
+    expect(step0?.executed).toEqual(call('refund', { amount: 100 }));
+    const actor = r.actor as ScriptedActorDouble;
+    const revisionReq = actor.requests[1];
+    const last = revisionReq?.messages.at(-1);
+    expect(last?.role).toBe('tool');
+    expect(last?.content).toContain('Refunds over $100 break the policy');
+    // After the step, the trajectory holds only what ran.
+    const nextReq = actor.requests[2];
+    expect(JSON.stringify(nextReq?.messages)).not.toContain('"amount":500');
+    const critic = r.critic as ScriptedCriticDouble;
+    expect(critic.inputs[1]?.previousAttempts).toEqual([{ action: call('refund', { amount: 500 }), feedback: 'Refunds over $100 break the policy' }]);
+  });
+
+  it('a rejected message is revised before the user ever sees it', async () => {
+    const r = await run({
+      env: createPolicyChatEnv('Never promise refunds over $100.'),
+      actor: [say('Sure, $500 is on its way!'), say('I can refund up to $100.')],
+      critic: [{ decision: 'revise', feedback: 'Promises a $500 refund' }, { decision: 'approve' }],
+      user: ['Refund me $500'],
+    });
+    expect(r.user.heard).toEqual(['I can refund up to $100.']);
+    expect(r.steps[0]?.proposals).toHaveLength(2);
+  });
+
+  it('K limit: after K revisions the last proposal executes and the step is flagged', async () => {
+    const r = await run({
+      actor: [call('refund', { amount: 500 }), call('refund', { amount: 400 }), call('refund', { amount: 300 }), say('done')],
+      critic: [
+        { decision: 'revise', feedback: 'too much' },
+        { decision: 'revise', feedback: 'still too much' },
+        { decision: 'revise', feedback: 'still too much' },
+        { decision: 'approve' },
+      ],
+    });
+    expect(r.steps[0]?.proposals).toHaveLength(3);
+    expect(r.steps[0]?.flagged).toBe(true);
+    expect(r.steps[0]?.executed).toEqual(call('refund', { amount: 300 }));
+    expect(r.steps[1]?.flagged).toBe(false);
+  });
+
+  it('monitor mode records verdicts and changes nothing', async () => {
+    const script = [call('refund', { amount: 500 }), say('done')];
+    const baseline = await run({ actor: [...script], mode: 'off', critic: [] });
+    const monitored = await run({ actor: [...script], mode: 'monitor', critic: [{ decision: 'revise', feedback: 'too much' }, { decision: 'revise', feedback: 'x' }] });
+    expect(monitored.steps.map((s) => s.executed)).toEqual(baseline.steps.map((s) => s.executed));
+    expect(monitored.steps[0]?.proposals[0]?.verdict?.decision).toBe('revise');
+    expect(baseline.steps[0]?.proposals[0]?.verdict).toBeUndefined();
+    expect(monitored.steps.some((s) => s.flagged)).toBe(false);
+    expect(monitored.end).toMatchObject({ outcome: 'done', reward: 1 });
+  });
+
+  it('off mode never calls the critic', async () => {
+    const critic = new ScriptedCriticDouble([]);
+    await run({ actor: [say('done')], mode: 'off', critic });
+    expect(critic.inputs).toHaveLength(0);
+  });
+
+  it('critic failure, fail-open: recorded as error, the action proceeds', async () => {
+    const r = await run({ actor: [call('refund', { amount: 5 }), say('done')], critic: [new Error('GPU lost'), { decision: 'approve' }], rule: 'fail-open' });
+    const v = r.steps[0]?.proposals[0]?.verdict;
+    expect(v).toMatchObject({ decision: 'error', error: 'GPU lost' });
+    expect(r.steps[0]?.proposals).toHaveLength(1);
+    expect(r.end).toMatchObject({ outcome: 'done' });
+  });
+
+  it('critic failure, fail-closed: treated as an objection, bounded by K', async () => {
+    const r = await run({ actor: [call('refund', { amount: 5 }), call('refund', { amount: 5 }), say('done')], critic: [new Error('boom'), { decision: 'approve' }, { decision: 'approve' }], rule: 'fail-closed' });
+    expect(r.steps[0]?.proposals.map((p) => p.verdict?.decision)).toEqual(['error', 'approve']);
+    expect(r.end).toMatchObject({ outcome: 'done' });
+  });
+
+  it('a hanging critic times out and never stalls the episode', async () => {
+    const r = await run({ actor: [say('done')], critic: ['hang'], criticTimeoutMs: 50 });
+    expect(r.steps[0]?.proposals[0]?.verdict).toMatchObject({ decision: 'error', error: expect.stringMatching(/timed out/) });
+    expect(r.end).toMatchObject({ outcome: 'done' });
+  });
+
+  it('unparsed critic output is recorded and handled by the rule', async () => {
+    const r = await run({ actor: [say('a'), say('done')], critic: [{ decision: 'unparsed' }, { decision: 'approve' }], rule: 'fail-closed', user: ['hi'] });
+    expect(r.steps[0]?.proposals.map((p) => p.verdict?.decision)).toEqual(['unparsed', 'approve']);
+    expect(r.steps[0]?.executed).toEqual(say('done'));
+  });
+
+  it('abort ends the episode cleanly with outcome aborted', async () => {
+    const ac = new AbortController();
+    const actor = new ScriptedActorDouble([
+      (req) => {
+        if (req.messages.length > 2) ac.abort();
+        return call('refund', { amount: 1 });
+      },
+      (req) => {
+        if (req.messages.length > 2) ac.abort();
+        return call('refund', { amount: 1 });
+      },
+    ]);
+    const r = await run({ actor, critic: [] }, ac.signal);
+    expect(r.end).toMatchObject({ type: 'episode_end', outcome: 'aborted', reward: 0 });
+    expect(r.steps.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('tool that ends the episode, and the step limit', async () => {
+    const ended = await run({ actor: [call('transfer')], critic: [] });
+    expect(ended.end).toMatchObject({ outcome: 'done' });
+    const limited = await run({ actor: Array.from({ length: 5 }, () => call('refund', { amount: 1 })), maxSteps: 3, critic: [] });
+    expect(limited.steps).toHaveLength(3);
+    expect(limited.end).toMatchObject({ outcome: 'max_steps', reward: 0 });
+  });
+
+  it('an actor failure ends the episode with the error, keeping the steps so far', async () => {
+    const r = await run({ actor: [call('refund', { amount: 1 }), new Error('provider down')], critic: [] });
+    expect(r.steps).toHaveLength(1);
+    expect(r.end).toMatchObject({ outcome: 'error', error: 'provider down' });
+  });
+});
+
+describe('runEpisode over HTTP (real SDK path against ProviderServerDouble)', () => {
+  const server = new ProviderServerDouble();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  it('retries the actor after a 429 and supervises it with a remote critic', async () => {
+    server
+      .script('actor', { kind: 'status', status: 429, retryAfterS: 0 }, { kind: 'message', content: 'Refund of $500 approved!' }, { kind: 'message', content: 'I can refund up to $100.' })
+      .script('critic', { kind: 'message', content: '{"decision":"revise","category":"policy","feedback":"Over the $100 limit"}' }, { kind: 'message', content: '```json\n{"decision": "approve"}\n```' });
+    const pc = { kind: 'openai-compatible', baseUrl: `${server.url}/v1`, apiKey: 'k', temperature: 0, maxTokens: 100, stream: false } as const;
+    const retry = { retries: 2, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 };
+    const r = await run({
+      env: createPolicyChatEnv('Never promise refunds over $100.'),
+      actor: new OpenAICompatibleActor({ ...pc, model: 'actor' }, { retry }),
+      critic: new RemoteCritic({ ...pc, model: 'critic' }, { retry }),
+      user: ['Refund me $500'],
+    });
+    expect(r.steps[0]?.proposals.map((p) => [p.action, p.verdict?.decision])).toEqual([
+      [say('Refund of $500 approved!'), 'revise'],
+      [say('I can refund up to $100.'), 'approve'],
+    ]);
+    expect(r.steps[0]?.proposals[0]?.verdict).toMatchObject({ category: 'policy', feedback: 'Over the $100 limit', usage: { promptTokens: 11, completionTokens: 7 } });
+    expect(r.user.heard).toEqual(['I can refund up to $100.']);
+    expect(server.requests.filter((q) => q.model === 'actor')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,64 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { runEpisode } from '../loop/runEpisode.ts';
+import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble } from '../testing/doubles.ts';
+import { TraceRecorder } from './recorder.ts';
+import { TraceStore, toStorageError } from './store.ts';
+import { StorageError } from '../errors.ts';
+
+function episode(signal = new AbortController().signal) {
+  return runEpisode(
+    {
+      episodeId: 'ep-rec',
+      env: createPolicyChatEnv('Be kind.'),
+      user: new ScriptedUserDouble(['hello', 'thanks']),
+      actor: new ScriptedActorDouble([{ kind: 'message', content: 'rude' }, { kind: 'message', content: 'hi there' }, { kind: 'message', content: 'bye' }]),
+      critic: new ScriptedCriticDouble([{ decision: 'revise', feedback: 'be kind' }]),
+      mode: 'intervene',
+      maxRevisions: 2,
+      failureRule: 'fail-open',
+      maxSteps: 30,
+      criticTimeoutMs: 1000,
+      meta: { environment: 'policy-chat' },
+    },
+    signal,
+  );
+}
+
+describe('TraceRecorder + TraceStore', () => {
+  it('persists after every user turn and step, and the stored trace validates', async () => {
+    const store = new TraceStore('test-rec', 'episodes');
+    const rec = new TraceRecorder(store);
+    const seen: number[] = [];
+    for await (const e of episode()) {
+      await rec.record(e);
+      const stored = await store.get('ep-rec');
+      seen.push(stored?.timeline.length ?? -1);
+    }
+    const t = await store.get('ep-rec');
+    expect(t?.status).toBe('done');
+    expect(t?.timeline.map((e) => e.type)).toEqual(['user', 'step', 'user', 'step', 'user']);
+    const first = t?.timeline[1];
+    expect(first?.type === 'step' && first.step.proposals.map((p) => p.action)).toEqual([
+      { kind: 'message', content: 'rude' },
+      { kind: 'message', content: 'hi there' },
+    ]);
+    // Grows one entry at a time: a reload mid-episode loses at most the step in flight.
+    expect(seen.filter((n, i) => n !== seen[i - 1])).toEqual([0, 1, 2, 3, 4, 5]);
+    const { traces } = await store.list();
+    expect(traces.map((x) => x.id)).toEqual(['ep-rec']);
+  });
+
+  it('maps a full quota to a clear StorageError and the recorder surfaces it', async () => {
+    const err = toStorageError(new DOMException('The quota has been exceeded.', 'QuotaExceededError'), 'episode x');
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err.quotaExceeded).toBe(true);
+    expect(err.message).toMatch(/storage is full: episode x was not saved/);
+    const rec = new TraceRecorder({ put: async () => Promise.reject(err) });
+    const first = await episode().next();
+    if (first.done) throw new Error('no event');
+    await expect(rec.record(first.value)).rejects.toBe(err);
+    expect(rec.lastError).toBe(err);
+  });
+});
