@@ -1,0 +1,126 @@
+/**
+ * What a benchmark run is (tasks × trials × configurations) and how it is cut
+ * into episode slots. The run spec is persisted, so it is a zod schema; it
+ * names models and endpoints but never holds a key.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
+
+export const TauDomainSchema = z.enum(['retail', 'airline']);
+export type TauDomain = z.infer<typeof TauDomainSchema>;
+
+/** A model as the runner names it: which engine serves it, which model, where. No key. */
+export const ModelSpecSchema = z.object({
+  /** 'openai' (any OpenAI-compatible endpoint), 'anthropic', 'webllm', 'transformers', 'remote', … */
+  engine: z.string().min(1),
+  model: z.string().min(1),
+  baseUrl: z.string().optional(),
+  /** Runs on the user's machine: it costs no money. */
+  local: z.boolean().optional(),
+});
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+
+export const BenchConfigurationSchema = z.object({
+  label: z.string().min(1),
+  mode: CriticModeSchema,
+  critic: ModelSpecSchema.optional(),
+  maxRevisions: z.number().int().nonnegative().default(2),
+  failureRule: FailureRuleSchema.default('fail-open'),
+});
+export type BenchConfiguration = z.infer<typeof BenchConfigurationSchema>;
+
+export const RunSpecSchema = z.object({
+  id: z.string().min(1),
+  domain: TauDomainSchema,
+  split: z.string().default('test'),
+  taskIndices: z.array(z.number().int().nonnegative()).min(1),
+  trials: z.number().int().min(1),
+  configurations: z.array(BenchConfigurationSchema).min(1),
+  concurrency: z.number().int().min(1),
+  actor: ModelSpecSchema,
+  /** The simulated user's model (tau-bench: a separate LLM). */
+  user: ModelSpecSchema,
+  /** tau-bench's agent: 30 actions at most. */
+  maxSteps: z.number().int().min(1).default(30),
+  /** tau-bench's agent runs at temperature 0. */
+  temperature: z.number().min(0).default(0),
+  criticTimeoutMs: z.number().int().positive().default(60_000),
+});
+export type RunSpec = z.infer<typeof RunSpecSchema>;
+export type RunSpecInput = z.input<typeof RunSpecSchema>;
+
+/** One episode to run: a configuration on a task in a trial. */
+export interface Slot {
+  key: string;
+  configIndex: number;
+  configLabel: string;
+  taskIndex: number;
+  trial: number;
+  /** Stable, so a re-run after a reload overwrites the interrupted trace instead of leaving a stray one. */
+  episodeId: string;
+}
+
+export function slotKey(configIndex: number, taskIndex: number, trial: number): string {
+  return `c${configIndex}-t${taskIndex}-r${trial}`;
+}
+
+/** Validates a spec: unique configuration labels, unique tasks, a critic wherever one is used. */
+export function parseRunSpec(input: unknown): RunSpec {
+  const r = RunSpecSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ValidationError(`run spec ${issue?.path.join('.') || '(root)'}`, issue?.message ?? 'invalid');
+  }
+  const spec = r.data;
+  const labels = new Set<string>();
+  spec.configurations.forEach((c, i) => {
+    if (labels.has(c.label)) throw new ValidationError(`run spec configurations.${i}.label`, `duplicate label "${c.label}"`);
+    labels.add(c.label);
+    if (c.mode !== 'off' && !c.critic) {
+      throw new ValidationError(`run spec configurations.${i}.critic`, `mode "${c.mode}" needs a critic`);
+    }
+  });
+  if (new Set(spec.taskIndices).size !== spec.taskIndices.length) {
+    throw new ValidationError('run spec taskIndices', 'a task is listed twice');
+  }
+  return spec;
+}
+
+/**
+ * All episode slots, trial-major then task then configuration: the
+ * configurations advance side by side, so partial results compare fairly.
+ */
+export function planSlots(spec: RunSpec): Slot[] {
+  const slots: Slot[] = [];
+  for (let trial = 0; trial < spec.trials; trial++) {
+    for (const taskIndex of spec.taskIndices) {
+      spec.configurations.forEach((c, configIndex) => {
+        const key = slotKey(configIndex, taskIndex, trial);
+        slots.push({ key, configIndex, configLabel: c.label, taskIndex, trial, episodeId: `${spec.id}/${key}` });
+      });
+    }
+  }
+  return slots;
+}
+
+/**
+ * Parses a task selection like "0-9", "3", "0-4,10,12-13" into sorted unique
+ * indices. `max` (exclusive) bounds them when the task count is known.
+ */
+export function parseTaskRange(text: string, max?: number): number[] {
+  const out = new Set<number>();
+  for (const raw of text.split(',')) {
+    const part = raw.trim();
+    if (!part) continue;
+    const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
+    if (!m?.[1]) throw new ValidationError('tasks', `"${part}" is not a task index or range like 0-9`);
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo) throw new ValidationError('tasks', `range "${part}" runs backwards`);
+    if (max !== undefined && hi >= max) throw new ValidationError('tasks', `task ${hi} does not exist (there are ${max})`);
+    for (let i = lo; i <= hi; i++) out.add(i);
+  }
+  if (out.size === 0) throw new ValidationError('tasks', 'no task selected');
+  return [...out].sort((a, b) => a - b);
+}

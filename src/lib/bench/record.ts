@@ -1,0 +1,119 @@
+/**
+ * The persisted state of a benchmark run: its spec and one result per
+ * finished slot. Stored in its own IndexedDB database so that a reload finds
+ * the run and resumes only the slots without a result.
+ */
+import { z } from 'zod';
+import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
+import { ValidationError } from '../errors.ts';
+import { OutcomeSchema } from '../loop/events.ts';
+import { toStorageError } from '../traces/store.ts';
+import { RunSpecSchema, type RunSpec } from './plan.ts';
+
+export const RUN_RECORD_VERSION = 1;
+
+/** Tokens one model spent in one role; kept per model so cost can be recomputed when prices change. */
+export const UsageEntrySchema = z.object({
+  role: z.enum(['actor', 'critic', 'user']),
+  model: z.string(),
+  local: z.boolean().optional(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type UsageEntry = z.infer<typeof UsageEntrySchema>;
+
+export const SlotResultSchema = z.object({
+  key: z.string(),
+  episodeId: z.string(),
+  configIndex: z.number().int().nonnegative(),
+  taskIndex: z.number().int().nonnegative(),
+  trial: z.number().int().nonnegative(),
+  outcome: OutcomeSchema,
+  reward: z.number(),
+  rewardDetails: z.record(z.string(), z.unknown()).optional(),
+  error: z.string().optional(),
+  steps: z.number().int().nonnegative(),
+  /** Proposals sent back by the critic, and steps that ran flagged after K revisions. */
+  revisions: z.number().int().nonnegative(),
+  flagged: z.number().int().nonnegative(),
+  usage: z.array(UsageEntrySchema),
+  actorCalls: z.number().int().nonnegative(),
+  actorLatencyMs: z.number().nonnegative(),
+  criticCalls: z.number().int().nonnegative(),
+  criticLatencyMs: z.number().nonnegative(),
+  startedAt: z.number(),
+  endedAt: z.number(),
+});
+export type SlotResult = z.infer<typeof SlotResultSchema>;
+
+export const RunStatusSchema = z.enum(['pending', 'running', 'cancelled', 'done', 'error']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const RunRecordSchema = z.object({
+  schemaVersion: z.literal(RUN_RECORD_VERSION),
+  spec: RunSpecSchema,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** 'running' in storage after a reload means the run was interrupted and can resume. */
+  status: RunStatusSchema,
+  error: z.string().optional(),
+  results: z.record(z.string(), SlotResultSchema),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+export function newRunRecord(spec: RunSpec, now: number): RunRecord {
+  return { schemaVersion: RUN_RECORD_VERSION, spec, createdAt: now, updatedAt: now, status: 'pending', results: {} };
+}
+
+export function parseRunRecord(value: unknown, where: string): RunRecord {
+  const r = RunRecordSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ValidationError(where, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data;
+}
+
+/** Where run records live; IndexedDB in the browser, a JSON file under Node. */
+export interface RunStore {
+  get(id: string): Promise<RunRecord | undefined>;
+  put(record: RunRecord): Promise<void>;
+  list(): Promise<RunRecord[]>;
+  delete(id: string): Promise<void>;
+}
+
+export class IdbRunStore implements RunStore {
+  readonly #store: UseStore;
+
+  constructor(dbName = 'spotter-bench', storeName = 'runs') {
+    this.#store = createStore(dbName, storeName);
+  }
+
+  async get(id: string): Promise<RunRecord | undefined> {
+    const value: unknown = await get(id, this.#store);
+    return value === undefined ? undefined : parseRunRecord(value, `stored run ${id}`);
+  }
+
+  async put(record: RunRecord): Promise<void> {
+    try {
+      await set(record.spec.id, record, this.#store);
+    } catch (err) {
+      throw toStorageError(err, `benchmark run ${record.spec.id}`);
+    }
+  }
+
+  /** Valid runs, newest first; an invalid record is skipped rather than breaking the list. */
+  async list(): Promise<RunRecord[]> {
+    const raw: unknown[] = await values(this.#store);
+    const out: RunRecord[] = [];
+    for (const v of raw) {
+      const r = RunRecordSchema.safeParse(v);
+      if (r.success) out.push(r.data);
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async delete(id: string): Promise<void> {
+    await del(id, this.#store);
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * Runs a benchmark: every pending slot of a run record through `runEpisode`,
+ * at most `concurrency` at a time. Each finished episode is recorded in the
+ * run record, which is persisted at once, so a reload resumes only the slots
+ * without a result. Everything that talks to a model or a pack is injected.
+ */
+import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
+import type { Critic } from '../critic/types.ts';
+import type { Env, UserSide } from '../envs/types.ts';
+import { errorMessage } from '../errors.ts';
+import type { LoopEvent } from '../loop/events.ts';
+import { runEpisode } from '../loop/runEpisode.ts';
+import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
+import type { Usage } from '../types.ts';
+import { costOf, mergeUsage, type CostSummary, type PriceTable } from './cost.ts';
+import { planSlots, type ModelSpec, type Slot, type TauDomain } from './plan.ts';
+import type { RunRecord, RunStore, SlotResult, UsageEntry } from './record.ts';
+
+export interface BenchFactories {
+  createEnv(domain: TauDomain, taskIndex: number, split: string): Env | Promise<Env>;
+  /** The agent gets tau-bench's temperature; the simulated user gets undefined (the provider's default, as the original). */
+  createActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor | Promise<Actor>;
+  createUser(args: { domain: TauDomain; taskIndex: number; split: string; env: Env; actor: Actor }): UserSide | Promise<UserSide>;
+  /** Called once per configuration per runner session; the critic is reused across its episodes. */
+  createCritic(spec: ModelSpec): Critic | Promise<Critic>;
+}
+
+export interface BenchProgress {
+  total: number;
+  done: number;
+  running: number;
+  /** Finished slots whose episode ended in an error (reward 0, as tau-bench records them). */
+  errors: number;
+  elapsedMs: number;
+  /** From this session's throughput; undefined until an episode has finished. */
+  etaMs: number | undefined;
+  promptTokens: number;
+  completionTokens: number;
+  cost: CostSummary;
+}
+
+export interface RunOptions {
+  signal: AbortSignal;
+  prices: PriceTable;
+  /** Re-run slots whose earlier episode ended in an error. */
+  retryErrors?: boolean;
+  /** Stop the run after this many episode errors in a row (a bad key or a dead endpoint). */
+  maxConsecutiveErrors?: number;
+  onProgress?(p: BenchProgress): void;
+  onEvent?(slot: Slot, event: LoopEvent): void;
+  onSlotDone?(slot: Slot, result: SlotResult): void;
+  now?: () => number;
+}
+
+export interface BenchDeps extends BenchFactories {
+  traces: TraceSink;
+  runs: RunStore;
+}
+
+/** Slots that still need an episode. */
+export function pendingSlots(record: RunRecord, retryErrors = false): Slot[] {
+  return planSlots(record.spec).filter((s) => {
+    const r = record.results[s.key];
+    return !r || (retryErrors && r.outcome === 'error');
+  });
+}
+
+export function totalUsage(record: RunRecord): UsageEntry[] {
+  return mergeUsage(Object.values(record.results).flatMap((r) => r.usage));
+}
+
+export function progressOf(record: RunRecord, prices: PriceTable, extra: { running: number; elapsedMs: number; etaMs: number | undefined }): BenchProgress {
+  const results = Object.values(record.results);
+  const usage = totalUsage(record);
+  return {
+    total: planSlots(record.spec).length,
+    done: results.length,
+    errors: results.filter((r) => r.outcome === 'error').length,
+    promptTokens: usage.reduce((s, u) => s + u.promptTokens, 0),
+    completionTokens: usage.reduce((s, u) => s + u.completionTokens, 0),
+    cost: costOf(usage, prices),
+    ...extra,
+  };
+}
+
+/** Counts a simulated user's tokens, which the UserSide contract does not report. */
+class MeteredActor implements Actor {
+  usage: Usage = { promptTokens: 0, completionTokens: 0 };
+  constructor(private readonly inner: Actor) {}
+  get label(): string {
+    return this.inner.label;
+  }
+  async propose(request: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
+    const reply = await this.inner.propose(request, signal);
+    if (reply.usage) {
+      this.usage.promptTokens += reply.usage.promptTokens;
+      this.usage.completionTokens += reply.usage.completionTokens;
+    }
+    return reply;
+  }
+}
+
+/** Folds one episode's events into its slot result. */
+class SlotTally {
+  steps = 0;
+  revisions = 0;
+  flagged = 0;
+  actorCalls = 0;
+  actorLatencyMs = 0;
+  criticCalls = 0;
+  criticLatencyMs = 0;
+  actorUsage: Usage = { promptTokens: 0, completionTokens: 0 };
+  criticUsage: Usage = { promptTokens: 0, completionTokens: 0 };
+
+  add(e: LoopEvent): void {
+    if (e.type !== 'step') return;
+    this.steps++;
+    if (e.step.flagged) this.flagged++;
+    this.revisions += e.step.proposals.length - 1;
+    for (const p of e.step.proposals) {
+      this.actorCalls++;
+      this.actorLatencyMs += p.latencyMs;
+      if (p.usage) {
+        this.actorUsage.promptTokens += p.usage.promptTokens;
+        this.actorUsage.completionTokens += p.usage.completionTokens;
+      }
+      if (p.verdict) {
+        this.criticCalls++;
+        this.criticLatencyMs += p.verdict.latencyMs;
+        if (p.verdict.usage) {
+          this.criticUsage.promptTokens += p.verdict.usage.promptTokens;
+          this.criticUsage.completionTokens += p.verdict.usage.completionTokens;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Runs the pending slots of `record` and resolves with the updated record.
+ * Aborting stops the episodes in flight; they get no result, so a later
+ * call runs them again. A factory failure (pack missing, critic engine not
+ * loading) ends the run with status 'error' rather than scoring every slot 0.
+ */
+export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunOptions): Promise<RunRecord> {
+  const now = opts.now ?? Date.now;
+  const record: RunRecord = structuredClone(input);
+  const { spec } = record;
+  const queue = pendingSlots(record, opts.retryErrors);
+  const started = now();
+  let finishedHere = 0;
+  let running = 0;
+  let consecutiveErrors = 0;
+  let fatal: string | undefined;
+  const inner = new AbortController();
+  const signal = AbortSignal.any([opts.signal, inner.signal]);
+
+  let writes: Promise<void> = Promise.resolve();
+  const persist = (): Promise<void> => {
+    record.updatedAt = now();
+    const snapshot = structuredClone(record);
+    writes = writes.then(
+      () => deps.runs.put(snapshot),
+      () => deps.runs.put(snapshot),
+    );
+    return writes;
+  };
+  const report = (): void => {
+    if (!opts.onProgress) return;
+    const elapsedMs = now() - started;
+    const remaining = queue.length + running;
+    const etaMs = finishedHere > 0 ? (elapsedMs / finishedHere) * remaining : undefined;
+    opts.onProgress(progressOf(record, opts.prices, { running, elapsedMs, etaMs: remaining === 0 ? 0 : etaMs }));
+  };
+
+  const lazy = <T>(make: () => T | Promise<T>): (() => Promise<T>) => {
+    let p: Promise<T> | undefined;
+    return () => (p ??= Promise.resolve().then(make));
+  };
+  const agentActor = lazy(() => deps.createActor(spec.actor, 'agent', spec.temperature));
+  const userActor = lazy(() => deps.createActor(spec.user, 'user', undefined));
+  const critics = spec.configurations.map((c) => {
+    const criticSpec = c.critic;
+    return criticSpec && c.mode !== 'off' ? lazy(() => deps.createCritic(criticSpec)) : undefined;
+  });
+
+  const runSlot = async (slot: Slot): Promise<void> => {
+    const config = spec.configurations[slot.configIndex];
+    if (!config) throw new Error(`No configuration ${slot.configIndex}`);
+    const env = await deps.createEnv(spec.domain, slot.taskIndex, spec.split);
+    const actor = await agentActor();
+    const metered = new MeteredActor(await userActor());
+    const user = await deps.createUser({ domain: spec.domain, taskIndex: slot.taskIndex, split: spec.split, env, actor: metered });
+    const critic = await critics[slot.configIndex]?.();
+    if (signal.aborted) return;
+
+    const recorder = new TraceRecorder(deps.traces, now);
+    const tally = new SlotTally();
+    const startedAt = now();
+    let end: Extract<LoopEvent, { type: 'episode_end' }> | undefined;
+    const events = runEpisode(
+      {
+        episodeId: slot.episodeId,
+        env,
+        user,
+        actor,
+        ...(critic ? { critic } : {}),
+        mode: config.mode,
+        maxRevisions: config.maxRevisions,
+        failureRule: config.failureRule,
+        maxSteps: spec.maxSteps,
+        criticTimeoutMs: spec.criticTimeoutMs,
+        meta: {
+          environment: `tau-bench/${spec.domain}`,
+          taskIndex: slot.taskIndex,
+          taskSplit: spec.split,
+          runId: spec.id,
+          trial: slot.trial,
+          configLabel: config.label,
+          actor: spec.actor.model,
+          ...(config.critic && config.mode !== 'off' ? { critic: config.critic.model } : {}),
+        },
+        now,
+      },
+      signal,
+    );
+    for await (const event of events) {
+      tally.add(event);
+      await recorder.record(event);
+      opts.onEvent?.(slot, event);
+      if (event.type === 'episode_end') end = event;
+    }
+    if (!end || end.outcome === 'aborted') return; // no result: the slot runs again on resume
+
+    const usage: UsageEntry[] = [
+      { role: 'actor', model: spec.actor.model, ...(spec.actor.local ? { local: true } : {}), ...tally.actorUsage },
+      { role: 'user', model: spec.user.model, ...(spec.user.local ? { local: true } : {}), ...metered.usage },
+    ];
+    if (config.critic && config.mode !== 'off') {
+      usage.push({ role: 'critic', model: config.critic.model, ...(config.critic.local ? { local: true } : {}), ...tally.criticUsage });
+    }
+    const result: SlotResult = {
+      key: slot.key,
+      episodeId: slot.episodeId,
+      configIndex: slot.configIndex,
+      taskIndex: slot.taskIndex,
+      trial: slot.trial,
+      outcome: end.outcome,
+      reward: end.reward ?? 0,
+      ...(end.rewardDetails ? { rewardDetails: end.rewardDetails } : {}),
+      ...(end.error ? { error: end.error } : {}),
+      steps: tally.steps,
+      revisions: tally.revisions,
+      flagged: tally.flagged,
+      usage,
+      actorCalls: tally.actorCalls,
+      actorLatencyMs: tally.actorLatencyMs,
+      criticCalls: tally.criticCalls,
+      criticLatencyMs: tally.criticLatencyMs,
+      startedAt,
+      endedAt: end.at,
+    };
+    record.results[slot.key] = result;
+    finishedHere++;
+    consecutiveErrors = result.outcome === 'error' ? consecutiveErrors + 1 : 0;
+    await persist();
+    opts.onSlotDone?.(slot, result);
+    if (opts.maxConsecutiveErrors !== undefined && consecutiveErrors >= opts.maxConsecutiveErrors) {
+      fatal = `Stopped after ${consecutiveErrors} episodes in a row ended in an error; last: ${result.error ?? 'unknown'}`;
+      inner.abort();
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    for (let slot = queue.shift(); slot && !signal.aborted; slot = queue.shift()) {
+      running++;
+      report();
+      try {
+        await runSlot(slot);
+      } catch (err) {
+        fatal ??= errorMessage(err);
+        inner.abort();
+      } finally {
+        running--;
+        report();
+      }
+    }
+  };
+
+  record.status = 'running';
+  delete record.error;
+  await persist();
+  report();
+  await Promise.all(Array.from({ length: Math.min(spec.concurrency, Math.max(queue.length, 1)) }, worker));
+
+  if (fatal !== undefined) {
+    record.status = 'error';
+    record.error = fatal;
+  } else if (opts.signal.aborted) {
+    record.status = 'cancelled';
+  } else {
+    record.status = pendingSlots(record).length === 0 ? 'done' : 'cancelled';
+  }
+  await persist();
+  report();
+  return record;
+}
