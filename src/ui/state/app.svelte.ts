@@ -1,0 +1,27 @@
+import { createActor } from '../../lib/actor/index.ts';
+import type { Actor } from '../../lib/actor/types.ts';
+import { RemoteCritic } from '../../lib/critic/remote.ts';
+import type { Critic } from '../../lib/critic/types.ts';
+import { TraceStore } from '../../lib/traces/store.ts';
+import { EpisodeSession } from './episode.svelte.ts';
+import { Settings } from './settings.svelte.ts';
+
+/** The app's long-lived state, created once in main.ts and handed down as props. */
+export class AppState {
+  readonly settings = new Settings();
+  readonly traces = new TraceStore();
+  readonly session = new EpisodeSession(this.traces);
+  /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */
+  localCritic = $state.raw<Critic | undefined>(undefined);
+
+  makeActor(): Actor {
+    return createActor(this.settings.actorConfig);
+  }
+
+  /** The critic the settings select, or undefined in `off` mode or when none is loaded. */
+  makeCritic(): Critic | undefined {
+    if (this.settings.mode === 'off') return undefined;
+    if (this.settings.criticEngine === 'local') return this.localCritic;
+    return new RemoteCritic(this.settings.criticConfig);
+  }
+}
