@@ -1,0 +1,274 @@
+/**
+ * Generates tiny real models for tests (never committed): a bigram language
+ * model over bytes as a two-node ONNX decoder (Gather → MatMul), with a
+ * byte-level BPE tokenizer, in the layout transformers.js loads from
+ * `env.localModelPath`. Three variants:
+ *   tiny-critic        deterministically answers {"decision": "approve"} (use_cache: false)
+ *   tiny-critic-kv     the same answers, with past_key_values inputs/outputs to test KV reuse
+ *   tiny-critic-babble answers letters only, so every verdict is `unparsed`
+ * Also copies onnxruntime-web's wasm files into public/ort/ so nothing is
+ * fetched from a CDN. Idempotent: rewrites only what changed.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import onnxProto from 'onnx-proto';
+
+// onnx-proto is CommonJS: Node exposes only its default export to ESM.
+const { onnx } = onnxProto;
+type TensorProto = InstanceType<typeof onnx.TensorProto>;
+type ValueInfoProto = InstanceType<typeof onnx.ValueInfoProto>;
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BOS = 256;
+const EOS = 257;
+/** Whole-answer tokens, so a bigram chain can spell a valid verdict. */
+const EXTRA_TOKENS = ['{"decision":', ' "approve"'];
+const VOCAB = 256 + 2 + EXTRA_TOKENS.length;
+const KV_DIM = 4;
+
+/** GPT-2's byte → printable unicode map used by byte-level BPE. */
+function bytesToUnicode(): string[] {
+  const bs: number[] = [];
+  for (let i = 33; i <= 126; i++) bs.push(i);
+  for (let i = 161; i <= 172; i++) bs.push(i);
+  for (let i = 174; i <= 255; i++) bs.push(i);
+  const cs = [...bs];
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n++);
+    }
+  }
+  const out: string[] = new Array<string>(256).fill('');
+  bs.forEach((b, i) => (out[b] = String.fromCodePoint(cs[i] ?? 0)));
+  return out;
+}
+
+function byteLevel(text: string, map: string[]): string {
+  return [...new TextEncoder().encode(text)].map((b) => map[b] ?? '').join('');
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so the files are byte-identical run to run. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Bigram logits: row = previous token, column = next token. */
+function bigramTable(variant: 'approve' | 'babble'): Float32Array {
+  const rand = rng(variant === 'approve' ? 1 : 2);
+  const t = new Float32Array(VOCAB * VOCAB);
+  for (let i = 0; i < t.length; i++) t[i] = rand();
+  const letters = 'abcdefghijklmnopqrstuvwxyz ';
+  const prefer = (from: number, to: number) => (t[from * VOCAB + to] = 10);
+  if (variant === 'approve') {
+    // The chat template ends the prompt with "\n": the answer starts there.
+    const [open, approve] = [258, 259];
+    prefer(10, open);
+    prefer(open, approve);
+    prefer(approve, '}'.charCodeAt(0));
+    prefer('}'.charCodeAt(0), EOS);
+    for (let r = 0; r < VOCAB; r++) if (![10, open, approve, 125].includes(r)) prefer(r, EOS);
+  } else {
+    // Letters forever (until max_new_tokens): never a JSON object.
+    for (let r = 0; r < VOCAB; r++) prefer(r, letters.charCodeAt(Math.floor(rand() * letters.length)));
+  }
+  return t;
+}
+
+function floatInit(name: string, dims: number[], data: Float32Array): TensorProto {
+  return onnx.TensorProto.create({
+    name,
+    dims,
+    dataType: onnx.TensorProto.DataType.FLOAT,
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  });
+}
+
+function valueInfo(name: string, elemType: number, dims: Array<string | number>): ValueInfoProto {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
+  });
+}
+
+function buildModel(variant: 'approve' | 'babble', withKv: boolean): Uint8Array {
+  const F = onnx.TensorProto.DataType.FLOAT;
+  const I64 = onnx.TensorProto.DataType.INT64;
+  const identity = new Float32Array(VOCAB * VOCAB);
+  for (let i = 0; i < VOCAB; i++) identity[i * VOCAB + i] = 1;
+  const nodes = [
+    onnx.NodeProto.create({ opType: 'Gather', input: ['embed', 'input_ids'], output: ['hidden'], name: 'embed_lookup' }),
+    onnx.NodeProto.create({ opType: 'MatMul', input: ['hidden', 'lm_head'], output: ['logits'], name: 'lm_head' }),
+  ];
+  const initializer = [floatInit('embed', [VOCAB, VOCAB], identity), floatInit('lm_head', [VOCAB, VOCAB], bigramTable(variant))];
+  const inputs = [valueInfo('input_ids', I64, ['batch', 'seq']), valueInfo('attention_mask', I64, ['batch', 'total'])];
+  const outputs = [valueInfo('logits', F, ['batch', 'seq', VOCAB])];
+  if (withKv) {
+    // A cache that records one small vector per token: enough for the runtime to
+    // slice and extend it exactly as it does for a real decoder.
+    const kv = new Float32Array(VOCAB * KV_DIM);
+    for (let i = 0; i < kv.length; i++) kv[i] = (i % 97) / 97;
+    initializer.push(floatInit('kv_embed', [VOCAB, KV_DIM], kv));
+    initializer.push(
+      onnx.TensorProto.create({ name: 'axis1', dims: [1], dataType: I64, rawData: new Uint8Array(new BigInt64Array([1n]).buffer) }),
+    );
+    nodes.push(
+      onnx.NodeProto.create({ opType: 'Gather', input: ['kv_embed', 'input_ids'], output: ['kv_new3'] }),
+      onnx.NodeProto.create({ opType: 'Unsqueeze', input: ['kv_new3', 'axis1'], output: ['kv_new'] }),
+    );
+    for (const kind of ['key', 'value']) {
+      const past = `past_key_values.0.${kind}`;
+      const present = `present.0.${kind}`;
+      inputs.push(valueInfo(past, F, ['batch', 1, 'past', KV_DIM]));
+      outputs.push(valueInfo(present, F, ['batch', 1, 'total', KV_DIM]));
+      nodes.push(
+        onnx.NodeProto.create({
+          opType: 'Concat',
+          input: [past, 'kv_new'],
+          output: [present],
+          attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 2 })],
+        }),
+      );
+    }
+  }
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'spotter-make-tiny-model',
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: { name: 'bigram', node: nodes, initializer, input: inputs, output: outputs },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+function tokenizerJson(): object {
+  const map = bytesToUnicode();
+  const vocab: Record<string, number> = {};
+  for (let b = 0; b < 256; b++) vocab[map[b] ?? ''] = b;
+  vocab['<s>'] = BOS;
+  vocab['</s>'] = EOS;
+  EXTRA_TOKENS.forEach((t, i) => (vocab[byteLevel(t, map)] = 258 + i));
+  const special = (id: number, content: string) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [special(BOS, '<s>'), special(EOS, '</s>')],
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+    post_processor: null,
+    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges: [],
+    },
+  };
+}
+
+const CHAT_TEMPLATE =
+  "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
+
+function modelFiles(variant: 'approve' | 'babble', withKv: boolean): Record<string, string | Uint8Array> {
+  const config = {
+    model_type: 'llama',
+    architectures: ['LlamaForCausalLM'],
+    vocab_size: VOCAB,
+    hidden_size: KV_DIM,
+    num_hidden_layers: 1,
+    num_attention_heads: 1,
+    num_key_value_heads: 1,
+    max_position_embeddings: 65536,
+    bos_token_id: BOS,
+    eos_token_id: EOS,
+    use_cache: withKv,
+  };
+  const generation = { bos_token_id: BOS, eos_token_id: EOS, do_sample: false, max_new_tokens: 24 };
+  const tokenizerConfig = {
+    tokenizer_class: 'PreTrainedTokenizerFast',
+    bos_token: '<s>',
+    eos_token: '</s>',
+    add_bos_token: false,
+    add_eos_token: false,
+    model_max_length: 65536,
+    chat_template: CHAT_TEMPLATE,
+  };
+  const json = (v: object) => `${JSON.stringify(v, null, 2)}\n`;
+  return {
+    'config.json': json(config),
+    'generation_config.json': json(generation),
+    'tokenizer.json': json(tokenizerJson()),
+    'tokenizer_config.json': json(tokenizerConfig),
+    'onnx/model.onnx': buildModel(variant, withKv),
+  };
+}
+
+function writeIfChanged(path: string, content: string | Uint8Array): boolean {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+  if (existsSync(path) && createHash('sha256').update(readFileSync(path)).digest('hex') === createHash('sha256').update(bytes).digest('hex')) {
+    return false;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, bytes);
+  return true;
+}
+
+function copyIfChanged(from: string, to: string): boolean {
+  if (existsSync(to) && statSync(to).size === statSync(from).size && statSync(to).mtimeMs >= statSync(from).mtimeMs) return false;
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, to);
+  return true;
+}
+
+export const TINY_MODELS = { 'tiny-critic': ['approve', false], 'tiny-critic-kv': ['approve', true], 'tiny-critic-babble': ['babble', false] } as const;
+
+/** The ort files transformers.js loads in the browser (it picks the asyncify build, for WebGPU and wasm alike). */
+export const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
+
+export function makeTinyModels(root = ROOT): { written: number } {
+  let written = 0;
+  for (const [id, [variant, kv]] of Object.entries(TINY_MODELS)) {
+    for (const [name, content] of Object.entries(modelFiles(variant, kv))) {
+      for (const base of [join(root, '.fixtures/models', id), join(root, 'public/models', id)]) {
+        if (writeIfChanged(join(base, name), content)) written++;
+      }
+    }
+  }
+  const ortDist = join(root, 'node_modules/onnxruntime-web/dist');
+  for (const f of ORT_FILES) if (copyIfChanged(join(ortDist, f), join(root, 'public/ort', f))) written++;
+  return { written };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = performance.now();
+  const { written } = makeTinyModels();
+  console.log(`tiny models: ${written} file(s) written in ${Math.round(performance.now() - t0)} ms`);
+}
