@@ -1,0 +1,44 @@
+import { queryEpisodes, type TraceQuery } from './query.ts';
+import type { EpisodeSummary } from './summary.ts';
+
+export interface ReviewTiming {
+  label: string;
+  query: TraceQuery;
+  results: number;
+  /** Median of the runs, in ms. */
+  medianMs: number;
+  maxMs: number;
+}
+
+/** The filters and searches the review benchmark times: one of each kind the list offers. */
+export const BENCH_QUERIES: ReadonlyArray<{ label: string; query: TraceQuery }> = [
+  { label: 'all, newest first', query: {} },
+  { label: 'environment', query: { environment: 'retail' } },
+  { label: 'env + task + mode + outcome', query: { environment: 'airline', taskIndex: 7, mode: 'intervene', outcome: 'fail' } },
+  { label: 'critic, sorted by interventions', query: { critic: 'tiny-critic', sort: 'interventions' } },
+  { label: 'date range', query: { from: Date.UTC(2026, 0, 2), to: Date.UTC(2026, 0, 4) } },
+  { label: 'search one word', query: { text: 'baggage' } },
+  { label: 'search two words, rare', query: { text: 'marker4321x user_4321' } },
+];
+
+/**
+ * Times filter and search over summaries (the list's hot path), with a clock
+ * passed in so it runs in Node and in the browser alike.
+ */
+export function benchReview(summaries: readonly EpisodeSummary[], runs = 7, now: () => number = () => performance.now()): ReviewTiming[] {
+  return BENCH_QUERIES.map(({ label, query }) => {
+    const times: number[] = [];
+    let results = 0;
+    for (let r = 0; r < runs; r++) {
+      const t0 = now();
+      results = queryEpisodes(summaries, query).length;
+      times.push(now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { label, query, results, medianMs: times[Math.floor(times.length / 2)] ?? 0, maxMs: times.at(-1) ?? 0 };
+  });
+}
+
+export function formatTimings(timings: readonly ReviewTiming[]): string {
+  return timings.map((t) => `${t.label.padEnd(34)} ${String(t.results).padStart(6)} hits  median ${t.medianMs.toFixed(1)} ms  max ${t.maxMs.toFixed(1)} ms`).join('\n');
+}

@@ -1,0 +1,64 @@
+import { ValidationError } from '../errors.ts';
+import { TRACE_SCHEMA_VERSION, EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
+
+type RawRecord = Record<string, unknown>;
+
+function isRecord(v: unknown): v is RawRecord {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Version 0: the prototype's records, before `schemaVersion` existed. They had
+ * `finishedAt` where v1 has `endedAt`, no `updatedAt`, and meta without
+ * `failureRule` (fail-open was the only rule then).
+ */
+function v0ToV1(r: RawRecord): RawRecord {
+  const { finishedAt, ...rest } = r;
+  const out: RawRecord = { ...rest, schemaVersion: 1 };
+  if (out.endedAt === undefined && typeof finishedAt === 'number') out.endedAt = finishedAt;
+  if (out.updatedAt === undefined) out.updatedAt = out.endedAt ?? out.createdAt;
+  if (isRecord(out.meta) && out.meta.failureRule === undefined) out.meta = { ...out.meta, failureRule: 'fail-open' };
+  return out;
+}
+
+/** MIGRATIONS[n] turns a version-n record into a version-(n+1) record. */
+const MIGRATIONS: ReadonlyArray<(r: RawRecord) => RawRecord> = [v0ToV1];
+
+/** The record's version: a missing field means the prototype's version 0. */
+export function recordVersion(r: RawRecord): number | undefined {
+  const v = r.schemaVersion;
+  if (v === undefined) return 0;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+}
+
+/** Brings a raw record up to the current version; unknown or newer versions are refused. */
+export function migrateRecord(value: unknown, where: string): unknown {
+  if (!isRecord(value)) throw new ValidationError(where, '(root): expected an object');
+  const version = recordVersion(value);
+  if (version === undefined) {
+    throw new ValidationError(where, `schemaVersion: not a version number (${JSON.stringify(value.schemaVersion)})`);
+  }
+  if (version > TRACE_SCHEMA_VERSION) {
+    throw new ValidationError(
+      where,
+      `schemaVersion: ${version} is newer than this app understands (${TRACE_SCHEMA_VERSION}); update Spotter`,
+    );
+  }
+  let r = value;
+  for (let v = version; v < TRACE_SCHEMA_VERSION; v++) {
+    const step = MIGRATIONS[v];
+    if (!step) throw new ValidationError(where, `schemaVersion: no migration from version ${v}`);
+    r = step(r);
+  }
+  return r;
+}
+
+/** Migrates and validates one record; the error names where and which field. */
+export function parseTraceRecord(value: unknown, where: string): EpisodeTrace {
+  const r = EpisodeTraceSchema.safeParse(migrateRecord(value, where));
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ValidationError(where, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,54 @@
+import 'fake-indexeddb/auto';
+import { promisifyRequest } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import { TraceStore } from './store.ts';
+import { syntheticTrace } from './synthetic.ts';
+
+let n = 0;
+const dbName = () => `store-test-${n++}`;
+
+describe('TraceStore', () => {
+  it('keeps put/get/list/delete working', async () => {
+    const store = new TraceStore(dbName());
+    await store.put(syntheticTrace(1));
+    await store.put(syntheticTrace(2));
+    expect(await store.get('ep-000001')).toEqual(syntheticTrace(1));
+    const { traces, invalid } = await store.list();
+    expect(traces.map((t) => t.id)).toEqual(['ep-000002', 'ep-000001']);
+    expect(invalid).toBe(0);
+    await store.delete('ep-000001');
+    expect(await store.has('ep-000001')).toBe(false);
+    expect(await store.count()).toBe(1);
+  });
+
+  it('updates the summary when the recorder rewrites a trace', async () => {
+    const store = new TraceStore(dbName());
+    const t = { ...syntheticTrace(5), status: 'running' as const };
+    await store.put(t);
+    expect((await store.summaries())[0]?.outcome).toBe('running');
+    await store.put(syntheticTrace(5));
+    const s = await store.summaries();
+    expect(s).toHaveLength(1);
+    expect(s[0]?.outcome).toBe('pass');
+  });
+
+  it('upgrades a database written by the old single-store version, migrating v0 records on read', async () => {
+    const name = dbName();
+    // The database as the previous TraceStore (idb-keyval createStore) left it, with one v0 record among v1 ones.
+    const req = indexedDB.open(name);
+    req.onupgradeneeded = () => req.result.createObjectStore('episodes');
+    const old = await promisifyRequest(req);
+    const { schemaVersion: _v, updatedAt: _u, ...v0 } = syntheticTrace(2);
+    const tx = old.transaction('episodes', 'readwrite');
+    tx.objectStore('episodes').put(syntheticTrace(1), 'ep-000001');
+    tx.objectStore('episodes').put(v0, 'ep-000002');
+    tx.objectStore('episodes').put({ nope: true }, 'junk');
+    await promisifyRequest(tx);
+    old.close();
+    const store = new TraceStore(name);
+    const sums = await store.summaries();
+    expect(sums.map((s) => s.id)).toEqual(['ep-000002', 'ep-000001']);
+    expect((await store.get('ep-000002'))?.schemaVersion).toBe(1);
+    expect((await store.list()).invalid).toBe(1);
+  });
+});
