@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ProviderServerDouble } from '../servers/openai-double.ts';
+import { collectErrors, dumpIndexedDB, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+
+const KEY = 'sk-e2e-SECRET-7f3a9c';
+const provider = new ProviderServerDouble();
+let app: AppServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let requests: string[];
+let errors: string[];
+
+beforeAll(async () => {
+  await provider.start();
+  app = await serveApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await provider.stop();
+});
+beforeEach(async () => {
+  provider.reset();
+  await context?.close();
+  context = await browser.newContext();
+  requests = recordRequests(context);
+  page = await context.newPage();
+  errors = collectErrors(page);
+});
+
+async function configure(p: Page): Promise<void> {
+  await p.goto(app.url);
+  await p.fill('input[name=actor-base-url]', `${provider.url}/v1`);
+  await p.fill('input[name=actor-model]', 'actor');
+  await p.fill('input[name=actor-key]', KEY);
+  await p.fill('input[name=critic-base-url]', `${provider.url}/v1`);
+  await p.fill('input[name=critic-model]', 'critic');
+}
+
+async function sendMessage(p: Page, text: string): Promise<void> {
+  await p.fill('textarea[name=message]', text);
+  await p.press('textarea[name=message]', 'Enter');
+}
+
+describe('policy chat, supervised, in a real browser', () => {
+  it('shows the intervention, persists step by step, survives a reload, and keeps the key out of storage and off the network', async () => {
+    provider
+      .script('actor', { kind: 'message', content: "Of course! I'll refund the full $500 right away." }, { kind: 'message', content: 'I can refund up to $100 today.' })
+      .script('critic', { kind: 'message', content: '{"decision": "revise", "category": "policy", "feedback": "Promises a refund over the $100 limit."}' }, { kind: 'message', content: '{"decision": "approve"}' });
+    await configure(page);
+    await sendMessage(page, 'I want a $500 refund');
+
+    const intervention = page.getByTestId('intervention');
+    await intervention.waitFor({ timeout: 30_000 });
+    await expect(intervention.getByTestId('rejected-proposal').innerText()).resolves.toContain('$500');
+    await expect(intervention.getByTestId('critic-feedback').innerText()).resolves.toContain('over the $100 limit');
+    const executed = page.getByTestId('step').getByTestId('agent-message').last();
+    await expect(executed.innerText()).resolves.toContain('up to $100');
+    // The critic saw the policy and the rejected text; the actor saw the feedback.
+    const criticReq = provider.requests.find((r) => r.model === 'critic');
+    expect(JSON.stringify(criticReq?.body)).toContain('Never promise a refund over $100');
+    const revisionReq = provider.requests.filter((r) => r.model === 'actor')[1];
+    expect(JSON.stringify(revisionReq?.body)).toContain('Promises a refund over the $100 limit.');
+
+    // Reload mid-episode (the agent is waiting for the user): the trace holds both entries.
+    await page.reload();
+    const db = await dumpIndexedDB(page, 'spotter-traces');
+    const stored = JSON.parse(db) as { episodes: Array<{ status: string; timeline: Array<{ type: string }> }> };
+    expect(stored.episodes).toHaveLength(1);
+    expect(stored.episodes[0]?.timeline.map((e) => e.type)).toEqual(['user', 'step']);
+    expect(stored.episodes[0]?.status).toBe('running');
+    expect(db).not.toContain(KEY);
+    const local = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(local).not.toContain(KEY);
+
+    // It opens in the list, intervention and all.
+    await page.getByTestId('tab-history').click();
+    await page.getByTestId('episode-row').first().click();
+    const view = page.getByTestId('episode-view');
+    await view.getByTestId('intervention').waitFor();
+    await expect(view.innerText()).resolves.toContain('up to $100');
+
+    expect(offHostRequests(requests)).toEqual([]);
+    expect(provider.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('renders hostile model output inert', async () => {
+    const hostile = [
+      'Hello <img src=x onerror="window.__pwned=1">',
+      '<script>window.__pwned=2</script>',
+      '[click me](javascript:window.__pwned=3)',
+      '![tracker](http://evil.example/pixel.png)',
+      '<a href="javascript:window.__pwned=4">x</a> <iframe src="http://evil.example/"></iframe>',
+    ].join('\n\n');
+    provider.script('actor', { kind: 'message', content: hostile }).script('critic', { kind: 'message', content: '{"decision":"approve"}' });
+    await configure(page);
+    await sendMessage(page, 'hi');
+    const msg = page.getByTestId('step').getByTestId('agent-message').first();
+    await msg.waitFor({ timeout: 30_000 });
+    await expect(msg.innerText()).resolves.toContain('click me');
+    const html = await msg.innerHTML();
+    expect(html).not.toMatch(/<img|<script|<iframe|onerror|javascript:/i);
+    await msg.getByText('click me').click();
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(requests.some((u) => u.includes('evil.example'))).toBe(false);
+    expect(offHostRequests(requests)).toEqual([]);
+  });
+
+  it('stops cleanly when the person presses Stop while the actor hangs', async () => {
+    provider.script('actor', { kind: 'hang' });
+    await configure(page);
+    await sendMessage(page, 'hello?');
+    await page.getByTestId('abort').click();
+    const status = page.getByTestId('episode-status');
+    await status.waitFor({ timeout: 10_000 });
+    await expect(status.getAttribute('data-status')).resolves.toBe('aborted');
+    const stored = JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as { episodes: Array<{ status: string }> };
+    expect(stored.episodes.map((e) => e.status)).toEqual(['aborted']);
+  });
+});
