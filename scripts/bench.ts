@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: prints the project's speed figures. Each section measures
+ * real code paths (SDK over HTTP to a local server, IndexedDB in Chromium).
+ */
+import { createServer } from 'vite';
+import { benchLoop, type LoopBenchResult } from '../src/lib/loop/bench.ts';
+import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
+import { ProviderServerDouble } from '../tests/servers/openai-double.ts';
+import { launchBrowser } from '../tests/e2e/harness.ts';
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+
+function printLoop(where: string, r: LoopBenchResult): void {
+  console.log(
+    `loop ${where}: ${r.steps} steps | step median ${fmt(r.stepMs)} ms | actor ${fmt(r.actorMs)} ms | critic ${fmt(r.criticMs)} ms | loop overhead ${fmt(r.overheadMs)} ms/step | trace write ${fmt(r.traceWriteMs)} ms/step`,
+  );
+}
+
+async function loopSection(): Promise<void> {
+  const provider = new ProviderServerDouble();
+  const base = `${await provider.start()}/v1`;
+  let n = 0;
+  provider.respond('bench-actor', () => ({ kind: 'tool_call', name: 'lookup', arguments: { id: `item-${n++}` } }));
+  provider.respond('bench-critic', () => ({ kind: 'message', content: '{"decision":"approve"}' }));
+  try {
+    const memory = new Map<string, EpisodeTrace>();
+    printLoop('(Node, in-memory sink)', await benchLoop(base, 30, { put: async (t) => void memory.set(t.id, t) }));
+
+    const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+    await server.listen();
+    const url = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${url}/tests/bench/loop.html?base=${encodeURIComponent(base)}`);
+      const out = await page.evaluate(() => (window as unknown as { __bench: Promise<{ ok: boolean; r?: LoopBenchResult; error?: string }> }).__bench);
+      if (out.ok && out.r) printLoop('(Chromium, IndexedDB)', out.r);
+      else console.log(`loop (Chromium): failed: ${out.error}`);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    await provider.stop();
+  }
+}
+
+console.log('Spotter benchmarks (30-step episode, actor and critic answered at once by a local server)');
+await loopSection();
