@@ -1,0 +1,289 @@
+/**
+ * transformers.js critic engine: an ONNX text-generation model on WebGPU,
+ * falling back to wasm (and to onnxruntime-node's cpu under Node). Keeps the
+ * KV cache of the previous prompt and reuses the shared prefix on the next.
+ */
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  DynamicCache,
+  StoppingCriteria,
+  Tensor,
+  env,
+  type ProgressInfo,
+} from '@huggingface/transformers';
+import { AbortedError, EngineError, errorMessage } from '../../errors.ts';
+import {
+  commonPrefixLength,
+  hasCompleteJsonObject,
+  type CriticEngine,
+  type EngineLoadInfo,
+  type GenerateRequest,
+  type GenerateResult,
+  type ProgressListener,
+} from './types.ts';
+
+export type TransformersDevice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+export type TransformersDtype = 'auto' | 'q4' | 'q4f16' | 'fp16' | 'fp32';
+
+export interface TransformersEngineOptions {
+  /** A model id (under localModelPath, or on the Hugging Face hub when remote models are allowed) or a URL of a model folder. */
+  model: string;
+  device?: TransformersDevice;
+  dtype?: TransformersDtype;
+  /** Where local models live: a folder under Node, a URL prefix in the browser ('/models/'). */
+  localModelPath?: string;
+  allowRemoteModels?: boolean;
+  /** URL prefix of the app's own copy of onnxruntime-web's wasm files ('/ort/'); never a CDN. */
+  ortWasmPrefix?: string;
+  /** Whether the adapter has shader-f16 (decides q4f16 vs q4 on WebGPU). */
+  shaderF16?: boolean;
+  maxNewTokens?: number;
+  /** Keep the KV cache between calls and reuse the shared prefix (default true). */
+  reusePrefix?: boolean;
+}
+
+type Model = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
+type Tokenizer = Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
+type Cache = InstanceType<typeof DynamicCache>;
+
+const IS_NODE = typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof window === 'undefined' && typeof self === 'undefined';
+
+/** Devices to try, in order: the requested one, then what still works without it. */
+export function deviceCandidates(device: TransformersDevice, hasWebGpu: boolean, isNode = IS_NODE): Array<'webgpu' | 'wasm' | 'cpu'> {
+  if (isNode) return device === 'webgpu' && hasWebGpu ? ['webgpu', 'cpu'] : ['cpu'];
+  if (device === 'wasm' || device === 'cpu') return ['wasm'];
+  if (device === 'webgpu') return ['webgpu', 'wasm'];
+  return hasWebGpu ? ['webgpu', 'wasm'] : ['wasm'];
+}
+
+/** Dtypes to try on a device, in order; fp32 last because every export has it. */
+export function dtypeCandidates(dtype: TransformersDtype, device: 'webgpu' | 'wasm' | 'cpu', shaderF16: boolean): Array<Exclude<TransformersDtype, 'auto'>> {
+  if (dtype !== 'auto') return dtype === 'q4f16' && !(device === 'webgpu' && shaderF16) ? ['q4', 'fp32'] : [dtype];
+  if (device === 'webgpu') return shaderF16 ? ['q4f16', 'q4', 'fp32'] : ['q4', 'fp32'];
+  return ['q4', 'fp32'];
+}
+
+/** A model given as a URL loads as a "local" model whose folder is that URL's parent. */
+export function splitModelLocation(model: string): { id: string; localModelPath?: string } {
+  if (!/^https?:\/\//.test(model)) return { id: model };
+  const trimmed = model.replace(/\/+$/, '');
+  const cut = trimmed.lastIndexOf('/');
+  return { id: trimmed.slice(cut + 1), localModelPath: `${trimmed.slice(0, cut)}/` };
+}
+
+function hasNavigatorGpu(): boolean {
+  return typeof navigator !== 'undefined' && 'gpu' in navigator && navigator.gpu !== undefined;
+}
+
+function mapProgress(p: ProgressInfo): Parameters<ProgressListener>[0] | undefined {
+  switch (p.status) {
+    case 'initiate':
+    case 'download':
+      return { stage: 'download', file: p.file, text: `Fetching ${p.file}` };
+    case 'progress':
+      return {
+        stage: 'download',
+        file: p.file,
+        loaded: p.loaded,
+        total: p.total,
+        fraction: Math.min(1, Math.max(0, p.progress / 100)),
+        text: `Downloading ${p.file}`,
+      };
+    case 'done':
+      return { stage: 'load', file: p.file, text: `Loaded ${p.file}` };
+    default:
+      return undefined;
+  }
+}
+
+/** Stops decoding once a complete JSON object is out (an approval ends after a few tokens), or when aborted. */
+class VerdictStop extends StoppingCriteria {
+  constructor(
+    private readonly promptLength: number,
+    private readonly decode: (ids: bigint[]) => string,
+    private readonly signal: AbortSignal,
+    private readonly atJson: boolean,
+  ) {
+    super();
+  }
+  override _call(inputIds: number[][]): boolean[] {
+    return inputIds.map((ids) => {
+      if (this.signal.aborted) return true;
+      if (!this.atJson) return false;
+      return hasCompleteJsonObject(this.decode(ids.slice(this.promptLength).map((x) => BigInt(x))));
+    });
+  }
+}
+
+function toBigInts(ids: readonly number[]): BigInt64Array {
+  return BigInt64Array.from(ids, (x) => BigInt(x));
+}
+
+function isCache(x: unknown): x is Cache {
+  return x instanceof Object && typeof Reflect.get(x, 'get_seq_length') === 'function';
+}
+
+function cropCache(cache: Cache, length: number): Cache | undefined {
+  const entries: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(cache)) {
+    if (!(t instanceof Tensor)) continue;
+    // GPU-resident caches cannot be sliced on the CPU; such engines prefill afresh.
+    if (t.location === 'gpu-buffer') return undefined;
+    entries[name] = t.slice(null, null, [0, length], null);
+  }
+  return Object.keys(entries).length > 0 ? new DynamicCache(entries) : undefined;
+}
+
+export class TransformersEngine implements CriticEngine {
+  readonly label: string;
+  #model: Model | undefined;
+  #tokenizer: Tokenizer | undefined;
+  #cache: { tokens: number[]; kv: Cache } | undefined;
+  #kvCapable = false;
+  #busy: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: TransformersEngineOptions) {
+    this.label = `transformers:${opts.model}`;
+  }
+
+  async load(onProgress: ProgressListener): Promise<EngineLoadInfo> {
+    const started = performance.now();
+    const loc = splitModelLocation(this.opts.model);
+    const localPath = loc.localModelPath ?? this.opts.localModelPath;
+    if (localPath !== undefined) env.localModelPath = localPath;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = loc.localModelPath ? false : (this.opts.allowRemoteModels ?? false);
+    const onnxWasm = env.backends.onnx.wasm;
+    if (this.opts.ortWasmPrefix && onnxWasm) {
+      const base = new URL(this.opts.ortWasmPrefix, globalThis.location?.href ?? 'http://127.0.0.1/').href;
+      onnxWasm.wasmPaths = { mjs: `${base}ort-wasm-simd-threaded.asyncify.mjs`, wasm: `${base}ort-wasm-simd-threaded.asyncify.wasm` };
+    }
+    const progress_callback = (p: ProgressInfo) => {
+      const mapped = mapProgress(p);
+      if (mapped) onProgress(mapped);
+    };
+
+    const attempts: EngineLoadInfo['attempts'] = [];
+    try {
+      this.#tokenizer = await AutoTokenizer.from_pretrained(loc.id, { progress_callback });
+    } catch (err) {
+      throw new EngineError('load-failed', `Tokenizer of ${this.opts.model} could not be loaded: ${errorMessage(err)}`);
+    }
+    const shaderF16 = this.opts.shaderF16 ?? false;
+    for (const device of deviceCandidates(this.opts.device ?? 'auto', hasNavigatorGpu())) {
+      for (const dtype of dtypeCandidates(this.opts.dtype ?? 'auto', device, shaderF16)) {
+        try {
+          this.#model = await AutoModelForCausalLM.from_pretrained(loc.id, { device, dtype, progress_callback });
+          attempts.push({ device, dtype });
+          // use_cache: false marks exports without past_key_values inputs.
+          this.#kvCapable = Reflect.get(this.#model.config, 'use_cache') !== false;
+          onProgress({ stage: 'ready', fraction: 1, text: `Ready on ${device} (${dtype})` });
+          return {
+            engine: 'transformers',
+            model: this.opts.model,
+            device,
+            dtype,
+            attempts,
+            loadMs: performance.now() - started,
+            kvReuse: this.#kvCapable && (this.opts.reusePrefix ?? true),
+          };
+        } catch (err) {
+          attempts.push({ device, dtype, error: errorMessage(err) });
+        }
+      }
+    }
+    const tried = attempts.map((a) => `${a.device}/${a.dtype}: ${a.error ?? ''}`).join('; ');
+    throw new EngineError('load-failed', `${this.opts.model} could not be loaded (${tried})`);
+  }
+
+  /** One generation at a time: the cache belongs to the previous call. */
+  generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
+    const run = this.#busy.then(() => this.#generate(req, signal));
+    this.#busy = run.catch(() => undefined);
+    return run;
+  }
+
+  async #generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
+    const model = this.#model;
+    const tokenizer = this.#tokenizer;
+    if (!model || !tokenizer) throw new EngineError('engine', 'The transformers.js engine is not loaded');
+    if (signal.aborted) throw new AbortedError();
+    const started = performance.now();
+    const rendered = tokenizer.apply_chat_template(
+      [
+        { role: 'system', content: req.system },
+        { role: 'user', content: req.user },
+      ],
+      { add_generation_prompt: true, tokenize: false },
+    );
+    if (typeof rendered !== 'string') throw new EngineError('engine', 'Chat template did not render to text');
+    const ids: number[] = tokenizer.encode(rendered, { add_special_tokens: false });
+
+    const reuse = this.#kvCapable && (this.opts.reusePrefix ?? true);
+    let past: Cache | undefined;
+    let reused = 0;
+    if (reuse && this.#cache) {
+      // At least one prompt token must be fed so the model yields next-token logits.
+      const shared = Math.min(commonPrefixLength(this.#cache.tokens, ids), ids.length - 1);
+      if (shared > 0) past = cropCache(this.#cache.kv, shared);
+      if (past) reused = shared;
+    }
+    await this.#dropCache();
+
+    const decode = (x: bigint[]) => tokenizer.decode(x, { skip_special_tokens: true });
+    const stop = new VerdictStop(ids.length, decode, signal, req.stopAtJson ?? true);
+    const out = await model.generate({
+      inputs: new Tensor('int64', toBigInts(ids), [1, ids.length]),
+      attention_mask: new Tensor('int64', toBigInts(ids.map(() => 1)), [1, ids.length]),
+      ...(past ? { past_key_values: past } : {}),
+      max_new_tokens: req.maxNewTokens ?? this.opts.maxNewTokens ?? 256,
+      do_sample: false,
+      return_dict_in_generate: reuse,
+      stopping_criteria: [stop],
+    });
+    if (signal.aborted) throw new AbortedError();
+
+    const sequences = out instanceof Tensor ? out : 'sequences' in out ? out.sequences : undefined;
+    if (!(sequences instanceof Tensor)) throw new EngineError('engine', 'Generation returned no sequences');
+    const all = Array.from(sequences.data as ArrayLike<bigint | number>, (x) => Number(x));
+    const generated = all.slice(ids.length);
+    const kv = out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values;
+    if (reuse && isCache(kv)) {
+      try {
+        this.#cache = { tokens: all.slice(0, kv.get_seq_length()), kv };
+      } catch {
+        this.#cache = undefined;
+      }
+    }
+    const text = tokenizer.decode(
+      generated.map((x) => BigInt(x)),
+      { skip_special_tokens: true },
+    );
+    return {
+      text,
+      usage: { promptTokens: ids.length, completionTokens: generated.length },
+      prefillTokens: ids.length - reused,
+      reusedTokens: reused,
+      latencyMs: performance.now() - started,
+    };
+  }
+
+  async #dropCache(): Promise<void> {
+    const old = this.#cache;
+    this.#cache = undefined;
+    await old?.kv.dispose();
+  }
+
+  async resetCache(): Promise<void> {
+    await this.#busy;
+    await this.#dropCache();
+  }
+
+  async unload(): Promise<void> {
+    await this.resetCache();
+    await this.#model?.dispose();
+    this.#model = undefined;
+    this.#tokenizer = undefined;
+  }
+}

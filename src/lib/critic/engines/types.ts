@@ -1,0 +1,94 @@
+/**
+ * What every in-browser critic engine (transformers.js, web-llm) offers the
+ * worker handler. Schemas, because load info, progress and results cross the
+ * worker boundary and are validated where they arrive.
+ */
+import { z } from 'zod';
+import { UsageSchema } from '../../types.ts';
+
+export const EngineProgressSchema = z.object({
+  stage: z.enum(['download', 'load', 'ready']),
+  /** 0..1 when known. */
+  fraction: z.number().min(0).max(1).optional(),
+  loaded: z.number().nonnegative().optional(),
+  total: z.number().nonnegative().optional(),
+  file: z.string().optional(),
+  text: z.string(),
+});
+export type EngineProgress = z.infer<typeof EngineProgressSchema>;
+
+export const EngineLoadInfoSchema = z.object({
+  engine: z.enum(['transformers', 'webllm']),
+  model: z.string(),
+  /** The device the model actually runs on, after any fallback. */
+  device: z.string(),
+  dtype: z.string().optional(),
+  /** Every device/dtype tried, with the reason each failed, in order. */
+  attempts: z.array(z.object({ device: z.string(), dtype: z.string().optional(), error: z.string().optional() })),
+  loadMs: z.number().nonnegative(),
+  /** Whether the engine keeps the shared prompt prefix cached between calls. */
+  kvReuse: z.boolean(),
+});
+export type EngineLoadInfo = z.infer<typeof EngineLoadInfoSchema>;
+
+export const GenerateRequestSchema = z.object({
+  system: z.string(),
+  user: z.string(),
+  maxNewTokens: z.number().int().positive().optional(),
+  /** JSON schema (as a string) to constrain output with, where the engine can. */
+  jsonSchema: z.string().optional(),
+  /** Stop decoding as soon as one complete JSON object has been written. */
+  stopAtJson: z.boolean().optional(),
+});
+export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
+
+export const GenerateResultSchema = z.object({
+  text: z.string(),
+  usage: UsageSchema,
+  /** Prompt tokens the engine computed this call. */
+  prefillTokens: z.number().int().nonnegative(),
+  /** Prompt tokens served from the cache kept since the previous call. */
+  reusedTokens: z.number().int().nonnegative(),
+  latencyMs: z.number().nonnegative(),
+});
+export type GenerateResult = z.infer<typeof GenerateResultSchema>;
+
+export type ProgressListener = (p: EngineProgress) => void;
+
+export interface CriticEngine {
+  readonly label: string;
+  load(onProgress: ProgressListener): Promise<EngineLoadInfo>;
+  generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;
+  /** Drops the cached prefix (a new episode starts). */
+  resetCache(): Promise<void>;
+  unload(): Promise<void>;
+  /** Deletes the model's files from browser storage. */
+  deleteCache?(): Promise<void>;
+}
+
+/** True when `text` holds one complete top-level JSON object (braces in strings ignored): the verdict is written. */
+export function hasCompleteJsonObject(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  let opened = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = opened;
+    else if (c === '{') {
+      depth++;
+      opened = true;
+    } else if (c === '}' && opened && --depth === 0) return true;
+  }
+  return false;
+}
+
+/** Length of the shared prefix of two token sequences. */
+export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
