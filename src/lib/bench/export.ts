@@ -51,17 +51,17 @@ export function tauTraj(trace: EpisodeTrace): TauTrajMessage[] {
 }
 
 /**
- * tau-bench results for one configuration, in slot order. `traces` maps an
- * episode id to its trace; an episode whose trace is gone exports an empty traj.
+ * tau-bench results for one configuration, in slot order. `traceOf` finds an
+ * episode's trace; an episode whose trace is gone exports an empty traj.
  */
-export function tauResults(record: RunRecord, configIndex: number, traces: ReadonlyMap<string, EpisodeTrace>): TauResult[] {
+export function tauResults(record: RunRecord, configIndex: number, traceOf: (episodeId: string) => EpisodeTrace | undefined): TauResult[] {
   const config = record.spec.configurations[configIndex];
   const out: TauResult[] = [];
   for (const slot of planSlots(record.spec)) {
     if (slot.configIndex !== configIndex) continue;
     const r = record.results[slot.key];
     if (!r) continue;
-    const trace = traces.get(r.episodeId);
+    const trace = traceOf(r.episodeId);
     out.push({
       task_id: r.taskIndex,
       reward: r.reward,

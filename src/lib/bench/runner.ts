@@ -49,6 +49,8 @@ export interface RunOptions {
   onProgress?(p: BenchProgress): void;
   onEvent?(slot: Slot, event: LoopEvent): void;
   onSlotDone?(slot: Slot, result: SlotResult): void;
+  /** A copy of the record each time it is persisted (a slot finished, the status changed). */
+  onUpdate?(record: RunRecord): void;
   now?: () => number;
 }
 
@@ -163,6 +165,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
       () => deps.runs.put(snapshot),
       () => deps.runs.put(snapshot),
     );
+    opts.onUpdate?.(structuredClone(snapshot));
     return writes;
   };
   const report = (): void => {

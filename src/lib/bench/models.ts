@@ -1,0 +1,47 @@
+/**
+ * From a run's model specs (persisted, keyless) to live clients: the key and
+ * the client settings come from the caller's current settings, so a resumed
+ * run uses the key typed in after the reload.
+ */
+import { createActor } from '../actor/index.ts';
+import type { OpenAIClientOptions } from '../actor/openai.ts';
+import { ProviderConfigSchema, type ProviderConfig } from '../actor/provider.ts';
+import type { Actor } from '../actor/types.ts';
+import { ValidationError } from '../errors.ts';
+import { RemoteCritic } from '../critic/remote.ts';
+import type { Critic } from '../critic/types.ts';
+import type { ModelSpec } from './plan.ts';
+
+const KindSchema = ProviderConfigSchema.shape.kind;
+
+/** `base` supplies key and client settings; the spec decides API style, endpoint and model. */
+export function providerConfigFor(spec: ModelSpec, base: ProviderConfig): ProviderConfig {
+  const kind = KindSchema.safeParse(spec.engine);
+  if (!kind.success) throw new ValidationError(`model ${spec.model}`, `engine "${spec.engine}" is not a remote API (openai-compatible or anthropic)`);
+  return { ...base, kind: kind.data, model: spec.model, baseUrl: spec.baseUrl ?? base.baseUrl };
+}
+
+export interface ModelClientOptions {
+  /** The provider config (with key) for a spec in a role. */
+  providerFor(spec: ModelSpec, role: 'agent' | 'user' | 'critic'): ProviderConfig;
+  /** The in-browser critic for specs with engine 'local'. */
+  localCritic?: Critic | undefined;
+  clientOptions?: OpenAIClientOptions;
+}
+
+/**
+ * The agent runs at the run's temperature (tau-bench: 0). The simulated user
+ * is sent no temperature in the original, so it gets the providers' default, 1.
+ */
+export function makeActor(opts: ModelClientOptions, spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor {
+  const cfg = opts.providerFor(spec, role);
+  return createActor({ ...cfg, stream: false, temperature: temperature ?? 1 }, opts.clientOptions);
+}
+
+export function makeCritic(opts: ModelClientOptions, spec: ModelSpec): Critic {
+  if (spec.engine === 'local') {
+    if (!opts.localCritic) throw new ValidationError(`critic ${spec.model}`, 'no in-browser critic is loaded; load it in the Critic tab, then resume');
+    return opts.localCritic;
+  }
+  return new RemoteCritic(opts.providerFor(spec, 'critic'), opts.clientOptions);
+}
