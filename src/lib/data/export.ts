@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { TrainingExample } from './examples.ts';
+
+const Msg = <R extends string>(role: R) => z.object({ role: z.literal(role), content: z.string() }).strict();
+
+/** OpenAI chat fine-tuning line: system, user, and the assistant's verdict JSON. */
+export const OpenAIChatLineSchema = z
+  .object({ messages: z.tuple([Msg('system'), Msg('user'), Msg('assistant')]) })
+  .strict();
+export type OpenAIChatLine = z.infer<typeof OpenAIChatLineSchema>;
+
+/**
+ * TRL conversational prompt-completion line (TRL "Dataset formats"): the
+ * prompt is the system and user messages, the completion the assistant's
+ * verdict. SFTTrainer applies the chat template and, for this type, trains
+ * on the completion only, which is what a critic should learn.
+ */
+export const TrlPromptCompletionLineSchema = z
+  .object({ prompt: z.tuple([Msg('system'), Msg('user')]), completion: z.tuple([Msg('assistant')]) })
+  .strict();
+export type TrlPromptCompletionLine = z.infer<typeof TrlPromptCompletionLineSchema>;
+
+export type ExportFormat = 'openai' | 'trl';
+
+export function toOpenAIChat(e: TrainingExample): OpenAIChatLine {
+  return {
+    messages: [
+      { role: 'system', content: e.system },
+      { role: 'user', content: e.user },
+      { role: 'assistant', content: e.completion },
+    ],
+  };
+}
+
+export function toTrl(e: TrainingExample): TrlPromptCompletionLine {
+  return {
+    prompt: [
+      { role: 'system', content: e.system },
+      { role: 'user', content: e.user },
+    ],
+    completion: [{ role: 'assistant', content: e.completion }],
+  };
+}
+
+/** JSONL, one example per line, newline-terminated (both trainers read it with `datasets`' json loader). */
+export function toJsonl(examples: readonly TrainingExample[], format: ExportFormat): string {
+  const line = format === 'openai' ? toOpenAIChat : toTrl;
+  return examples.map((e) => JSON.stringify(line(e)) + '\n').join('');
+}
+
+export function exportFileName(format: ExportFormat, part: 'train' | 'validation'): string {
+  return `spotter-critic-${part}.${format === 'openai' ? 'openai-chat' : 'trl'}.jsonl`;
+}
