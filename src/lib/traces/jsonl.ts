@@ -76,3 +76,8 @@ export function parseJsonl(text: string): ParsedJsonl {
   if (traces.length === 0 && duplicatesInFile === 0) throw new ValidationError('file', 'no episodes in it');
   return { traces, duplicatesInFile };
 }
+
+/** `spotter-episodes-2026-01-31.jsonl` for the given time. */
+export function exportFileName(now: number = Date.now()): string {
+  return `spotter-episodes-${new Date(now).toISOString().slice(0, 10)}.jsonl`;
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { presentationFrames } from './frames.ts';
+import { syntheticTrace } from './synthetic.ts';
+
+describe('presentationFrames', () => {
+  it('turns an intervention into rejected → feedback → revised action', () => {
+    const frames = presentationFrames(syntheticTrace(2));
+    expect(frames.map((f) => f.kind)).toEqual(['user', 'rejected', 'feedback', 'action', 'action', 'user', 'user', 'end']);
+    const [, rejected, feedback, revised] = frames;
+    expect(rejected).toMatchObject({ kind: 'rejected', action: { kind: 'tool_call', call: { name: 'cancel_reservation' } } });
+    expect(feedback).toMatchObject({ kind: 'feedback', text: 'Confirm the user identity before cancelling.', latencyMs: 210 });
+    expect(revised).toMatchObject({ kind: 'action', revised: true, action: { call: { name: 'get_user_details' } } });
+    expect(frames.at(-1)).toEqual({ kind: 'end', outcome: 'fail', reward: 0 });
+  });
+
+  it('has no intervention frames when the critic approved everything', () => {
+    const frames = presentationFrames(syntheticTrace(1));
+    expect(frames.some((f) => f.kind === 'rejected' || f.kind === 'feedback')).toBe(false);
+    expect(frames.filter((f) => f.kind === 'action').every((f) => f.kind === 'action' && !f.revised)).toBe(true);
+  });
+});

@@ -1,0 +1,45 @@
+import type { Action, Verdict } from '../types.ts';
+import type { EpisodeTrace } from './schema.ts';
+import { reviewOutcome, type ReviewOutcome } from './summary.ts';
+
+/** One beat of a replay: presentation mode shows them one key press at a time. */
+export type Frame =
+  | { kind: 'user'; content: string }
+  /** A proposal the critic sent back (intervene mode). */
+  | { kind: 'rejected'; action: Action; verdict: Verdict | undefined; attempt: number }
+  | { kind: 'feedback'; text: string; critic: string | undefined; latencyMs: number | undefined }
+  | { kind: 'action'; action: Action; observation: string | null; revised: boolean; flagged: boolean; verdict: Verdict | undefined }
+  | { kind: 'end'; outcome: ReviewOutcome; reward: number | undefined };
+
+/** The episode as a sequence of frames; every intervention becomes rejected → feedback → revised action. */
+export function presentationFrames(t: EpisodeTrace): Frame[] {
+  const out: Frame[] = [];
+  for (const e of t.timeline) {
+    if (e.type === 'user') {
+      out.push({ kind: 'user', content: e.content });
+      continue;
+    }
+    const { step } = e;
+    const rejected = step.proposals.slice(0, -1);
+    for (const p of rejected) {
+      out.push({ kind: 'rejected', action: p.action, verdict: p.verdict, attempt: p.attempt });
+      out.push({
+        kind: 'feedback',
+        text: p.verdict?.feedback ?? p.verdict?.error ?? 'The critic objected.',
+        critic: p.verdict?.critic,
+        latencyMs: p.verdict?.latencyMs,
+      });
+    }
+    out.push({
+      kind: 'action',
+      action: step.executed,
+      observation: step.observation,
+      revised: rejected.length > 0,
+      flagged: step.flagged,
+      verdict: step.proposals.at(-1)?.verdict,
+    });
+    if (step.userReply !== undefined) out.push({ kind: 'user', content: step.userReply });
+  }
+  out.push({ kind: 'end', outcome: reviewOutcome(t), reward: t.reward });
+  return out;
+}

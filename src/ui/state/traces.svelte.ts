@@ -1,0 +1,146 @@
+import { errorMessage } from '../../lib/errors.ts';
+import { exportFileName, parseJsonl, toJsonl } from '../../lib/traces/jsonl.ts';
+import { facets, queryEpisodes, type Facets, type TraceQuery } from '../../lib/traces/query.ts';
+import type { EpisodeTrace } from '../../lib/traces/schema.ts';
+import { ensureRoom, requestPersistence, storageStatus, type StorageStatus } from '../../lib/traces/storage.ts';
+import type { TraceStore } from '../../lib/traces/store.ts';
+import type { EpisodeSummary } from '../../lib/traces/summary.ts';
+
+export interface Notice {
+  kind: 'ok' | 'error';
+  text: string;
+}
+
+/**
+ * The review side of the traces: summaries for the list, the query over
+ * them, the open episode, import/export and storage status. Works with the
+ * network off: everything here reads IndexedDB only.
+ */
+export class TraceReview {
+  summaries = $state.raw<EpisodeSummary[]>([]);
+  query = $state.raw<TraceQuery>({});
+  readonly results = $derived(queryEpisodes(this.summaries, this.query));
+  readonly facets: Facets = $derived(facets(this.summaries));
+  selected = $state.raw<EpisodeTrace | undefined>(undefined);
+  presenting = $state(false);
+  loading = $state(false);
+  busy = $state<string | undefined>(undefined);
+  notice = $state.raw<Notice | undefined>(undefined);
+  storage = $state.raw<StorageStatus | undefined>(undefined);
+
+  constructor(
+    private readonly store: TraceStore,
+    /** The API keys currently configured, so an export can refuse any trace holding one. */
+    private readonly secrets: () => string[],
+  ) {}
+
+  async refresh(): Promise<void> {
+    this.loading = true;
+    try {
+      this.summaries = await this.store.summaries();
+    } catch (err) {
+      this.notice = { kind: 'error', text: errorMessage(err) };
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  setQuery(q: TraceQuery): void {
+    this.query = q;
+  }
+
+  /** From a benchmark run to its episodes. */
+  showRun(runId: string): void {
+    this.query = { runId };
+  }
+
+  async open(id: string): Promise<void> {
+    try {
+      const t = await this.store.get(id);
+      if (!t) throw new Error(`Episode ${id} is no longer stored.`);
+      this.selected = t;
+    } catch (err) {
+      this.notice = { kind: 'error', text: errorMessage(err) };
+    }
+  }
+
+  close(): void {
+    this.selected = undefined;
+    this.presenting = false;
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.store.delete(id);
+      if (this.selected?.id === id) this.close();
+      await this.refresh();
+    } catch (err) {
+      this.notice = { kind: 'error', text: errorMessage(err) };
+    }
+  }
+
+  /** Validates the whole file before writing anything; a bad file changes nothing. */
+  async importFile(file: Blob & { name?: string }): Promise<void> {
+    this.busy = 'Importing…';
+    this.notice = undefined;
+    try {
+      const text = await file.text();
+      const parsed = parseJsonl(text);
+      await ensureRoom(text.length, 'this import');
+      const r = await this.store.importMany(parsed.traces);
+      const skipped = r.skipped + parsed.duplicatesInFile;
+      this.notice = { kind: 'ok', text: `Imported ${r.added} episode${r.added === 1 ? '' : 's'}${skipped ? `, skipped ${skipped} already stored` : ''}.` };
+      await this.refresh();
+      await this.refreshStorage();
+    } catch (err) {
+      this.notice = { kind: 'error', text: `Import rejected, nothing was written. ${errorMessage(err)}` };
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  /** Exports the given episodes (all when omitted) as JSONL; refuses if any holds a configured key. */
+  async exportJsonl(ids?: ReadonlySet<string>): Promise<{ text: string; count: number } | undefined> {
+    this.busy = 'Exporting…';
+    this.notice = undefined;
+    try {
+      const { traces } = await this.store.list();
+      const chosen = ids ? traces.filter((t) => ids.has(t.id)) : traces;
+      return { text: toJsonl(chosen, this.secrets()), count: chosen.length };
+    } catch (err) {
+      this.notice = { kind: 'error', text: errorMessage(err) };
+      return undefined;
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  async download(ids?: ReadonlySet<string>): Promise<void> {
+    const r = await this.exportJsonl(ids);
+    if (!r) return;
+    const blob = new Blob([r.text], { type: 'application/jsonl' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = exportFileName();
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    this.notice = { kind: 'ok', text: `Exported ${r.count} episode${r.count === 1 ? '' : 's'}.` };
+  }
+
+  async refreshStorage(): Promise<void> {
+    try {
+      this.storage = await storageStatus();
+    } catch (err) {
+      this.notice = { kind: 'error', text: errorMessage(err) };
+    }
+  }
+
+  async persist(): Promise<void> {
+    const ok = await requestPersistence();
+    this.notice = ok
+      ? { kind: 'ok', text: 'The browser will keep stored episodes under storage pressure.' }
+      : { kind: 'error', text: 'The browser declined persistent storage; episodes may be evicted when space runs low. Export them to be safe.' };
+    await this.refreshStorage();
+  }
+}

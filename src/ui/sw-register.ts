@@ -1,0 +1,40 @@
+/**
+ * Registers the offline service worker (public/sw.js) in production builds,
+ * then hands it the URLs this page loaded before the worker controlled it, so
+ * lazily loaded chunks, workers and wasm are cached too. Sets
+ * `data-offline-ready` on <html> once that is done (the e2e test waits on it).
+ */
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator)) return;
+  const url = `${import.meta.env.BASE_URL}sw.js`;
+  window.addEventListener('load', () => {
+    navigator.serviceWorker
+      .register(url)
+      .then(() => navigator.serviceWorker.ready)
+      .then((reg) => (reg.active ? reportLoaded(reg.active) : undefined))
+      .then(() => {
+        document.documentElement.dataset.offlineReady = 'true';
+      })
+      .catch((err: unknown) => {
+        console.warn('Offline support unavailable:', err);
+      });
+  });
+}
+
+function reportLoaded(worker: ServiceWorker): Promise<void> {
+  const urls = performance
+    .getEntriesByType('resource')
+    .map((e) => e.name)
+    .filter((u) => u.startsWith(location.origin));
+  urls.push(location.href);
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    // The worker answers once everything is cached; don't hang if it never does.
+    const timer = setTimeout(resolve, 30_000);
+    channel.port1.onmessage = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    worker.postMessage({ type: 'cache-urls', urls }, [channel.port2]);
+  });
+}
