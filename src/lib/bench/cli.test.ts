@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { outputPaths, parseHeadlessArgs, sameRun, scrub } from './cli.ts';
+
+const base = ['--domain', 'retail', '--tasks', '0-2', '--trials', '3', '--actor-base-url', 'http://127.0.0.1:9/v1', '--actor-model', 'gpt-4o', '--out', 'r.json'];
+
+describe('parseHeadlessArgs', () => {
+  it('builds an actor-alone run with tau-bench defaults and keys from the environment', () => {
+    const o = parseHeadlessArgs(base, { SPOTTER_ACTOR_KEY: 'sk-actor' }, () => 0);
+    expect(o.spec.taskIndices).toEqual([0, 1, 2]);
+    expect(o.spec.trials).toBe(3);
+    expect(o.spec.temperature).toBe(0);
+    expect(o.spec.maxSteps).toBe(30);
+    expect(o.spec.configurations.map((c) => c.mode)).toEqual(['off']);
+    expect(o.spec.user).toEqual(o.spec.actor);
+    expect(o.keys).toEqual({ actor: 'sk-actor', user: 'sk-actor', critic: 'sk-actor' });
+    expect(o.statePath).toBe('r.json.state.json');
+    expect(o.dataDir).toBe('../shared/tau-bench');
+    expect(JSON.stringify(o.spec)).not.toContain('sk-actor');
+  });
+
+  it('adds the critic configurations when a critic is given', () => {
+    const o = parseHeadlessArgs([...base, '--critic-base-url', 'http://127.0.0.1:8/v1', '--critic-model', 'small'], { SPOTTER_CRITIC_KEY: 'sk-c' });
+    expect(o.spec.configurations.map((c) => [c.label, c.mode, c.critic?.model])).toEqual([
+      ['actor alone', 'off', undefined],
+      ['critic intervene', 'intervene', 'small'],
+    ]);
+    expect(o.keys.critic).toBe('sk-c');
+    const three = parseHeadlessArgs([...base, '--critic-base-url', 'u', '--critic-model', 's', '--configs', 'off,monitor,intervene', '--max-revisions', '1'], {});
+    expect(three.spec.configurations.map((c) => [c.mode, c.maxRevisions])).toEqual([
+      ['off', 1],
+      ['monitor', 1],
+      ['intervene', 1],
+    ]);
+  });
+
+  it('rejects missing or contradictory arguments', () => {
+    expect(() => parseHeadlessArgs(base.slice(2), {})).toThrow(/--tasks|domain/);
+    expect(() => parseHeadlessArgs([...base, '--configs', 'intervene'], {})).toThrow(/needs --critic-model/);
+    expect(() => parseHeadlessArgs([...base, '--configs', 'maybe'], {})).toThrow(/unknown mode/);
+    expect(() => parseHeadlessArgs([...base, '--api-key', 'x'], {})).toThrow(/api-key/);
+    expect(() => parseHeadlessArgs([...base, '--trials', 'two'], {})).toThrow(/--trials/);
+  });
+});
+
+describe('sameRun', () => {
+  it('ignores id and concurrency only', () => {
+    const a = parseHeadlessArgs(base, {}, () => 0).spec;
+    const b = parseHeadlessArgs([...base, '--concurrency', '9'], {}, () => 5000).spec;
+    const c = parseHeadlessArgs([...base.slice(0, 4), '--trials', '2', ...base.slice(6)], {}).spec;
+    expect(sameRun(a, b)).toBe(true);
+    expect(sameRun(a, c)).toBe(false);
+  });
+});
+
+describe('scrub and outputPaths', () => {
+  it('removes keys from printed text', () => {
+    expect(scrub('401 for key sk-abcdef at x', ['sk-abcdef', ''])).toBe('401 for key [key] at x');
+  });
+  it('names one JSON per configuration', () => {
+    expect(outputPaths('out/r.json', ['actor alone'])).toEqual({ json: ['out/r.json'], csv: 'out/r.csv' });
+    expect(outputPaths('r.json', ['actor alone', 'critic intervene']).json).toEqual(['r.actor_alone.json', 'r.critic_intervene.json']);
+  });
+});

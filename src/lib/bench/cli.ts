@@ -1,0 +1,140 @@
+/**
+ * The headless runner's command line, as a pure function from argv and the
+ * environment to a run spec and key lookup, so it is tested without spawning.
+ * Keys come only from the environment: argv is logged by shells and process lists.
+ */
+import { parseArgs } from 'node:util';
+import { ValidationError } from '../errors.ts';
+import type { CriticMode } from '../types.ts';
+import { parseRunSpec, parseTaskRange, type ModelSpec, type RunSpec } from './plan.ts';
+
+export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline --tasks 0-9 --trials 3
+  --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]
+  [--user-base-url URL --user-model MODEL]          simulated user (default: the actor's endpoint and model)
+  [--critic-base-url URL --critic-model MODEL [--critic-kind ...]]
+  [--configs off,monitor,intervene]                 default: off, plus intervene when a critic is given
+  [--max-revisions 2] [--concurrency 4] [--split test] [--data-dir ../shared/tau-bench]
+  [--prices prices.json] [--state results.json.state.json] [--fresh]
+  --out results.json
+Keys: SPOTTER_ACTOR_KEY, SPOTTER_CRITIC_KEY (default: the actor's key), SPOTTER_USER_KEY (default: the actor's key).`;
+
+export interface HeadlessOptions {
+  spec: RunSpec;
+  out: string;
+  statePath: string;
+  dataDir: string;
+  pricesPath: string | undefined;
+  fresh: boolean;
+  keys: { actor: string; user: string; critic: string };
+}
+
+const MODE_LABELS: Record<CriticMode, string> = { off: 'actor alone', monitor: 'critic monitor', intervene: 'critic intervene' };
+
+function int(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ValidationError(`--${name}`, `"${v}" is not a whole number`);
+  return n;
+}
+
+function required(name: string, v: string | undefined): string {
+  if (!v) throw new ValidationError(`--${name}`, 'is required');
+  return v;
+}
+
+export function parseHeadlessArgs(argv: string[], env: Record<string, string | undefined>, now: () => number = Date.now): HeadlessOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      domain: { type: 'string' },
+      tasks: { type: 'string' },
+      trials: { type: 'string' },
+      split: { type: 'string' },
+      'actor-base-url': { type: 'string' },
+      'actor-model': { type: 'string' },
+      'actor-kind': { type: 'string' },
+      'user-base-url': { type: 'string' },
+      'user-model': { type: 'string' },
+      'user-kind': { type: 'string' },
+      'critic-base-url': { type: 'string' },
+      'critic-model': { type: 'string' },
+      'critic-kind': { type: 'string' },
+      configs: { type: 'string' },
+      'max-revisions': { type: 'string' },
+      concurrency: { type: 'string' },
+      'data-dir': { type: 'string' },
+      prices: { type: 'string' },
+      state: { type: 'string' },
+      fresh: { type: 'boolean' },
+      out: { type: 'string' },
+    },
+  });
+  const actor: ModelSpec = {
+    engine: values['actor-kind'] ?? 'openai-compatible',
+    model: required('actor-model', values['actor-model']),
+    baseUrl: required('actor-base-url', values['actor-base-url']),
+  };
+  const user: ModelSpec = {
+    engine: values['user-kind'] ?? actor.engine,
+    model: values['user-model'] ?? actor.model,
+    baseUrl: values['user-base-url'] ?? actor.baseUrl,
+  };
+  const criticModel = values['critic-model'];
+  const critic: ModelSpec | undefined = criticModel
+    ? { engine: values['critic-kind'] ?? 'openai-compatible', model: criticModel, baseUrl: required('critic-base-url', values['critic-base-url']) }
+    : undefined;
+  const modes = (values.configs ?? (critic ? 'off,intervene' : 'off')).split(',').map((m) => m.trim());
+  const maxRevisions = int('max-revisions', values['max-revisions'], 2);
+  const configurations = modes.map((m) => {
+    if (m !== 'off' && m !== 'monitor' && m !== 'intervene') throw new ValidationError('--configs', `unknown mode "${m}"`);
+    if (m !== 'off' && !critic) throw new ValidationError('--configs', `mode "${m}" needs --critic-model and --critic-base-url`);
+    return { label: MODE_LABELS[m], mode: m, ...(m !== 'off' && critic ? { critic } : {}), maxRevisions };
+  });
+  const out = required('out', values.out);
+  const actorKey = env['SPOTTER_ACTOR_KEY'] ?? '';
+  const spec = parseRunSpec({
+    id: `headless-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`,
+    domain: required('domain', values.domain),
+    split: values.split ?? 'test',
+    taskIndices: parseTaskRange(required('tasks', values.tasks)),
+    trials: int('trials', values.trials, 1),
+    concurrency: Math.max(1, int('concurrency', values.concurrency, 4)),
+    actor,
+    user,
+    configurations,
+  });
+  return {
+    spec,
+    out,
+    statePath: values.state ?? `${out}.state.json`,
+    dataDir: values['data-dir'] ?? '../shared/tau-bench',
+    pricesPath: values.prices,
+    fresh: values.fresh === true,
+    keys: {
+      actor: actorKey,
+      user: env['SPOTTER_USER_KEY'] ?? actorKey,
+      critic: env['SPOTTER_CRITIC_KEY'] ?? actorKey,
+    },
+  };
+}
+
+/** Same run, ignoring the id and creation time: a state file may be resumed with these arguments. */
+export function sameRun(a: RunSpec, b: RunSpec): boolean {
+  const strip = (s: RunSpec): string => JSON.stringify({ ...s, id: '', concurrency: 0 });
+  return strip(a) === strip(b);
+}
+
+/** Replaces every occurrence of a secret in text that is about to be printed. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[key]');
+  return out;
+}
+
+/** Output files: one tau-bench results JSON per configuration (the original writes one per run), and a CSV. */
+export function outputPaths(out: string, labels: readonly string[]): { json: string[]; csv: string } {
+  const base = out.replace(/\.json$/i, '');
+  const json = labels.length === 1 ? [out] : labels.map((l) => `${base}.${l.replace(/[^\w.-]+/g, '_')}.json`);
+  return { json, csv: `${base}.csv` };
+}
