@@ -222,3 +222,31 @@ describe('runEpisode over HTTP (real SDK path against ProviderServerDouble)', ()
     expect(server.requests.filter((q) => q.model === 'actor')).toHaveLength(3);
   });
 });
+
+describe('resume after a reload', () => {
+  it('replays executed tool calls on the fresh env, then continues from the next step', async () => {
+    const first = await run({ actor: [call('refund', { amount: 10 }), say('refunded, anything else?')], critic: [], user: ['refund $10', 'also $20'] });
+    // Keep what a reload would leave behind: everything up to the agent's question.
+    const stored = first.events.flatMap((e) => (e.type === 'user' ? [e] : e.type === 'step' ? [{ type: 'step' as const, step: e.step }] : [])).slice(0, 3);
+    const replayed: string[] = [];
+    const env: Env = { ...toolEnv, execute: (c) => (replayed.push(JSON.stringify(c.arguments)), { observation: 'ok' }) };
+    const actor = new ScriptedActorDouble([call('refund', { amount: 20 }), say('done')]);
+    const user = new ScriptedUserDouble(['also $20']);
+    const events: LoopEvent[] = [];
+    for await (const e of runEpisode(
+      { episodeId: 'ep1', env, user, actor, mode: 'off', maxRevisions: 2, failureRule: 'fail-open', maxSteps: 30, criticTimeoutMs: 1000, meta: { environment: 'test' }, resume: stored },
+      new AbortController().signal,
+    )) {
+      events.push(e);
+    }
+    expect(events.some((e) => e.type === 'episode_start')).toBe(false);
+    expect(replayed).toEqual(['{"amount":10}', '{"amount":20}']);
+    expect(user.heard).toEqual(['refunded, anything else?', 'done']);
+    const steps = events.flatMap((e) => (e.type === 'step' ? [e.step.index] : []));
+    expect(steps).toEqual([2, 3]);
+    // The actor sees the whole restored trajectory.
+    expect(actor.requests[0]?.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+    expect(events.at(-1)).toMatchObject({ outcome: 'done', reward: 1 });
+  });
+});
+

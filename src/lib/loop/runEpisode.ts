@@ -23,6 +23,13 @@ export interface EpisodeConfig {
   meta: Omit<EpisodeMeta, 'mode' | 'maxRevisions' | 'failureRule' | 'actor' | 'critic' | 'userKind'> &
     Partial<Pick<EpisodeMeta, 'actor' | 'critic'>>;
   now?: () => number;
+  /**
+   * Continue an interrupted episode (a reload mid-episode) from its stored
+   * timeline. Executed tool calls are replayed on the fresh env to rebuild its
+   * state (tau-bench tools are deterministic), then the loop goes on from the
+   * next step. No episode_start is emitted: the trace already exists.
+   */
+  resume?: readonly TimelineEntry[];
 }
 
 export const DEFAULT_LOOP = {
@@ -72,21 +79,23 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
   const timeline: TimelineEntry[] = [];
   const agentMessages: string[] = [];
 
-  yield {
-    type: 'episode_start',
-    episodeId: cfg.episodeId,
-    at: now(),
-    policy: cfg.env.policy,
-    meta: {
-      ...cfg.meta,
-      actor: cfg.meta.actor ?? cfg.actor.label,
-      ...(critic ? { critic: cfg.meta.critic ?? critic.label } : {}),
-      mode: critic ? cfg.mode : 'off',
-      maxRevisions: cfg.maxRevisions,
-      failureRule: cfg.failureRule,
-      userKind: cfg.user.kind,
-    },
-  };
+  if (!cfg.resume) {
+    yield {
+      type: 'episode_start',
+      episodeId: cfg.episodeId,
+      at: now(),
+      policy: cfg.env.policy,
+      meta: {
+        ...cfg.meta,
+        actor: cfg.meta.actor ?? cfg.actor.label,
+        ...(critic ? { critic: cfg.meta.critic ?? critic.label } : {}),
+        mode: critic ? cfg.mode : 'off',
+        maxRevisions: cfg.maxRevisions,
+        failureRule: cfg.failureRule,
+        userKind: cfg.user.kind,
+      },
+    };
+  }
 
   const end = async (outcome: Outcome, error?: string): Promise<LoopEvent> => {
     let reward: number | undefined;
@@ -123,14 +132,39 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
   };
 
   try {
-    let turn = await cfg.user.first(signal);
-    yield userSays(turn);
-    if (turn.stop) {
-      yield await end('done');
-      return;
+    let startIndex = 0;
+    let awaitingReplyTo: string | undefined;
+    if (cfg.resume) {
+      for (const entry of cfg.resume) {
+        timeline.push(structuredClone(entry));
+        if (entry.type === 'user') {
+          awaitingReplyTo = undefined;
+          continue;
+        }
+        startIndex = entry.step.index + 1;
+        const executed = entry.step.executed;
+        if (executed.kind === 'tool_call') await cfg.env.execute(executed.call);
+        else agentMessages.push(executed.content);
+        awaitingReplyTo = executed.kind === 'message' ? executed.content : undefined;
+      }
+    } else {
+      const turn = await cfg.user.first(signal);
+      yield userSays(turn);
+      if (turn.stop) {
+        yield await end('done');
+        return;
+      }
+    }
+    if (awaitingReplyTo !== undefined) {
+      const turn = await cfg.user.reply(awaitingReplyTo, signal);
+      yield userSays(turn);
+      if (turn.stop) {
+        yield await end('done');
+        return;
+      }
     }
 
-    for (let stepIndex = 0; stepIndex < cfg.maxSteps; stepIndex++) {
+    for (let stepIndex = startIndex; stepIndex < cfg.maxSteps; stepIndex++) {
       const startedAt = now();
       const history = historyFromTimeline(timeline);
       const proposals: Proposal[] = [];
@@ -197,7 +231,7 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
         return;
       }
       if (chosen.kind === 'message') {
-        turn = await cfg.user.reply(chosen.content, signal);
+        const turn = await cfg.user.reply(chosen.content, signal);
         yield userSays(turn);
         if (turn.stop) {
           yield await end('done');

@@ -19,7 +19,14 @@ export class TraceRecorder {
   constructor(
     private readonly sink: TraceSink,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** An interrupted trace that a resumed episode (runEpisode's `resume`) continues. */
+    resumeFrom?: EpisodeTrace,
+  ) {
+    if (resumeFrom) {
+      this.#trace = structuredClone(resumeFrom);
+      this.#trace.status = 'running';
+    }
+  }
 
   get trace(): EpisodeTrace | undefined {
     return this.#trace;
