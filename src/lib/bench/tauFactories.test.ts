@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderConfig } from '../actor/provider.ts';
+import { ValidationError } from '../errors.ts';
+import { providerConfigFor } from './models.ts';
+import { tauBenchFactories, type TauKit } from './tauFactories.ts';
+import { CounterEnvDouble, ScriptedCriticDouble, ScriptedUserDouble, UserActorDouble } from './testDoubles.ts';
+
+const base: ProviderConfig = { kind: 'openai-compatible', baseUrl: 'https://a.example/v1', model: 'm', apiKey: 'k', temperature: 0, maxTokens: 100, stream: true };
+
+function kitDouble(failFirst = false) {
+  let loads = 0;
+  const kit: TauKit<{ n: number }> = {
+    loadPack: async () => {
+      loads++;
+      if (failFirst && loads === 1) throw new Error('retail/tools.json: missing');
+      return { n: loads };
+    },
+    createEnv: (pack, _d, taskIndex) => new CounterEnvDouble(taskIndex + pack.n * 100, false),
+    createUser: (_pack, _d, _t, _s, actor) => new ScriptedUserDouble(actor),
+  };
+  return { kit, loads: () => loads };
+}
+
+const models = { providerFor: () => base };
+
+describe('tauBenchFactories', () => {
+  it('loads the pack once per domain and builds a fresh env per episode', async () => {
+    const { kit, loads } = kitDouble();
+    const f = tauBenchFactories(kit, models);
+    const [a, b] = await Promise.all([f.createEnv('retail', 1, 'test'), f.createEnv('retail', 2, 'test')]);
+    expect(a).not.toBe(b);
+    expect(a.id).toBe('double/101');
+    await f.createUser({ domain: 'retail', taskIndex: 1, split: 'test', env: a, actor: new UserActorDouble() });
+    expect(loads()).toBe(1);
+    await f.createEnv('airline', 0, 'test');
+    expect(loads()).toBe(2);
+  });
+
+  it('retries a pack load that failed', async () => {
+    const { kit, loads } = kitDouble(true);
+    const f = tauBenchFactories(kit, models);
+    await expect(f.createEnv('retail', 0, 'test')).rejects.toThrow('tools.json');
+    await expect(f.createEnv('retail', 0, 'test')).resolves.toBeDefined();
+    expect(loads()).toBe(2);
+  });
+
+  it('uses the loaded in-browser critic for local specs and says when none is loaded', async () => {
+    const local = new ScriptedCriticDouble();
+    expect(await tauBenchFactories(kitDouble().kit, { ...models, localCritic: local }).createCritic({ engine: 'local', model: 'x', local: true })).toBe(local);
+    expect(() => tauBenchFactories(kitDouble().kit, models).createCritic({ engine: 'local', model: 'x' })).toThrow(/no in-browser critic/);
+  });
+});
+
+describe('providerConfigFor', () => {
+  it('takes API style, endpoint and model from the spec, the key from the settings', () => {
+    const c = providerConfigFor({ engine: 'anthropic', model: 'claude', baseUrl: 'https://b.example' }, base);
+    expect(c).toMatchObject({ kind: 'anthropic', model: 'claude', baseUrl: 'https://b.example', apiKey: 'k' });
+    expect(providerConfigFor({ engine: 'openai-compatible', model: 'x' }, base).baseUrl).toBe('https://a.example/v1');
+    expect(() => providerConfigFor({ engine: 'webllm', model: 'x' }, base)).toThrow(ValidationError);
+  });
+});
