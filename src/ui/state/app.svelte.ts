@@ -5,12 +5,15 @@ import type { Critic } from '../../lib/critic/types.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
 import { EpisodeSession } from './episode.svelte.ts';
 import { Settings } from './settings.svelte.ts';
+import { TraceReview } from './traces.svelte.ts';
 
 /** The app's long-lived state, created once in main.ts and handed down as props. */
 export class AppState {
   readonly settings = new Settings();
   readonly traces = new TraceStore();
   readonly session = new EpisodeSession(this.traces);
+  /** The History tab: stored episodes, filters, import/export, presentation. */
+  readonly review = new TraceReview(this.traces, () => this.settings.secrets);
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */
   localCritic = $state.raw<Critic | undefined>(undefined);
 
