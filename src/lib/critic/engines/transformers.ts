@@ -287,3 +287,15 @@ export class TransformersEngine implements CriticEngine {
     this.#tokenizer = undefined;
   }
 }
+
+/** Deletes a model's files from transformers.js's browser cache; returns how many entries went (0 where there is no Cache API). */
+export async function deleteTransformersModelFiles(model: string): Promise<number> {
+  if (typeof caches === 'undefined') return 0;
+  const { id } = splitModelLocation(model);
+  const cache = await caches.open(env.cacheKey);
+  let n = 0;
+  for (const req of await cache.keys()) {
+    if (new URL(req.url).pathname.includes(`/${id}/`) && (await cache.delete(req))) n++;
+  }
+  return n;
+}

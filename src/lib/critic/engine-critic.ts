@@ -1,0 +1,43 @@
+/**
+ * A Critic over any in-browser engine: builds the critic prompt, asks for a
+ * constrained JSON verdict, and parses it strictly (malformed → `unparsed`).
+ */
+import type { Verdict } from '../types.ts';
+import type { CriticEngine, GenerateResult } from './engines/types.ts';
+import { buildCriticPrompt } from './prompt.ts';
+import { verdictFromText } from './remote.ts';
+import type { Critic, CriticInput } from './types.ts';
+import { VERDICT_JSON_SCHEMA } from './verdict.ts';
+
+export interface JudgeStats {
+  prefillTokens: number;
+  reusedTokens: number;
+}
+
+export class EngineCritic implements Critic {
+  readonly label: string;
+  /** Prefill accounting of the latest verdict, for the bench and the panel. */
+  lastStats: JudgeStats | undefined;
+
+  constructor(
+    private readonly engine: CriticEngine,
+    private readonly maxNewTokens = 256,
+  ) {
+    this.label = engine.label;
+  }
+
+  async judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
+    const prompt = buildCriticPrompt(input);
+    const r: GenerateResult = await this.engine.generate(
+      { ...prompt, maxNewTokens: this.maxNewTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA), stopAtJson: true },
+      signal,
+    );
+    const stats = { prefillTokens: r.prefillTokens, reusedTokens: r.reusedTokens };
+    this.lastStats = stats;
+    return { verdict: verdictFromText(r.text, this.label, r.latencyMs, r.usage), stats };
+  }
+
+  async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
+    return (await this.judgeWithStats(input, signal)).verdict;
+  }
+}

@@ -1,0 +1,57 @@
+import { prebuiltAppConfig, type ModelRecord } from '@mlc-ai/web-llm';
+import { describe, expect, it } from 'vitest';
+import { criticModelOptions, paramsOf, quantOf } from './webllm-models.ts';
+
+const list = prebuiltAppConfig.model_list;
+
+describe('criticModelOptions over web-llm 0.2.86 prebuilt list', () => {
+  it('offers only f32 variants without shader-f16', () => {
+    const opts = criticModelOptions(list, { shaderF16: false });
+    expect(opts.length).toBeGreaterThan(5);
+    for (const o of opts) expect(o.quant).toMatch(/f32/);
+    expect(opts.map((o) => o.id)).toContain('Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
+    expect(opts.map((o) => o.id)).not.toContain('Qwen2.5-0.5B-Instruct-q4f16_1-MLC');
+  });
+
+  it('with shader-f16 also offers f16 variants, all 0.5B–4B instruct models of the five families', () => {
+    const opts = criticModelOptions(list, { shaderF16: true });
+    const ids = opts.map((o) => o.id);
+    expect(ids).toContain('Qwen2.5-0.5B-Instruct-q4f16_1-MLC');
+    expect(ids).toContain('Llama-3.2-1B-Instruct-q4f16_1-MLC');
+    expect(ids).toContain('Phi-3.5-mini-instruct-q4f16_1-MLC');
+    expect(ids).toContain('gemma-2-2b-it-q4f16_1-MLC');
+    expect(ids).toContain('SmolLM2-1.7B-Instruct-q4f16_1-MLC');
+    for (const o of opts) {
+      expect(o.paramsB).toBeGreaterThanOrEqual(0.5);
+      expect(o.paramsB).toBeLessThanOrEqual(4);
+      expect(o.contextWindow).toBeGreaterThanOrEqual(4096);
+      expect(o.vramMB).toBeGreaterThan(0);
+      expect(o.downloadMB).toBeGreaterThan(0);
+    }
+    for (const bad of ['Llama-3.1-8B-Instruct-q4f16_1-MLC', 'SmolLM2-360M-Instruct-q4f16_1-MLC', 'Qwen2.5-Coder-1.5B-Instruct-q4f16_1-MLC', 'gemma-2-2b-it-q4f16_1-MLC-1k', 'Phi-3.5-vision-instruct-q4f16_1-MLC', 'snowflake-arctic-embed-s-q0f32-MLC-b4']) {
+      expect(ids).not.toContain(bad);
+    }
+    // Sorted small to large.
+    expect(opts.map((o) => o.paramsB)).toEqual([...opts.map((o) => o.paramsB)].sort((a, b) => a - b));
+  });
+
+  it('drops models above the VRAM budget', () => {
+    const opts = criticModelOptions(list, { shaderF16: true, maxVramMB: 1000 });
+    expect(opts.length).toBeGreaterThan(0);
+    for (const o of opts) expect(o.vramMB).toBeLessThanOrEqual(1000);
+  });
+
+  it('treats a record that requires shader-f16 as f16 even when its name does not say so', () => {
+    const rec: ModelRecord = { model: 'https://x/y', model_id: 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC', model_lib: 'https://x/lib.wasm', required_features: ['shader-f16'], vram_required_MB: 10 };
+    expect(criticModelOptions([rec], { shaderF16: false })).toEqual([]);
+    expect(criticModelOptions([rec], { shaderF16: true })).toHaveLength(1);
+  });
+
+  it('parses sizes and quantizations from model ids', () => {
+    expect(paramsOf('Qwen3-0.6B-q4f16_1-MLC')).toBe(0.6);
+    expect(paramsOf('gemma-2-2b-it-q4f32_1-MLC')).toBe(2);
+    expect(paramsOf('SmolLM2-360M-Instruct-q4f16_1-MLC')).toBeCloseTo(0.36);
+    expect(paramsOf('Phi-3.5-mini-instruct-q4f16_1-MLC')).toBe(3.8);
+    expect(quantOf('Qwen2.5-0.5B-Instruct-q0f32-MLC')).toBe('q0f32');
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * The web-llm models fit to be a critic, from web-llm's own prebuilt list:
+ * small (0.5B–4B) general instruct models of the Qwen, Llama-3.2, Phi, Gemma
+ * and SmolLM families, with a context window that holds a policy. Pure, so the
+ * picker's rules are tested without a GPU.
+ */
+import type { ModelRecord } from '@mlc-ai/web-llm';
+
+export interface WebLLMModelOption {
+  id: string;
+  family: string;
+  /** Billions of parameters. */
+  paramsB: number;
+  /** MLC quantization, e.g. q4f16_1. */
+  quant: string;
+  /** Needs the adapter's shader-f16 feature. */
+  needsF16: boolean;
+  vramMB: number;
+  /** Weights to download, estimated from parameters and quantization (web-llm's list does not say). */
+  downloadMB: number;
+  contextWindow: number;
+  lowResource: boolean;
+}
+
+const FAMILIES: Array<{ family: string; re: RegExp }> = [
+  { family: 'Qwen', re: /^Qwen(2|2\.5|3|3\.5)-/ },
+  { family: 'Llama-3.2', re: /^Llama-3\.2-/ },
+  { family: 'Phi', re: /^Phi-(3|3\.5|4)-mini/ },
+  { family: 'Gemma', re: /^gemma(-2|3)-/ },
+  { family: 'SmolLM', re: /^SmolLM2-/ },
+];
+
+/** Specialised or non-instruct variants make poor general critics. */
+const EXCLUDE = /Coder|Math|jpn|vision|Base|Reasoning|Hermes|DeepSeek/i;
+const NAMED_SIZES: Record<string, number> = { 'Phi-3-mini': 3.8, 'Phi-3.5-mini': 3.8, 'Phi-4-mini': 3.8 };
+/** Effective bits per weight, group scales included. */
+const BITS: Record<string, number> = { q4f16_1: 4.5, q4f32_1: 5, q0f16: 16, q0f32: 32, q3f16_1: 3.5 };
+/** A critic prompt holds the whole policy: tau-bench's airline policy alone is ~3k tokens. */
+export const MIN_CONTEXT = 4096;
+
+export function paramsOf(modelId: string): number | undefined {
+  for (const [name, size] of Object.entries(NAMED_SIZES)) if (modelId.startsWith(`${name}-`)) return size;
+  const m = /[-_](\d+(?:\.\d+)?)([BM])(?=[-_])/i.exec(modelId);
+  if (!m?.[1] || !m[2]) return undefined;
+  const n = Number(m[1]);
+  return m[2].toUpperCase() === 'M' ? n / 1000 : n;
+}
+
+export function quantOf(modelId: string): string | undefined {
+  return /-(q\d+f\d+(?:_\d+)?)-MLC/.exec(modelId)?.[1];
+}
+
+export function toOption(r: ModelRecord): WebLLMModelOption | undefined {
+  const family = FAMILIES.find((f) => f.re.test(r.model_id))?.family;
+  const paramsB = paramsOf(r.model_id);
+  const quant = quantOf(r.model_id);
+  if (!family || paramsB === undefined || !quant) return undefined;
+  const bits = BITS[quant] ?? 16;
+  return {
+    id: r.model_id,
+    family,
+    paramsB,
+    quant,
+    needsF16: (r.required_features ?? []).includes('shader-f16') || /f16/.test(quant),
+    vramMB: Math.round(r.vram_required_MB ?? 0),
+    downloadMB: Math.round((paramsB * 1e9 * bits) / 8 / 1e6),
+    contextWindow: r.overrides?.context_window_size ?? MIN_CONTEXT,
+    lowResource: r.low_resource_required ?? false,
+  };
+}
+
+export interface ModelFilter {
+  shaderF16: boolean;
+  /** Drop models that need more GPU memory than this, when known. */
+  maxVramMB?: number;
+}
+
+/** The picker's list: critic-sized instruct models the adapter can run; f32 variants only without shader-f16. */
+export function criticModelOptions(list: readonly ModelRecord[], filter: ModelFilter): WebLLMModelOption[] {
+  const out: WebLLMModelOption[] = [];
+  for (const r of list) {
+    // model_type 1 = embedding, 2 = vision-language.
+    if (r.model_type !== undefined && r.model_type !== 0) continue;
+    if (EXCLUDE.test(r.model_id)) continue;
+    const o = toOption(r);
+    if (!o || o.paramsB < 0.5 || o.paramsB > 4) continue;
+    if (o.contextWindow < MIN_CONTEXT) continue;
+    if (o.needsF16 && !filter.shaderF16) continue;
+    if (filter.maxVramMB !== undefined && o.vramMB > filter.maxVramMB) continue;
+    out.push(o);
+  }
+  return out.sort((a, b) => a.paramsB - b.paramsB || a.vramMB - b.vramMB || a.id.localeCompare(b.id));
+}
