@@ -42,9 +42,9 @@ export function cohensKappa(pairs: ReadonlyArray<readonly [boolean, boolean]>): 
     if (a) a1++;
     if (b) b1++;
   }
-  const po = agree / n;
-  const pe = (a1 / n) * (b1 / n) + (1 - a1 / n) * (1 - b1 / n);
-  return { kappa: pe === 1 ? null : (po - pe) / (1 - pe), agreement: po };
+  // In counts, so that exact cases stay exact: κ = (n·agree − E) / (n² − E), E = n²·pₑ.
+  const e = a1 * b1 + (n - a1) * (n - b1);
+  return { kappa: e === n * n ? null : (n * agree - e) / (n * n - e), agreement: agree / n };
 }
 
 /** Median (mean of the two middle values for an even count); null for no values. */

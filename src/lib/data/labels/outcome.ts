@@ -12,13 +12,14 @@ export type GoldOf = (meta: EpisodeMeta) => GoldTask | undefined;
  *   an approval too when it equals a gold action still to do (the critic was
  *   wrong to object). Other rejected proposals are left to the interventions source.
  * - reward 0: the departure is the first step whose executed action is a
- *   state-changing call matching no gold action still to do. Before it,
- *   executed proposals are approvals; rejected ones are labelled by gold
- *   (right: approve, wrong: revise). At it, every proposal gold can judge is
- *   labelled the same way, the executed one a revision with feedback naming
- *   expected vs proposed. After it nothing is labelled: the trajectory has
- *   already left the gold path. A failed episode with no departure (or no
- *   gold task) cannot be localised and yields no labels.
+ *   state-changing call matching no gold action still to do. Up to and
+ *   including it, every proposal gold can judge is labelled by gold (right:
+ *   approve; wrong: revise, with feedback naming expected vs proposed), and
+ *   executed proposals before it are approvals. After it nothing is labelled:
+ *   the trajectory has left the gold path. When no step departs, the failure
+ *   cannot be localised: only proposals gold can judge are labelled (a
+ *   needed action the critic blocked: approve; a wrong one it blocked: revise).
+ * Episodes without a gold task are labelled only when they passed.
  * Unscored, aborted, errored and running episodes yield nothing.
  */
 export function outcomeLabels(traces: readonly EpisodeTrace[], goldOf: GoldOf, readOnly = isReadOnlyTool): LabelSet {
@@ -29,11 +30,12 @@ export function outcomeLabels(traces: readonly EpisodeTrace[], goldOf: GoldOf, r
     const gold = goldOf(t.meta);
     const replay = gold ? replayAgainstGold(t, gold, readOnly) : undefined;
     const passed = t.reward >= 1;
-    if (!passed && replay?.departureStep === undefined) continue;
+    if (!passed && !replay) continue;
+    const departure = replay?.departureStep;
     for (const entry of t.timeline) {
       if (entry.type !== 'step') continue;
       const { step } = entry;
-      if (!passed && replay && replay.departureStep !== undefined && step.index > replay.departureStep) break;
+      if (!passed && departure !== undefined && step.index > departure) break;
       step.proposals.forEach((p, i) => {
         const key = pointKey(t.id, step.index, p.attempt);
         const executed = i === step.proposals.length - 1;
@@ -42,9 +44,11 @@ export function outcomeLabels(traces: readonly EpisodeTrace[], goldOf: GoldOf, r
           if (executed || j?.correctness === 'right') out.set(key, { decision: 'approve', source: 'outcome' });
           return;
         }
-        if (j?.correctness === 'wrong') {
-          out.set(key, { decision: 'revise', category: j.category, feedback: j.feedback, source: 'outcome' });
-        } else if (j?.correctness === 'right' || (executed && step.index !== replay?.departureStep)) {
+        if (j?.correctness === 'right') {
+          out.set(key, { decision: 'approve', source: 'outcome' });
+        } else if (j?.correctness === 'wrong') {
+          out.set(key, { decision: 'revise', ...(j.category ? { category: j.category } : {}), ...(j.feedback ? { feedback: j.feedback } : {}), source: 'outcome' });
+        } else if (executed && departure !== undefined && step.index < departure) {
           out.set(key, { decision: 'approve', source: 'outcome' });
         }
       });
