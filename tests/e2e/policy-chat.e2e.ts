@@ -83,6 +83,23 @@ describe('policy chat, supervised, in a real browser', () => {
     await view.getByTestId('intervention').waitFor();
     await expect(view.innerText()).resolves.toContain('up to $100');
 
+    // Back in the chat, the interrupted episode resumes where it stopped (the key was not remembered: type it again).
+    provider.script('actor', { kind: 'message', content: 'Your $100 refund is on its way.' }).script('critic', { kind: 'message', content: '{"decision":"approve"}' });
+    await page.getByTestId('tab-chat').click();
+    await page.fill('input[name=actor-base-url]', `${provider.url}/v1`);
+    await page.fill('input[name=actor-model]', 'actor');
+    await page.fill('input[name=actor-key]', KEY);
+    await page.fill('input[name=critic-base-url]', `${provider.url}/v1`);
+    await page.fill('input[name=critic-model]', 'critic');
+    await page.getByTestId('resume').click();
+    await sendMessage(page, 'OK, $100 then');
+    await page.getByText('Your $100 refund is on its way.').waitFor({ timeout: 30_000 });
+    const resumed = JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as typeof stored;
+    expect(resumed.episodes).toHaveLength(1);
+    expect(resumed.episodes[0]?.timeline.map((e) => e.type)).toEqual(['user', 'step', 'user', 'step']);
+    const lastActorReq = provider.requests.filter((r) => r.model === 'actor').at(-1);
+    expect(JSON.stringify(lastActorReq?.body.messages)).toContain('I can refund up to $100 today.');
+
     expect(offHostRequests(requests)).toEqual([]);
     expect(provider.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
     expect(errors).toEqual([]);

@@ -6,6 +6,7 @@ import { errorMessage } from '../../lib/errors.ts';
 import type { LoopEvent, Outcome, TimelineEntry } from '../../lib/loop/events.ts';
 import { runEpisode, type EpisodeConfig } from '../../lib/loop/runEpisode.ts';
 import { TraceRecorder, type TraceSink } from '../../lib/traces/recorder.ts';
+import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import type { Proposal } from '../../lib/types.ts';
 
 export interface StartOptions {
@@ -43,10 +44,18 @@ export class EpisodeSession {
 
   /** Starts an episode; with no simulated user given, the person at the keyboard is the user. */
   start(opts: StartOptions, firstMessage?: string): void {
+    this.#run(opts, crypto.randomUUID(), firstMessage, undefined);
+  }
+
+  /** Continues an episode a reload interrupted, from its stored trace. */
+  resume(opts: StartOptions, trace: EpisodeTrace): void {
+    this.#run(opts, trace.id, undefined, trace);
+  }
+
+  #run(opts: StartOptions, id: string, firstMessage: string | undefined, resumeFrom: EpisodeTrace | undefined): void {
     this.stop();
-    const id = crypto.randomUUID();
     this.id = id;
-    this.timeline = [];
+    this.timeline = resumeFrom ? structuredClone(resumeFrom.timeline) : [];
     this.inFlight = [];
     this.status = 'running';
     this.reward = undefined;
@@ -55,14 +64,18 @@ export class EpisodeSession {
     const human = opts.user ? undefined : new HumanUser();
     this.#human = human;
     if (human && firstMessage !== undefined) human.say(firstMessage);
-    this.waitingForUser = human !== undefined && firstMessage === undefined;
+    const last = this.timeline.at(-1);
+    this.waitingForUser = human !== undefined && firstMessage === undefined && (!last || (last.type === 'step' && last.step.executed.kind === 'message'));
     const abort = new AbortController();
     this.#abort = abort;
-    const recorder = new TraceRecorder(this.sink);
+    const recorder = new TraceRecorder(this.sink, Date.now, resumeFrom);
     const user = opts.user ?? human;
     if (!user) throw new Error('no user side');
     void this.#consume(
-      runEpisode({ episodeId: id, env: opts.env, actor: opts.actor, critic: opts.critic, user, ...opts.loop }, abort.signal),
+      runEpisode(
+        { episodeId: id, env: opts.env, actor: opts.actor, critic: opts.critic, user, ...opts.loop, ...(resumeFrom ? { resume: resumeFrom.timeline } : {}) },
+        abort.signal,
+      ),
       recorder,
       abort,
     );

@@ -3,9 +3,17 @@ import type { Env, ToolResult } from '../types.ts';
 const PREAMBLE =
   'You are a helpful assistant talking with a user. You must follow the policy below in every reply. If a request conflicts with the policy, explain what you can do instead.';
 
+const MARKER = '\n\n# Policy\n';
+
 /** The system prompt the actor (and the critic) gets for a user-written policy. */
 export function policyChatPrompt(policy: string): string {
-  return `${PREAMBLE}\n\n# Policy\n${policy.trim()}`;
+  return `${PREAMBLE}${MARKER}${policy.trim()}`;
+}
+
+/** The person's policy text back from a stored system prompt (to resume an episode). */
+export function policyFromPrompt(prompt: string): string {
+  const i = prompt.indexOf(MARKER);
+  return i < 0 ? prompt : prompt.slice(i + MARKER.length);
 }
 
 /** Policy chat: no tools; the person writes a policy and chats while the critic enforces it. */
