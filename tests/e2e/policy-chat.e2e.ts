@@ -128,6 +128,19 @@ describe('policy chat, supervised, in a real browser', () => {
     expect(offHostRequests(requests)).toEqual([]);
   });
 
+  it('streams the actor reply through the SDK in the browser, retrying a cut stream', async () => {
+    provider
+      .script('actor', { kind: 'cut', content: 'This reply gets cut off' }, { kind: 'message', content: 'A complete streamed reply.' })
+      .script('critic', { kind: 'message', content: '{"decision":"approve"}' });
+    await configure(page);
+    await page.check('input[name=actor-stream]');
+    await sendMessage(page, 'hi');
+    await page.getByTestId('step').getByText('A complete streamed reply.').waitFor({ timeout: 30_000 });
+    const actorReqs = provider.requests.filter((r) => r.model === 'actor');
+    expect(actorReqs.map((r) => r.body.stream)).toEqual([true, true]);
+    await expect(page.getByTestId('step').innerText()).resolves.not.toContain('gets cut off');
+  });
+
   it('stops cleanly when the person presses Stop while the actor hangs', async () => {
     provider.script('actor', { kind: 'hang' });
     await configure(page);

@@ -17,8 +17,9 @@ export class AppState {
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */
   localCritic = $state.raw<Critic | undefined>(undefined);
 
-  makeActor(): Actor {
-    return createActor(this.settings.actorConfig);
+  /** The actor the settings select; `onDelta` receives streamed text when streaming is on. */
+  makeActor(onDelta?: (text: string) => void): Actor {
+    return createActor(this.settings.actorConfig, onDelta ? { onDelta } : {});
   }
 
   /** The critic the settings select, or undefined in `off` mode or when none is loaded. */

@@ -32,6 +32,8 @@ export class EpisodeSession {
   error = $state<string | undefined>(undefined);
   storageError = $state<string | undefined>(undefined);
   waitingForUser = $state(false);
+  /** Text of the actor's reply as it streams in (streaming providers only). */
+  streaming = $state('');
 
   #abort: AbortController | undefined;
   #human: HumanUser | undefined;
@@ -81,6 +83,11 @@ export class EpisodeSession {
     );
   }
 
+  /** Streamed text from the actor (wire to the actor's onDelta). */
+  appendDelta(text: string): void {
+    this.streaming += text;
+  }
+
   /** The person's next turn. */
   say(text: string): void {
     if (!this.#human || !this.running) return;
@@ -116,6 +123,7 @@ export class EpisodeSession {
         this.timeline.push(e);
         break;
       case 'proposal':
+        this.streaming = '';
         this.inFlight.push(e.proposal);
         break;
       case 'verdict': {
@@ -125,6 +133,7 @@ export class EpisodeSession {
       }
       case 'step':
         this.inFlight = [];
+        this.streaming = '';
         this.timeline.push({ type: 'step', step: e.step });
         if (e.step.executed.kind === 'message' && this.#human) this.waitingForUser = true;
         break;
