@@ -1,0 +1,230 @@
+/**
+ * web-llm critic engine. The MLC engine itself runs in a Web Worker
+ * (src/workers/webllm.worker.ts, web-llm's own handler); this main-thread side
+ * drives it through CreateWebWorkerMLCEngine, owns the cache (delete, retry a
+ * broken download) and turns web-llm's failures into stable error codes.
+ */
+import {
+  CreateWebWorkerMLCEngine,
+  deleteModelAllInfoInCache,
+  hasModelInCache,
+  prebuiltAppConfig,
+  type AppConfig,
+  type ModelRecord,
+  type WebWorkerMLCEngine,
+} from '@mlc-ai/web-llm';
+import { AbortedError, EngineError, errorFromWire, errorMessage } from '../../errors.ts';
+import { toWireError } from '../worker-protocol.ts';
+import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener } from './types.ts';
+
+export type CacheBackend = 'cache' | 'indexeddb';
+
+/** A model that is not in web-llm's list: e.g. a critic fine-tuned on Spotter's exported data. */
+export interface CustomWebLLMModel {
+  /** Folder URL of the MLC weights (mlc-chat-config.json, tensor-cache.json, shards). */
+  modelUrl: string;
+  /** URL of the compiled model library (.wasm) matching the architecture and quantization. */
+  modelLibUrl: string;
+  vramMB?: number;
+  needsF16?: boolean;
+}
+
+/** The worker as web-llm's client uses it, plus what this engine needs to notice a crash. */
+export interface MLCWorkerLike {
+  onmessage: unknown;
+  postMessage(message: unknown): void;
+  addEventListener?(type: 'error' | 'messageerror', listener: (event: Event) => void): void;
+  terminate?(): void;
+}
+
+/** Browser storage operations; the defaults are web-llm's own and need the Cache API or IndexedDB. */
+export interface WebLLMStorage {
+  deleteModel(modelId: string, appConfig: AppConfig): Promise<void>;
+  hasModel(modelId: string, appConfig: AppConfig): Promise<boolean>;
+  estimate(): Promise<{ usage?: number; quota?: number }>;
+}
+
+export interface WebLLMEngineOptions {
+  model: string;
+  custom?: CustomWebLLMModel;
+  cacheBackend?: CacheBackend;
+  createWorker: () => MLCWorkerLike;
+  storage?: Partial<WebLLMStorage>;
+  maxNewTokens?: number;
+}
+
+const defaultStorage: WebLLMStorage = {
+  deleteModel: (id, appConfig) => deleteModelAllInfoInCache(id, appConfig),
+  hasModel: (id, appConfig) => hasModelInCache(id, appConfig),
+  estimate: async () => (typeof navigator !== 'undefined' && navigator.storage ? navigator.storage.estimate() : {}),
+};
+
+export function webllmAppConfig(model: string, custom: CustomWebLLMModel | undefined, cacheBackend: CacheBackend): AppConfig {
+  const list: ModelRecord[] = [...prebuiltAppConfig.model_list];
+  if (custom) {
+    list.push({
+      model: custom.modelUrl,
+      model_id: model,
+      model_lib: custom.modelLibUrl,
+      ...(custom.vramMB !== undefined ? { vram_required_MB: custom.vramMB } : {}),
+      ...(custom.needsF16 ? { required_features: ['shader-f16'] } : {}),
+    });
+  }
+  return { model_list: list, cacheBackend };
+}
+
+/** Failures that no retry fixes: the device cannot run the model. A broken or partial download is worth one retry. */
+function isPermanent(code: string, message: string): boolean {
+  return ['no-webgpu', 'oom', 'device-lost'].includes(code) || /shader-f16|not found in (the )?model list|ModelNotFound/i.test(message);
+}
+
+/** web-llm's worker client rejects with the error's text only; rebuild a typed error. */
+function classify(err: unknown): EngineError {
+  const wire = toWireError(typeof err === 'string' ? new Error(err) : err);
+  const e = errorFromWire(wire);
+  return e instanceof EngineError ? e : new EngineError('engine', wire.message);
+}
+
+export class WebLLMEngine implements CriticEngine {
+  readonly label: string;
+  readonly appConfig: AppConfig;
+  readonly #storage: WebLLMStorage;
+  #engine: WebWorkerMLCEngine | undefined;
+  #worker: MLCWorkerLike | undefined;
+  #died: ((err: EngineError) => void) | undefined;
+
+  constructor(private readonly opts: WebLLMEngineOptions) {
+    this.label = `webllm:${opts.model}`;
+    this.appConfig = webllmAppConfig(opts.model, opts.custom, opts.cacheBackend ?? 'cache');
+    // Methods one by one: a class instance's methods live on its prototype, which a spread would drop.
+    const s = opts.storage;
+    this.#storage = {
+      deleteModel: s?.deleteModel?.bind(s) ?? defaultStorage.deleteModel,
+      hasModel: s?.hasModel?.bind(s) ?? defaultStorage.hasModel,
+      estimate: s?.estimate?.bind(s) ?? defaultStorage.estimate,
+    };
+  }
+
+  async load(onProgress: ProgressListener): Promise<EngineLoadInfo> {
+    const started = performance.now();
+    const attempts: EngineLoadInfo['attempts'] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.#start(onProgress);
+        attempts.push({ device: 'webgpu' });
+        onProgress({ stage: 'ready', fraction: 1, text: `Ready: ${this.opts.model}` });
+        return { engine: 'webllm', model: this.opts.model, device: 'webgpu', attempts, loadMs: performance.now() - started, kvReuse: false };
+      } catch (err) {
+        const e = classify(err);
+        attempts.push({ device: 'webgpu', error: e.message });
+        await this.#stop();
+        if (attempt > 0 || isPermanent(e.code, e.message)) {
+          throw e.code === 'engine' ? new EngineError('load-failed', `${this.opts.model} could not be loaded: ${e.message}`) : e;
+        }
+        // A failed download can leave entries that break every later load: clear them and fetch again.
+        onProgress({ stage: 'download', fraction: 0, text: `Download failed (${e.message}); clearing cached files and retrying` });
+        await this.#storage.deleteModel(this.opts.model, this.appConfig).catch(() => undefined);
+      }
+    }
+    throw new EngineError('load-failed', `${this.opts.model} could not be loaded`);
+  }
+
+  async #start(onProgress: ProgressListener): Promise<void> {
+    const worker = this.opts.createWorker();
+    this.#worker = worker;
+    const died = new Promise<never>((_, reject) => {
+      this.#died = reject;
+    });
+    died.catch(() => undefined);
+    const onError = () => this.#died?.(new EngineError('worker-died', 'The web-llm worker crashed'));
+    worker.addEventListener?.('error', onError);
+    worker.addEventListener?.('messageerror', onError);
+    this.#engine = await Promise.race([
+      CreateWebWorkerMLCEngine(worker, this.opts.model, {
+        appConfig: this.appConfig,
+        initProgressCallback: (r) =>
+          onProgress({ stage: r.progress >= 1 ? 'load' : 'download', fraction: Math.min(1, Math.max(0, r.progress)), text: r.text }),
+      }),
+      died,
+    ]);
+  }
+
+  async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
+    const engine = this.#engine;
+    if (!engine) throw new EngineError('engine', 'The web-llm engine is not loaded');
+    if (signal.aborted) throw new AbortedError();
+    const started = performance.now();
+    const onAbort = () => engine.interruptGenerate();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const died = new Promise<never>((_, reject) => {
+      this.#died = reject;
+    });
+    died.catch(() => undefined);
+    try {
+      const reply = await Promise.race([
+        engine.chat.completions.create({
+          messages: [
+            { role: 'system', content: req.system },
+            { role: 'user', content: req.user },
+          ],
+          stream: false,
+          temperature: 0,
+          max_tokens: req.maxNewTokens ?? this.opts.maxNewTokens ?? 256,
+          // XGrammar constrains the output to the verdict schema; web-llm takes the schema as a string.
+          ...(req.jsonSchema ? { response_format: { type: 'json_object' as const, schema: req.jsonSchema } } : {}),
+        }),
+        died,
+      ]);
+      if (signal.aborted) throw new AbortedError();
+      const text = reply.choices[0]?.message.content ?? '';
+      const usage = { promptTokens: reply.usage?.prompt_tokens ?? 0, completionTokens: reply.usage?.completion_tokens ?? 0 };
+      return { text, usage, prefillTokens: usage.promptTokens, reusedTokens: 0, latencyMs: performance.now() - started };
+    } catch (err) {
+      if (signal.aborted) throw new AbortedError();
+      throw classify(err);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async resetCache(): Promise<void> {
+    await this.#engine?.resetChat();
+  }
+
+  async #stop(): Promise<void> {
+    const engine = this.#engine;
+    this.#engine = undefined;
+    await engine?.unload().catch(() => undefined);
+    this.#worker?.terminate?.();
+    this.#worker = undefined;
+  }
+
+  async unload(): Promise<void> {
+    await this.#stop();
+  }
+
+  isCached(): Promise<boolean> {
+    return this.#storage.hasModel(this.opts.model, this.appConfig);
+  }
+
+  /** Deletes the model's weights, library and config from browser storage; reports the storage freed. */
+  async deleteCache(): Promise<void> {
+    await this.deleteCacheWithReport();
+  }
+
+  async deleteCacheWithReport(): Promise<{ usageBefore?: number; usageAfter?: number; freedBytes?: number }> {
+    await this.#stop();
+    const before = await this.#storage.estimate();
+    try {
+      await this.#storage.deleteModel(this.opts.model, this.appConfig);
+    } catch (err) {
+      throw new EngineError('engine', `Could not delete ${this.opts.model} from the cache: ${errorMessage(err)}`);
+    }
+    const after = await this.#storage.estimate();
+    return {
+      ...(before.usage !== undefined ? { usageBefore: before.usage } : {}),
+      ...(after.usage !== undefined ? { usageAfter: after.usage } : {}),
+      ...(before.usage !== undefined && after.usage !== undefined ? { freedBytes: Math.max(0, before.usage - after.usage) } : {}),
+    };
+  }
+}
