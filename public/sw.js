@@ -4,6 +4,8 @@
  * is network-first with the cache as fallback. Cross-origin requests (actor and
  * critic APIs) and anything carrying credentials are never touched. */
 const CACHE = 'spotter-shell-v1';
+// Servers may answer `Vary: Origin`; module scripts send Origin, precache fetches do not: same file either way.
+const MATCH = { ignoreVary: true };
 const scope = new URL(self.registration.scope);
 const SHELL_KEY = new URL('./', scope).href;
 const IMMUTABLE = ['assets/', 'ort/', 'models/'].map((p) => new URL(p, scope).pathname);
@@ -45,7 +47,7 @@ async function precache() {
 
 async function cacheUrl(cache, href) {
   try {
-    if (await cache.match(href)) return;
+    if (await cache.match(href, MATCH)) return;
     const r = await fetch(href);
     if (storable(r)) await cache.put(href, r);
   } catch {
@@ -94,14 +96,14 @@ async function networkFirst(request, key) {
     }
     return res;
   } catch (err) {
-    const hit = (await caches.match(key || request)) || (request.mode === 'navigate' ? await caches.match(SHELL_KEY) : undefined);
+    const hit = (await caches.match(key || request, MATCH)) || (request.mode === 'navigate' ? await caches.match(SHELL_KEY, MATCH) : undefined);
     if (hit) return hit;
     throw err;
   }
 }
 
 async function cacheFirst(request) {
-  const hit = await caches.match(request);
+  const hit = await caches.match(request, MATCH);
   if (hit) return hit;
   const res = await fetch(request);
   await put(request, res.clone());
