@@ -5,6 +5,7 @@
 import { createServer } from 'vite';
 import { benchLoop, type LoopBenchResult } from '../src/lib/loop/bench.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
+import { formatTimings, type ReviewStoreBench } from '../src/lib/traces/bench.ts';
 import { ProviderServerDouble } from '../tests/servers/openai-double.ts';
 import { launchBrowser } from '../tests/e2e/harness.ts';
 
@@ -47,3 +48,27 @@ async function loopSection(): Promise<void> {
 
 console.log('Spotter benchmarks (30-step episode, actor and critic answered at once by a local server)');
 await loopSection();
+
+/** Review at scale: 10,000 episodes imported into IndexedDB in Chromium, then the list's filters and searches. */
+async function reviewSection(): Promise<void> {
+  const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}/tests/bench/review.html?n=10000`);
+    const out = await page.evaluate(() => (window as unknown as { __bench: Promise<{ ok: boolean; r?: ReviewStoreBench; error?: string }> }).__bench);
+    if (!out.ok || !out.r) {
+      console.log(`review (Chromium): failed: ${out.error}`);
+      return;
+    }
+    const r = out.r;
+    console.log(`review (Chromium, IndexedDB): ${r.episodes} episodes | parse+validate ${fmt(r.parseMs)} ms | import ${fmt(r.importMs)} ms | open list ${fmt(r.loadSummariesMs)} ms`);
+    console.log(formatTimings(r.queries).replace(/^/gm, '  '));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+await reviewSection();

@@ -1,4 +1,7 @@
+import { parseJsonl, toJsonl } from './jsonl.ts';
 import { queryEpisodes, type TraceQuery } from './query.ts';
+import type { TraceStore } from './store.ts';
+import { syntheticTrace } from './synthetic.ts';
 import type { EpisodeSummary } from './summary.ts';
 
 export interface ReviewTiming {
@@ -41,4 +44,31 @@ export function benchReview(summaries: readonly EpisodeSummary[], runs = 7, now:
 
 export function formatTimings(timings: readonly ReviewTiming[]): string {
   return timings.map((t) => `${t.label.padEnd(34)} ${String(t.results).padStart(6)} hits  median ${t.medianMs.toFixed(1)} ms  max ${t.maxMs.toFixed(1)} ms`).join('\n');
+}
+
+export interface ReviewStoreBench {
+  episodes: number;
+  /** Parsing and validating the JSONL text, every line. */
+  parseMs: number;
+  /** Writing traces and summaries in one transaction. */
+  importMs: number;
+  /** Opening the list: reading and validating every summary. */
+  loadSummariesMs: number;
+  queries: ReviewTiming[];
+}
+
+/** The whole review path on a real store: import `n` synthetic episodes, load the list, filter and search. Clears `store` first. */
+export async function benchReviewStore(store: TraceStore, n = 10_000, now: () => number = () => performance.now()): Promise<ReviewStoreBench> {
+  await store.clear();
+  const text = toJsonl(Array.from({ length: n }, (_, i) => syntheticTrace(i)));
+  let t = now();
+  const parsed = parseJsonl(text);
+  const parseMs = now() - t;
+  t = now();
+  await store.importMany(parsed.traces);
+  const importMs = now() - t;
+  t = now();
+  const summaries = await store.summaries();
+  const loadSummariesMs = now() - t;
+  return { episodes: summaries.length, parseMs, importMs, loadSummariesMs, queries: benchReview(summaries, 7, now) };
 }
