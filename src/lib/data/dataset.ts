@@ -1,16 +1,26 @@
 import type { TrainingExample } from './examples.ts';
 
-/** Drops examples whose prompt and target repeat an earlier one (the same proposal seen in several runs). */
-export function dedupe(examples: readonly TrainingExample[]): { examples: TrainingExample[]; removed: number } {
+/**
+ * Drops examples whose prompt and target repeat an earlier one (the same
+ * proposal seen in several runs). Counts `conflicts`: prompts kept with both
+ * an approve and a revise target, which a trainer would see contradict each other.
+ */
+export function dedupe(examples: readonly TrainingExample[]): { examples: TrainingExample[]; removed: number; conflicts: number } {
   const seen = new Set<string>();
+  const decisions = new Map<string, Set<string>>();
   const out: TrainingExample[] = [];
   for (const e of examples) {
-    const id = JSON.stringify([e.system, e.user, e.completion]);
+    const prompt = JSON.stringify([e.system, e.user]);
+    const id = JSON.stringify([prompt, e.completion]);
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(e);
+    const d = decisions.get(prompt) ?? new Set<string>();
+    d.add(e.target.decision);
+    decisions.set(prompt, d);
   }
-  return { examples: out, removed: examples.length - out.length };
+  const conflicts = [...decisions.values()].filter((d) => d.size > 1).length;
+  return { examples: out, removed: examples.length - out.length, conflicts };
 }
 
 /** FNV-1a 32-bit: a small, stable string hash, so a seed gives the same split everywhere. */

@@ -131,6 +131,7 @@ describe('examples, statistics, deduplication, split and export', () => {
     expect(r.proposals).toBe(17);
     // B#0.0 and C#0.0 repeat A#0.0 (same history, same call), I#0.0 repeats H#0.0.
     expect(r.duplicatesRemoved).toBe(3);
+    expect(r.conflicts).toBe(0);
     expect(r.examples.map((e) => `${e.key}:${e.target.decision}:${e.source}`)).toEqual([
       'A#0.0:approve:outcome',
       'A#1.0:approve:outcome',
@@ -203,8 +204,9 @@ describe('examples, statistics, deduplication, split and export', () => {
   it('dedupe keeps the first of identical prompt+target pairs only', () => {
     const points = decisionPoints(must(traces.find((t) => t.id === 'H')), toolsOfShop);
     const ex = buildExamples(points, new Map([[points[0]?.key ?? '', approve('outcome')]]));
-    const twice = [...ex, ...ex, { ...must(ex[0]), completion: '{"decision":"revise"}' }];
-    expect(dedupe(twice).removed).toBe(1);
+    const twice = [...ex, ...ex, { ...must(ex[0]), target: { decision: 'revise' as const, feedback: 'x' }, completion: '{"decision":"revise","feedback":"x"}' }];
+    expect(dedupe(twice)).toMatchObject({ removed: 1, conflicts: 1 });
+    expect(dedupe(ex).conflicts).toBe(0);
   });
 
   it('exported files parse in both formats and carry the verdict as the assistant turn', () => {

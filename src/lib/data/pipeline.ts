@@ -30,6 +30,8 @@ export interface PipelineResult {
   proposals: number;
   examples: TrainingExample[];
   duplicatesRemoved: number;
+  /** Prompts labelled both approve and revise (kept; shown so the person can look). */
+  conflicts: number;
   hardTasks: HardTask[];
   stats: LabelStats;
   split: Split;
@@ -58,6 +60,7 @@ export function runPipeline(traces: readonly EpisodeTrace[], ctx: EnvContext, op
     proposals: points.length,
     examples: d.examples,
     duplicatesRemoved: d.removed,
+    conflicts: d.conflicts,
     hardTasks,
     stats: labelStats(d.examples),
     split: splitByTask(d.examples, opts.validationFraction, opts.seed),

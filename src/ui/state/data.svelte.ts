@@ -1,3 +1,5 @@
+import type { ProviderConfig } from '../../lib/actor/provider.ts';
+import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import { httpPackReader, loadEnvContext, type ReadPackJson } from '../../lib/data/envContext.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
@@ -21,6 +23,25 @@ export interface CriticChoice {
   id: string;
   label: string;
   make: (() => Critic) | undefined;
+}
+
+/** A remote model can be called when it has a key, or runs on this machine (a local vLLM/Ollama needs none). */
+function callable(cfg: ProviderConfig): boolean {
+  return cfg.apiKey.length > 0 || /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(cfg.baseUrl);
+}
+
+/**
+ * The critics the Data tab offers: the configured critic endpoint, the
+ * actor's (large) model judging as a critic or teacher, and the in-browser
+ * critic when one is loaded.
+ */
+export function criticChoicesFrom(remote: { critic: ProviderConfig; actor: ProviderConfig }, local: Critic | undefined): CriticChoice[] {
+  const { critic, actor } = remote;
+  return [
+    { id: 'critic-api', label: `Critic API: ${critic.model}`, make: callable(critic) ? () => new RemoteCritic(critic) : undefined },
+    { id: 'actor-api', label: `Actor model as critic: ${actor.model}`, make: callable(actor) ? () => new RemoteCritic(actor) : undefined },
+    { id: 'local', label: `In-browser critic${local ? `: ${local.label}` : ''}`, make: local ? () => local : undefined },
+  ];
 }
 
 export interface Progress {
