@@ -1,0 +1,12 @@
+import type { TauTool } from '../../tool.ts';
+
+export const think: TauTool = {
+  name: 'think',
+  pyClass: 'Think',
+  pyModule: 'tau_bench.envs.retail.tools.think',
+  required: ['thought'],
+  optional: [],
+  invoke() {
+    return '';
+  },
+};
