@@ -240,7 +240,7 @@ describe('offline', () => {
       kinds.push((await pres.locator(`[data-frame="${i}"]`).getAttribute('data-kind')) ?? '');
       await page.keyboard.press('ArrowRight');
     }
-    expect(kinds).toEqual(['user', 'rejected', 'feedback', 'action', 'action', 'user', 'user', 'end']);
+    expect(kinds).toEqual(['user', 'rejected', 'feedback', 'action', 'action', 'user', 'end']);
     await page.keyboard.press('ArrowLeft');
     expect(await pres.getAttribute('data-frame')).toBe(String(frames - 2));
     await page.keyboard.press('Escape');

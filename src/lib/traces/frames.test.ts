@@ -5,7 +5,7 @@ import { syntheticTrace } from './synthetic.ts';
 describe('presentationFrames', () => {
   it('turns an intervention into rejected → feedback → revised action', () => {
     const frames = presentationFrames(syntheticTrace(2));
-    expect(frames.map((f) => f.kind)).toEqual(['user', 'rejected', 'feedback', 'action', 'action', 'user', 'user', 'end']);
+    expect(frames.map((f) => f.kind)).toEqual(['user', 'rejected', 'feedback', 'action', 'action', 'user', 'end']);
     const [, rejected, feedback, revised] = frames;
     expect(rejected).toMatchObject({ kind: 'rejected', action: { kind: 'tool_call', call: { name: 'cancel_reservation' } } });
     expect(feedback).toMatchObject({ kind: 'feedback', text: 'Confirm the user identity before cancelling.', latencyMs: 210 });

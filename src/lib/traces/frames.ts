@@ -11,7 +11,11 @@ export type Frame =
   | { kind: 'action'; action: Action; observation: string | null; revised: boolean; flagged: boolean; verdict: Verdict | undefined }
   | { kind: 'end'; outcome: ReviewOutcome; reward: number | undefined };
 
-/** The episode as a sequence of frames; every intervention becomes rejected → feedback → revised action. */
+/**
+ * The episode as a sequence of frames; every intervention becomes rejected →
+ * feedback → revised action. User replies come from the timeline's user
+ * entries (the loop records them there, not in `step.userReply`).
+ */
 export function presentationFrames(t: EpisodeTrace): Frame[] {
   const out: Frame[] = [];
   for (const e of t.timeline) {
@@ -38,7 +42,6 @@ export function presentationFrames(t: EpisodeTrace): Frame[] {
       flagged: step.flagged,
       verdict: step.proposals.at(-1)?.verdict,
     });
-    if (step.userReply !== undefined) out.push({ kind: 'user', content: step.userReply });
   }
   out.push({ kind: 'end', outcome: reviewOutcome(t), reward: t.reward });
   return out;

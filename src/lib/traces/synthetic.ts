@@ -66,7 +66,6 @@ export function syntheticTrace(i: number): EpisodeTrace {
     executed: { kind: 'message', content: reply },
     flagged: false,
     observation: null,
-    userReply: '###STOP###',
     startedAt: t0 + 3000,
     endedAt: t0 + 4000,
   };
