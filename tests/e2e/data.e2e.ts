@@ -1,0 +1,133 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnvContext } from '../../src/lib/data/envContext.ts';
+import { toJsonl as examplesJsonl, type ExportFormat } from '../../src/lib/data/export.ts';
+import { runPipeline, type PipelineResult } from '../../src/lib/data/pipeline.ts';
+import { call, recordEpisode, recordScripted, say, type ScriptedEpisode } from '../../src/lib/data/testEpisodes.ts';
+import { toJsonl } from '../../src/lib/traces/jsonl.ts';
+import type { EpisodeTrace } from '../../src/lib/traces/schema.ts';
+import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+
+// Retail test task 0's gold actions (../shared/tau-bench), acted out right and wrong.
+const FIND = call('find_user_id_by_name_zip', { first_name: 'Yusuf', last_name: 'Rossi', zip: '19122' });
+const ORDER = call('get_order_details', { order_id: '#W2378156' });
+const exchange = (payment: string) =>
+  call('exchange_delivered_order_items', {
+    order_id: '#W2378156',
+    item_ids: ['1151293680', '4983901480'],
+    new_item_ids: ['7706410293', '7747408585'],
+    payment_method_id: payment,
+  });
+const retail = (e: Omit<ScriptedEpisode, 'environment' | 'taskIndex'>): ScriptedEpisode => ({ ...e, environment: 'tau-bench/retail', taskIndex: 0 });
+const RETAIL: ScriptedEpisode[] = [
+  retail({ id: 'R1', reward: 1, mode: 'off', user: ['Exchange my items'], actor: [FIND, ORDER, exchange('credit_card_9513926'), say('Done.')] }),
+  retail({ id: 'R2', reward: 0, mode: 'off', user: ['Exchange my items'], actor: [FIND, ORDER, exchange('gift_card_1'), say('Done.')] }),
+  retail({
+    id: 'R3',
+    reward: 1,
+    mode: 'intervene',
+    user: ['Exchange my items'],
+    actor: [FIND, exchange('gift_card_1'), exchange('credit_card_9513926'), say('Done.')],
+    critic: [{ decision: 'approve' }, { decision: 'revise', category: 'payment', feedback: 'Use the card the user named.' }, { decision: 'approve' }, { decision: 'approve' }],
+  }),
+];
+
+const PACK = resolve(import.meta.dirname, '../../../shared/tau-bench');
+const OPTIONS = { outcome: true, interventions: true, hardTasksOnly: false, validationFraction: 0.2, seed: 'spotter' };
+
+let app: AppServer | undefined;
+let browser: Browser;
+let dir: string;
+let traces: EpisodeTrace[];
+let expected: PipelineResult;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'spotter-data-'));
+  traces = [...(await recordScripted()), ...(await Promise.all(RETAIL.map(async (e) => (await recordEpisode(e)).trace)))];
+  const { ctx, problems } = await loadEnvContext(
+    traces.map((t) => t.meta),
+    async (path) => {
+      const v: unknown = JSON.parse(await readFile(join(PACK, path), 'utf8'));
+      return v;
+    },
+  );
+  expect(problems).toEqual([]);
+  expected = runPipeline(traces, ctx, OPTIONS);
+  app = await serveApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function download(page: Page, testId: string): Promise<string> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  const path = join(dir, d.suggestedFilename());
+  await d.saveAs(path);
+  return readFileSync(path, 'utf8');
+}
+
+describe('Data tab in a real browser', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    context = await browser.newContext({ acceptDownloads: true });
+    page = await context.newPage();
+    errors = collectErrors(page);
+    await page.goto(app?.url ?? '');
+    await page.getByTestId('tab-history').click();
+    const file = join(dir, 'episodes.jsonl');
+    writeFileSync(file, toJsonl(traces));
+    await page.getByTestId('import-file').setInputFiles(file);
+    await page.getByTestId('import-notice').waitFor();
+    expect(await page.getByTestId('import-notice').innerText()).toBe(`Imported ${traces.length} episodes.`);
+    await page.getByTestId('tab-data').click();
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('labels stored episodes with the pack’s gold and downloads exactly the Node pipeline’s files', async () => {
+    const proposals = expected.proposals;
+    await page.waitForFunction((n) => document.querySelector('[data-testid=data-counts]')?.textContent?.includes(`${n} proposals`), proposals);
+    expect(expected.stats.revise).toBeGreaterThan(1);
+    expect(expected.stats.byEnvironment['tau-bench/retail']?.revise).toBe(2);
+    const stats = await page.getByTestId('data-stats').innerText();
+    expect(stats).toContain(`${expected.stats.total} examples: ${expected.stats.approve} approve, ${expected.stats.revise} revise`);
+    expect(expected.split.validationTasks.length).toBeGreaterThan(0);
+    const files: Array<[string, 'train' | 'validation', ExportFormat]> = [
+      ['dl-train-openai', 'train', 'openai'],
+      ['dl-train-trl', 'train', 'trl'],
+      ['dl-validation-openai', 'validation', 'openai'],
+      ['dl-validation-trl', 'validation', 'trl'],
+    ];
+    for (const [id, part, format] of files) {
+      expect(await download(page, id)).toBe(examplesJsonl(part === 'train' ? expected.split.train : expected.split.validation, format));
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('re-judges with the recorded verdicts and shows the comparison and live-run figures', async () => {
+    await page.getByTestId('eval-run').click();
+    const table = page.getByTestId('eval-table');
+    await table.waitFor();
+    const row = await table.locator('tbody tr').first().innerText();
+    expect(row.split('\t')[0]).toBe('recorded');
+    // Recorded verdicts on labelled proposals: C (4) and R3 (4); D failed and, with no gold for 'shop', has no labels.
+    expect(row.split('\t')[1]).toBe('8');
+    const live = await page.getByTestId('live-table').innerText();
+    // Gold is known for R3 only: its wrong payment method was turned into the right one.
+    expect(live).toContain('1 of 1 wrong first proposals');
+    expect(live).toContain('0 of 1 right first proposals');
+    expect(live).toContain('2 of 3 interventions');
+    expect(errors).toEqual([]);
+  });
+});
