@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,16 +201,34 @@ describe('review at scale, in a real browser', () => {
     expect(Number(await page.getByTestId('episode-count').getAttribute('data-total'))).toBe(N);
   });
 
+  it('refuses to export an episode that holds the configured API key', async () => {
+    const key = 'sk-review-e2e-4b9d2f7a1c';
+    await page.getByTestId('tab-chat').click();
+    await page.fill('input[name=actor-key]', key);
+    await page.getByTestId('tab-history').click();
+    const path = jsonlFile('leaky.jsonl', [N + 100], (ls) => (ls[0] = (ls[0] ?? '').replace('My id is', `My key is ${key}, my id is`)));
+    expect((await importFile(page, path)).kind).toBe('ok');
+    await page.getByTestId('export-all').click();
+    const notice = page.getByTestId('import-notice');
+    await page.waitForFunction(() => document.querySelector('[data-testid=import-notice]')?.getAttribute('data-kind') === 'error');
+    const text = await notice.innerText();
+    expect(text).toContain(`ep-0${N + 100}`);
+    expect(text).not.toContain(key);
+    await page.getByTestId('tab-chat').click();
+    await page.fill('input[name=actor-key]', '');
+    await page.getByTestId('tab-history').click();
+  });
+
   it('skips duplicates on import', async () => {
     const r = await importFile(page, jsonlFile('dupes.jsonl', [...range(N - 5, 5), ...range(N, 5)]));
     expect(r).toEqual({ kind: 'ok', text: 'Imported 5 episodes, skipped 5 already stored.' });
-    expect(await storedCounts(page)).toEqual({ episodes: N + 5, 'episodes-summaries': N + 5 });
+    expect(await storedCounts(page)).toEqual({ episodes: N + 6, 'episodes-summaries': N + 6 });
   });
 });
 
 describe('offline', () => {
   it('after a first visit, loads with the network off; an episode opens and replays in presentation mode', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const errors = collectErrors(page);
     await page.goto(app?.url ?? '');
@@ -245,6 +263,12 @@ describe('offline', () => {
     expect(await pres.getAttribute('data-frame')).toBe(String(frames - 2));
     await page.keyboard.press('Escape');
     await pres.waitFor({ state: 'detached' });
+
+    // Export works offline too: every stored episode, one per line.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-all').click()]);
+    const exported = readFileSync((await download.path()) ?? '', 'utf8').trimEnd().split('\n');
+    expect(exported).toHaveLength(20);
+    expect(exported.map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(range(0, 20).map((i) => syntheticTrace(i).id));
     expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(e))).toEqual([]);
     await context.close();
   });
