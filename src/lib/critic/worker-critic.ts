@@ -79,8 +79,9 @@ export class WorkerCritic implements Critic {
     this.loadInfo = undefined;
   }
 
-  deleteCache(): Promise<DeleteCacheResult> {
-    return this.#call({ type: 'deleteCache' }, RESULT_SCHEMAS.deleteCache);
+  /** Deletes the files of the given model, or of the loaded one. */
+  deleteCache(config?: TransformersConfig): Promise<DeleteCacheResult> {
+    return this.#call({ type: 'deleteCache', ...(config ? { config } : {}) }, RESULT_SCHEMAS.deleteCache);
   }
 
   /** Ends the worker; pending calls reject. */

@@ -90,12 +90,12 @@ export class CriticWorkerHandler {
         this.#critic = undefined;
         return null;
       case 'deleteCache':
-        return await this.#deleteCache();
+        return await this.#deleteCache(req.config);
     }
   }
 
-  async #deleteCache(): Promise<DeleteCacheResult> {
-    const config = this.#config;
+  async #deleteCache(requested: TransformersConfig | undefined): Promise<DeleteCacheResult> {
+    const config = requested ?? this.#config;
     if (!config) throw new EngineError('engine', 'No model chosen: nothing to delete');
     await this.#engine?.unload();
     this.#engine = undefined;

@@ -38,7 +38,8 @@ export const WorkerRequestSchema = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('generate'), request: GenerateRequestSchema }),
   z.object({ id, type: z.literal('cancel'), target: id }),
   z.object({ id, type: z.literal('unload') }),
-  z.object({ id, type: z.literal('deleteCache') }),
+  /** Which model's files to delete: the loaded one when absent. */
+  z.object({ id, type: z.literal('deleteCache'), config: TransformersConfigSchema.optional() }),
 ]);
 export type WorkerRequest = z.infer<typeof WorkerRequestSchema>;
 export type WorkerRequestType = WorkerRequest['type'];

@@ -1,0 +1,181 @@
+import { prebuiltAppConfig } from '@mlc-ai/web-llm';
+import { engineOptions, probeCapabilities, type Capabilities, type EngineOption } from '../../lib/critic/capabilities.ts';
+import { EngineCritic } from '../../lib/critic/engine-critic.ts';
+import type { EngineLoadInfo, EngineProgress } from '../../lib/critic/engines/types.ts';
+import { WebLLMEngine, type CacheBackend } from '../../lib/critic/engines/webllm.ts';
+import { criticModelOptions, type WebLLMModelOption } from '../../lib/critic/engines/webllm-models.ts';
+import type { Critic } from '../../lib/critic/types.ts';
+import { WorkerCritic } from '../../lib/critic/worker-critic.ts';
+import type { TransformersConfig } from '../../lib/critic/worker-protocol.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Verdict } from '../../lib/types.ts';
+
+export type CriticEngineKind = 'webllm' | 'transformers' | 'remote';
+
+const STORAGE_KEY = 'spotter.criticPanel';
+
+function transformersWorker(): Worker {
+  return new Worker(new URL('../../workers/transformers.worker.ts', import.meta.url), { type: 'module' });
+}
+function webllmWorker(): Worker {
+  return new Worker(new URL('../../workers/webllm.worker.ts', import.meta.url), { type: 'module' });
+}
+
+/** The in-browser critic panel: capabilities, engine choice, loading, cache. */
+export class CriticPanelState {
+  caps = $state.raw<Capabilities | undefined>(undefined);
+  kind = $state<CriticEngineKind>('transformers');
+  webllmModel = $state('Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
+  cacheBackend = $state<CacheBackend>('cache');
+  useCustom = $state(false);
+  customModelUrl = $state('');
+  customModelLibUrl = $state('');
+  tfModel = $state('onnx-community/Qwen2.5-0.5B-Instruct');
+  tfDevice = $state<'auto' | 'webgpu' | 'wasm'>('auto');
+  tfDtype = $state<'auto' | 'q4' | 'q4f16' | 'fp32'>('auto');
+
+  status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
+  progress = $state.raw<EngineProgress | undefined>(undefined);
+  error = $state('');
+  loadInfo = $state.raw<EngineLoadInfo | undefined>(undefined);
+  critic = $state.raw<Critic | undefined>(undefined);
+  lastTry = $state.raw<Verdict | undefined>(undefined);
+  freed = $state('');
+
+  #workerCritic: WorkerCritic | undefined;
+  #webllm: WebLLMEngine | undefined;
+
+  constructor(private readonly onCritic: (critic: Critic | undefined) => void) {
+    try {
+      const saved: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
+      if (saved && typeof saved === 'object') {
+        const get = (k: string) => Reflect.get(saved, k);
+        const str = (k: string) => (typeof get(k) === 'string' ? String(get(k)) : undefined);
+        this.kind = (['webllm', 'transformers', 'remote'] as const).find((k) => k === get('kind')) ?? this.kind;
+        this.webllmModel = str('webllmModel') ?? this.webllmModel;
+        this.tfModel = str('tfModel') ?? this.tfModel;
+      }
+    } catch {
+      // A broken saved choice just falls back to the defaults.
+    }
+  }
+
+  get modelOptions(): WebLLMModelOption[] {
+    return criticModelOptions(prebuiltAppConfig.model_list, { shaderF16: this.caps?.shaderF16 ?? false });
+  }
+
+  get engineOptions(): EngineOption[] {
+    return this.caps ? engineOptions(this.caps) : [];
+  }
+
+  save(): void {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ kind: this.kind, webllmModel: this.webllmModel, tfModel: this.tfModel }));
+  }
+
+  async probe(): Promise<void> {
+    this.caps = await probeCapabilities();
+  }
+
+  transformersConfig(): TransformersConfig {
+    return {
+      engine: 'transformers',
+      model: this.tfModel.trim(),
+      device: this.tfDevice,
+      dtype: this.tfDtype,
+      // The app's own folder first (tests, offline copies); the Hugging Face hub for model ids not found there.
+      localModelPath: `${import.meta.env.BASE_URL}models/`,
+      allowRemoteModels: true,
+      ortWasmPrefix: `${import.meta.env.BASE_URL}ort/`,
+      shaderF16: this.caps?.shaderF16 ?? false,
+      maxNewTokens: 256,
+    };
+  }
+
+  async load(): Promise<void> {
+    await this.unload();
+    this.save();
+    this.status = 'loading';
+    this.error = '';
+    this.progress = undefined;
+    this.freed = '';
+    const onProgress = (p: EngineProgress) => (this.progress = p);
+    try {
+      if (this.kind === 'transformers') {
+        const wc = new WorkerCritic(transformersWorker());
+        this.#workerCritic = wc;
+        this.loadInfo = await wc.load(this.transformersConfig(), onProgress);
+        this.critic = wc;
+      } else if (this.kind === 'webllm') {
+        const custom = this.useCustom && this.customModelUrl && this.customModelLibUrl ? { modelUrl: this.customModelUrl, modelLibUrl: this.customModelLibUrl } : undefined;
+        const engine = new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker, ...(custom ? { custom } : {}) });
+        this.#webllm = engine;
+        this.loadInfo = await engine.load(onProgress);
+        this.critic = new EngineCritic(engine);
+      } else {
+        this.status = 'idle';
+        return;
+      }
+      this.status = 'ready';
+      this.onCritic(this.critic);
+    } catch (err) {
+      this.status = 'error';
+      this.error = errorMessage(err);
+      await this.unload();
+      this.status = 'error';
+    }
+  }
+
+  async unload(): Promise<void> {
+    const wc = this.#workerCritic;
+    const wl = this.#webllm;
+    this.#workerCritic = undefined;
+    this.#webllm = undefined;
+    if (this.critic) this.onCritic(undefined);
+    this.critic = undefined;
+    this.loadInfo = undefined;
+    this.status = 'idle';
+    wc?.dispose();
+    await wl?.unload().catch(() => undefined);
+  }
+
+  /** One verdict on a fixed example, to see the critic answer and how long it takes. */
+  async tryOnce(): Promise<void> {
+    if (!this.critic) return;
+    try {
+      this.lastTry = await this.critic.judge(
+        {
+          policy: 'Verify the user identity before changing a booking.',
+          tools: [],
+          history: [{ role: 'user', content: 'Please cancel booking ABC123.' }],
+          proposal: { kind: 'message', content: 'May I have your user id to verify your identity first?' },
+          previousAttempts: [],
+        },
+        AbortSignal.timeout(120_000),
+      );
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+
+  async deleteCache(): Promise<void> {
+    this.error = '';
+    try {
+      if (this.kind === 'webllm') {
+        const engine = this.#webllm ?? new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker });
+        await this.unload();
+        const r = await engine.deleteCacheWithReport();
+        this.freed = r.freedBytes !== undefined ? `${(r.freedBytes / 2 ** 20).toFixed(1)} MB freed` : 'deleted';
+      } else if (this.kind === 'transformers') {
+        const wc = this.#workerCritic ?? new WorkerCritic(transformersWorker());
+        const r = await wc.deleteCache(this.transformersConfig());
+        wc.dispose();
+        this.#workerCritic = undefined;
+        await this.unload();
+        const freed = r.usageBefore !== undefined && r.usageAfter !== undefined ? Math.max(0, r.usageBefore - r.usageAfter) : undefined;
+        this.freed = `${r.deletedEntries} file(s) deleted${freed !== undefined ? `, ${(freed / 2 ** 20).toFixed(1)} MB freed` : ''}`;
+      }
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+}
