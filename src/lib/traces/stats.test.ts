@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { episodeStats } from './stats.ts';
+import { episodeCost, episodeStats, usageEntries } from './stats.ts';
 import { syntheticTrace } from './synthetic.ts';
 
 describe('episodeStats', () => {
@@ -17,5 +17,19 @@ describe('episodeStats', () => {
     expect(s.verdicts).toBe(0);
     expect(s.meanVerdictMs).toBeUndefined();
     expect(s.criticUsage).toEqual({ promptTokens: 0, completionTokens: 0 });
+  });
+
+  it('prices the actor and remote critics; in-browser critics are free', () => {
+    const t = syntheticTrace(2); // actor gpt-4o, critic "remote-critic"
+    const prices = { 'gpt-4o': { inputPerM: 2.5, outputPerM: 10 }, 'gpt-4o-mini': { inputPerM: 0.15, outputPerM: 0.6 } };
+    expect(episodeCost(t, prices).usd).toBeCloseTo((2500 * 2.5 + 75 * 10) / 1e6, 10);
+    const local = usageEntries(t).find((u) => u.role === 'critic');
+    expect(local).toMatchObject({ local: true, promptTokens: 3000 });
+    const remote = structuredClone(t);
+    for (const e of remote.timeline) if (e.type === 'step') for (const p of e.step.proposals) if (p.verdict) p.verdict.critic = 'remote:gpt-4o-mini';
+    const c = episodeCost(remote, prices);
+    expect(c.unknownModels).toEqual([]);
+    expect(c.usd).toBeCloseTo((2500 * 2.5 + 75 * 10 + 3000 * 0.15 + 25 * 0.6) / 1e6, 10);
+    expect(episodeCost(remote, {}).unknownModels).toEqual(['gpt-4o', 'gpt-4o-mini']);
   });
 });

@@ -1,3 +1,5 @@
+import { costOf, mergeUsage, type CostSummary, type PriceTable } from '../bench/cost.ts';
+import type { UsageEntry } from '../bench/record.ts';
 import { sumUsage, type Usage } from '../types.ts';
 import type { EpisodeTrace } from './schema.ts';
 
@@ -55,4 +57,27 @@ export function episodeStats(t: EpisodeTrace): EpisodeStats {
     maxVerdictMs: n ? Math.max(...latencies) : undefined,
     durationMs: t.endedAt !== undefined ? t.endedAt - t.createdAt : undefined,
   };
+}
+
+/** Remote critics are labelled `remote:<model>`; every other engine runs in the browser and costs nothing. */
+const REMOTE_CRITIC = /^remote:(.+)$/;
+
+/** Token use by role and model, as the benchmark's cost table prices it. */
+export function usageEntries(t: EpisodeTrace): UsageEntry[] {
+  const out: UsageEntry[] = [];
+  for (const e of t.timeline) {
+    if (e.type !== 'step') continue;
+    for (const p of e.step.proposals) {
+      if (p.usage) out.push({ role: 'actor', model: t.meta.actor, ...p.usage });
+      const v = p.verdict;
+      if (!v?.usage) continue;
+      const remote = REMOTE_CRITIC.exec(v.critic);
+      out.push(remote?.[1] ? { role: 'critic', model: remote[1], ...v.usage } : { role: 'critic', model: v.critic, local: true, ...v.usage });
+    }
+  }
+  return mergeUsage(out);
+}
+
+export function episodeCost(t: EpisodeTrace, prices: PriceTable): CostSummary {
+  return costOf(usageEntries(t), prices);
 }
