@@ -1,8 +1,8 @@
-import { prebuiltAppConfig } from '@mlc-ai/web-llm';
+import type { ModelRecord } from '@mlc-ai/web-llm';
 import { engineOptions, probeCapabilities, type Capabilities, type EngineOption } from '../../lib/critic/capabilities.ts';
 import { EngineCritic } from '../../lib/critic/engine-critic.ts';
 import type { EngineLoadInfo, EngineProgress } from '../../lib/critic/engines/types.ts';
-import { WebLLMEngine, type CacheBackend } from '../../lib/critic/engines/webllm.ts';
+import type { CacheBackend, WebLLMEngine } from '../../lib/critic/engines/webllm.ts';
 import { criticModelOptions, type WebLLMModelOption } from '../../lib/critic/engines/webllm-models.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import { WorkerCritic } from '../../lib/critic/worker-critic.ts';
@@ -60,8 +60,11 @@ export class CriticPanelState {
     }
   }
 
+  /** web-llm's prebuilt list; web-llm (several MB) is loaded only when this panel opens. */
+  modelList = $state.raw<readonly ModelRecord[]>([]);
+
   get modelOptions(): WebLLMModelOption[] {
-    return criticModelOptions(prebuiltAppConfig.model_list, { shaderF16: this.caps?.shaderF16 ?? false });
+    return criticModelOptions(this.modelList, { shaderF16: this.caps?.shaderF16 ?? false });
   }
 
   get engineOptions(): EngineOption[] {
@@ -74,6 +77,7 @@ export class CriticPanelState {
 
   async probe(): Promise<void> {
     this.caps = await probeCapabilities();
+    this.modelList = (await import('@mlc-ai/web-llm')).prebuiltAppConfig.model_list;
   }
 
   transformersConfig(): TransformersConfig {
@@ -107,6 +111,7 @@ export class CriticPanelState {
         this.critic = wc;
       } else if (this.kind === 'webllm') {
         const custom = this.useCustom && this.customModelUrl && this.customModelLibUrl ? { modelUrl: this.customModelUrl, modelLibUrl: this.customModelLibUrl } : undefined;
+        const { WebLLMEngine } = await import('../../lib/critic/engines/webllm.ts');
         const engine = new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker, ...(custom ? { custom } : {}) });
         this.#webllm = engine;
         this.loadInfo = await engine.load(onProgress);
@@ -161,6 +166,7 @@ export class CriticPanelState {
     this.error = '';
     try {
       if (this.kind === 'webllm') {
+        const { WebLLMEngine } = await import('../../lib/critic/engines/webllm.ts');
         const engine = this.#webllm ?? new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker });
         await this.unload();
         const r = await engine.deleteCacheWithReport();
