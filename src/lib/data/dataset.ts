@@ -10,8 +10,8 @@ export function dedupe(examples: readonly TrainingExample[]): { examples: Traini
   const decisions = new Map<string, Set<string>>();
   const out: TrainingExample[] = [];
   for (const e of examples) {
-    const prompt = JSON.stringify([e.system, e.user]);
-    const id = JSON.stringify([prompt, e.completion]);
+    const prompt = e.promptHash;
+    const id = `${prompt}\u0000${e.completion}`;
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(e);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TrainingExample } from './examples.ts';
+import { examplePrompt, type TrainingExample } from './examples.ts';
 
 const Msg = <R extends string>(role: R) => z.object({ role: z.literal(role), content: z.string() }).strict();
 
@@ -23,20 +23,22 @@ export type TrlPromptCompletionLine = z.infer<typeof TrlPromptCompletionLineSche
 export type ExportFormat = 'openai' | 'trl';
 
 export function toOpenAIChat(e: TrainingExample): OpenAIChatLine {
+  const p = examplePrompt(e);
   return {
     messages: [
-      { role: 'system', content: e.system },
-      { role: 'user', content: e.user },
+      { role: 'system', content: p.system },
+      { role: 'user', content: p.user },
       { role: 'assistant', content: e.completion },
     ],
   };
 }
 
 export function toTrl(e: TrainingExample): TrlPromptCompletionLine {
+  const p = examplePrompt(e);
   return {
     prompt: [
-      { role: 'system', content: e.system },
-      { role: 'user', content: e.user },
+      { role: 'system', content: p.system },
+      { role: 'user', content: p.user },
     ],
     completion: [{ role: 'assistant', content: e.completion }],
   };
@@ -44,8 +46,18 @@ export function toTrl(e: TrainingExample): TrlPromptCompletionLine {
 
 /** JSONL, one example per line, newline-terminated (both trainers read it with `datasets`' json loader). */
 export function toJsonl(examples: readonly TrainingExample[], format: ExportFormat): string {
+  return [...jsonlChunks(examples, format)].join('');
+}
+
+/** The same JSONL in chunks of `size` lines, so a large file can become a Blob without one giant string. */
+export function* jsonlChunks(examples: readonly TrainingExample[], format: ExportFormat, size = 500): Generator<string> {
   const line = format === 'openai' ? toOpenAIChat : toTrl;
-  return examples.map((e) => JSON.stringify(line(e)) + '\n').join('');
+  for (let i = 0; i < examples.length; i += size) {
+    yield examples
+      .slice(i, i + size)
+      .map((e) => JSON.stringify(line(e)) + '\n')
+      .join('');
+  }
 }
 
 export function exportFileName(format: ExportFormat, part: 'train' | 'validation'): string {

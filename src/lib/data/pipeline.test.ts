@@ -3,7 +3,7 @@ import { buildCriticPrompt } from '../critic/prompt.ts';
 import { parseVerdict } from '../critic/verdict.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import { dedupe, splitByTask } from './dataset.ts';
-import { buildExamples } from './examples.ts';
+import { buildExamples, examplePrompt, fingerprint } from './examples.ts';
 import { OpenAIChatLineSchema, toJsonl, TrlPromptCompletionLineSchema } from './export.ts';
 import { mineHardTasks } from './labels/hardTasks.ts';
 import { interventionLabels } from './labels/interventions.ts';
@@ -148,9 +148,10 @@ describe('examples, statistics, deduplication, split and export', () => {
     const points = decisionPoints(must(traces.find((t) => t.id === 'C')), toolsOfShop);
     const input = points.find((p) => p.key === 'C#1.1')?.input;
     if (!input || !c11) throw new Error('missing');
-    expect({ system: c11.system, user: c11.user }).toEqual(buildCriticPrompt(input));
-    expect(c11.user).toContain('Feedback: The user asked about order 1.');
-    expect(c11.user).toContain('- cancel_pending_order: cancel_pending_order tool');
+    const prompt = examplePrompt(c11);
+    expect(prompt).toEqual(buildCriticPrompt(input));
+    expect(prompt.user).toContain('Feedback: The user asked about order 1.');
+    expect(prompt.user).toContain('- cancel_pending_order: cancel_pending_order tool');
     const b10 = r.examples.find((e) => e.key === 'B#1.0');
     expect(b10?.completion).toBe(JSON.stringify({ decision: 'revise', category: 'wrong-arguments', feedback: WRONG_ORDER_FEEDBACK }));
     expect(r.examples.find((e) => e.key === 'A#0.0')?.completion).toBe('{"decision":"approve"}');
@@ -207,6 +208,9 @@ describe('examples, statistics, deduplication, split and export', () => {
     const twice = [...ex, ...ex, { ...must(ex[0]), target: { decision: 'revise' as const, feedback: 'x' }, completion: '{"decision":"revise","feedback":"x"}' }];
     expect(dedupe(twice)).toMatchObject({ removed: 1, conflicts: 1 });
     expect(dedupe(ex).conflicts).toBe(0);
+    expect(fingerprint('abc')).toMatch(/^[0-9a-f]{28}$/);
+    expect(fingerprint('abc')).toBe(fingerprint('abc'));
+    expect(fingerprint('abc')).not.toBe(fingerprint('abd'));
   });
 
   it('exported files parse in both formats and carry the verdict as the assistant turn', () => {
@@ -217,8 +221,8 @@ describe('examples, statistics, deduplication, split and export', () => {
     openai.forEach((line, i) => {
       const parsed = OpenAIChatLineSchema.parse(JSON.parse(line));
       const e = must(r.examples[i]);
-      expect(parsed.messages[0].content).toBe(e.system);
-      expect(parsed.messages[1].content).toBe(e.user);
+      expect(parsed.messages[0].content).toBe(examplePrompt(e).system);
+      expect(parsed.messages[1].content).toBe(examplePrompt(e).user);
       expect(parseVerdict(parsed.messages[2].content)).toEqual(e.target);
     });
     const trl = toJsonl(r.examples, 'trl').trimEnd().split('\n');

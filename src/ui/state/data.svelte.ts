@@ -3,7 +3,7 @@ import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import { httpPackReader, loadEnvContext, type ReadPackJson } from '../../lib/data/envContext.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
-import { exportFileName, toJsonl, type ExportFormat } from '../../lib/data/export.ts';
+import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/export.ts';
 import { interventionLabels } from '../../lib/data/labels/interventions.ts';
 import { combineLabels, type LabelSet } from '../../lib/data/labels/label.ts';
 import { outcomeLabels } from '../../lib/data/labels/outcome.ts';
@@ -136,9 +136,12 @@ export class DataState {
     }
   }
 
-  fileText(part: 'train' | 'validation', format: ExportFormat): { name: string; text: string } {
+  /** The file, built chunk by chunk: the prompts are rebuilt here and never all held as strings at once. */
+  file(part: 'train' | 'validation', format: ExportFormat): { name: string; blob: Blob } {
     const examples = part === 'train' ? this.result.split.train : this.result.split.validation;
-    return { name: exportFileName(format, part), text: toJsonl(examples, format) };
+    let blob = new Blob([], { type: 'application/jsonl' });
+    for (const chunk of jsonlChunks(examples, format)) blob = new Blob([blob, chunk], { type: 'application/jsonl' });
+    return { name: exportFileName(format, part), blob };
   }
 
   stop(): void {
