@@ -43,8 +43,13 @@ export function allDecisionPoints(traces: readonly EpisodeTrace[], toolsOf: Tool
 }
 
 /** Stored episodes → labelled, deduplicated examples split by task. Sources combine most-trusted first. */
-export function runPipeline(traces: readonly EpisodeTrace[], ctx: EnvContext, opts: PipelineOptions): PipelineResult {
-  const points = allDecisionPoints(traces, ctx.toolsOf);
+export function runPipeline(
+  traces: readonly EpisodeTrace[],
+  ctx: EnvContext,
+  opts: PipelineOptions,
+  /** The traces' decision points when already built: reusing them reuses their cached prompt fingerprints. */
+  points: readonly DecisionPoint[] = allDecisionPoints(traces, ctx.toolsOf),
+): PipelineResult {
   const sets: LabelSet[] = [];
   if (opts.outcome) sets.push(outcomeLabels(traces, ctx.goldOf));
   if (opts.interventions) sets.push(interventionLabels(traces, ctx.goldOf));

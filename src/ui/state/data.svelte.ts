@@ -101,7 +101,7 @@ export class DataState {
       minRunsForHardTasks: this.minRuns,
       validationFraction: this.validationPercent / 100,
       seed: this.seed,
-    }),
+    }, this.points),
   );
 
   /** Helpfulness, harmfulness and recovery of the critics that intervened in the stored runs. */
