@@ -1,14 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import { AbortedError } from '../errors.ts';
-import { ScriptedCriticDouble } from '../testing/doubles.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble } from '../testing/doubles.ts';
+import { buildCriticPrompt } from '../critic/prompt.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { Verdict } from '../types.ts';
 import { buildEvaluation, criticReport, evaluateCritics, liveRunReport, recordedVerdicts } from './evaluate.ts';
 import { interventionLabels } from './labels/interventions.ts';
 import { combineLabels, type LabelSet } from './labels/label.ts';
 import { outcomeLabels } from './labels/outcome.ts';
-import { teacherLabels } from './labels/teacher.ts';
+import { criticFromActor, teacherLabels } from './labels/teacher.ts';
 import { cohensKappa, median, percentile, prf } from './metrics.ts';
 import { allDecisionPoints } from './pipeline.ts';
 import type { DecisionPoint } from './points.ts';
@@ -124,6 +125,24 @@ describe('re-judging stored proposals', () => {
     expect(t.labels.size).toBe(13);
     expect(t.labels.get('D#0.0')).toEqual({ decision: 'revise', category: 'rule', feedback: 'No refund_order here.', source: 'teacher' });
     expect(t.labels.get('A#0.0')).toEqual({ decision: 'approve', source: 'teacher' });
+  });
+});
+
+describe('an actor model as teacher', () => {
+  it('sees the critic prompt and its reply is parsed strictly', async () => {
+    const actor = new ScriptedActorDouble([
+      { kind: 'message', content: 'Sure: {"decision": "revise", "category": "c", "feedback": "Check the order first."}' },
+      { kind: 'message', content: 'approve, I think' },
+      { kind: 'message', content: '{"decision":"approve"}' },
+    ]);
+    const t = await teacherLabels(points.slice(0, 3), criticFromActor(actor), { signal: new AbortController().signal });
+    const first = points[0];
+    if (!first) throw new Error('no points');
+    const prompt = buildCriticPrompt(first.input);
+    expect(actor.requests[0]).toEqual({ system: prompt.system, messages: [{ role: 'user', content: prompt.user }], tools: [] });
+    expect(t.labels.get(first.key)).toEqual({ decision: 'revise', category: 'c', feedback: 'Check the order first.', source: 'teacher' });
+    expect(t.unparsed).toBe(1);
+    expect(t.labels.get(points[2]?.key ?? '')).toEqual({ decision: 'approve', source: 'teacher' });
   });
 });
 

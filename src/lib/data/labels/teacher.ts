@@ -1,4 +1,8 @@
-import type { Critic } from '../../critic/types.ts';
+import type { Actor } from '../../actor/types.ts';
+import { buildCriticPrompt } from '../../critic/prompt.ts';
+import { verdictFromText } from '../../critic/remote.ts';
+import type { Critic, CriticInput } from '../../critic/types.ts';
+import type { Verdict } from '../../types.ts';
 import type { DecisionPoint } from '../points.ts';
 import { rejudge, type RejudgeOptions } from '../rejudge.ts';
 import type { LabelSet } from './label.ts';
@@ -29,4 +33,20 @@ export async function teacherLabels(points: readonly DecisionPoint[], teacher: C
     else unparsed++;
   }
   return { labels, unparsed, errors };
+}
+
+/**
+ * Any actor client (the benchmark's agent model, say) as a teacher: it gets
+ * the critic's exact prompt and its reply is parsed as a verdict, strictly.
+ */
+export function criticFromActor(actor: Actor, label = `teacher:${actor.label}`): Critic {
+  return {
+    label,
+    async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
+      const prompt = buildCriticPrompt(input);
+      const reply = await actor.propose({ system: prompt.system, messages: [{ role: 'user', content: prompt.user }], tools: [] }, signal);
+      const text = reply.action.kind === 'message' ? reply.action.content : (reply.action.content ?? '');
+      return verdictFromText(text, label, reply.latencyMs, reply.usage);
+    },
+  };
 }
