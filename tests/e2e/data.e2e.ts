@@ -6,7 +6,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvContext } from '../../src/lib/data/envContext.ts';
 import { toJsonl as examplesJsonl, type ExportFormat } from '../../src/lib/data/export.ts';
-import { runPipeline, type PipelineResult } from '../../src/lib/data/pipeline.ts';
+import { interventionLabels } from '../../src/lib/data/labels/interventions.ts';
+import { combineLabels } from '../../src/lib/data/labels/label.ts';
+import { outcomeLabels } from '../../src/lib/data/labels/outcome.ts';
+import { allDecisionPoints, runPipeline, type PipelineResult } from '../../src/lib/data/pipeline.ts';
 import { call, recordEpisode, recordScripted, say, type ScriptedEpisode } from '../../src/lib/data/testEpisodes.ts';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
 import type { EpisodeTrace } from '../../src/lib/traces/schema.ts';
@@ -44,6 +47,8 @@ let browser: Browser;
 let dir: string;
 let traces: EpisodeTrace[];
 let expected: PipelineResult;
+/** Proposals with an outcome or intervention label: what the comparison re-judges by default. */
+let labelled: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'spotter-data-'));
@@ -57,6 +62,8 @@ beforeAll(async () => {
   );
   expect(problems).toEqual([]);
   expected = runPipeline(traces, ctx, OPTIONS);
+  const labels = combineLabels([outcomeLabels(traces, ctx.goldOf), interventionLabels(traces, ctx.goldOf)]);
+  labelled = allDecisionPoints(traces, ctx.toolsOf).filter((p) => labels.has(p.key)).length;
   app = await serveApp();
   browser = await launchBrowser();
 });
@@ -128,6 +135,27 @@ describe('Data tab in a real browser', () => {
     expect(live).toContain('1 of 1 wrong first proposals');
     expect(live).toContain('0 of 1 right first proposals');
     expect(live).toContain('2 of 3 interventions');
+    expect(errors).toEqual([]);
+  });
+
+  it('re-judges with the tiny in-browser critic loaded in the Critic tab, with progress and a chart', async () => {
+    await page.getByTestId('tab-critic').click();
+    await page.getByLabel('transformers.js (WebGPU or wasm)').check();
+    await page.getByTestId('tf-model').fill('tiny-critic');
+    await page.getByTestId('tf-device').selectOption('wasm');
+    await page.getByTestId('tf-dtype').selectOption('fp32');
+    await page.getByTestId('critic-load').click();
+    await page.getByTestId('critic-ready').waitFor({ timeout: 120_000 });
+    await page.getByTestId('tab-data').click();
+    await page.getByTestId('eval-critic-local').check();
+    await page.getByTestId('eval-run').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=eval-table] tbody tr').length === 2, undefined, { timeout: 120_000 });
+    const rows = await page.getByTestId('eval-table').locator('tbody tr').allInnerTexts();
+    const tiny = rows[1]?.split('\t') ?? [];
+    expect(tiny[0]).toBe('transformers:tiny-critic');
+    // judged, approve, revise, unparsed, errors: the tiny critic approves everything.
+    expect(tiny.slice(1, 6)).toEqual([String(labelled), String(labelled), '0', '0', '0']);
+    expect(await page.locator('[data-testid=critic-eval-panel] svg rect').count()).toBe(6);
     expect(errors).toEqual([]);
   });
 });
