@@ -1,5 +1,5 @@
 /**
- * The runner's factories for tau-bench: the pack is loaded once per domain,
+ * The runner's factories for tau-bench: the pack is loaded once per domain and split,
  * each episode gets a fresh environment (its own database copy) and a
  * simulated user for its task; model clients come from `models.ts`.
  * The tau-bench pieces arrive as a kit so the same glue serves the browser
@@ -12,26 +12,27 @@ import type { TauDomain } from './plan.ts';
 import type { BenchFactories } from './runner.ts';
 
 export interface TauKit<Pack> {
-  loadPack(domain: TauDomain): Promise<Pack>;
+  loadPack(domain: TauDomain, split: string): Promise<Pack>;
   createEnv(pack: Pack, domain: TauDomain, taskIndex: number, split: string): Env;
   createUser(pack: Pack, domain: TauDomain, taskIndex: number, split: string, actor: Actor): UserSide;
 }
 
 export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOptions): BenchFactories {
-  const packs = new Map<TauDomain, Promise<Pack>>();
-  const pack = (domain: TauDomain): Promise<Pack> => {
-    let p = packs.get(domain);
+  const packs = new Map<string, Promise<Pack>>();
+  const pack = (domain: TauDomain, split: string): Promise<Pack> => {
+    const key = `${domain}/${split}`;
+    let p = packs.get(key);
     if (!p) {
-      p = kit.loadPack(domain);
+      p = kit.loadPack(domain, split);
       // A failed load is not cached: the next attempt (a resume) tries again.
-      p.catch(() => packs.delete(domain));
-      packs.set(domain, p);
+      p.catch(() => packs.delete(key));
+      packs.set(key, p);
     }
     return p;
   };
   return {
-    createEnv: async (domain, taskIndex, split) => kit.createEnv(await pack(domain), domain, taskIndex, split),
-    createUser: async ({ domain, taskIndex, split, actor }) => kit.createUser(await pack(domain), domain, taskIndex, split, actor),
+    createEnv: async (domain, taskIndex, split) => kit.createEnv(await pack(domain, split), domain, taskIndex, split),
+    createUser: async ({ domain, taskIndex, split, actor }) => kit.createUser(await pack(domain, split), domain, taskIndex, split, actor),
     createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
     createCritic: (spec) => makeCritic(models, spec),
   };

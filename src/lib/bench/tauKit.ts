@@ -1,0 +1,30 @@
+/**
+ * The tau-bench kit the runner's factories use: a pack from any source
+ * (HTTP in the browser, a folder under Node), the ported environment, and
+ * the original's LLM user simulator.
+ */
+import { ValidationError } from '../errors.ts';
+import { createTauEnv } from '../envs/tau-bench/env.ts';
+import { httpPackSource, loadTauPack, taskOf, TASK_SPLITS, type PackSource, type TaskSplit, type TauPack } from '../envs/tau-bench/pack.ts';
+import { SimulatedUser } from '../envs/tau-bench/user.ts';
+import type { TauKit } from './tauFactories.ts';
+
+function taskSplit(split: string): TaskSplit {
+  const s = TASK_SPLITS.find((x) => x === split);
+  if (!s) throw new ValidationError('run spec split', `"${split}" is not one of ${TASK_SPLITS.join(', ')}`);
+  return s;
+}
+
+export function sourceTauKit(source: PackSource): TauKit<TauPack> {
+  return {
+    loadPack: (domain, split) => loadTauPack(source, [domain], { [domain]: [taskSplit(split)] }),
+    createEnv: (pack, domain, taskIndex, split) => createTauEnv(pack, domain, taskIndex, taskSplit(split)),
+    createUser: (pack, domain, taskIndex, split, actor) =>
+      new SimulatedUser(actor, pack.userSimulatorPrompt, taskOf(pack, domain, taskIndex, taskSplit(split)).instruction),
+  };
+}
+
+/** The pack served at `baseUrl` (the app's own copy at /tau-bench/ by default). */
+export function browserTauKit(baseUrl: string): TauKit<TauPack> {
+  return sourceTauKit(httpPackSource(baseUrl));
+}

@@ -1,0 +1,181 @@
+/**
+ * A tau-bench run in the built app, in headless Chromium: 2 tasks × 2 trials ×
+ * 2 configurations (actor alone, actor + intervening critic) against
+ * ProviderServerDouble. The scripted agent replays a task's gold actions, except
+ * that on task 2 it first tries to hand off to a human (which ends the episode
+ * with reward 0 unless the critic sends it back). The run is interrupted by a
+ * reload mid-episode and resumed; only the missing episodes run again.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { z } from 'zod';
+import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../servers/openai-double.ts';
+import { collectErrors, dumpIndexedDB, launchBrowser, serveApp, type AppServer } from './harness.ts';
+
+const TaskSchema = z.object({
+  instruction: z.string(),
+  outputs: z.array(z.string()),
+  actions: z.array(z.object({ name: z.string(), kwargs: z.record(z.string(), z.unknown()) })),
+});
+const tasks = z.array(TaskSchema).parse(JSON.parse(readFileSync(resolve(process.env.SPOTTER_TAU_DIR ?? '../shared/tau-bench', 'retail/tasks_test.json'), 'utf8')));
+const TASKS = [0, 2];
+const HANDS_OFF = 2;
+const REVISION_NOTE = 'Your proposed action was not carried out';
+
+const MessagesSchema = z.array(z.object({ role: z.string(), content: z.unknown().optional() }).passthrough());
+function messagesOf(req: RecordedRequest): Array<{ role: string; content?: unknown }> {
+  return MessagesSchema.parse(req.body['messages'] ?? []);
+}
+const text = (c: unknown): string => (typeof c === 'string' ? c : JSON.stringify(c ?? ''));
+
+/** Episode starts seen by the agent (its first call of an episode), and whether to hang the next one. */
+const agentState = { starts: 0, hangAt: 4 as number | undefined };
+
+function agentReply(req: RecordedRequest): ScriptedReply {
+  const msgs = messagesOf(req);
+  const firstUser = msgs.find((m) => m.role === 'user');
+  const task = Number(/\[T(\d+)\]/.exec(text(firstUser?.content))?.[1] ?? -1);
+  const last = msgs.at(-1);
+  const revising = last?.role === 'tool' && text(last.content).startsWith(REVISION_NOTE);
+  const executed = msgs.filter((m) => m.role === 'tool' && !text(m.content).startsWith(REVISION_NOTE)).length;
+  if (!msgs.some((m) => m.role === 'assistant')) {
+    agentState.starts++;
+    if (agentState.starts === agentState.hangAt) return { kind: 'hang' };
+  }
+  const t = tasks[task];
+  if (!t) return { kind: 'message', content: 'Which task is this?' };
+  if (task === HANDS_OFF && executed === 0 && !revising) {
+    return { kind: 'tool_call', name: 'transfer_to_human_agents', arguments: { summary: 'The user needs help.' } };
+  }
+  const gold = t.actions.filter((a) => a.name !== 'respond');
+  const next = gold[executed];
+  if (next) return { kind: 'tool_call', name: next.name, arguments: next.kwargs };
+  return { kind: 'message', content: `All done. ${t.outputs.join(' ')}`.trim() };
+}
+
+function userReply(req: RecordedRequest): ScriptedReply {
+  const all = JSON.stringify(req.body);
+  if (all.includes('[T')) return { kind: 'message', content: '###STOP###' };
+  const task = TASKS.find((i) => all.includes(JSON.stringify(tasks[i]?.instruction ?? '-').slice(1, 80)));
+  return { kind: 'message', content: `Hi, I need help with my order. [T${task ?? -1}]` };
+}
+
+function criticReply(req: RecordedRequest): ScriptedReply {
+  const prompt = messagesOf(req).map((m) => text(m.content)).join('\n');
+  const proposal = prompt.slice(prompt.lastIndexOf('# Proposed next action'));
+  return proposal.includes('transfer_to_human_agents')
+    ? { kind: 'message', content: '{"decision": "revise", "category": "premature transfer", "feedback": "Help the user yourself first."}' }
+    : { kind: 'message', content: '{"decision": "approve"}' };
+}
+
+const provider = new ProviderServerDouble();
+let app: AppServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  await provider.start();
+  provider.respond('agent', agentReply).respond('user-sim', userReply).respond('critic', criticReply);
+  app = await serveApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await provider.stop();
+});
+
+async function progressText(page: Page): Promise<string> {
+  return page.getByTestId('bench-progress-text').innerText();
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('benchmark runner in a real browser', () => {
+  it('runs 2 tasks x 2 trials x 2 configurations, survives a reload mid-run, and shows pass^1 and pass^2', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(app.url);
+    await page.evaluate((url) => {
+      const provider = { kind: 'openai-compatible', baseUrl: url, temperature: 0, maxTokens: 512, stream: false };
+      localStorage.setItem(
+        'spotter.settings.v1',
+        JSON.stringify({
+          actor: { ...provider, model: 'agent' },
+          critic: { ...provider, model: 'critic' },
+          criticEngine: 'remote',
+          mode: 'intervene',
+          maxRevisions: 2,
+          failureRule: 'fail-open',
+          criticTimeoutS: 60,
+          rememberKeys: false,
+          policy: '',
+        }),
+      );
+    }, `${provider.url}/v1`);
+    await page.reload();
+    await page.getByTestId('tab-bench').click();
+
+    await page.fill('input[name=bench-tasks]', TASKS.join(','));
+    await page.fill('input[name=bench-trials]', '2');
+    await page.fill('input[name=bench-concurrency]', '1');
+    await page.fill('input[name=bench-user-model]', 'user-sim');
+    await expect(page.getByTestId('bench-run').innerText()).resolves.toContain('8 episodes');
+    await page.getByTestId('bench-run').click();
+
+    // Three episodes finish; the fourth hangs in the agent's first call: reload now.
+    await waitFor('3 episodes', async () => (await progressText(page)).startsWith('3/8'));
+    await waitFor('the 4th episode to start', async () => agentState.starts >= 4);
+    const db = JSON.parse(await dumpIndexedDB(page, 'spotter-bench')) as { runs: Array<{ status: string; results: Record<string, unknown> }> };
+    expect(db.runs[0]?.status).toBe('running');
+    expect(Object.keys(db.runs[0]?.results ?? {})).toHaveLength(3);
+    await page.reload();
+    agentState.hangAt = undefined;
+    const startsBefore = agentState.starts;
+
+    await page.getByTestId('tab-bench').click();
+    await page.getByTestId('bench-interrupted').waitFor({ timeout: 30_000 });
+    await expect(progressText(page)).resolves.toMatch(/^3\/8/);
+    await page.getByTestId('bench-resume-active').click();
+    await waitFor('the run to finish', async () => (await page.getByTestId('bench-status').innerText()) === 'done', 120_000);
+
+    // Only the five missing episodes ran after the reload.
+    expect(agentState.starts - startsBefore).toBe(5);
+    await expect(progressText(page)).resolves.toMatch(/^8\/8/);
+
+    // Actor alone: task 0 passes both trials, task 2 hands off both times: 0.5, 0.5.
+    // With the critic, the hand-off is sent back and both tasks pass: 1, 1.
+    expect(await page.getByTestId('pass-0-1').innerText()).toBe('0.500');
+    expect(await page.getByTestId('pass-0-2').innerText()).toBe('0.500');
+    expect(await page.getByTestId('pass-1-1').innerText()).toBe('1.000');
+    expect(await page.getByTestId('pass-1-2').innerText()).toBe('1.000');
+    await page.getByTestId('bench-chart').waitFor();
+    // Models without a price: cost unknown, never $0.
+    await expect(page.getByTestId('bench-cost').innerText()).resolves.toContain('unknown');
+
+    const stored = JSON.parse(await dumpIndexedDB(page, 'spotter-bench')) as { runs: Array<{ status: string; results: Record<string, { reward: number }> }> };
+    expect(stored.runs[0]?.status).toBe('done');
+    expect(Object.values(stored.runs[0]?.results ?? {}).map((r) => r.reward).sort()).toEqual([0, 0, 1, 1, 1, 1, 1, 1]);
+
+    // Export in tau-bench's shape.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bench-result-1').getByRole('button', { name: 'tau-bench JSON' }).click()]);
+    const path = await download.path();
+    const exported = z
+      .array(z.object({ task_id: z.number(), reward: z.number(), info: z.record(z.string(), z.unknown()), traj: z.array(z.unknown()), trial: z.number() }))
+      .parse(JSON.parse(readFileSync(path, 'utf8')));
+    expect(exported).toHaveLength(4);
+    expect(exported.every((r) => r.reward === 1 && r.traj.length > 2)).toBe(true);
+
+    expect(errors.filter((e) => !/net::ERR|Failed to fetch|aborted/i.test(e))).toEqual([]);
+    await context.close();
+  });
+});
