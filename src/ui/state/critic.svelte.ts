@@ -146,6 +146,8 @@ export class CriticPanelState {
   /** One verdict on a fixed example, to see the critic answer and how long it takes. */
   async tryOnce(): Promise<void> {
     if (!this.critic) return;
+    this.lastTry = undefined;
+    this.error = '';
     try {
       this.lastTry = await this.critic.judge(
         {

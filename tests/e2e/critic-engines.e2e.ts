@@ -1,0 +1,117 @@
+/**
+ * The transformers.js critic in its Web Worker, in headless Chromium: the tiny
+ * model generates on WebGPU (SwiftShader) and on wasm, everything (model, ort
+ * wasm) comes from 127.0.0.1, and the main thread never blocks for > 50 ms
+ * while the critic generates.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { collectErrors, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+
+let app: AppServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let requests: string[];
+let errors: string[];
+
+beforeAll(async () => {
+  app = await serveApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+beforeEach(async () => {
+  await context?.close();
+  context = await browser.newContext();
+  requests = recordRequests(context);
+  page = await context.newPage();
+  errors = collectErrors(page);
+  // Long tasks on the main thread, from the first script on.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }> };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+});
+
+async function loadCritic(p: Page, model: string, device: 'webgpu' | 'wasm'): Promise<string | null> {
+  await p.goto(app.url);
+  await p.getByTestId('tab-critic').click();
+  await p.getByLabel('transformers.js (WebGPU or wasm)').check();
+  await p.getByTestId('tf-model').fill(model);
+  await p.getByTestId('tf-device').selectOption(device);
+  await p.getByTestId('tf-dtype').selectOption('fp32');
+  await p.getByTestId('critic-load').click();
+  const ready = p.getByTestId('critic-ready');
+  await Promise.race([
+    ready.waitFor({ timeout: 120_000 }),
+    p.getByTestId('critic-error').waitFor({ timeout: 120_000 }).then(async () => {
+      throw new Error(`load failed: ${await p.getByTestId('critic-error').innerText()}`);
+    }),
+  ]);
+  return ready.getAttribute('data-device');
+}
+
+/** Runs `n` verdicts from the panel; returns their decisions, latencies and the long tasks seen meanwhile. */
+async function judge(p: Page, n: number): Promise<{ decisions: string[]; latencies: number[]; longTasks: Array<{ start: number; duration: number }> }> {
+  const t0 = await p.evaluate(() => performance.now());
+  const decisions: string[] = [];
+  const latencies: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await p.getByTestId('critic-try').click();
+    const result = p.getByTestId('critic-try-result');
+    await Promise.race([
+      result.waitFor({ timeout: 60_000 }),
+      p.getByTestId('critic-error').waitFor({ timeout: 60_000 }).then(async () => {
+        throw new Error(`verdict failed: ${await p.getByTestId('critic-error').innerText()}`);
+      }),
+    ]);
+    decisions.push((await result.getAttribute('data-decision')) ?? '');
+    latencies.push(Number(/in (\d+) ms/.exec(await result.innerText())?.[1] ?? NaN));
+  }
+  // Let the observer deliver entries of the last task.
+  await p.waitForTimeout(100);
+  const longTasks = await p.evaluate(
+    (since) => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks.filter((t) => t.start >= since),
+    t0,
+  );
+  return { decisions, latencies, longTasks };
+}
+
+describe('transformers.js critic in a worker, headless Chromium', () => {
+  it('generates with device webgpu (SwiftShader): approve verdicts, main thread free, local requests only', async () => {
+    expect(await loadCritic(page, 'tiny-critic', 'webgpu')).toBe('webgpu');
+    const r = await judge(page, 5);
+    expect(r.decisions).toEqual(['approve', 'approve', 'approve', 'approve', 'approve']);
+    console.log(`webgpu verdict latency ms: ${r.latencies.join(', ')}`);
+    expect(r.longTasks.filter((t) => t.duration > 50)).toEqual([]);
+    expect(offHostRequests(requests)).toEqual([]);
+    expect(requests.some((u) => u.includes('/models/tiny-critic/onnx/model.onnx'))).toBe(true);
+    expect(errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('generates with wasm: unparsed verdicts from the babbling model are recorded, main thread free, ort wasm from 127.0.0.1', async () => {
+    expect(await loadCritic(page, 'tiny-critic-babble', 'wasm')).toBe('wasm');
+    const r = await judge(page, 3);
+    expect(r.decisions).toEqual(['unparsed', 'unparsed', 'unparsed']);
+    console.log(`wasm verdict latency ms (256 new tokens): ${r.latencies.join(', ')}`);
+    expect(r.longTasks.filter((t) => t.duration > 50)).toEqual([]);
+    expect(offHostRequests(requests)).toEqual([]);
+    expect(requests.some((u) => /\/ort\/ort-wasm-simd-threaded\.asyncify\.wasm$/.test(u))).toBe(true);
+    expect(errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('deletes the cached model files and reports it', async () => {
+    await loadCritic(page, 'tiny-critic', 'wasm');
+    await page.getByTestId('critic-delete').click();
+    await page.getByTestId('critic-freed').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('critic-freed').innerText()).toMatch(/[1-9]\d* file\(s\) deleted/);
+    const left = await page.evaluate(async () => (await (await caches.open('transformers-cache')).keys()).filter((r) => r.url.includes('/tiny-critic/')).length);
+    expect(left).toBe(0);
+  });
+});
