@@ -118,6 +118,8 @@ export interface TauEnv extends Env {
   readonly task: TauTask;
   /** The episode's database (mutated by tool calls). */
   readonly data: PyDict;
+  /** Tool execution is synchronous here. */
+  execute(call: ToolCall): ToolResult;
   reward(agentMessages: string[]): Promise<RewardInfo>;
 }
 
