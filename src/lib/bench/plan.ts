@@ -10,6 +10,9 @@ import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
 export const TauDomainSchema = z.enum(['retail', 'airline']);
 export type TauDomain = z.infer<typeof TauDomainSchema>;
 
+/** tau-bench's task splits (retail has all three, airline only test). */
+export const TaskSplitSchema = z.enum(['test', 'train', 'dev']);
+
 /** A model as the runner names it: which engine serves it, which model, where. No key. */
 export const ModelSpecSchema = z.object({
   /** 'openai' (any OpenAI-compatible endpoint), 'anthropic', 'webllm', 'transformers', 'remote', … */
@@ -33,7 +36,7 @@ export type BenchConfiguration = z.infer<typeof BenchConfigurationSchema>;
 export const RunSpecSchema = z.object({
   id: z.string().min(1),
   domain: TauDomainSchema,
-  split: z.string().default('test'),
+  split: TaskSplitSchema.default('test'),
   taskIndices: z.array(z.number().int().nonnegative()).min(1),
   trials: z.number().int().min(1),
   configurations: z.array(BenchConfigurationSchema).min(1),

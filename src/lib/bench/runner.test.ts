@@ -184,6 +184,19 @@ describe('runBenchmark', () => {
     expect(Object.keys(rec.results)).toHaveLength(0);
   });
 
+  it('spends no episode when the run cannot start', async () => {
+    const s = stores();
+    const f = doubleFactories();
+    const rec = await runBenchmark(newRunRecord(spec(), 0), { ...f, ...s, prepare: () => Promise.reject(new Error('retail/tasks_test.json: no task 1')) }, {
+      signal: new AbortController().signal,
+      prices,
+    });
+    expect(rec.status).toBe('error');
+    expect(rec.error).toContain('no task 1');
+    expect(f.envsCreated).toHaveLength(0);
+    expect((await s.runs.get('run1'))?.status).toBe('error');
+  });
+
   it('counts critic revisions', async () => {
     const s = stores();
     const f = doubleFactories({ strictCritic: true });

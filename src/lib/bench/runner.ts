@@ -13,7 +13,7 @@ import { runEpisode } from '../loop/runEpisode.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
 import { costOf, mergeUsage, type CostSummary, type PriceTable } from './cost.ts';
-import { planSlots, type ModelSpec, type Slot, type TauDomain } from './plan.ts';
+import { planSlots, type ModelSpec, type RunSpec, type Slot, type TauDomain } from './plan.ts';
 import type { RunRecord, RunStore, SlotResult, UsageEntry } from './record.ts';
 
 export interface BenchFactories {
@@ -23,6 +23,8 @@ export interface BenchFactories {
   createUser(args: { domain: TauDomain; taskIndex: number; split: string; env: Env; actor: Actor }): UserSide | Promise<UserSide>;
   /** Called once per configuration per runner session; the critic is reused across its episodes. */
   createCritic(spec: ModelSpec): Critic | Promise<Critic>;
+  /** Checks the run can start (the pack loads, every task exists) before any episode is spent. */
+  prepare?(spec: RunSpec): Promise<void>;
 }
 
 export interface BenchProgress {
@@ -294,6 +296,12 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
   delete record.error;
   await persist();
   report();
+  try {
+    if (queue.length > 0) await deps.prepare?.(spec);
+  } catch (err) {
+    fatal = errorMessage(err);
+    queue.length = 0;
+  }
   await Promise.all(Array.from({ length: Math.min(spec.concurrency, Math.max(queue.length, 1)) }, worker));
 
   if (fatal !== undefined) {

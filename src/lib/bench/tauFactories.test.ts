@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../actor/provider.ts';
 import { ValidationError } from '../errors.ts';
 import { providerConfigFor } from './models.ts';
+import { parseRunSpec } from './plan.ts';
 import { tauBenchFactories, type TauKit } from './tauFactories.ts';
 import { CounterEnvDouble, ScriptedCriticDouble, ScriptedUserDouble, UserActorDouble } from './testDoubles.ts';
 
@@ -17,6 +18,9 @@ function kitDouble(failFirst = false) {
     },
     createEnv: (pack, _d, taskIndex) => new CounterEnvDouble(taskIndex + pack.n * 100, false),
     createUser: (_pack, _d, _t, _s, actor) => new ScriptedUserDouble(actor),
+    checkTask: (_pack, _d, taskIndex) => {
+      if (taskIndex > 5) throw new Error(`retail/tasks_test.json: no task ${taskIndex} (there are 6)`);
+    },
   };
   return { kit, loads: () => loads };
 }
@@ -34,6 +38,24 @@ describe('tauBenchFactories', () => {
     expect(loads()).toBe(1);
     await f.createEnv('airline', 0, 'test');
     expect(loads()).toBe(2);
+  });
+
+  it('checks every task of the run before it starts', async () => {
+    const { kit, loads } = kitDouble();
+    const f = tauBenchFactories(kit, models);
+    const spec = parseRunSpec({
+      id: 'r',
+      domain: 'retail',
+      taskIndices: [0, 9],
+      trials: 1,
+      concurrency: 1,
+      actor: { engine: 'openai-compatible', model: 'm' },
+      user: { engine: 'openai-compatible', model: 'm' },
+      configurations: [{ label: 'a', mode: 'off' }],
+    });
+    await expect(f.prepare?.(spec)).rejects.toThrow('no task 9 (there are 6)');
+    await expect(f.prepare?.({ ...spec, taskIndices: [0, 5] })).resolves.toBeUndefined();
+    expect(loads()).toBe(1);
   });
 
   it('retries a pack load that failed', async () => {

@@ -15,6 +15,8 @@ export interface TauKit<Pack> {
   loadPack(domain: TauDomain, split: string): Promise<Pack>;
   createEnv(pack: Pack, domain: TauDomain, taskIndex: number, split: string): Env;
   createUser(pack: Pack, domain: TauDomain, taskIndex: number, split: string, actor: Actor): UserSide;
+  /** Throws, naming the file, when the pack has no such task. */
+  checkTask(pack: Pack, domain: TauDomain, taskIndex: number, split: string): void;
 }
 
 export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOptions): BenchFactories {
@@ -35,5 +37,9 @@ export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOp
     createUser: async ({ domain, taskIndex, split, actor }) => kit.createUser(await pack(domain, split), domain, taskIndex, split, actor),
     createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
     createCritic: (spec) => makeCritic(models, spec),
+    prepare: async (spec) => {
+      const p = await pack(spec.domain, spec.split);
+      for (const t of spec.taskIndices) kit.checkTask(p, spec.domain, t, spec.split);
+    },
   };
 }

@@ -21,6 +21,7 @@ export function sourceTauKit(source: PackSource): TauKit<TauPack> {
     createEnv: (pack, domain, taskIndex, split) => createTauEnv(pack, domain, taskIndex, taskSplit(split)),
     createUser: (pack, domain, taskIndex, split, actor) =>
       new SimulatedUser(actor, pack.userSimulatorPrompt, taskOf(pack, domain, taskIndex, taskSplit(split)).instruction),
+    checkTask: (pack, domain, taskIndex, split) => void taskOf(pack, domain, taskIndex, taskSplit(split)),
   };
 }
 
