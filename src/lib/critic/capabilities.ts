@@ -61,7 +61,7 @@ export async function probeCapabilities(nav: NavigatorLike | undefined = typeof 
     caps.webgpuProblem = 'This browser does not expose WebGPU (navigator.gpu is missing): it is off, unsupported, or the page is not a secure context.';
     return caps;
   }
-  let adapter: GpuAdapterLike | null = null;
+  let adapter: GpuAdapterLike | null;
   try {
     adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (err) {
