@@ -1,22 +1,13 @@
 import type { CriticInput } from '../critic/types.ts';
 import type { EpisodeMeta, TimelineEntry } from '../loop/events.ts';
 import { historyFromTimeline } from '../loop/history.ts';
+import { feedbackOf } from '../loop/runEpisode.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import type { Proposal, ToolSchema, Verdict } from '../types.ts';
+import type { Proposal, ToolSchema } from '../types.ts';
 import { pointKey } from './gold.ts';
 
-/**
- * The feedback runEpisode hands the actor when a verdict objected without
- * feedback of its own (fail-closed on unparsed/error). It must equal the
- * loop's text so that rebuilt critic inputs are exactly the ones judged;
- * points.test.ts checks this against a real run.
- */
-export const FAIL_CLOSED_FEEDBACK =
-  'The reviewer could not check this action. Re-read the policy and make sure the action complies before proceeding.';
-
-function feedbackOf(verdict: Verdict | undefined): string {
-  return verdict?.decision === 'revise' && verdict.feedback ? verdict.feedback : FAIL_CLOSED_FEEDBACK;
-}
+// The loop's own feedback function, so rebuilt critic inputs are exactly the ones judged.
+export { FAIL_CLOSED_FEEDBACK } from '../loop/runEpisode.ts';
 
 /** Groups episodes of one task across runs; an episode without a task is a task of its own. */
 export function taskKeyOf(trace: Pick<EpisodeTrace, 'id' | 'meta'>): string {

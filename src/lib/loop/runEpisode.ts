@@ -40,7 +40,8 @@ export const DEFAULT_LOOP = {
   criticTimeoutMs: 60_000,
 } as const satisfies Partial<EpisodeConfig>;
 
-const FAIL_CLOSED_FEEDBACK =
+/** What the actor is told when a verdict objects without feedback of its own (fail-closed on unparsed/error). */
+export const FAIL_CLOSED_FEEDBACK =
   'The reviewer could not check this action. Re-read the policy and make sure the action complies before proceeding.';
 
 /** The critic's decision as the loop acts on it, after the failure rule. */
@@ -50,8 +51,9 @@ function objects(verdict: Verdict, rule: FailureRule): boolean {
   return rule === 'fail-closed';
 }
 
-function feedbackOf(verdict: Verdict): string {
-  return verdict.decision === 'revise' && verdict.feedback ? verdict.feedback : FAIL_CLOSED_FEEDBACK;
+/** The feedback a rejected proposal carries back to the actor; training data rebuilds it with this same function. */
+export function feedbackOf(verdict: Verdict | undefined): string {
+  return verdict?.decision === 'revise' && verdict.feedback ? verdict.feedback : FAIL_CLOSED_FEEDBACK;
 }
 
 async function judgeSafely(critic: Critic, input: CriticInput, timeoutMs: number, signal: AbortSignal, now: () => number): Promise<Verdict> {
