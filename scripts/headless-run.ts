@@ -164,7 +164,9 @@ async function main(opts: HeadlessOptions): Promise<number> {
   }));
   console.table(summary);
   say(`Run ${done.spec.id}: ${done.status}${done.error ? ` (${done.error})` : ''}. Wrote ${[...paths.json, paths.csv].join(', ')}.`);
-  return done.status === 'done' ? 0 : 1;
+  const errors = Object.values(done.results).filter((r) => r.outcome === 'error').length;
+  if (errors > 0) say(`${errors} episodes ended in an error (scored 0); run the same command again to retry only those.`);
+  return done.status === 'done' && errors === 0 ? 0 : 1;
 }
 
 let opts: HeadlessOptions;

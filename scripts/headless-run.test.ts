@@ -1,0 +1,124 @@
+/**
+ * The headless CLI end to end under Node: real tau-bench pack from
+ * ../shared, real OpenAI-compatible clients, ProviderServerDouble standing in
+ * for the remote models. The scripted agent replays each task's gold actions.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../tests/servers/openai-double.ts';
+
+const DATA_DIR = resolve(process.env.SPOTTER_TAU_DIR ?? '../shared/tau-bench');
+const KEY = 'sk-headless-SECRET-91b2';
+const TaskSchema = z.object({ instruction: z.string(), outputs: z.array(z.string()), actions: z.array(z.object({ name: z.string(), kwargs: z.record(z.string(), z.unknown()) })) });
+const tasks = existsSync(DATA_DIR) ? z.array(TaskSchema).parse(JSON.parse(readFileSync(join(DATA_DIR, 'retail/tasks_test.json'), 'utf8'))) : [];
+
+const Messages = z.array(z.object({ role: z.string(), content: z.unknown().optional() }).passthrough());
+const text = (c: unknown): string => (typeof c === 'string' ? c : JSON.stringify(c ?? ''));
+let brokenTask: number | undefined;
+let agentStarts: number[] = [];
+
+function agent(req: RecordedRequest): ScriptedReply {
+  const msgs = Messages.parse(req.body['messages'] ?? []);
+  const task = Number(/\[T(\d+)\]/.exec(text(msgs.find((m) => m.role === 'user')?.content))?.[1] ?? -1);
+  if (!msgs.some((m) => m.role === 'assistant')) agentStarts.push(task);
+  if (task === brokenTask) return { kind: 'status', status: 400, message: 'scripted bad request' };
+  const t = tasks[task];
+  const next = t?.actions.filter((a) => a.name !== 'respond')[msgs.filter((m) => m.role === 'tool').length];
+  if (next) return { kind: 'tool_call', name: next.name, arguments: next.kwargs };
+  return { kind: 'message', content: `Done. ${t?.outputs.join(' ') ?? ''}` };
+}
+
+function user(req: RecordedRequest): ScriptedReply {
+  const all = JSON.stringify(req.body);
+  if (all.includes('[T')) return { kind: 'message', content: '###STOP###' };
+  const t = tasks.findIndex((x) => all.includes(JSON.stringify(x.instruction).slice(1, -1)));
+  return { kind: 'message', content: `Hello. [T${t}]` };
+}
+
+const provider = new ProviderServerDouble();
+beforeAll(async () => {
+  await provider.start();
+  provider.respond('agent', agent).respond('user-sim', user).respond('critic', () => ({ kind: 'message', content: '{"decision": "approve"}' }));
+});
+afterAll(() => provider.stop());
+
+function cli(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/headless-run.ts', ...args], {
+      env: { ...process.env, SPOTTER_ACTOR_KEY: KEY },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => done({ code, out }));
+  });
+}
+
+const ResultsSchema = z.array(z.object({ task_id: z.number(), reward: z.number(), info: z.record(z.string(), z.unknown()), traj: z.array(z.unknown()), trial: z.number() }));
+
+describe.skipIf(!existsSync(DATA_DIR))('npm run headless', () => {
+  it('runs tasks x trials x configurations, writes tau-bench results and CSV, keeps the key out, and resumes only what failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spotter-headless-'));
+    const args = [
+      '--domain', 'retail', '--tasks', '0-1', '--trials', '2', '--concurrency', '2',
+      '--actor-base-url', `${provider.url}/v1`, '--actor-model', 'agent', '--user-model', 'user-sim',
+      '--critic-base-url', `${provider.url}/v1`, '--critic-model', 'critic',
+      '--out', join(dir, 'results.json'),
+    ];
+
+    // First run: task 1's agent calls fail; those episodes end in an error (reward 0).
+    brokenTask = 1;
+    const first = await cli(args);
+    expect(first.out).toContain('task 1 trial 0');
+    expect(first.out).toContain('scripted bad request');
+    expect(first.code).toBe(1);
+    expect(agentStarts.filter((t) => t === 0)).toHaveLength(4);
+
+    // Second run, same command: only the 4 failed episodes run again.
+    brokenTask = undefined;
+    agentStarts = [];
+    const second = await cli(args);
+    expect(second.out).toContain('Resuming');
+    expect(second.code).toBe(0);
+    expect(agentStarts.sort()).toEqual([1, 1, 1, 1]);
+
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(expect.arrayContaining(['results.actor_alone.json', 'results.critic_intervene.json', 'results.csv']));
+    for (const f of ['results.actor_alone.json', 'results.critic_intervene.json']) {
+      const r = ResultsSchema.parse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+      expect(r.map((x) => [x.task_id, x.trial, x.reward])).toEqual([
+        [0, 0, 1],
+        [1, 0, 1],
+        [0, 1, 1],
+        [1, 1, 1],
+      ]);
+      expect(r[0]?.traj[0]).toMatchObject({ role: 'system' });
+    }
+    expect(second.out).toMatch(/pass\^2/);
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n')).toHaveLength(9);
+
+    // The key went to the provider and nowhere else.
+    expect(provider.requests.some((r) => r.headers['authorization'] === `Bearer ${KEY}`)).toBe(true);
+    for (const f of files) expect(readFileSync(join(dir, f), 'utf8')).not.toContain(KEY);
+    expect(first.out + second.out).not.toContain(KEY);
+  }, 120_000);
+
+  it('refuses a state file from a different run, and bad arguments, with usage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spotter-headless-'));
+    const base = ['--domain', 'retail', '--trials', '1', '--actor-base-url', `${provider.url}/v1`, '--actor-model', 'agent', '--user-model', 'user-sim', '--out', join(dir, 'r.json')];
+    expect((await cli([...base, '--tasks', '0'])).code).toBe(0);
+    const other = await cli([...base, '--tasks', '1']);
+    expect(other.code).toBe(2);
+    expect(other.out).toContain('holds a different run');
+    const bad = await cli(['--domain', 'retail']);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('Usage: npm run headless');
+    const missingTask = await cli([...base, '--tasks', '500', '--state', join(dir, 's2.json')]);
+    expect(missingTask.code).toBe(1);
+    expect(missingTask.out).toContain('no task 500');
+  }, 120_000);
+});
