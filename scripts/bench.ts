@@ -8,6 +8,7 @@ import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { formatTimings, type ReviewStoreBench } from '../src/lib/traces/bench.ts';
 import { ProviderServerDouble } from '../tests/servers/openai-double.ts';
 import { launchBrowser } from '../tests/e2e/harness.ts';
+import { benchTau } from '../src/lib/envs/tau-bench/bench.ts';
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 
@@ -72,3 +73,10 @@ async function reviewSection(): Promise<void> {
   }
 }
 await reviewSection();
+
+/** tau-bench: tool execution per step and episode scoring, both domains, read from ../shared/tau-bench. */
+async function tauSection(): Promise<void> {
+  const r = await benchTau();
+  console.log(`tau-bench (Node, median ms):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(36)} ${fmt(v)}`).join('\n')}`);
+}
+await tauSection();
