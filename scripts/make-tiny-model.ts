@@ -10,7 +10,7 @@
  * fetched from a CDN. Idempotent: rewrites only what changed.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
@@ -237,14 +237,19 @@ function writeIfChanged(path: string, content: string | Uint8Array): boolean {
     return false;
   }
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, bytes);
+  // Write then rename: test files that run in parallel may read the model while another regenerates it.
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
   return true;
 }
 
 function copyIfChanged(from: string, to: string): boolean {
   if (existsSync(to) && statSync(to).size === statSync(from).size && statSync(to).mtimeMs >= statSync(from).mtimeMs) return false;
   mkdirSync(dirname(to), { recursive: true });
-  copyFileSync(from, to);
+  const tmp = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, to);
   return true;
 }
 
