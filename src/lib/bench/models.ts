@@ -9,7 +9,8 @@ import { ProviderConfigSchema, type ProviderConfig } from '../actor/provider.ts'
 import type { Actor } from '../actor/types.ts';
 import { ValidationError } from '../errors.ts';
 import { RemoteCritic } from '../critic/remote.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic, CriticInput } from '../critic/types.ts';
+import type { Verdict } from '../types.ts';
 import type { ModelSpec } from './plan.ts';
 
 const KindSchema = ProviderConfigSchema.shape.kind;
@@ -38,10 +39,30 @@ export function makeActor(opts: ModelClientOptions, spec: ModelSpec, role: 'agen
   return createActor({ ...cfg, stream: false, temperature: temperature ?? 1 }, opts.clientOptions);
 }
 
+/**
+ * One judgement at a time: an in-browser engine runs one generation on the
+ * device anyway, and concurrent episodes must not interleave requests on it.
+ */
+export class SerialCritic implements Critic {
+  #tail: Promise<unknown> = Promise.resolve();
+  constructor(private readonly inner: Critic) {}
+  get label(): string {
+    return this.inner.label;
+  }
+  judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
+    const run = this.#tail.then(
+      () => this.inner.judge(input, signal),
+      () => this.inner.judge(input, signal),
+    );
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
 export function makeCritic(opts: ModelClientOptions, spec: ModelSpec): Critic {
   if (spec.engine === 'local') {
     if (!opts.localCritic) throw new ValidationError(`critic ${spec.model}`, 'no in-browser critic is loaded; load it in the Critic tab, then resume');
-    return opts.localCritic;
+    return new SerialCritic(opts.localCritic);
   }
   return new RemoteCritic(opts.providerFor(spec, 'critic'), opts.clientOptions);
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../actor/provider.ts';
 import { ValidationError } from '../errors.ts';
-import { providerConfigFor } from './models.ts';
+import type { CriticInput } from '../critic/types.ts';
+import type { Verdict } from '../types.ts';
+import { providerConfigFor, SerialCritic } from './models.ts';
 import { parseRunSpec } from './plan.ts';
 import { tauBenchFactories, type TauKit } from './tauFactories.ts';
 import { CounterEnvDouble, ScriptedCriticDouble, ScriptedUserDouble, UserActorDouble } from './testDoubles.ts';
@@ -68,8 +70,39 @@ describe('tauBenchFactories', () => {
 
   it('uses the loaded in-browser critic for local specs and says when none is loaded', async () => {
     const local = new ScriptedCriticDouble();
-    expect(await tauBenchFactories(kitDouble().kit, { ...models, localCritic: local }).createCritic({ engine: 'local', model: 'x', local: true })).toBe(local);
+    const critic = await tauBenchFactories(kitDouble().kit, { ...models, localCritic: local }).createCritic({ engine: 'local', model: 'x', local: true });
+    expect(critic.label).toBe(local.label);
+    const input = { policy: '', tools: [], history: [], proposal: { kind: 'message' as const, content: 'hi' }, previousAttempts: [] };
+    await critic.judge(input, new AbortController().signal);
+    expect(local.calls).toBe(1);
     expect(() => tauBenchFactories(kitDouble().kit, models).createCritic({ engine: 'local', model: 'x' })).toThrow(/no in-browser critic/);
+  });
+});
+
+describe('SerialCritic', () => {
+  it('runs one judgement at a time, in order, and survives a failed one', async () => {
+    const log: string[] = [];
+    let active = 0;
+    const inner = {
+      label: 'slow',
+      judge: async (input: CriticInput): Promise<Verdict> => {
+        active++;
+        expect(active).toBe(1);
+        const what = input.proposal.kind === 'message' ? input.proposal.content : '';
+        log.push(`start ${what}`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`end ${what}`);
+        active--;
+        if (what === 'b') throw new Error('engine hiccup');
+        return { decision: 'approve', latencyMs: 5, critic: 'slow' };
+      },
+    };
+    const c = new SerialCritic(inner);
+    const mk = (content: string): CriticInput => ({ policy: '', tools: [], history: [], proposal: { kind: 'message', content }, previousAttempts: [] });
+    const s = new AbortController().signal;
+    const results = await Promise.allSettled([c.judge(mk('a'), s), c.judge(mk('b'), s), c.judge(mk('c'), s)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   });
 });
 
