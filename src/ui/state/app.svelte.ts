@@ -4,6 +4,7 @@ import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
 import { EpisodeSession } from './episode.svelte.ts';
+import { EnvironmentChoice } from './environment.svelte.ts';
 import { Settings } from './settings.svelte.ts';
 import { TraceReview } from './traces.svelte.ts';
 
@@ -12,6 +13,8 @@ export class AppState {
   readonly settings = new Settings();
   readonly traces = new TraceStore();
   readonly session = new EpisodeSession(this.traces);
+  /** Which world the chat tab runs in. */
+  readonly environment = new EnvironmentChoice();
   /** The History tab: stored episodes, filters, import/export, presentation. */
   readonly review = new TraceReview(this.traces, () => this.settings.secrets);
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */

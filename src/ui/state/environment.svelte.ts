@@ -1,0 +1,65 @@
+import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
+import { createTauEnv } from '../../lib/envs/tau-bench/env.ts';
+import { httpPackSource, loadTauPack, taskOf, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
+import { SimulatedUser } from '../../lib/envs/tau-bench/user.ts';
+import type { TauDomain } from '../../lib/envs/tau-bench/tool.ts';
+import type { Actor } from '../../lib/actor/types.ts';
+import type { Env, UserSide } from '../../lib/envs/types.ts';
+import type { EpisodeMeta } from '../../lib/loop/events.ts';
+
+export type EnvKind = 'policy-chat' | 'tau-bench';
+
+export interface BuiltEnv {
+  env: Env;
+  /** A simulated user, or undefined when the person takes the user's seat. */
+  user: UserSide | undefined;
+  meta: Pick<EpisodeMeta, 'environment'> & Partial<Pick<EpisodeMeta, 'taskIndex' | 'taskSplit'>>;
+  maxSteps: number;
+}
+
+/** Which world the chat tab runs in: a user-written policy, or a tau-bench task (person or simulated user). */
+export class EnvironmentChoice {
+  kind = $state<EnvKind>('policy-chat');
+  domain = $state<TauDomain>('retail');
+  taskIndex = $state(0);
+  seat = $state<'human' | 'simulated'>('human');
+  packUrl = $state('/tau-bench/');
+  /** The task's instruction, shown to a person playing the user. */
+  instruction = $state<string | undefined>(undefined);
+  taskCount = $state<number | undefined>(undefined);
+  #packs = new Map<string, Promise<TauPack>>();
+
+  /** Loads (once per URL and domain) and validates the benchmark pack. */
+  pack(): Promise<TauPack> {
+    const key = `${this.packUrl}|${this.domain}`;
+    let p = this.#packs.get(key);
+    if (!p) {
+      p = loadTauPack(httpPackSource(new URL(this.packUrl, globalThis.location?.href).href), [this.domain], { [this.domain]: ['test'] });
+      p.catch(() => this.#packs.delete(key));
+      this.#packs.set(key, p);
+    }
+    return p;
+  }
+
+  async refreshTask(): Promise<void> {
+    if (this.kind !== 'tau-bench') return;
+    const pack = await this.pack();
+    this.taskCount = pack.domains[this.domain]?.tasks.test?.length;
+    this.instruction = taskOf(pack, this.domain, this.taskIndex).instruction;
+  }
+
+  async build(policy: string, userModel: () => Actor): Promise<BuiltEnv> {
+    if (this.kind === 'policy-chat') {
+      return { env: createPolicyChatEnv(policy), user: undefined, meta: { environment: 'policy-chat' }, maxSteps: 30 };
+    }
+    const pack = await this.pack();
+    const task = taskOf(pack, this.domain, this.taskIndex);
+    return {
+      env: createTauEnv(pack, this.domain, this.taskIndex),
+      user: this.seat === 'simulated' ? new SimulatedUser(userModel(), pack.userSimulatorPrompt, task.instruction) : undefined,
+      meta: { environment: `tau-bench/${this.domain}`, taskIndex: this.taskIndex, taskSplit: 'test' },
+      // tau-bench's agent: 30 actions at most.
+      maxSteps: 30,
+    };
+  }
+}
