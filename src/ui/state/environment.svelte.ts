@@ -27,6 +27,8 @@ export class EnvironmentChoice {
   /** The task's instruction, shown to a person playing the user. */
   instruction = $state<string | undefined>(undefined);
   taskCount = $state<number | undefined>(undefined);
+  // A private load cache, not rendered state: no reactivity wanted.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #packs = new Map<string, Promise<TauPack>>();
 
   /** Loads (once per URL and domain) and validates the benchmark pack. */
@@ -34,7 +36,9 @@ export class EnvironmentChoice {
     const key = `${this.packUrl}|${this.domain}`;
     let p = this.#packs.get(key);
     if (!p) {
-      p = loadTauPack(httpPackSource(new URL(this.packUrl, globalThis.location?.href).href), [this.domain], { [this.domain]: ['test'] });
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
+      const base = new URL(this.packUrl, globalThis.location?.href).href;
+      p = loadTauPack(httpPackSource(base), [this.domain], { [this.domain]: ['test'] });
       p.catch(() => this.#packs.delete(key));
       this.#packs.set(key, p);
     }
