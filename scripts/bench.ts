@@ -9,6 +9,9 @@ import { formatTimings, type ReviewStoreBench } from '../src/lib/traces/bench.ts
 import { ProviderServerDouble } from '../tests/servers/openai-double.ts';
 import { launchBrowser } from '../tests/e2e/harness.ts';
 import { benchTau } from '../src/lib/envs/tau-bench/bench.ts';
+import { benchCritic, formatCriticBench } from '../src/lib/critic/bench.ts';
+import { benchRunner } from '../src/lib/bench/bench.ts';
+import { makeTinyModels } from './make-tiny-model.ts';
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 
@@ -80,3 +83,34 @@ async function tauSection(): Promise<void> {
   console.log(`tau-bench (Node, median ms):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(36)} ${fmt(v)}`).join('\n')}`);
 }
 await tauSection();
+
+/** The critic on the tiny model: prefix reuse under Node, then verdict latency in Chromium's worker on WebGPU and wasm. */
+async function criticSection(): Promise<void> {
+  makeTinyModels();
+  console.log(formatCriticBench(await benchCritic({ modelsDir: '.fixtures/models' })));
+  const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}/tests/bench/critic.html`);
+    type Row = { device: string; medians?: Record<string, number>; error?: string };
+    const rows = await page.evaluate(() => (window as unknown as { __bench: Promise<Row[]> }).__bench);
+    for (const r of rows) {
+      const cells = r.medians ? Object.entries(r.medians).map(([steps, ms]) => `${steps}-step episode ${fmt(ms)} ms`).join(' | ') : `failed: ${r.error}`;
+      console.log(`critic (Chromium worker, tiny-critic, ${r.device}): median verdict ${cells}`);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+await criticSection();
+
+/** The benchmark runner's own cost per episode, with instant doubles. */
+async function runnerSection(): Promise<void> {
+  const r = await benchRunner();
+  console.log(`runner (Node, instant doubles): ${r.episodes} episodes | ${fmt(r.perEpisodeMs)} ms runner overhead per episode | results for the run ${fmt(r.resultsMs)} ms`);
+}
+await runnerSection();

@@ -4,7 +4,6 @@
  * wasm) comes from 127.0.0.1, and the main thread never blocks for > 50 ms
  * while the critic generates.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { collectErrors, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
@@ -15,19 +14,12 @@ let context: BrowserContext;
 let page: Page;
 let requests: string[];
 let errors: string[];
-/** Median verdict latency per device on the tiny model, for `npm run bench` (see readChromiumCriticBench). */
-const medians: Record<string, number> = {};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 beforeAll(async () => {
   app = await serveApp();
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  if (Object.keys(medians).length > 0) {
-    mkdirSync('.fixtures/bench', { recursive: true });
-    writeFileSync('.fixtures/bench/critic-chromium.json', `${JSON.stringify({ at: new Date().toISOString(), model: 'tiny-critic', medianLatencyMs: medians }, null, 2)}\n`);
-  }
   await browser?.close();
   await app?.stop();
 });
@@ -96,9 +88,6 @@ describe('transformers.js critic in a worker, headless Chromium', () => {
     expect(await loadCritic(page, 'tiny-critic', 'webgpu')).toBe('webgpu');
     const r = await judge(page, 5);
     expect(r.decisions).toEqual(['approve', 'approve', 'approve', 'approve', 'approve']);
-    console.log(`webgpu verdict latency ms: ${r.latencies.join(', ')}`);
-    // The first verdict compiles shaders; the median is the steady state.
-    medians.webgpu = median(r.latencies);
     expect(r.longTasks.filter((t) => t.duration > 50)).toEqual([]);
     expect(offHostRequests(requests)).toEqual([]);
     expect(requests.some((u) => u.includes('/models/tiny-critic/onnx/model.onnx'))).toBe(true);
@@ -109,8 +98,6 @@ describe('transformers.js critic in a worker, headless Chromium', () => {
     expect(await loadCritic(page, 'tiny-critic', 'wasm')).toBe('wasm');
     const approve = await judge(page, 5);
     expect(approve.decisions).toEqual(['approve', 'approve', 'approve', 'approve', 'approve']);
-    medians.wasm = median(approve.latencies);
-    console.log(`wasm verdict latency ms: ${approve.latencies.join(', ')}`);
     expect(await loadCritic(page, 'tiny-critic-babble', 'wasm')).toBe('wasm');
     const r = await judge(page, 3);
     expect(r.decisions).toEqual(['unparsed', 'unparsed', 'unparsed']);

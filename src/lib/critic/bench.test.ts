@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
-import { benchCritic, formatCriticBench, readChromiumCriticBench, syntheticEpisode } from './bench.ts';
+import { benchCritic, formatCriticBench, syntheticEpisode } from './bench.ts';
 
 beforeAll(() => {
   makeTinyModels();
@@ -25,17 +23,5 @@ describe('benchCritic (tiny model, real onnxruntime)', () => {
   it('builds episodes whose critic prompts grow by one step each', () => {
     const e = syntheticEpisode(3);
     expect(e.map((i) => i.history.length)).toEqual([1, 4, 7]);
-  });
-});
-
-describe('readChromiumCriticBench', () => {
-  it('formats the medians the e2e run left, and ignores a missing or malformed file', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'critic-bench-'));
-    expect(await readChromiumCriticBench(root)).toBeUndefined();
-    mkdirSync(join(root, '.fixtures/bench'), { recursive: true });
-    writeFileSync(join(root, '.fixtures/bench/critic-chromium.json'), '{"at":"t","model":"tiny-critic","medianLatencyMs":{"webgpu":670,"wasm":11}}');
-    expect(await readChromiumCriticBench(root)).toContain('webgpu 670 ms, wasm 11 ms');
-    writeFileSync(join(root, '.fixtures/bench/critic-chromium.json'), '{"at":1}');
-    expect(await readChromiumCriticBench(root)).toBeUndefined();
   });
 });

@@ -97,21 +97,3 @@ export function formatCriticBench(rows: readonly CriticBenchRow[]): string {
   }
   return lines.join('\n');
 }
-
-/** Chromium medians written by tests/e2e/critic-engines.e2e.ts, when that test has run; undefined otherwise. */
-export async function readChromiumCriticBench(root: string): Promise<string | undefined> {
-  const { readFile } = await import('node:fs/promises');
-  let text: string;
-  try {
-    text = await readFile(`${root}/.fixtures/bench/critic-chromium.json`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const { z } = await import('zod');
-  const r = z
-    .object({ at: z.string(), model: z.string(), medianLatencyMs: z.record(z.string(), z.number()) })
-    .safeParse(JSON.parse(text));
-  if (!r.success) return undefined;
-  const cells = Object.entries(r.data.medianLatencyMs).map(([device, ms]) => `${device} ${ms} ms`);
-  return `Critic in headless Chromium (transformers.js worker, ${r.data.model}, measured ${r.data.at}): median verdict ${cells.join(', ')}`;
-}
