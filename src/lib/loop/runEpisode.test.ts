@@ -7,7 +7,7 @@ import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import type { Env } from '../envs/types.ts';
 import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, type ActorStep, type CriticStep } from '../testing/doubles.ts';
 import type { Action, CriticMode, FailureRule } from '../types.ts';
-import type { LoopEvent } from './events.ts';
+import type { LoopEvent, TimelineEntry } from './events.ts';
 import { runEpisode, type EpisodeConfig } from './runEpisode.ts';
 
 const say = (content: string): Action => ({ kind: 'message', content });
@@ -227,7 +227,7 @@ describe('resume after a reload', () => {
   it('replays executed tool calls on the fresh env, then continues from the next step', async () => {
     const first = await run({ actor: [call('refund', { amount: 10 }), say('refunded, anything else?')], critic: [], user: ['refund $10', 'also $20'] });
     // Keep what a reload would leave behind: everything up to the agent's question.
-    const stored = first.events.flatMap((e) => (e.type === 'user' ? [e] : e.type === 'step' ? [{ type: 'step' as const, step: e.step }] : [])).slice(0, 3);
+    const stored = first.events.flatMap((e): TimelineEntry[] => (e.type === 'user' ? [e] : e.type === 'step' ? [{ type: 'step', step: e.step }] : [])).slice(0, 3);
     const replayed: string[] = [];
     const env: Env = { ...toolEnv, execute: (c) => (replayed.push(JSON.stringify(c.arguments)), { observation: 'ok' }) };
     const actor = new ScriptedActorDouble([call('refund', { amount: 20 }), say('done')]);
