@@ -5,21 +5,13 @@ import { newRunRecord, type RunRecord, type RunStore } from '../../lib/bench/rec
 import { configurationResults, type ConfigurationResult } from '../../lib/bench/results.ts';
 import { runBenchmark, type BenchFactories, type BenchProgress, progressOf } from '../../lib/bench/runner.ts';
 import { errorMessage } from '../../lib/errors.ts';
+import { loadStored, saveStored } from './stored.ts';
 import type { TraceSink } from '../../lib/traces/recorder.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 
 const PRICES_KEY = 'spotter.bench.prices.v1';
 
-function loadPrices(storage: Storage | undefined): PriceTable {
-  try {
-    const raw = storage?.getItem(PRICES_KEY);
-    if (!raw) return structuredClone(DEFAULT_PRICES);
-    const r = PriceTableSchema.safeParse(JSON.parse(raw));
-    return r.success ? r.data : structuredClone(DEFAULT_PRICES);
-  } catch {
-    return structuredClone(DEFAULT_PRICES);
-  }
-}
+const loadPrices = (storage: Storage | undefined): PriceTable => loadStored(storage, PRICES_KEY, PriceTableSchema, DEFAULT_PRICES);
 
 export interface BenchmarkDeps {
   runs: RunStore;
@@ -108,11 +100,7 @@ export class BenchmarkState {
   }
 
   #savePrices(): void {
-    try {
-      this.deps.storage?.setItem(PRICES_KEY, JSON.stringify($state.snapshot(this.prices)));
-    } catch {
-      // Storage unavailable: the table still applies to this session.
-    }
+    saveStored(this.deps.storage, PRICES_KEY, $state.snapshot(this.prices));
   }
 
   async #run(record: RunRecord, factories: BenchFactories, retryErrors: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProviderConfigSchema, type ProviderConfig } from '../../lib/actor/provider.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../../lib/types.ts';
+import { loadStored, saveStored } from './stored.ts';
 
 const STORAGE_KEY = 'spotter.settings.v1';
 const KEY_PREFIX = 'spotter.key.';
@@ -31,16 +32,6 @@ const DEFAULTS: SavedSettings = {
   policy: 'Never promise a refund over $100. Never ask for a full card number.',
 };
 
-function load(storage: Storage | undefined): SavedSettings {
-  try {
-    const raw = storage?.getItem(STORAGE_KEY);
-    if (!raw) return structuredClone(DEFAULTS);
-    const r = SavedSettingsSchema.safeParse(JSON.parse(raw));
-    return r.success ? r.data : structuredClone(DEFAULTS);
-  } catch {
-    return structuredClone(DEFAULTS);
-  }
-}
 
 /**
  * Settings for the actor, the critic and the loop. API keys are held in
@@ -61,7 +52,7 @@ export class Settings {
   criticKey = $state('');
 
   constructor(private readonly storage: Storage | undefined = globalThis.localStorage) {
-    const s = load(storage);
+    const s = loadStored(storage, STORAGE_KEY, SavedSettingsSchema, DEFAULTS);
     this.actor = s.actor;
     this.critic = s.critic;
     this.criticEngine = s.criticEngine;
@@ -104,8 +95,8 @@ export class Settings {
       rememberKeys: this.rememberKeys,
       policy: this.policy,
     };
+    saveStored(this.storage, STORAGE_KEY, saved);
     try {
-      this.storage?.setItem(STORAGE_KEY, JSON.stringify(saved));
       if (this.rememberKeys) {
         this.storage?.setItem(`${KEY_PREFIX}actor`, this.actorKey);
         this.storage?.setItem(`${KEY_PREFIX}critic`, this.criticKey);
@@ -114,7 +105,7 @@ export class Settings {
         this.storage?.removeItem(`${KEY_PREFIX}critic`);
       }
     } catch {
-      // Storage disabled or full: settings still work for this session.
+      // Storage disabled or full: the keys stay in memory for this session.
     }
   }
 }
