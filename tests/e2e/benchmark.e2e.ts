@@ -175,6 +175,13 @@ describe('benchmark runner in a real browser', () => {
     expect(exported).toHaveLength(4);
     expect(exported.every((r) => r.reward === 1 && r.traj.length > 2)).toBe(true);
 
+    // The run links to its episodes: the History tab opens filtered to this run.
+    await page.getByTestId('bench-show-episodes').click();
+    const count = page.getByTestId('episode-count');
+    await count.waitFor();
+    await expect.poll(() => count.getAttribute('data-shown')).toBe('8');
+    expect(await page.getByTestId('filter-run').inputValue()).not.toBe('');
+
     expect(errors.filter((e) => !/net::ERR|Failed to fetch|aborted/i.test(e))).toEqual([]);
     await context.close();
   });
