@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../servers/openai-double.ts';
@@ -73,5 +76,32 @@ describe('a tau-bench task in the chat tab, with the simulated user', () => {
     expect(offHostRequests(requests)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
+  });
+});
+
+describe('a benchmark pack opened from a local folder', () => {
+  it('loads a good folder, and names the file and field of a malformed one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spotter-pack-'));
+    const pack = join(dir, 'tau-bench');
+    cpSync(resolve('..', 'shared', 'tau-bench'), pack, { recursive: true });
+    const page = await browser.newPage();
+    try {
+      await page.goto(app.url);
+      await page.selectOption('select[name=env-kind]', 'tau-bench');
+      await page.setInputFiles('input[name=pack-folder]', pack);
+      await page.getByText('Your instructions as the customer').waitFor({ timeout: 10_000 });
+
+      // A second copy with a broken task file (a fresh folder: the browser snapshots picked files).
+      const broken = join(dir, 'broken', 'tau-bench');
+      cpSync(pack, broken, { recursive: true });
+      writeFileSync(join(broken, 'retail', 'tasks_test.json'), JSON.stringify([{ user_id: 'u', instruction: 'x', actions: [{ name: 'no_such_tool', kwargs: {} }], outputs: [] }]));
+      await page.setInputFiles('input[name=pack-folder]', broken);
+      const err = page.getByTestId('pack-error');
+      await err.waitFor({ timeout: 10_000 });
+      await expect(err.innerText()).resolves.toMatch(/retail\/tasks_test\.json.*\[0\]\.actions\[0\]\.name/);
+    } finally {
+      await page.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

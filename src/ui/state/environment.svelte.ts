@@ -1,6 +1,6 @@
 import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
 import { createTauEnv } from '../../lib/envs/tau-bench/env.ts';
-import { httpPackSource, loadTauPack, taskOf, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
+import { filesPackSource, httpPackSource, loadTauPack, taskOf, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { SimulatedUser } from '../../lib/envs/tau-bench/user.ts';
 import type { TauDomain } from '../../lib/envs/tau-bench/tool.ts';
 import type { Actor } from '../../lib/actor/types.ts';
@@ -24,6 +24,10 @@ export class EnvironmentChoice {
   taskIndex = $state(0);
   seat = $state<'human' | 'simulated'>('human');
   packUrl = $state('/tau-bench/');
+  /** A pack folder the person opened; takes precedence over the URL while set. */
+  folder = $state.raw<File[] | undefined>(undefined);
+  /** Bumped on every folder pick: the same folder picked again may hold edited files. */
+  #folderPick = 0;
   /** The task's instruction, shown to a person playing the user. */
   instruction = $state<string | undefined>(undefined);
   taskCount = $state<number | undefined>(undefined);
@@ -33,16 +37,22 @@ export class EnvironmentChoice {
 
   /** Loads (once per URL and domain) and validates the benchmark pack. */
   pack(): Promise<TauPack> {
-    const key = `${this.packUrl}|${this.domain}`;
+    const folder = this.folder;
+    const key = `${folder ? `folder#${this.#folderPick}` : this.packUrl}|${this.domain}`;
     let p = this.#packs.get(key);
     if (!p) {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
-      const base = new URL(this.packUrl, globalThis.location?.href).href;
-      p = loadTauPack(httpPackSource(base), [this.domain], { [this.domain]: ['test'] });
+      const source = folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href);
+      p = loadTauPack(source, [this.domain], { [this.domain]: ['test'] });
       p.catch(() => this.#packs.delete(key));
       this.#packs.set(key, p);
     }
     return p;
+  }
+
+  openFolder(files: File[] | undefined): void {
+    this.#folderPick++;
+    this.folder = files;
   }
 
   async refreshTask(): Promise<void> {
