@@ -49,6 +49,8 @@ export const RunSpecSchema = z.object({
   /** tau-bench's agent runs at temperature 0. */
   temperature: z.number().min(0).default(0),
   criticTimeoutMs: z.number().int().positive().default(60_000),
+  /** Where the benchmark pack came from (a URL, or a folder the person opened): a resume must use the same. */
+  pack: z.string().optional(),
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;
 export type RunSpecInput = z.input<typeof RunSpecSchema>;
