@@ -5,6 +5,7 @@ import type { Critic } from '../../lib/critic/types.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
 import { EpisodeSession } from './episode.svelte.ts';
 import { EnvironmentChoice } from './environment.svelte.ts';
+import { LocalActorState } from './local-actor.svelte.ts';
 import { Settings } from './settings.svelte.ts';
 import { TraceReview } from './traces.svelte.ts';
 
@@ -19,10 +20,23 @@ export class AppState {
   readonly review = new TraceReview(this.traces, () => this.settings.secrets);
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */
   localCritic = $state.raw<Critic | undefined>(undefined);
+  /** An in-browser actor (web-llm) loaded from the Setup panel. */
+  localActor = $state.raw<Actor | undefined>(undefined);
+  /** Loads and unloads it; lives here so switching tabs keeps the model on the GPU. */
+  readonly localActorLoader = new LocalActorState((a) => (this.localActor = a));
 
   /** The actor the settings select; `onDelta` receives streamed text when streaming is on. */
   makeActor(onDelta?: (text: string) => void): Actor {
+    if (this.settings.actorEngine === 'local') {
+      if (!this.localActor) throw new Error('The in-browser actor is not loaded: load the model first (Setup → Actor → Load), or pick the remote provider.');
+      return this.localActor;
+    }
     return createActor(this.settings.actorConfig, onDelta ? { onDelta } : {});
+  }
+
+  /** The actor's model as recorded in a trace. */
+  get actorModel(): string {
+    return this.settings.actorEngine === 'local' ? (this.localActor?.label ?? this.settings.localActorModel) : this.settings.actor.model;
   }
 
   /** The critic the settings select, or undefined in `off` mode or when none is loaded. */

@@ -9,6 +9,7 @@ import { WorkerCritic } from '../../lib/critic/worker-critic.ts';
 import type { TransformersConfig } from '../../lib/critic/worker-protocol.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Verdict } from '../../lib/types.ts';
+import { freedText, prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 
 export type CriticEngineKind = 'webllm' | 'transformers' | 'remote';
 
@@ -16,9 +17,6 @@ const STORAGE_KEY = 'spotter.criticPanel';
 
 function transformersWorker(): Worker {
   return new Worker(new URL('../../workers/transformers.worker.ts', import.meta.url), { type: 'module' });
-}
-function webllmWorker(): Worker {
-  return new Worker(new URL('../../workers/webllm.worker.ts', import.meta.url), { type: 'module' });
 }
 
 /** The in-browser critic panel: capabilities, engine choice, loading, cache. */
@@ -77,7 +75,7 @@ export class CriticPanelState {
 
   async probe(): Promise<void> {
     this.caps = await probeCapabilities();
-    this.modelList = (await import('@mlc-ai/web-llm')).prebuiltAppConfig.model_list;
+    this.modelList = await prebuiltModelList();
   }
 
   transformersConfig(): TransformersConfig {
@@ -172,7 +170,7 @@ export class CriticPanelState {
         const engine = this.#webllm ?? new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker });
         await this.unload();
         const r = await engine.deleteCacheWithReport();
-        this.freed = r.freedBytes !== undefined ? `${(r.freedBytes / 2 ** 20).toFixed(1)} MB freed` : 'deleted';
+        this.freed = freedText(r);
       } else if (this.kind === 'transformers') {
         const wc = this.#workerCritic ?? new WorkerCritic(transformersWorker());
         const r = await wc.deleteCache(this.transformersConfig());

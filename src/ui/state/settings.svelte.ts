@@ -5,11 +5,16 @@ import { loadStored, saveStored } from './stored.ts';
 
 const STORAGE_KEY = 'spotter.settings.v1';
 const KEY_PREFIX = 'spotter.key.';
+/** Runs without shader-f16, and follows a JSON action format well for its size. */
+const DEFAULT_LOCAL_ACTOR = 'Qwen2.5-7B-Instruct-q4f32_1-MLC';
 
 /** What is saved on this device: everything but the keys (those only on explicit opt-in, apart). */
 const SavedSettingsSchema = z.object({
   actor: ProviderConfigSchema.omit({ apiKey: true }),
   critic: ProviderConfigSchema.omit({ apiKey: true }),
+  /** remote: the provider above; local: a web-llm model in this browser (Setup panel). */
+  actorEngine: z.enum(['remote', 'local']).default('remote'),
+  localActorModel: z.string().min(1).default(DEFAULT_LOCAL_ACTOR),
   criticEngine: z.enum(['remote', 'local']).default('remote'),
   mode: CriticModeSchema,
   maxRevisions: z.number().int().min(0).max(5),
@@ -23,6 +28,8 @@ type SavedSettings = z.infer<typeof SavedSettingsSchema>;
 const DEFAULTS: SavedSettings = {
   actor: { kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o', temperature: 0, maxTokens: 1024, stream: false },
   critic: { kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', temperature: 0, maxTokens: 512, stream: false },
+  actorEngine: 'remote',
+  localActorModel: DEFAULT_LOCAL_ACTOR,
   criticEngine: 'remote',
   mode: 'intervene',
   maxRevisions: 2,
@@ -41,6 +48,8 @@ const DEFAULTS: SavedSettings = {
 export class Settings {
   actor = $state<SavedSettings['actor']>(DEFAULTS.actor);
   critic = $state<SavedSettings['critic']>(DEFAULTS.critic);
+  actorEngine = $state<SavedSettings['actorEngine']>('remote');
+  localActorModel = $state(DEFAULT_LOCAL_ACTOR);
   criticEngine = $state<SavedSettings['criticEngine']>('remote');
   mode = $state<SavedSettings['mode']>('intervene');
   maxRevisions = $state(2);
@@ -55,6 +64,8 @@ export class Settings {
     const s = loadStored(storage, STORAGE_KEY, SavedSettingsSchema, DEFAULTS);
     this.actor = s.actor;
     this.critic = s.critic;
+    this.actorEngine = s.actorEngine;
+    this.localActorModel = s.localActorModel;
     this.criticEngine = s.criticEngine;
     this.mode = s.mode;
     this.maxRevisions = s.maxRevisions;
@@ -87,6 +98,8 @@ export class Settings {
     const saved: SavedSettings = {
       actor: $state.snapshot(this.actor),
       critic: $state.snapshot(this.critic),
+      actorEngine: this.actorEngine,
+      localActorModel: this.localActorModel,
       criticEngine: this.criticEngine,
       mode: this.mode,
       maxRevisions: this.maxRevisions,

@@ -1,6 +1,6 @@
 import { prebuiltAppConfig, type ModelRecord } from '@mlc-ai/web-llm';
 import { describe, expect, it } from 'vitest';
-import { criticModelOptions, paramsOf, quantOf } from './webllm-models.ts';
+import { actorModelOptions, criticModelOptions, paramsOf, quantOf } from './webllm-models.ts';
 
 const list = prebuiltAppConfig.model_list;
 
@@ -53,5 +53,53 @@ describe('criticModelOptions over web-llm 0.2.86 prebuilt list', () => {
     expect(paramsOf('SmolLM2-360M-Instruct-q4f16_1-MLC')).toBeCloseTo(0.36);
     expect(paramsOf('Phi-3.5-mini-instruct-q4f16_1-MLC')).toBe(3.8);
     expect(quantOf('Qwen2.5-0.5B-Instruct-q0f32-MLC')).toBe('q0f32');
+  });
+});
+
+describe('actorModelOptions over web-llm 0.2.86 prebuilt list', () => {
+  it('offers 3B–9B instruct and function-calling models, f32 only without shader-f16', () => {
+    const ids = actorModelOptions(list, { shaderF16: false }).map((o) => o.id);
+    for (const id of ['Qwen2.5-7B-Instruct-q4f32_1-MLC', 'Llama-3.1-8B-Instruct-q4f32_1-MLC', 'Hermes-3-Llama-3.1-8B-q4f32_1-MLC', 'Mistral-7B-Instruct-v0.3-q4f32_1-MLC', 'Phi-3.5-mini-instruct-q4f32_1-MLC']) {
+      expect(ids).toContain(id);
+    }
+    for (const id of ids) expect(id).toMatch(/f32/);
+    // Needs shader-f16 (by name or by required_features): absent here.
+    expect(ids).not.toContain('Hermes-2-Pro-Mistral-7B-q4f16_1-MLC');
+  });
+
+  it('with shader-f16 adds f16 variants and leaves out critic-sized, reasoning, coder, math, base and short-context models', () => {
+    const opts = actorModelOptions(list, { shaderF16: true });
+    const ids = opts.map((o) => o.id);
+    expect(ids).toContain('Qwen2.5-7B-Instruct-q4f16_1-MLC');
+    expect(ids).toContain('Hermes-2-Pro-Mistral-7B-q4f16_1-MLC');
+    expect(ids).toContain('Mistral-7B-Instruct-v0.3-q4f16_1-MLC');
+    for (const bad of [
+      'Qwen2.5-1.5B-Instruct-q4f16_1-MLC',
+      'DeepSeek-R1-Distill-Qwen-7B-q4f16_1-MLC',
+      'Qwen2.5-Coder-7B-Instruct-q4f16_1-MLC',
+      'Qwen2-Math-7B-Instruct-q4f16_1-MLC',
+      'Ministral-3-3B-Reasoning-2512-q4f16_1-MLC',
+      'Ministral-3-3B-Base-2512-q4f16_1-MLC',
+      'Llama-3.1-8B-Instruct-q4f16_1-MLC-1k',
+      'Llama-2-13b-chat-hf-q4f16_1-MLC',
+      'WizardMath-7B-V1.1-q4f16_1-MLC',
+    ]) {
+      expect(ids).not.toContain(bad);
+    }
+    for (const o of opts) {
+      expect(o.paramsB).toBeGreaterThanOrEqual(3);
+      expect(o.paramsB).toBeLessThanOrEqual(9);
+      expect(o.vramMB).toBeGreaterThan(0);
+      expect(o.downloadMB).toBeGreaterThan(1000);
+    }
+    expect(opts.find((o) => o.id === 'Hermes-3-Llama-3.1-8B-q4f16_1-MLC')?.family).toBe('Hermes');
+    expect(opts.map((o) => o.paramsB)).toEqual([...opts.map((o) => o.paramsB)].sort((a, b) => a - b));
+  });
+
+  it('shares the VRAM budget filter with the critic list', () => {
+    const opts = actorModelOptions(list, { shaderF16: true, maxVramMB: 4000 });
+    expect(opts.length).toBeGreaterThan(0);
+    for (const o of opts) expect(o.vramMB).toBeLessThanOrEqual(4000);
+    expect(opts.map((o) => o.id)).not.toContain('Llama-3.1-8B-Instruct-q4f16_1-MLC');
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The web-llm models fit to be a critic, from web-llm's own prebuilt list:
- * small (0.5B–4B) general instruct models of the Qwen, Llama-3.2, Phi, Gemma
- * and SmolLM families, with a context window that holds a policy. Pure, so the
- * picker's rules are tested without a GPU.
+ * The web-llm models fit for each role, from web-llm's own prebuilt list: as a
+ * critic, small (0.5B–4B) general instruct models of the Qwen, Llama-3.2, Phi,
+ * Gemma and SmolLM families; as the actor, larger (3B–9B) instruct models.
+ * Both need a context window that holds a policy. Pure, so the pickers' rules
+ * are tested without a GPU.
  */
 import type { ModelRecord } from '@mlc-ai/web-llm';
 
@@ -22,7 +23,20 @@ export interface WebLLMModelOption {
   lowResource: boolean;
 }
 
-const FAMILIES: Array<{ family: string; re: RegExp }> = [
+interface Family {
+  family: string;
+  re: RegExp;
+}
+
+/** Which models suit a role: families, a size range, and variants to leave out. */
+export interface RoleSpec {
+  families: readonly Family[];
+  exclude: RegExp;
+  minB: number;
+  maxB: number;
+}
+
+const CRITIC_FAMILIES: Family[] = [
   { family: 'Qwen', re: /^Qwen(2|2\.5|3|3\.5)-/ },
   { family: 'Llama-3.2', re: /^Llama-3\.2-/ },
   { family: 'Phi', re: /^Phi-(3|3\.5|4)-mini/ },
@@ -31,7 +45,26 @@ const FAMILIES: Array<{ family: string; re: RegExp }> = [
 ];
 
 /** Specialised or non-instruct variants make poor general critics. */
-const EXCLUDE = /Coder|Math|jpn|vision|Base|Reasoning|Hermes|DeepSeek/i;
+export const CRITIC_ROLE: RoleSpec = { families: CRITIC_FAMILIES, exclude: /Coder|Math|jpn|vision|Base|Reasoning|Hermes|DeepSeek/i, minB: 0.5, maxB: 4 };
+
+/**
+ * The actor follows a long policy and answers in a JSON action format: general
+ * instruct and function-calling (Hermes) models. Reasoning distills spend the
+ * token budget thinking; coder/math models and Llama-2 follow policies poorly.
+ */
+export const ACTOR_ROLE: RoleSpec = {
+  families: [
+    { family: 'Hermes', re: /^(Open|Neural)?Hermes-/ },
+    { family: 'Qwen', re: /^Qwen(2|2\.5|3|3\.5)-/ },
+    { family: 'Llama-3', re: /^Llama-3(\.1|\.2)?-/ },
+    { family: 'Mistral', re: /^(Mistral|Ministral)-/ },
+    { family: 'Phi', re: /^Phi-(3|3\.5|4)-mini/ },
+    { family: 'Gemma', re: /^gemma(-2|3)-/ },
+  ],
+  exclude: /Coder|Math|jpn|vision|Base|Reasoning|DeepSeek/i,
+  minB: 3,
+  maxB: 9,
+};
 const NAMED_SIZES: Record<string, number> = { 'Phi-3-mini': 3.8, 'Phi-3.5-mini': 3.8, 'Phi-4-mini': 3.8 };
 /** Effective bits per weight, group scales included. */
 const BITS: Record<string, number> = { q4f16_1: 4.5, q4f32_1: 5, q0f16: 16, q0f32: 32, q3f16_1: 3.5 };
@@ -50,8 +83,8 @@ export function quantOf(modelId: string): string | undefined {
   return /-(q\d+f\d+(?:_\d+)?)-MLC/.exec(modelId)?.[1];
 }
 
-export function toOption(r: ModelRecord): WebLLMModelOption | undefined {
-  const family = FAMILIES.find((f) => f.re.test(r.model_id))?.family;
+export function toOption(r: ModelRecord, families: readonly Family[] = CRITIC_FAMILIES): WebLLMModelOption | undefined {
+  const family = families.find((f) => f.re.test(r.model_id))?.family;
   const paramsB = paramsOf(r.model_id);
   const quant = quantOf(r.model_id);
   if (!family || paramsB === undefined || !quant) return undefined;
@@ -75,19 +108,29 @@ export interface ModelFilter {
   maxVramMB?: number;
 }
 
-/** The picker's list: critic-sized instruct models the adapter can run; f32 variants only without shader-f16. */
-export function criticModelOptions(list: readonly ModelRecord[], filter: ModelFilter): WebLLMModelOption[] {
+/** The models of a role the adapter can run; f16 variants only with shader-f16. Sorted small to large. */
+export function roleModelOptions(role: RoleSpec, list: readonly ModelRecord[], filter: ModelFilter): WebLLMModelOption[] {
   const out: WebLLMModelOption[] = [];
   for (const r of list) {
     // model_type 1 = embedding, 2 = vision-language.
     if (r.model_type !== undefined && r.model_type !== 0) continue;
-    if (EXCLUDE.test(r.model_id)) continue;
-    const o = toOption(r);
-    if (!o || o.paramsB < 0.5 || o.paramsB > 4) continue;
+    if (role.exclude.test(r.model_id)) continue;
+    const o = toOption(r, role.families);
+    if (!o || o.paramsB < role.minB || o.paramsB > role.maxB) continue;
     if (o.contextWindow < MIN_CONTEXT) continue;
     if (o.needsF16 && !filter.shaderF16) continue;
     if (filter.maxVramMB !== undefined && o.vramMB > filter.maxVramMB) continue;
     out.push(o);
   }
   return out.sort((a, b) => a.paramsB - b.paramsB || a.vramMB - b.vramMB || a.id.localeCompare(b.id));
+}
+
+/** The critic picker's list: critic-sized instruct models the adapter can run. */
+export function criticModelOptions(list: readonly ModelRecord[], filter: ModelFilter): WebLLMModelOption[] {
+  return roleModelOptions(CRITIC_ROLE, list, filter);
+}
+
+/** The local actor picker's list: 3B–9B instruct models the adapter can run. */
+export function actorModelOptions(list: readonly ModelRecord[], filter: ModelFilter): WebLLMModelOption[] {
+  return roleModelOptions(ACTOR_ROLE, list, filter);
 }

@@ -187,6 +187,11 @@ export class WebLLMEngine implements CriticEngine {
     }
   }
 
+  /** The loaded MLC engine, for a caller that chats with it directly (the local actor); undefined until loaded. */
+  get chatEngine(): WebWorkerMLCEngine | undefined {
+    return this.#engine;
+  }
+
   async resetCache(): Promise<void> {
     await this.#engine?.resetChat();
   }
