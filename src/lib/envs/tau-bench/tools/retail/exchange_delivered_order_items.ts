@@ -1,7 +1,7 @@
-import { dumps, pyStr, type PyValue } from '../../py.ts';
-import { contains, iadd, getItem, len, lt, pyEq, pyRoundValue, setItem, sorted, sub, truthy, zip } from '../../pyops.ts';
+import { dumps, pyStr } from '../../py.ts';
+import { contains, getItem, len, lt, pyEq, pyRoundValue, setItem, sorted } from '../../pyops.ts';
 import { arg, type TauTool } from '../../tool.ts';
-import { findItem, itemIds, missingItem } from './items.ts';
+import { itemIds, missingItem, priceDifference } from './items.ts';
 
 export const exchangeDeliveredOrderItems: TauTool = {
   name: 'exchange_delivered_order_items',
@@ -27,19 +27,9 @@ export const exchangeDeliveredOrderItems: TauTool = {
 
     if (len(itemIdsArg) !== len(newItemIds)) return 'Error: the number of items to be exchanged should match';
 
-    let diffPrice: PyValue = 0;
-    for (const [itemId, newItemId] of zip(itemIdsArg, newItemIds)) {
-      const item = findItem(order, itemId);
-      const productId = getItem(item, 'product_id');
-      const variants = getItem(getItem(products, productId), 'variants');
-      if (!(contains(variants, newItemId) && truthy(getItem(getItem(variants, newItemId), 'available')))) {
-        return `Error: new item ${pyStr(newItemId)} not found or available`;
-      }
-      const oldPrice = getItem(item, 'price');
-      const newPrice = getItem(getItem(variants, newItemId), 'price');
-      diffPrice = iadd(diffPrice, sub(newPrice, oldPrice));
-    }
-    diffPrice = pyRoundValue(diffPrice, 2);
+    const priced = priceDifference(products, order, itemIdsArg, newItemIds);
+    if ('error' in priced) return priced.error;
+    const diffPrice = pyRoundValue(priced.diff, 2);
 
     const methods = getItem(getItem(users, getItem(order, 'user_id')), 'payment_methods');
     if (!contains(methods, paymentMethodId)) return 'Error: payment method not found';

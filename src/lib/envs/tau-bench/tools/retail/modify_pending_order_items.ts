@@ -1,9 +1,9 @@
-import { dumps, pyStr, type PyValue } from '../../py.ts';
+import { dumps, pyStr } from '../../py.ts';
 import {
-  append, contains, iadd, isub, dict, getItem, gt, len, lt, pyAbs, pyEq, pyRoundValue, setItem, sub, truthy, zip,
+  append, contains, isub, dict, getItem, gt, len, lt, pyAbs, pyEq, pyRoundValue, setItem, zip,
 } from '../../pyops.ts';
 import { arg, type TauTool } from '../../tool.ts';
-import { findItem, itemIds, missingItem } from './items.ts';
+import { findItem, itemIds, missingItem, priceDifference } from './items.ts';
 
 export const modifyPendingOrderItems: TauTool = {
   name: 'modify_pending_order_items',
@@ -29,19 +29,10 @@ export const modifyPendingOrderItems: TauTool = {
 
     if (len(itemIdsArg) !== len(newItemIds)) return 'Error: the number of items to be exchanged should match';
 
+    const priced = priceDifference(products, order, itemIdsArg, newItemIds);
+    if ('error' in priced) return priced.error;
     // Unlike the exchange tool, the original does not round this difference.
-    let diffPrice: PyValue = 0;
-    for (const [itemId, newItemId] of zip(itemIdsArg, newItemIds)) {
-      const item = findItem(order, itemId);
-      const productId = getItem(item, 'product_id');
-      const variants = getItem(getItem(products, productId), 'variants');
-      if (!(contains(variants, newItemId) && truthy(getItem(getItem(variants, newItemId), 'available')))) {
-        return `Error: new item ${pyStr(newItemId)} not found or available`;
-      }
-      const oldPrice = getItem(item, 'price');
-      const newPrice = getItem(getItem(variants, newItemId), 'price');
-      diffPrice = iadd(diffPrice, sub(newPrice, oldPrice));
-    }
+    const diffPrice = priced.diff;
 
     const methods = getItem(getItem(users, getItem(order, 'user_id')), 'payment_methods');
     if (!contains(methods, paymentMethodId)) return 'Error: payment method not found';
