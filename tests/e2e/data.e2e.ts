@@ -107,8 +107,10 @@ describe('Data tab in a real browser', () => {
     await page.waitForFunction((n) => document.querySelector('[data-testid=data-counts]')?.textContent?.includes(`${n} proposals`), proposals);
     expect(expected.stats.revise).toBeGreaterThan(1);
     expect(expected.stats.byEnvironment['tau-bench/retail']?.revise).toBe(2);
-    const stats = await page.getByTestId('data-stats').innerText();
-    expect(stats).toContain(`${expected.stats.total} examples: ${expected.stats.approve} approve, ${expected.stats.revise} revise`);
+    // Labels settle once the pack's gold has loaded: poll rather than read once.
+    await expect
+      .poll(() => page.getByTestId('data-stats').innerText(), { timeout: 15_000 })
+      .toContain(`${expected.stats.total} examples: ${expected.stats.approve} approve, ${expected.stats.revise} revise`);
     expect(expected.split.validationTasks.length).toBeGreaterThan(0);
     const files: Array<[string, 'train' | 'validation', ExportFormat]> = [
       ['dl-train-openai', 'train', 'openai'],

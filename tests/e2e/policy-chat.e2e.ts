@@ -65,7 +65,8 @@ describe('policy chat, supervised, in a real browser', () => {
     const revisionReq = provider.requests.filter((r) => r.model === 'actor')[1];
     expect(JSON.stringify(revisionReq?.body)).toContain('Promises a refund over the $100 limit.');
 
-    // Reload mid-episode (the agent is waiting for the user): the trace holds both entries.
+    // Reload mid-episode (the agent is waiting for the user) once the step's write is durable (about a millisecond after it shows).
+    await expect.poll(async () => (await dumpIndexedDB(page, 'spotter-traces')).includes('up to $100 today'), { timeout: 10_000 }).toBe(true);
     await page.reload();
     const db = await dumpIndexedDB(page, 'spotter-traces');
     const stored = JSON.parse(db) as { episodes: Array<{ status: string; timeline: Array<{ type: string }> }> };
@@ -94,9 +95,9 @@ describe('policy chat, supervised, in a real browser', () => {
     await page.getByTestId('resume').click();
     await sendMessage(page, 'OK, $100 then');
     await page.getByText('Your $100 refund is on its way.').waitFor({ timeout: 30_000 });
-    const resumed = JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as typeof stored;
-    expect(resumed.episodes).toHaveLength(1);
-    expect(resumed.episodes[0]?.timeline.map((e) => e.type)).toEqual(['user', 'step', 'user', 'step']);
+    // The screen updates before the step's write is durable: poll the store.
+    const timelineTypes = async () => (JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as typeof stored).episodes.map((e) => e.timeline.map((x) => x.type));
+    await expect.poll(timelineTypes, { timeout: 10_000 }).toEqual([['user', 'step', 'user', 'step']]);
     const lastActorReq = provider.requests.filter((r) => r.model === 'actor').at(-1);
     expect(JSON.stringify(lastActorReq?.body.messages)).toContain('I can refund up to $100 today.');
 
@@ -149,7 +150,7 @@ describe('policy chat, supervised, in a real browser', () => {
     const status = page.getByTestId('episode-status');
     await status.waitFor({ timeout: 10_000 });
     await expect(status.getAttribute('data-status')).resolves.toBe('aborted');
-    const stored = JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as { episodes: Array<{ status: string }> };
-    expect(stored.episodes.map((e) => e.status)).toEqual(['aborted']);
+    const statuses = async () => (JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as { episodes: Array<{ status: string }> }).episodes.map((e) => e.status);
+    await expect.poll(statuses, { timeout: 10_000 }).toEqual(['aborted']);
   });
 });

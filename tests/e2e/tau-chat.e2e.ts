@@ -70,9 +70,13 @@ describe('a tau-bench task in the chat tab, with the simulated user', () => {
     const agentReq = provider.requests.find((r) => systemOf(r).includes('Retail agent policy'));
     expect((agentReq?.body.tools as unknown[] | undefined)?.length).toBe(16);
 
-    const stored = JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as { episodes: Array<{ meta: { environment: string; taskIndex: number; userKind: string }; reward: number }> };
-    expect(stored.episodes[0]?.meta).toMatchObject({ environment: 'tau-bench/retail', taskIndex: 0, userKind: 'simulated' });
-    expect(stored.episodes[0]?.reward).toBe(0);
+    type Stored = { episodes: Array<{ meta: { environment: string; taskIndex: number; userKind: string }; reward?: number; status: string }> };
+    const read = async () => (JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as Stored).episodes[0];
+    // The end of the episode shows a moment before its write is durable: poll the store.
+    await expect.poll(async () => (await read())?.status, { timeout: 10_000 }).toBe('done');
+    const stored = await read();
+    expect(stored?.meta).toMatchObject({ environment: 'tau-bench/retail', taskIndex: 0, userKind: 'simulated' });
+    expect(stored?.reward).toBe(0);
     expect(offHostRequests(requests)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
