@@ -6,7 +6,7 @@
 import { createActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import { ProviderConfigSchema, type ProviderConfig } from '../actor/provider.ts';
-import type { Actor } from '../actor/types.ts';
+import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
 import { ValidationError } from '../errors.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
@@ -27,6 +27,8 @@ export interface ModelClientOptions {
   providerFor(spec: ModelSpec, role: 'agent' | 'user' | 'critic'): ProviderConfig;
   /** The in-browser critic for specs with engine 'local'. */
   localCritic?: Critic | undefined;
+  /** The in-browser actor (web-llm) for agent/user specs with engine 'local'. */
+  localActor?: Actor | undefined;
   clientOptions?: OpenAIClientOptions;
 }
 
@@ -35,27 +37,58 @@ export interface ModelClientOptions {
  * is sent no temperature in the original, so it gets the providers' default, 1.
  */
 export function makeActor(opts: ModelClientOptions, spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor {
+  if (spec.engine === 'local') {
+    if (!opts.localActor) throw new ValidationError(`${role} ${spec.model}`, 'no in-browser actor is loaded; load it in the Setup panel, then resume');
+    return new SerialActor(opts.localActor);
+  }
   const cfg = opts.providerFor(spec, role);
   return createActor({ ...cfg, stream: false, temperature: temperature ?? 1 }, opts.clientOptions);
 }
 
 /**
- * One judgement at a time: an in-browser engine runs one generation on the
- * device anyway, and concurrent episodes must not interleave requests on it.
+ * One call at a time: an in-browser engine runs one generation on the device
+ * anyway, and concurrent episodes must not interleave requests on it.
  */
-export class SerialCritic implements Critic {
+class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve();
-  constructor(private readonly inner: Critic) {}
+  run<T>(call: () => Promise<T>): Promise<T> {
+    const next = this.#tail.then(call, call);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** The queue belongs to the engine, not to a wrapper: every episode's wrapper of one engine shares it. */
+const queues = new WeakMap<object, SerialQueue>();
+function queueOf(engine: object): SerialQueue {
+  let q = queues.get(engine);
+  if (!q) queues.set(engine, (q = new SerialQueue()));
+  return q;
+}
+
+export class SerialCritic implements Critic {
+  readonly #queue: SerialQueue;
+  constructor(private readonly inner: Critic) {
+    this.#queue = queueOf(inner);
+  }
   get label(): string {
     return this.inner.label;
   }
   judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
-    const run = this.#tail.then(
-      () => this.inner.judge(input, signal),
-      () => this.inner.judge(input, signal),
-    );
-    this.#tail = run.catch(() => undefined);
-    return run;
+    return this.#queue.run(() => this.inner.judge(input, signal));
+  }
+}
+
+export class SerialActor implements Actor {
+  readonly #queue: SerialQueue;
+  constructor(private readonly inner: Actor) {
+    this.#queue = queueOf(inner);
+  }
+  get label(): string {
+    return this.inner.label;
+  }
+  propose(request: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
+    return this.#queue.run(() => this.inner.propose(request, signal));
   }
 }
 

@@ -97,12 +97,38 @@ describe('SerialCritic', () => {
         return { decision: 'approve', latencyMs: 5, critic: 'slow' };
       },
     };
+    // Two wrappers of one engine (two episodes) still take turns.
     const c = new SerialCritic(inner);
+    const c2 = new SerialCritic(inner);
     const mk = (content: string): CriticInput => ({ policy: '', tools: [], history: [], proposal: { kind: 'message', content }, previousAttempts: [] });
     const s = new AbortController().signal;
-    const results = await Promise.allSettled([c.judge(mk('a'), s), c.judge(mk('b'), s), c.judge(mk('c'), s)]);
+    const results = await Promise.allSettled([c.judge(mk('a'), s), c2.judge(mk('b'), s), c.judge(mk('c'), s)]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+  });
+});
+
+describe('local actor', () => {
+  it('serves agent and user specs with engine local from the loaded in-browser actor, one call at a time', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const local = {
+      label: 'webllm:x',
+      propose: async () => {
+        maxActive = Math.max(maxActive, ++active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        return { action: { kind: 'message' as const, content: 'ok' }, latencyMs: 5 };
+      },
+    };
+    const f = tauBenchFactories(kitDouble().kit, { ...models, localActor: local });
+    const agent = await f.createActor({ engine: 'local', model: 'x' }, 'agent', 0);
+    const user = await f.createActor({ engine: 'local', model: 'x' }, 'user', undefined);
+    const req = { system: '', messages: [], tools: [] };
+    const s = new AbortController().signal;
+    await Promise.all([agent.propose(req, s), user.propose(req, s), agent.propose(req, s)]);
+    expect(maxActive).toBe(1);
+    expect(() => tauBenchFactories(kitDouble().kit, models).createActor({ engine: 'local', model: 'x' }, 'agent', 0)).toThrow(/no in-browser actor/);
   });
 });
 
