@@ -106,7 +106,7 @@ export class ProviderServerDouble {
       message: `ProviderServerDouble: no scripted reply for model "${model}"`,
     };
     if (path.endsWith('/chat/completions')) this.#openai(reply, body.stream === true, res);
-    else if (path.endsWith('/messages')) this.#anthropic(reply, res);
+    else if (path.endsWith('/messages')) this.#anthropic(reply, body.stream === true, res);
     else res.writeHead(404).end(`unknown path ${path}`);
   }
 
@@ -189,8 +189,12 @@ export class ProviderServerDouble {
     res.end('data: [DONE]\n\n');
   }
 
-  #anthropic(reply: ScriptedReply, res: ServerResponse): void {
+  #anthropic(reply: ScriptedReply, stream: boolean, res: ServerResponse): void {
     if (this.#fault(reply, res)) return;
+    if (stream) {
+      this.#anthropicStream(reply, res);
+      return;
+    }
     const content: unknown[] = [];
     if (reply.kind === 'message' || reply.kind === 'cut') content.push({ type: 'text', text: reply.content });
     if (reply.kind === 'tool_call') {
@@ -212,5 +216,38 @@ export class ProviderServerDouble {
         usage: { input_tokens: 13, output_tokens: 5 },
       }),
     );
+  }
+
+  /** Anthropic's server-sent events: message_start, content blocks with deltas, message_delta, message_stop. */
+  #anthropicStream(reply: ScriptedReply, res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+    const send = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    send('message_start', {
+      message: { id: `msg_${++callSeq}`, type: 'message', role: 'assistant', model: 'double', content: [], stop_reason: null, usage: { input_tokens: 13, output_tokens: 0 } },
+    });
+    send('ping', {});
+    let index = 0;
+    if (reply.kind === 'message' || reply.kind === 'cut') {
+      const half = Math.ceil(reply.content.length / 2);
+      send('content_block_start', { index, content_block: { type: 'text', text: '' } });
+      send('content_block_delta', { index, delta: { type: 'text_delta', text: reply.content.slice(0, half) } });
+      if (reply.kind === 'cut') {
+        res.destroy();
+        return;
+      }
+      send('content_block_delta', { index, delta: { type: 'text_delta', text: reply.content.slice(half) } });
+      send('content_block_stop', { index });
+      index++;
+    }
+    if (reply.kind === 'tool_call') {
+      const json = typeof reply.arguments === 'string' ? reply.arguments : JSON.stringify(reply.arguments);
+      send('content_block_start', { index, content_block: { type: 'tool_use', id: reply.id ?? `toolu_${++callSeq}`, name: reply.name, input: {} } });
+      send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: json.slice(0, 4) } });
+      send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: json.slice(4) } });
+      send('content_block_stop', { index });
+    }
+    send('message_delta', { delta: { stop_reason: reply.kind === 'tool_call' ? 'tool_use' : 'end_turn' }, usage: { output_tokens: 5 } });
+    send('message_stop', {});
+    res.end();
   }
 }

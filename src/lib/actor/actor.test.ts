@@ -133,6 +133,31 @@ describe('Anthropic actor', () => {
     ]);
   });
 
+  it('streams text deltas and a tool call whose input arrives in JSON fragments', async () => {
+    server.script(
+      'claude-double',
+      { kind: 'message', content: 'Let me check that order for you.' },
+      { kind: 'tool_call', name: 'cancel_order', arguments: { order_id: '#W1', reason: 'ordered by mistake' }, id: 'toolu_9' },
+    );
+    const deltas: string[] = [];
+    const actor = new AnthropicActor({ ...acfg(), stream: true }, { retry: fast, onDelta: (d) => deltas.push(d) });
+    const text = await actor.propose(req, signal());
+    expect(text.action).toEqual({ kind: 'message', content: 'Let me check that order for you.' });
+    expect(deltas.length).toBe(2);
+    expect(deltas.join('')).toBe('Let me check that order for you.');
+    expect(text.usage).toEqual({ promptTokens: 13, completionTokens: 5 });
+    const tool = await actor.propose(req, signal());
+    expect(tool.action).toEqual({ kind: 'tool_call', call: { id: 'toolu_9', name: 'cancel_order', arguments: { order_id: '#W1', reason: 'ordered by mistake' } } });
+    expect(server.requests.map((r) => r.body.stream)).toEqual([true, true]);
+  });
+
+  it('retries a cut stream instead of acting on half a reply', async () => {
+    server.script('claude-double', { kind: 'cut', content: 'Refund approv' }, { kind: 'message', content: 'I can refund up to $100.' });
+    const r = await new AnthropicActor({ ...acfg(), stream: true }, { retry: fast }).propose(req, signal());
+    expect(r.action).toEqual({ kind: 'message', content: 'I can refund up to $100.' });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('retries a 529 overload and returns text', async () => {
     server.script('claude-double', { kind: 'status', status: 529 }, { kind: 'message', content: 'Hello' });
     const r = await new AnthropicActor(acfg(), { retry: fast }).propose(req, signal());
