@@ -4,6 +4,8 @@ import { tauPackPlugin } from './scripts/vite-tau-pack.ts';
 
 export default defineConfig({
   plugins: [svelte(), tauPackPlugin()],
+  // No client-side routes: a missing file must be a 404, not index.html (model loaders read it as weights).
+  appType: 'mpa',
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   worker: { format: 'es' },

@@ -36,8 +36,10 @@ export async function serveApp(): Promise<AppServer> {
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/** Chromium with WebGPU on SwiftShader; `{ webgpu: false }` gives a browser without a GPU adapter. */
+export async function launchBrowser(opts: { webgpu?: boolean } = {}): Promise<Browser> {
+  const args = opts.webgpu === false ? [...CHROMIUM_ARGS.filter((a) => !a.includes('webgpu')), '--disable-webgpu'] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
 }
 
 /** Every URL requested from the context, including workers and service workers. */

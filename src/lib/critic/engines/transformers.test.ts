@@ -70,7 +70,9 @@ describe('device and dtype choice', () => {
   it('falls back from webgpu to wasm in the browser, and uses cpu under Node', () => {
     expect(deviceCandidates('auto', true, false)).toEqual(['webgpu', 'wasm']);
     expect(deviceCandidates('auto', false, false)).toEqual(['wasm']);
-    expect(deviceCandidates('webgpu', false, false)).toEqual(['webgpu', 'wasm']);
+    // Asked for WebGPU where no adapter exists: go straight to wasm (a failed WebGPU init blocks the fallback).
+    expect(deviceCandidates('webgpu', false, false)).toEqual(['wasm']);
+    expect(deviceCandidates('webgpu', true, false)).toEqual(['webgpu', 'wasm']);
     expect(deviceCandidates('wasm', true, false)).toEqual(['wasm']);
     expect(deviceCandidates('auto', false, true)).toEqual(['cpu']);
   });

@@ -12,6 +12,7 @@ import {
   env,
   type ProgressInfo,
 } from '@huggingface/transformers';
+import { probeCapabilities } from '../capabilities.ts';
 import { AbortedError, EngineError, errorMessage } from '../../errors.ts';
 import {
   commonPrefixLength,
@@ -53,7 +54,7 @@ const IS_NODE = typeof process !== 'undefined' && typeof process.versions?.node 
 export function deviceCandidates(device: TransformersDevice, hasWebGpu: boolean, isNode = IS_NODE): Array<'webgpu' | 'wasm' | 'cpu'> {
   if (isNode) return device === 'webgpu' && hasWebGpu ? ['webgpu', 'cpu'] : ['cpu'];
   if (device === 'wasm' || device === 'cpu') return ['wasm'];
-  if (device === 'webgpu') return ['webgpu', 'wasm'];
+  if (device === 'webgpu') return hasWebGpu ? ['webgpu', 'wasm'] : ['wasm'];
   return hasWebGpu ? ['webgpu', 'wasm'] : ['wasm'];
 }
 
@@ -65,6 +66,20 @@ export function dtypeCandidates(dtype: TransformersDtype, device: 'webgpu' | 'wa
 }
 
 /** A model given as a URL loads as a "local" model whose folder is that URL's parent. */
+/** Whether `<localPath><id>/config.json` is served (browser) or present (Node). */
+async function existsLocally(localPath: string, id: string): Promise<boolean> {
+  if (IS_NODE) {
+    const { existsSync } = await import('node:fs');
+    return existsSync(`${localPath.replace(/\/+$/, '')}/${id}/config.json`);
+  }
+  try {
+    const url = new URL(`${localPath.replace(/\/+$/, '')}/${id}/config.json`, globalThis.location?.href ?? 'http://127.0.0.1/');
+    return (await fetch(url, { method: 'HEAD' })).ok;
+  } catch {
+    return false;
+  }
+}
+
 export function splitModelLocation(model: string): { id: string; localModelPath?: string } {
   if (!/^https?:\/\//.test(model)) return { id: model };
   const trimmed = model.replace(/\/+$/, '');
@@ -72,9 +87,6 @@ export function splitModelLocation(model: string): { id: string; localModelPath?
   return { id: trimmed.slice(cut + 1), localModelPath: `${trimmed.slice(0, cut)}/` };
 }
 
-function hasNavigatorGpu(): boolean {
-  return typeof navigator !== 'undefined' && 'gpu' in navigator && navigator.gpu !== undefined;
-}
 
 function mapProgress(p: ProgressInfo): Parameters<ProgressListener>[0] | undefined {
   switch (p.status) {
@@ -153,7 +165,10 @@ export class TransformersEngine implements CriticEngine {
     const localPath = loc.localModelPath ?? this.opts.localModelPath;
     if (localPath !== undefined) env.localModelPath = localPath;
     env.allowLocalModels = true;
-    env.allowRemoteModels = loc.localModelPath ? false : (this.opts.allowRemoteModels ?? false);
+    // A model found in the local folder stays local: a precision it lacks must
+    // not be fetched from the hub (the next precision is tried instead).
+    const foundLocally = localPath !== undefined && !loc.localModelPath && (await existsLocally(localPath, loc.id));
+    env.allowRemoteModels = loc.localModelPath || foundLocally ? false : (this.opts.allowRemoteModels ?? false);
     const onnxWasm = env.backends.onnx.wasm;
     if (this.opts.ortWasmPrefix && onnxWasm) {
       const base = new URL(this.opts.ortWasmPrefix, globalThis.location?.href ?? 'http://127.0.0.1/').href;
@@ -171,7 +186,11 @@ export class TransformersEngine implements CriticEngine {
       throw new EngineError('load-failed', `Tokenizer of ${this.opts.model} could not be loaded: ${errorMessage(err)}`);
     }
     const shaderF16 = this.opts.shaderF16 ?? false;
-    for (const device of deviceCandidates(this.opts.device ?? 'auto', hasNavigatorGpu())) {
+    // An adapter, not just navigator.gpu: a browser may expose WebGPU with no adapter
+    // (blocklisted driver, no GPU), and a failed WebGPU attempt leaves onnxruntime
+    // unable to fall back to wasm in the same worker.
+    const webgpu = IS_NODE ? false : (await probeCapabilities()).webgpu;
+    for (const device of deviceCandidates(this.opts.device ?? 'auto', webgpu)) {
       for (const dtype of dtypeCandidates(this.opts.dtype ?? 'auto', device, shaderF16)) {
         try {
           this.#model = await AutoModelForCausalLM.from_pretrained(loc.id, { device, dtype, progress_callback });
