@@ -101,6 +101,19 @@ it('retries a stream cut before the model finished', async () => {
   expect(deltas.join('')).toContain('Whole reply');
 });
 
+it('explains an unreachable endpoint (closed port, or no CORS in a browser) after retrying', async () => {
+  const closed = new ProviderServerDouble();
+  const url = await closed.start();
+  await closed.stop();
+  const retries: number[] = [];
+  const err = await new OpenAICompatibleActor(cfg({ baseUrl: `${url}/v1` }), { retry: fast, onRetry: (i) => retries.push(i.attempt) })
+    .propose(req, signal())
+    .catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ProviderError);
+  expect(String(err)).toMatch(/Could not reach the provider.*CORS/);
+  expect(retries).toEqual([0, 1]);
+});
+
 describe('Anthropic actor', () => {
   const acfg = () => cfg({ kind: 'anthropic', baseUrl: server.url, model: 'claude-double' });
 

@@ -59,7 +59,12 @@ export function classify(err: unknown): ProviderError {
     return new ProviderError(`${hint ? hint + ' ' : ''}HTTP ${status}: ${message}`, status, retryable, { cause: err });
   }
   // No status: a network failure, a cut stream, or an unexpected reply shape; all worth a retry.
-  return new ProviderError(`Could not reach the provider: ${message}`, undefined, true, { cause: err });
+  return new ProviderError(
+    `Could not reach the provider (${message}). Check the base URL and your connection; the endpoint must also allow calls from a browser (CORS).`,
+    undefined,
+    true,
+    { cause: err },
+  );
 }
 
 export interface AttemptInfo {
