@@ -10,12 +10,12 @@ Answer with one JSON object and nothing else, with the decision first:
 or
 {"decision": "revise", "category": "<short problem label>", "feedback": "<what is wrong and what the agent should do instead>"}`;
 
-function renderAction(a: Action): string {
+export function renderAction(a: Action): string {
   if (a.kind === 'message') return `Message to the user:\n${a.content}`;
   return `Tool call: ${a.call.name}(${JSON.stringify(a.call.arguments)})`;
 }
 
-function renderMessage(m: ChatMessage): string {
+export function renderMessage(m: ChatMessage): string {
   switch (m.role) {
     case 'user':
       return `USER: ${m.content}`;
@@ -28,6 +28,29 @@ function renderMessage(m: ChatMessage): string {
   }
 }
 
+/** The tool list as the critic sees it; '' when the agent has no tools. */
+export function renderToolsSection(tools: CriticInput['tools']): string {
+  const list = tools.map((t) => `- ${t.function.name}: ${t.function.description ?? ''}`).join('\n');
+  return list ? `# Tools available to the agent\n${list}` : '';
+}
+
+/** Conversation lines, one rendered message after another (messages that render empty are skipped). */
+export function renderConversation(history: ChatMessage[]): string {
+  return history.map(renderMessage).filter(Boolean).join('\n');
+}
+
+/** The rejected proposals of this step with their feedback; '' when there are none. */
+export function renderAttemptsSection(attempts: CriticInput['previousAttempts']): string {
+  if (attempts.length === 0) return '';
+  return `# Earlier proposals for this step, already rejected\n${attempts
+    .map((p, i) => `${i + 1}. ${renderAction(p.action)}\n   Feedback: ${p.feedback}`)
+    .join('\n')}`;
+}
+
+export const renderProposalSection = (proposal: Action): string => `# Proposed next action\n${renderAction(proposal)}`;
+
+export const VERDICT_REQUEST = 'Your verdict as JSON:';
+
 /**
  * The exact text a critic sees at one decision point. Training examples are
  * built with this same function, so a fine-tuned critic sees at run time what
@@ -35,19 +58,13 @@ function renderMessage(m: ChatMessage): string {
  * after step, prompts share their prefix and engines can reuse the KV cache.
  */
 export function buildCriticPrompt(input: CriticInput): { system: string; user: string } {
-  const tools = input.tools.map((t) => `- ${t.function.name}: ${t.function.description ?? ''}`).join('\n');
   const parts = [
     `# Policy\n${input.policy}`,
-    tools ? `# Tools available to the agent\n${tools}` : '',
-    `# Conversation so far\n${input.history.map(renderMessage).filter(Boolean).join('\n') || '(empty)'}`,
+    renderToolsSection(input.tools),
+    `# Conversation so far\n${renderConversation(input.history) || '(empty)'}`,
+    renderAttemptsSection(input.previousAttempts),
+    renderProposalSection(input.proposal),
+    VERDICT_REQUEST,
   ];
-  if (input.previousAttempts.length > 0) {
-    parts.push(
-      `# Earlier proposals for this step, already rejected\n${input.previousAttempts
-        .map((p, i) => `${i + 1}. ${renderAction(p.action)}\n   Feedback: ${p.feedback}`)
-        .join('\n')}`,
-    );
-  }
-  parts.push(`# Proposed next action\n${renderAction(input.proposal)}`, 'Your verdict as JSON:');
   return { system: CRITIC_SYSTEM_PROMPT, user: parts.filter(Boolean).join('\n\n') };
 }

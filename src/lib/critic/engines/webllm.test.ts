@@ -4,11 +4,13 @@
  * MLC engine behind the worker boundary is a double (MLCEngineDouble).
  */
 import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../types.ts';
 import { EngineCritic } from '../engine-critic.ts';
+import { renderMessage, buildCriticPrompt } from '../prompt.ts';
 import type { CriticInput } from '../types.ts';
 import { VERDICT_JSON_SCHEMA } from '../verdict.ts';
 import type { EngineProgress } from './types.ts';
-import { WebLLMEngine } from './webllm.ts';
+import { WebLLMCritic, WebLLMEngine } from './webllm.ts';
 import { ModelStorageDouble, newScript, workerFactory } from './webllm-double.ts';
 
 const MODEL = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
@@ -109,5 +111,94 @@ describe('WebLLMEngine through web-llm’s worker protocol (MLC engine doubled)'
     const rec = engine.appConfig.model_list.find((m) => m.model_id === 'my-critic-q4f32_1-MLC');
     expect(rec).toEqual({ model: 'https://models.example/my-critic/', model_id: 'my-critic-q4f32_1-MLC', model_lib: 'https://models.example/qwen2-q4f32_1.wasm', vram_required_MB: 1200 });
     expect(engine.appConfig.cacheBackend).toBe('cache');
+  });
+
+  describe('incremental prompt style (KV-cache reuse)', () => {
+    const historyAt = (n: number): ChatMessage[] =>
+      Array.from({ length: n }, (_, i): ChatMessage[] => [
+        { role: 'user', content: `q${i}` },
+        { role: 'assistant', content: `a${i}` },
+      ]).flat();
+    const at = (n: number): CriticInput => ({ policy: 'policy', tools: [], history: historyAt(n), proposal: { kind: 'message', content: `p${n}` }, previousAttempts: [] });
+
+    it('over a 5-step episode each request is the previous request plus the verdict the model produced plus one user turn with exactly the new messages', async () => {
+      const script = newScript();
+      const engine = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(script).create, storage: new ModelStorageDouble() });
+      expect(engine.promptStyle).toBe('incremental');
+      expect((await engine.load(() => {})).kvReuse).toBe(true);
+      const critic = new WebLLMCritic(engine);
+      const stats = [];
+      for (let step = 1; step <= 5; step++) {
+        script.content = `{"decision": "approve"}${' '.repeat(step)}`;
+        const { verdict, stats: s } = await critic.judgeWithStats(at(step), new AbortController().signal);
+        expect(verdict.decision).toBe('approve');
+        stats.push(s);
+      }
+      const reqs = script.requests;
+      expect(reqs).toHaveLength(5);
+      expect(reqs[0]?.messages.map((m) => m.role)).toEqual(['system', 'user']);
+      for (let i = 1; i < 5; i++) {
+        const prev = reqs[i - 1]?.messages ?? [];
+        const cur = reqs[i]?.messages ?? [];
+        expect(cur.slice(0, -1)).toEqual([...prev, { role: 'assistant', content: `{"decision": "approve"}${' '.repeat(i)}` }]);
+        const fresh = historyAt(i + 1).slice(historyAt(i).length).map(renderMessage).join('\n');
+        expect(cur.at(-1)).toEqual({ role: 'user', content: `# Conversation since your previous verdict\n${fresh}\n\n# Proposed next action\nMessage to the user:\np${i + 1}\n\nYour verdict as JSON:` });
+        expect(reqs[i]?.response_format).toEqual(reqs[0]?.response_format);
+      }
+      // The double reports 321 prompt + 6 completion tokens per request: web-llm's per-round counts.
+      expect(stats).toEqual([0, 327, 654, 981, 1308].map((reusedTokens) => ({ prefillTokens: 321, reusedTokens })));
+      expect(critic.lastStats).toEqual({ prefillTokens: 321, reusedTokens: 1308 });
+    });
+
+    it('starts a fresh chat for a new episode or an edited history, and after a failed request', async () => {
+      const script = newScript();
+      const engine = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(script).create, storage: new ModelStorageDouble() });
+      await engine.load(() => {});
+      const critic = new WebLLMCritic(engine);
+      const signal = new AbortController().signal;
+      await critic.judge(at(3), signal);
+      const edited = historyAt(4);
+      edited[0] = { role: 'user', content: 'edited' };
+      const v = await critic.judgeWithStats({ ...at(4), history: edited }, signal);
+      expect(v.stats.reusedTokens).toBe(0);
+      await critic.judge(at(1), signal);
+      expect(script.requests.map((r) => r.messages.length)).toEqual([2, 2, 2]);
+      expect(script.requests[2]?.messages[1]?.content).toContain('# Conversation so far\nUSER: q0\nAGENT: a0');
+      script.completion = 'oom';
+      await expect(critic.judge(at(2), signal)).rejects.toMatchObject({ code: 'oom' });
+      script.completion = 'approve';
+      await critic.judge(at(3), signal);
+      expect(script.requests.at(-1)?.messages).toHaveLength(2);
+    });
+
+    it('parses verdicts as before: a revise verdict with feedback, and unparsed text', async () => {
+      const script = newScript({ content: '{"decision": "revise", "category": "no-confirmation", "feedback": "Ask first."}' });
+      const engine = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(script).create, storage: new ModelStorageDouble() });
+      await engine.load(() => {});
+      const critic = new WebLLMCritic(engine);
+      expect(await critic.judge(at(1), new AbortController().signal)).toMatchObject({ decision: 'revise', category: 'no-confirmation', feedback: 'Ask first.' });
+      script.content = 'not json';
+      expect((await critic.judge(at(2), new AbortController().signal)).decision).toBe('unparsed');
+    });
+
+    it('a custom (fine-tuned) model defaults to the single-turn buildCriticPrompt format, without KV reuse', async () => {
+      const script = newScript();
+      const engine = new WebLLMEngine({
+        model: 'my-critic-q4f32_1-MLC',
+        custom: { modelUrl: 'https://models.example/my-critic/', modelLibUrl: 'https://models.example/lib.wasm' },
+        createWorker: workerFactory(script).create,
+        storage: new ModelStorageDouble(),
+      });
+      expect(engine.promptStyle).toBe('single-turn');
+      expect((await engine.load(() => {})).kvReuse).toBe(false);
+      const critic = new WebLLMCritic(engine);
+      await critic.judge(at(1), new AbortController().signal);
+      await critic.judge(at(2), new AbortController().signal);
+      const p = buildCriticPrompt(at(2));
+      expect(script.requests[1]?.messages).toEqual([
+        { role: 'system', content: p.system },
+        { role: 'user', content: p.user },
+      ]);
+    });
   });
 });

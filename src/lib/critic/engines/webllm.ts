@@ -3,6 +3,23 @@
  * (src/workers/webllm.worker.ts, web-llm's own handler); this main-thread side
  * drives it through CreateWebWorkerMLCEngine, owns the cache (delete, retry a
  * broken download) and turns web-llm's failures into stable error codes.
+ *
+ * KV-cache reuse (web-llm 0.2.86, read in lib/index.js): for each chat request,
+ * `MLCEngine.preparePrefillInput` builds a Conversation from `messages[:-1]`
+ * with `getConversationFromChatCompletionRequest` and compares it with the
+ * pipeline's current one (`compareConversationObject`: same system message,
+ * same number of messages, same role and content of each). When they match and
+ * the previous reply finished with reason "stop" (not "abort" or "length"), it
+ * logs "Multiround chatting, reuse KVCache." and `prefillStep` prefills only
+ * the last round (`getPromptArrayLastRound`: the last user turn plus the reply
+ * header); otherwise it calls `resetChat()` and prefills everything. The
+ * pipeline's conversation after a request is that request's messages plus an
+ * assistant turn holding exactly the reply text. So a request reuses the cache
+ * exactly when its messages are the previous request's messages, then the
+ * previous reply verbatim as an assistant turn, then one new user turn. A
+ * single-turn prompt ([system, user]) never does: its messages[:-1] is empty.
+ * `usage.prompt_tokens` counts only the tokens prefilled in this request
+ * (`getCurRoundPrefillTotalTokens`), so it is the number of *new* tokens.
  */
 import {
   CreateWebWorkerMLCEngine,
@@ -14,6 +31,12 @@ import {
   type WebWorkerMLCEngine,
 } from '@mlc-ai/web-llm';
 import { AbortedError, EngineError, errorFromWire, errorMessage } from '../../errors.ts';
+import type { Verdict } from '../../types.ts';
+import { EngineCritic, type JudgeStats } from '../engine-critic.ts';
+import { nextCriticConversation, withVerdict, type CriticConversation, type CriticTurn } from '../incremental-prompt.ts';
+import { verdictFromText } from '../remote.ts';
+import type { CriticInput } from '../types.ts';
+import { VERDICT_JSON_SCHEMA } from '../verdict.ts';
 import { toWireError } from '../worker-protocol.ts';
 import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener } from './types.ts';
 
@@ -51,7 +74,16 @@ export interface WebLLMEngineOptions {
   createWorker: () => MLCWorkerLike;
   storage?: Partial<WebLLMStorage>;
   maxNewTokens?: number;
+  /**
+   * How WebLLMCritic lays out the critic prompt. 'incremental' (default for
+   * web-llm's prebuilt models) grows one chat per episode so web-llm reuses
+   * its KV cache; 'single-turn' (default for a custom model) sends
+   * buildCriticPrompt's text, the format a fine-tuned critic was trained on.
+   */
+  promptStyle?: PromptStyle;
 }
+
+export type PromptStyle = 'single-turn' | 'incremental';
 
 const defaultStorage: WebLLMStorage = {
   deleteModel: (id, appConfig) => deleteModelAllInfoInCache(id, appConfig),
@@ -88,7 +120,12 @@ function classify(err: unknown): EngineError {
 export class WebLLMEngine implements CriticEngine {
   readonly label: string;
   readonly appConfig: AppConfig;
+  readonly promptStyle: PromptStyle;
   readonly #storage: WebLLMStorage;
+  /** The critic chat the engine's KV cache holds, with its reply recorded; undefined after a reset or a failure. */
+  #conversation: CriticConversation | undefined;
+  /** Tokens that chat holds in web-llm's KV cache (prompt + reply tokens of every round, as web-llm counted them). */
+  #cachedTokens = 0;
   #engine: WebWorkerMLCEngine | undefined;
   #worker: MLCWorkerLike | undefined;
   #died: ((err: EngineError) => void) | undefined;
@@ -96,6 +133,7 @@ export class WebLLMEngine implements CriticEngine {
   constructor(private readonly opts: WebLLMEngineOptions) {
     this.label = `webllm:${opts.model}`;
     this.appConfig = webllmAppConfig(opts.model, opts.custom, opts.cacheBackend ?? 'cache');
+    this.promptStyle = opts.promptStyle ?? (opts.custom ? 'single-turn' : 'incremental');
     // Methods one by one: a class instance's methods live on its prototype, which a spread would drop.
     const s = opts.storage;
     this.#storage = {
@@ -113,7 +151,7 @@ export class WebLLMEngine implements CriticEngine {
         await this.#start(onProgress);
         attempts.push({ device: 'webgpu' });
         onProgress({ stage: 'ready', fraction: 1, text: `Ready: ${this.opts.model}` });
-        return { engine: 'webllm', model: this.opts.model, device: 'webgpu', attempts, loadMs: performance.now() - started, kvReuse: false };
+        return { engine: 'webllm', model: this.opts.model, device: 'webgpu', attempts, loadMs: performance.now() - started, kvReuse: this.promptStyle === 'incremental' };
       } catch (err) {
         const e = classify(err);
         attempts.push({ device: 'webgpu', error: e.message });
@@ -149,7 +187,53 @@ export class WebLLMEngine implements CriticEngine {
     ]);
   }
 
+  /** One single-turn request (system + user); web-llm prefills all of it. */
   async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
+    this.#forget();
+    const { text, usage, latencyMs } = await this.#complete(
+      [
+        { role: 'system', content: req.system },
+        { role: 'user', content: req.user },
+      ],
+      req,
+      signal,
+    );
+    return { text, usage, prefillTokens: usage.promptTokens, reusedTokens: 0, latencyMs };
+  }
+
+  /**
+   * One verdict request in the incremental style: extends the episode's critic
+   * chat when `input.history` extends what was sent before, else starts a new
+   * one. prefillTokens is web-llm's own count of tokens prefilled this request;
+   * reusedTokens is what the previous rounds left in the cache (web-llm's
+   * prompt + completion counts), so within ±1 token per round: web-llm does not
+   * report the cache length. If something else chats with the same engine in
+   * between (chatEngine), web-llm resets and prefills all: correct, only slower,
+   * but then reusedTokens overstates the reuse.
+   */
+  async generateIncremental(input: CriticInput, req: Omit<GenerateRequest, 'system' | 'user'>, signal: AbortSignal): Promise<GenerateResult> {
+    const next = nextCriticConversation(this.#conversation, input);
+    const reused = next.extended ? this.#cachedTokens : 0;
+    this.#forget();
+    const { text, usage, latencyMs, finishReason } = await this.#complete(next.messages, req, signal);
+    // web-llm continues a chat only after a reply that stopped normally ("length"/"abort" force a reset).
+    if (finishReason === 'stop') {
+      this.#conversation = withVerdict(next.state, text);
+      this.#cachedTokens = reused + usage.promptTokens + usage.completionTokens;
+    }
+    return { text, usage: { ...usage, promptTokens: reused + usage.promptTokens }, prefillTokens: usage.promptTokens, reusedTokens: reused, latencyMs };
+  }
+
+  #forget(): void {
+    this.#conversation = undefined;
+    this.#cachedTokens = 0;
+  }
+
+  async #complete(
+    messages: CriticTurn[],
+    req: Omit<GenerateRequest, 'system' | 'user'>,
+    signal: AbortSignal,
+  ): Promise<{ text: string; usage: GenerateResult['usage']; latencyMs: number; finishReason: string | undefined }> {
     const engine = this.#engine;
     if (!engine) throw new EngineError('engine', 'The web-llm engine is not loaded');
     if (signal.aborted) throw new AbortedError();
@@ -163,10 +247,7 @@ export class WebLLMEngine implements CriticEngine {
     try {
       const reply = await Promise.race([
         engine.chat.completions.create({
-          messages: [
-            { role: 'system', content: req.system },
-            { role: 'user', content: req.user },
-          ],
+          messages,
           stream: false,
           temperature: 0,
           max_tokens: req.maxNewTokens ?? this.opts.maxNewTokens ?? 256,
@@ -176,9 +257,9 @@ export class WebLLMEngine implements CriticEngine {
         died,
       ]);
       if (signal.aborted) throw new AbortedError();
-      const text = reply.choices[0]?.message.content ?? '';
+      const choice = reply.choices[0];
       const usage = { promptTokens: reply.usage?.prompt_tokens ?? 0, completionTokens: reply.usage?.completion_tokens ?? 0 };
-      return { text, usage, prefillTokens: usage.promptTokens, reusedTokens: 0, latencyMs: performance.now() - started };
+      return { text: choice?.message.content ?? '', usage, latencyMs: performance.now() - started, finishReason: choice?.finish_reason };
     } catch (err) {
       if (signal.aborted) throw new AbortedError();
       throw classify(err);
@@ -193,10 +274,12 @@ export class WebLLMEngine implements CriticEngine {
   }
 
   async resetCache(): Promise<void> {
+    this.#forget();
     await this.#engine?.resetChat();
   }
 
   async #stop(): Promise<void> {
+    this.#forget();
     const engine = this.#engine;
     this.#engine = undefined;
     await engine?.unload().catch(() => undefined);
@@ -231,5 +314,27 @@ export class WebLLMEngine implements CriticEngine {
       ...(after.usage !== undefined ? { usageAfter: after.usage } : {}),
       ...(before.usage !== undefined && after.usage !== undefined ? { freedBytes: Math.max(0, before.usage - after.usage) } : {}),
     };
+  }
+}
+
+/**
+ * The critic over a WebLLMEngine, in the engine's prompt style: 'incremental'
+ * grows one chat per episode (web-llm reuses the KV cache), 'single-turn' is
+ * EngineCritic's buildCriticPrompt request unchanged.
+ */
+export class WebLLMCritic extends EngineCritic {
+  constructor(
+    private readonly webllm: WebLLMEngine,
+    private readonly maxTokens = 256,
+  ) {
+    super(webllm, maxTokens);
+  }
+
+  override async judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
+    if (this.webllm.promptStyle === 'single-turn') return super.judgeWithStats(input, signal);
+    const r = await this.webllm.generateIncremental(input, { maxNewTokens: this.maxTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA) }, signal);
+    const stats = { prefillTokens: r.prefillTokens, reusedTokens: r.reusedTokens };
+    this.lastStats = stats;
+    return { verdict: verdictFromText(r.text, this.label, r.latencyMs, r.usage), stats };
   }
 }
