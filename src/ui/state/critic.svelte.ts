@@ -1,6 +1,5 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import { engineOptions, probeCapabilities, type Capabilities, type EngineOption } from '../../lib/critic/capabilities.ts';
-import { EngineCritic } from '../../lib/critic/engine-critic.ts';
 import type { EngineLoadInfo, EngineProgress } from '../../lib/critic/engines/types.ts';
 import type { CacheBackend, WebLLMEngine } from '../../lib/critic/engines/webllm.ts';
 import { criticModelOptions, type WebLLMModelOption } from '../../lib/critic/engines/webllm-models.ts';
@@ -109,11 +108,12 @@ export class CriticPanelState {
         this.critic = wc;
       } else if (this.kind === 'webllm') {
         const custom = this.useCustom && this.customModelUrl && this.customModelLibUrl ? { modelUrl: this.customModelUrl, modelLibUrl: this.customModelLibUrl } : undefined;
-        const { WebLLMEngine } = await import('../../lib/critic/engines/webllm.ts');
+        const { WebLLMEngine, WebLLMCritic } = await import('../../lib/critic/engines/webllm.ts');
         const engine = new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker, ...(custom ? { custom } : {}) });
         this.#webllm = engine;
         this.loadInfo = await engine.load(onProgress);
-        this.critic = new EngineCritic(engine);
+        // Extends one chat per episode, so web-llm prefills only each step's new turn (single-turn for custom critics).
+        this.critic = new WebLLMCritic(engine);
       } else {
         this.status = 'idle';
         return;
