@@ -151,6 +151,23 @@ describe('airline observations', () => {
     expect(user).toContain('"gift_card_3576581": {"source": "gift_card", "amount": 145, "id": "gift_card_3576581"}');
   });
 
+  it('refuses a certificate or a short gift card for a change, before touching the reservation', () => {
+    const flights = '[{"flight_number": "HAT131", "date": "2024-05-23"}, {"flight_number": "HAT175", "date": "2024-05-30"}]';
+    const [certBags, shortCard, certFlights, after, user] = run('airline', [
+      ['update_reservation_baggages', '{"reservation_id": "UUN48W", "total_baggages": 2, "nonfree_baggages": 2, "payment_id": "certificate_9380982"}'],
+      // Two new bags cost 100; the card holds 67.
+      ['update_reservation_baggages', '{"reservation_id": "UUN48W", "total_baggages": 2, "nonfree_baggages": 2, "payment_id": "gift_card_5634230"}'],
+      ['update_reservation_flights', `{"reservation_id": "UUN48W", "cabin": "business", "flights": ${flights}, "payment_id": "certificate_9380982"}`],
+      ['get_reservation_details', '{"reservation_id": "UUN48W"}'],
+      ['get_user_details', '{"user_id": "james_taylor_7043"}'],
+    ]);
+    expect(certBags).toBe('Error: certificate cannot be used to update reservation');
+    expect(shortCard).toBe('Error: gift card balance is not enough');
+    expect(certFlights).toBe('Error: certificate cannot be used to update reservation');
+    expect(after).toContain('"nonfree_baggages": 0');
+    expect(user).toContain('"gift_card_5634230": {"source": "gift_card", "amount": 67');
+  });
+
   it('reports missing fields as KeyError reprs, unknown reservations with the original wording', () => {
     expect(
       run('airline', [

@@ -1,6 +1,7 @@
 import { dumps } from '../../py.ts';
-import { append, contains, dict, getItem, isub, lt, mul, pyEq, pyMax, setItem, sub } from '../../pyops.ts';
+import { contains, getItem, mul, pyMax, setItem, sub } from '../../pyops.ts';
 import { arg, type TauTool } from '../../tool.ts';
+import { changePaymentMethod, deductGiftCard, recordPayment } from './payment.ts';
 
 export const updateReservationBaggages: TauTool = {
   name: 'update_reservation_baggages',
@@ -19,23 +20,13 @@ export const updateReservationBaggages: TauTool = {
     const reservation = getItem(reservations, reservationId);
 
     const totalPrice = mul(50, pyMax(0, sub(nonfreeBaggages, getItem(reservation, 'nonfree_baggages'))));
-    const methods = getItem(getItem(users, getItem(reservation, 'user_id')), 'payment_methods');
-    if (!contains(methods, paymentId)) return 'Error: payment method not found';
-    const paymentMethod = getItem(methods, paymentId);
-    if (pyEq(getItem(paymentMethod, 'source'), 'certificate')) {
-      return 'Error: certificate cannot be used to update reservation';
-    } else if (pyEq(getItem(paymentMethod, 'source'), 'gift_card') && lt(getItem(paymentMethod, 'amount'), totalPrice)) {
-      return 'Error: gift card balance is not enough';
-    }
+    const paying = changePaymentMethod(users, reservation, paymentId, totalPrice);
+    if ('error' in paying) return paying.error;
 
     setItem(reservation, 'total_baggages', totalBaggages);
     setItem(reservation, 'nonfree_baggages', nonfreeBaggages);
-    if (pyEq(getItem(paymentMethod, 'source'), 'gift_card')) {
-      setItem(paymentMethod, 'amount', isub(getItem(paymentMethod, 'amount'), totalPrice));
-    }
-    if (!pyEq(totalPrice, 0)) {
-      append(getItem(reservation, 'payment_history'), dict([['payment_id', paymentId], ['amount', totalPrice]]));
-    }
+    deductGiftCard(paying.method, totalPrice);
+    recordPayment(reservation, paymentId, totalPrice);
     return dumps(reservation);
   },
 };

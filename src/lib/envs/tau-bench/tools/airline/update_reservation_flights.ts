@@ -1,8 +1,9 @@
 import { dumps, pyStr, type PyValue } from '../../py.ts';
 import {
-  append, contains, dict, getItem, iadd, isub, iter, len, lt, mul, pyEq, pySum, setItem,
+  contains, getItem, iadd, isub, iter, len, lt, mul, pyEq, pySum, setItem,
 } from '../../pyops.ts';
 import { arg, type TauTool } from '../../tool.ts';
+import { changePaymentMethod, deductGiftCard, recordPayment } from './payment.ts';
 
 export const updateReservationFlights: TauTool = {
   name: 'update_reservation_flights',
@@ -61,22 +62,12 @@ export const updateReservationFlights: TauTool = {
     const oldTotal = pySum(iter(getItem(reservation, 'flights')).map((f) => getItem(f, 'price')));
     totalPrice = isub(totalPrice, mul(oldTotal, passengerCount()));
 
-    const methods = getItem(getItem(users, getItem(reservation, 'user_id')), 'payment_methods');
-    if (!contains(methods, paymentId)) return 'Error: payment method not found';
-    const paymentMethod = getItem(methods, paymentId);
-    if (pyEq(getItem(paymentMethod, 'source'), 'certificate')) {
-      return 'Error: certificate cannot be used to update reservation';
-    } else if (pyEq(getItem(paymentMethod, 'source'), 'gift_card') && lt(getItem(paymentMethod, 'amount'), totalPrice)) {
-      return 'Error: gift card balance is not enough';
-    }
+    const paying = changePaymentMethod(users, reservation, paymentId, totalPrice);
+    if ('error' in paying) return paying.error;
 
-    if (pyEq(getItem(paymentMethod, 'source'), 'gift_card')) {
-      setItem(paymentMethod, 'amount', isub(getItem(paymentMethod, 'amount'), totalPrice));
-    }
+    deductGiftCard(paying.method, totalPrice);
     setItem(reservation, 'flights', flights);
-    if (!pyEq(totalPrice, 0)) {
-      append(getItem(reservation, 'payment_history'), dict([['payment_id', paymentId], ['amount', totalPrice]]));
-    }
+    recordPayment(reservation, paymentId, totalPrice);
     // The original leaves the flight database unchanged here.
     return dumps(reservation);
   },
