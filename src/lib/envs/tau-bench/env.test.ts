@@ -86,7 +86,9 @@ describe('reward details and alterations', () => {
     const r = await env.reward([]);
     expect(r.reward).toBe(1);
     expect(r.details?.gt_data_hash).toBe('5ed21c65cf9e8d0c20ad0210721146bb6abad19bedce7c2e08472311dabbeec8');
-    expect(r.details?.data_hash).toBe(r.details?.gt_data_hash);
+    // The episode's state matches gold structurally; like the original, only the gold hash is recorded.
+    expect(r.details?.r_actions).toBe(true);
+    expect(r.details).not.toHaveProperty('data_hash');
 
     const air = createTauEnv(pack, 'airline', 0);
     play(air, pack.domains.airline?.tasks.test?.[0]?.actions ?? []);

@@ -144,14 +144,14 @@ export function createTauEnv(pack: TauPack, domainName: TauDomain, taskIndex: nu
     },
     async reward(agentMessages: string[]): Promise<RewardInfo> {
       const s = score(domain, task, data, agentMessages);
-      // Equal states hash alike, so the episode's own hash is only computed when it differs.
+      // The original records only the gold state's hash (RewardActionInfo.gt_data_hash); it is
+      // cached per task, so only a task's first episode pays for it. The episode's own state is
+      // compared structurally (score), never hashed: that would block the page on every failure.
       const gtHashHex = await goldHash(domain, task);
-      const dataHashHex = s.rActions ? gtHashHex : await dataHash(data);
       return {
         reward: s.reward,
         details: {
           r_actions: s.rActions,
-          data_hash: dataHashHex,
           gt_data_hash: gtHashHex,
           ...(s.outputs ? { r_outputs: Object.values(s.outputs).every(Boolean), outputs: s.outputs } : {}),
         },
