@@ -7,6 +7,7 @@ import type { Action, ChatMessage, ToolSchema } from '../types.ts';
 import { EngineCritic } from './engine-critic.ts';
 import { TransformersEngine } from './engines/transformers.ts';
 import type { CriticInput } from './types.ts';
+import { median as medianOrNull } from '../stats.ts';
 
 export interface CriticBenchRow {
   steps: number;
@@ -47,11 +48,7 @@ export function syntheticEpisode(steps: number, policy = POLICY): CriticInput[] 
   return inputs;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length === 0 ? 0 : s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
+const median = (xs: number[]): number => medianOrNull(xs) ?? NaN;
 
 export async function benchCritic(opts: CriticBenchOptions): Promise<CriticBenchRow[]> {
   const rows: CriticBenchRow[] = [];

@@ -4,13 +4,9 @@ import type { Env } from '../envs/types.ts';
 import { ScriptedUserDouble } from '../testing/doubles.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import { runEpisode } from './runEpisode.ts';
+import { median as medianOrNull } from '../stats.ts';
 
-export function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-}
+const median = (xs: number[]): number => medianOrNull(xs) ?? NaN;
 
 export interface LoopBenchResult {
   steps: number;

@@ -3,6 +3,7 @@ import { queryEpisodes, type TraceQuery } from './query.ts';
 import type { TraceStore } from './store.ts';
 import { syntheticTrace } from './synthetic.ts';
 import type { EpisodeSummary } from './summary.ts';
+import { median } from '../stats.ts';
 
 export interface ReviewTiming {
   label: string;
@@ -37,8 +38,7 @@ export function benchReview(summaries: readonly EpisodeSummary[], runs = 7, now:
       results = queryEpisodes(summaries, query).length;
       times.push(now() - t0);
     }
-    times.sort((a, b) => a - b);
-    return { label, query, results, medianMs: times[Math.floor(times.length / 2)] ?? 0, maxMs: times.at(-1) ?? 0 };
+    return { label, query, results, medianMs: median(times) ?? 0, maxMs: Math.max(0, ...times) };
   });
 }
 

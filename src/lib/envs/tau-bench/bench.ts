@@ -7,12 +7,9 @@ import { loadTauPack, type TauPack } from './pack.ts';
 import { defaultTauDir, nodePackSource } from './pack-node.ts';
 import { toJs, type PyDict } from './py.ts';
 import { TAU_DOMAINS } from './tool.ts';
+import { median as medianOrNull } from '../../stats.ts';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length === 0 ? NaN : s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
+const median = (xs: number[]): number => medianOrNull(xs) ?? NaN;
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
