@@ -1,0 +1,38 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { latestInterruptedHumanEpisode } from './interrupted.ts';
+import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
+import { TraceStore } from './store.ts';
+
+function trace(id: string, createdAt: number, over: { status?: EpisodeTrace['status']; environment?: string; userKind?: 'human' | 'simulated' }): EpisodeTrace {
+  return {
+    schemaVersion: TRACE_SCHEMA_VERSION,
+    id,
+    createdAt,
+    updatedAt: createdAt,
+    policy: 'p',
+    timeline: [{ type: 'user', content: 'hi', at: createdAt }],
+    status: over.status ?? 'running',
+    meta: {
+      environment: over.environment ?? 'policy-chat',
+      actor: 'a',
+      mode: 'intervene',
+      maxRevisions: 2,
+      failureRule: 'fail-open',
+      userKind: over.userKind ?? 'human',
+    },
+  };
+}
+
+describe('latestInterruptedHumanEpisode', () => {
+  it('finds the newest running episode with a person in the user seat, skipping finished, simulated and other environments', async () => {
+    const store = new TraceStore('interrupted-test');
+    expect(await latestInterruptedHumanEpisode(store)).toBeUndefined();
+    await store.put(trace('old-human', 1, {}));
+    await store.put(trace('done', 5, { status: 'done' }));
+    await store.put(trace('sim', 6, { environment: 'tau-bench/retail', userKind: 'simulated' }));
+    await store.put(trace('bench-other', 7, { environment: 'bench' }));
+    await store.put(trace('tau-human', 4, { environment: 'tau-bench/airline' }));
+    expect((await latestInterruptedHumanEpisode(store))?.id).toBe('tau-human');
+  });
+});
