@@ -6,7 +6,7 @@ import type { Verdict } from '../types.ts';
 import { providerConfigFor, SerialCritic } from './models.ts';
 import { parseRunSpec } from './plan.ts';
 import { tauBenchFactories, type TauKit } from './tauFactories.ts';
-import { CounterEnvDouble, ScriptedCriticDouble, ScriptedUserDouble, UserActorDouble } from './testDoubles.ts';
+import { CounterEnvDouble, FirstProposalCriticDouble, OneTurnUserDouble, UserActorDouble } from './testDoubles.ts';
 
 const base: ProviderConfig = { kind: 'openai-compatible', baseUrl: 'https://a.example/v1', model: 'm', apiKey: 'k', temperature: 0, maxTokens: 100, stream: true };
 
@@ -19,7 +19,7 @@ function kitDouble(failFirst = false) {
       return { n: loads };
     },
     createEnv: (pack, _d, taskIndex) => new CounterEnvDouble(taskIndex + pack.n * 100, false),
-    createUser: (_pack, _d, _t, _s, actor) => new ScriptedUserDouble(actor),
+    createUser: (_pack, _d, _t, _s, actor) => new OneTurnUserDouble(actor),
     checkTask: (_pack, _d, taskIndex) => {
       if (taskIndex > 5) throw new Error(`retail/tasks_test.json: no task ${taskIndex} (there are 6)`);
     },
@@ -69,7 +69,7 @@ describe('tauBenchFactories', () => {
   });
 
   it('uses the loaded in-browser critic for local specs and says when none is loaded', async () => {
-    const local = new ScriptedCriticDouble();
+    const local = new FirstProposalCriticDouble();
     const critic = await tauBenchFactories(kitDouble().kit, { ...models, localCritic: local }).createCritic({ engine: 'local', model: 'x', local: true });
     expect(critic.label).toBe(local.label);
     const input = { policy: '', tools: [], history: [], proposal: { kind: 'message' as const, content: 'hi' }, previousAttempts: [] };

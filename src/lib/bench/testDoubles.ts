@@ -57,7 +57,7 @@ export class ScriptedAgentDouble implements Actor {
 }
 
 /** Opens, then stops after the agent's first message. Its actor is called once per turn so usage is metered. */
-export class ScriptedUserDouble implements UserSide {
+export class OneTurnUserDouble implements UserSide {
   readonly kind = 'simulated' as const;
   constructor(private readonly actor: Actor) {}
   async first(signal: AbortSignal) {
@@ -78,7 +78,7 @@ export class UserActorDouble implements Actor {
 }
 
 /** Approves everything, except that it sends back the first proposal it sees per episode when `strict`. */
-export class ScriptedCriticDouble implements Critic {
+export class FirstProposalCriticDouble implements Critic {
   readonly label = 'critic-double';
   calls = 0;
   constructor(private readonly strict = false) {}
@@ -94,7 +94,7 @@ export class ScriptedCriticDouble implements Critic {
 
 export interface DoubleFactories extends BenchFactories {
   envsCreated: Array<{ taskIndex: number }>;
-  critics: ScriptedCriticDouble[];
+  critics: FirstProposalCriticDouble[];
   agent: ScriptedAgentDouble;
 }
 
@@ -102,7 +102,7 @@ export interface DoubleFactories extends BenchFactories {
 export function doubleFactories(opts: { fails?: (taskIndex: number, nth: number) => boolean; agent?: ScriptedAgentDouble; strictCritic?: boolean } = {}): DoubleFactories {
   const envsCreated: Array<{ taskIndex: number }> = [];
   const perTask = new Map<number, number>();
-  const critics: ScriptedCriticDouble[] = [];
+  const critics: FirstProposalCriticDouble[] = [];
   const agent = opts.agent ?? new ScriptedAgentDouble();
   return {
     envsCreated,
@@ -115,9 +115,9 @@ export function doubleFactories(opts: { fails?: (taskIndex: number, nth: number)
       return new CounterEnvDouble(taskIndex, opts.fails?.(taskIndex, nth) ?? false);
     },
     createActor: (_spec, role) => (role === 'agent' ? agent : new UserActorDouble()),
-    createUser: ({ actor }) => new ScriptedUserDouble(actor),
+    createUser: ({ actor }) => new OneTurnUserDouble(actor),
     createCritic: () => {
-      const c = new ScriptedCriticDouble(opts.strictCritic);
+      const c = new FirstProposalCriticDouble(opts.strictCritic);
       critics.push(c);
       return c;
     },
