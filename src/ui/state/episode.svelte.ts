@@ -106,14 +106,16 @@ export class EpisodeSession {
 
   async #consume(events: AsyncGenerator<LoopEvent>, recorder: TraceRecorder, abort: AbortController): Promise<void> {
     for await (const e of events) {
-      if (this.#abort !== abort) continue; // a newer episode took over the view
-      this.#apply(e);
+      const current = () => this.#abort === abort;
+      // Persist first, then show: what is on screen has been saved, so a reload never loses it.
+      // A replaced episode is still recorded to its end (its 'aborted' status included).
       try {
         await recorder.record(e);
       } catch (err) {
         // The episode goes on; the person is told that it is no longer being saved.
-        this.storageError = errorMessage(err);
+        if (current()) this.storageError = errorMessage(err);
       }
+      if (current()) this.#apply(e);
     }
   }
 
