@@ -50,8 +50,6 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
-export const VERDICT_DECISIONS = ['approve', 'revise'] as const;
-
 /**
  * A critic's judgement. `unparsed` (model output was not a valid verdict) and
  * `error` (the critic failed: network, timeout, crash) are recorded as such,

@@ -32,14 +32,6 @@ export interface EpisodeConfig {
   resume?: readonly TimelineEntry[];
 }
 
-export const DEFAULT_LOOP = {
-  mode: 'intervene',
-  maxRevisions: 2,
-  failureRule: 'fail-open',
-  maxSteps: 30,
-  criticTimeoutMs: 60_000,
-} as const satisfies Partial<EpisodeConfig>;
-
 /** What the actor is told when a verdict objects without feedback of its own (fail-closed on unparsed/error). */
 export const FAIL_CLOSED_FEEDBACK =
   'The reviewer could not check this action. Re-read the policy and make sure the action complies before proceeding.';
