@@ -4,14 +4,7 @@
  * actor answers one JSON object constrained by XGrammar, and tool calls are
  * parsed from it here.
  */
-import {
-  CreateWebWorkerMLCEngine,
-  type AppConfig,
-  type ChatCompletion,
-  type ChatCompletionMessageParam,
-  type ChatCompletionRequestNonStreaming,
-  type InitProgressReport,
-} from '@mlc-ai/web-llm';
+import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionRequestNonStreaming } from '@mlc-ai/web-llm';
 import { z } from 'zod';
 import { AbortedError, MalformedOutputError } from '../errors.ts';
 import type { Action, ChatMessage, ToolSchema } from '../types.ts';
@@ -142,18 +135,4 @@ export class WebLLMActor implements Actor {
       signal.removeEventListener('abort', onAbort);
     }
   }
-}
-
-/** Loads a web-llm model in the given worker (running web-llm's handler, e.g. src/workers/webllm.worker.ts) and wraps it as the actor. */
-export async function createWebLLMActor(opts: {
-  model: string;
-  worker: { onmessage: unknown; postMessage(message: unknown): void };
-  appConfig?: AppConfig;
-  onProgress?: (r: InitProgressReport) => void;
-}): Promise<WebLLMActor> {
-  const engine = await CreateWebWorkerMLCEngine(opts.worker, opts.model, {
-    ...(opts.appConfig ? { appConfig: opts.appConfig } : {}),
-    ...(opts.onProgress ? { initProgressCallback: opts.onProgress } : {}),
-  });
-  return new WebLLMActor(engine, opts.model);
 }

@@ -92,11 +92,6 @@ export function roundFloat(x: number, ndigits: number): number {
   return negative ? -r : r;
 }
 
-/** `round(value, ndigits)` on a Python number: ints stay ints, floats round half-even. */
-export function pyRound(v: number | PyFloat, ndigits = 2): number | PyFloat {
-  return v instanceof PyFloat ? new PyFloat(roundFloat(v.value, ndigits)) : v;
-}
-
 // ---------------------------------------------------------------- json.loads
 
 /** Thrown by `parseJson`; `path` is the field where parsing stopped. */
