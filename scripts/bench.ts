@@ -90,7 +90,7 @@ async function reviewSection(b: BenchBrowser): Promise<void> {
 /** tau-bench: tool execution per step and episode scoring, both domains, read from ../shared/tau-bench. */
 async function tauSection(): Promise<void> {
   const r = await benchTau();
-  console.log(`tau-bench (Node, median ms):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(36)} ${fmt(v)}`).join('\n')}`);
+  console.log(`tau-bench (Node, median ms):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v)}`).join('\n')}`);
 }
 
 /** The critic on the tiny model: prefix reuse under Node, then verdict latency in Chromium's worker on WebGPU and wasm. */
