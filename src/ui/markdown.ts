@@ -46,18 +46,21 @@ function sanitiser(): Purifier {
   return (purifier = p);
 }
 
-/** The host a link's text names when the text reads as a URL or a bare domain ("bank.example/login"), else undefined. */
+/** A host as written in text: dotted names ending in a label of 2+ characters that starts with a letter (any script), a dotted quad, `localhost` or `[ipv6]`. */
+const HOST_IN_TEXT = /^(?:(?:[\p{L}\p{N}-]+\.)+\p{L}[\p{L}\p{N}-]+|\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[\d:a-f.]+\])$/iu;
+
+/**
+ * The host a link's text names when the text reads as a URL or a bare domain
+ * ("https://bank.example/login", "bank.example"), normalised as the browser
+ * would (lower case, punycode); undefined for ordinary words.
+ */
 export function hostNamedBy(text: string): string | undefined {
   const t = text.trim();
   if (!t || /\s/.test(t)) return undefined;
-  const withScheme = /^[a-z][\w+.-]*:\/\//i.test(t) ? t : /^[\w-]+(\.[\w-]+)+([:/?#]|$)/.test(t) ? `http://${t}` : undefined;
-  if (!withScheme) return undefined;
-  try {
-    const host = new URL(withScheme).hostname;
-    return /\.[a-z][a-z0-9-]*$/i.test(host) || /^[\d.]+$|^\[/.test(host) || host === 'localhost' ? host : undefined;
-  } catch {
-    return undefined;
-  }
+  const m = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]+)/iu.exec(t);
+  const written = m?.[1];
+  if (!written || !HOST_IN_TEXT.test(written)) return undefined;
+  return URL.parse(/^[a-z][\w+.-]*:\/\//i.test(t) ? t : `http://${t}`)?.hostname;
 }
 
 /** Shows the real host beside each link whose text names another one, so the text cannot hide where it goes. */
