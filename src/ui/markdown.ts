@@ -16,16 +16,16 @@ const FORBID_TAGS = ['img', 'picture', 'source', 'video', 'audio', 'iframe', 'fr
  * asks for a sign-in), and an id or name becomes a global that shadows what
  * the page reads (`<a id="EdgeRuntime">` breaks the provider SDKs).
  */
-const ATTRIBUTES_BY_TAG: Readonly<Record<string, readonly string[]>> = {
+const ATTRIBUTES_BY_TAG: ReadonlyMap<string, readonly string[]> = new Map([
   // A link's target (then held to http/https below) and `[text](url "title")`'s title.
-  a: ['href', 'title'],
+  ['a', ['href', 'title']],
   // A numbered list that starts elsewhere than 1 ("3. item").
-  ol: ['start'],
+  ['ol', ['start']],
   // A GFM table column's alignment (`|:-:|`).
-  th: ['align'],
-  td: ['align'],
-};
-const ALLOWED_ATTR = [...new Set(Object.values(ATTRIBUTES_BY_TAG).flat())];
+  ['th', ['align']],
+  ['td', ['align']],
+]);
+const ALLOWED_ATTR = [...new Set([...ATTRIBUTES_BY_TAG.values()].flat())];
 
 let purifier: Purifier | undefined;
 
@@ -34,7 +34,7 @@ function sanitiser(): Purifier {
   if (purifier) return purifier;
   const p = DOMPurify(window);
   p.addHook('uponSanitizeAttribute', (node, data) => {
-    if (!ATTRIBUTES_BY_TAG[node.nodeName.toLowerCase()]?.includes(data.attrName)) data.keepAttr = false;
+    if (!ATTRIBUTES_BY_TAG.get(node.nodeName.toLowerCase())?.includes(data.attrName)) data.keepAttr = false;
   });
   p.addHook('afterSanitizeAttributes', (node) => {
     if (node.nodeName !== 'A') return;
