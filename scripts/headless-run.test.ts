@@ -43,13 +43,14 @@ const provider = new ProviderServerDouble();
 beforeAll(async () => {
   await provider.start();
   provider.respond('agent', agent).respond('user-sim', user).respond('critic', () => ({ kind: 'message', content: '{"decision": "approve"}' }));
+  provider.respond('agent-echo', () => ({ kind: 'echo-key', echo: 'full' })).respond('user-echo', () => ({ kind: 'echo-key', echo: 'json' }));
 });
 afterAll(() => provider.stop());
 
-function cli(args: string[]): Promise<{ code: number | null; out: string }> {
+function cli(args: string[], key = KEY): Promise<{ code: number | null; out: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/headless-run.ts', ...args], {
-      env: { ...process.env, SPOTTER_ACTOR_KEY: KEY },
+      env: { ...process.env, SPOTTER_ACTOR_KEY: key },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -105,6 +106,20 @@ describe.skipIf(!existsSync(DATA_DIR))('npm run headless', () => {
     expect(provider.requests.some((r) => r.headers['authorization'] === `Bearer ${KEY}`)).toBe(true);
     for (const f of files) expect(readFileSync(join(dir, f), 'utf8')).not.toContain(KEY);
     expect(first.out + second.out).not.toContain(KEY);
+  }, 120_000);
+
+  it.each([
+    ['the agent', ['--actor-model', 'agent-echo', '--user-model', 'user-sim']],
+    ['the simulated user', ['--actor-model', 'agent', '--user-model', 'user-echo']],
+  ])('a 401 from %s that echoes the key leaves no run of 8 of its characters in the output or the files', async (_who, models) => {
+    const key = 'sk-proj-Hq7Zx2Wv9Kb4Nt6Rm3Jc';
+    const dir = mkdtempSync(join(tmpdir(), 'spotter-headless-'));
+    const r = await cli(['--domain', 'retail', '--tasks', '0', '--trials', '1', '--actor-base-url', `${provider.url}/v1`, ...models, '--out', join(dir, 'r.json')], key);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('HTTP 401');
+    expect(r.out).toContain(`sk-…${key.slice(-4)}`);
+    const texts = [r.out, ...readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))];
+    for (let i = 0; i + 8 <= key.length; i++) for (const t of texts) expect(t).not.toContain(key.slice(i, i + 8));
   }, 120_000);
 
   it('refuses a state file from a different run, and bad arguments, with usage', async () => {

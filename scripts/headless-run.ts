@@ -10,7 +10,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
-import { HEADLESS_USAGE, outputPaths, parseHeadlessArgs, sameRun, scrub, type HeadlessOptions } from '../src/lib/bench/cli.ts';
+import { HEADLESS_USAGE, outputPaths, parseHeadlessArgs, sameRun, type HeadlessOptions } from '../src/lib/bench/cli.ts';
 import { DEFAULT_PRICES, formatUsd, PriceTableSchema, type PriceTable } from '../src/lib/bench/cost.ts';
 import { resultsCsv, tauResults } from '../src/lib/bench/export.ts';
 import { newRunRecord, parseRunRecord, type RunRecord, type RunStore } from '../src/lib/bench/record.ts';
@@ -20,6 +20,7 @@ import { tauBenchFactories } from '../src/lib/bench/tauFactories.ts';
 import { sourceTauKit } from '../src/lib/bench/tauKit.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
+import { redactSecrets } from '../src/lib/secrets.ts';
 import type { TraceSink } from '../src/lib/traces/recorder.ts';
 import { EpisodeTraceSchema, type EpisodeTrace } from '../src/lib/traces/schema.ts';
 
@@ -85,7 +86,7 @@ function fmtMs(ms: number | undefined): string {
 
 async function main(opts: HeadlessOptions): Promise<number> {
   const secrets = [opts.keys.actor, opts.keys.user, opts.keys.critic];
-  const say = (text: string): void => void process.stderr.write(scrub(text, secrets) + '\n');
+  const say = (text: string): void => void process.stderr.write(redactSecrets(text, secrets) + '\n');
   const prices = loadPrices(opts.pricesPath);
   const runs = new FileRunStore(resolve(opts.statePath));
   const traces = new JsonlTraceSink(resolve(`${opts.statePath}.traces.jsonl`));
@@ -179,7 +180,7 @@ try {
 main(opts).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(scrub(`headless run failed: ${errorMessage(err)}`, [opts.keys.actor, opts.keys.user, opts.keys.critic]) + '\n');
+    process.stderr.write(redactSecrets(`headless run failed: ${errorMessage(err)}`, [opts.keys.actor, opts.keys.user, opts.keys.critic]) + '\n');
     process.exit(1);
   },
 );

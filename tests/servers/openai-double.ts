@@ -3,7 +3,8 @@
  * providers (which tests cannot reach). It speaks the OpenAI chat-completions
  * protocol (plain and streaming) and Anthropic's messages protocol, serves
  * scripted replies per model name, and scripted faults: 429, 500, a hang, a
- * cut stream, a malformed body. The app's real SDK code talks to it over HTTP.
+ * cut stream, a malformed body, a 401 that echoes the key it was sent. The
+ * app's real SDK code talks to it over HTTP.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +17,14 @@ export type ScriptedReply =
   | { kind: 'hang' }
   /** Streaming only: sends part of the reply, then drops the connection. */
   | { kind: 'cut'; content: string }
-  | { kind: 'raw'; body: string };
+  | { kind: 'raw'; body: string }
+  /**
+   * A 401 that repeats the key the request carried, as some providers do:
+   * `full` ("Incorrect API key provided: <key>"), `prefix` (its first 12
+   * characters, the rest starred), `json` (the key as a field of the error
+   * object, which the SDKs then print as JSON).
+   */
+  | { kind: 'echo-key'; echo: 'full' | 'prefix' | 'json' };
 
 export interface RecordedRequest {
   path: string;
@@ -105,16 +113,29 @@ export class ProviderServerDouble {
       status: 500,
       message: `ProviderServerDouble: no scripted reply for model "${model}"`,
     };
-    if (path.endsWith('/chat/completions')) this.#openai(reply, body.stream === true, res);
-    else if (path.endsWith('/messages')) this.#anthropic(reply, body.stream === true, res);
+    if (path.endsWith('/chat/completions')) this.#openai(reply, rec, res);
+    else if (path.endsWith('/messages')) this.#anthropic(reply, rec, res);
     else res.writeHead(404).end(`unknown path ${path}`);
   }
 
-  #fault(reply: ScriptedReply, res: ServerResponse): boolean {
+  #fault(reply: ScriptedReply, req: RecordedRequest, res: ServerResponse): boolean {
     if (reply.kind === 'status') {
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (reply.retryAfterS !== undefined) headers['Retry-After'] = String(reply.retryAfterS);
       res.writeHead(reply.status, headers).end(JSON.stringify({ error: { message: reply.message ?? `scripted ${reply.status}`, type: 'scripted' } }));
+      return true;
+    }
+    if (reply.kind === 'echo-key') {
+      const key = sentKey(req);
+      const error =
+        reply.echo === 'json'
+          ? { type: 'authentication_error', code: 'invalid_api_key', details: { api_key: key, hint: 'rotate it' } }
+          : {
+              type: 'invalid_request_error',
+              code: 'invalid_api_key',
+              message: `Incorrect API key provided: ${reply.echo === 'full' ? key : `${key.slice(0, 12)}${'*'.repeat(12)}${key.slice(-4)}`}. You can find your API key in your account settings.`,
+            };
+      res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error }));
       return true;
     }
     if (reply.kind === 'hang') {
@@ -129,8 +150,9 @@ export class ProviderServerDouble {
     return false;
   }
 
-  #openai(reply: ScriptedReply, stream: boolean, res: ServerResponse): void {
-    if (this.#fault(reply, res)) return;
+  #openai(reply: ScriptedReply, req: RecordedRequest, res: ServerResponse): void {
+    const stream = req.body.stream === true;
+    if (this.#fault(reply, req, res)) return;
     const usage = { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 };
     const id = `chatcmpl-${++callSeq}`;
     const toolCall =
@@ -189,8 +211,9 @@ export class ProviderServerDouble {
     res.end('data: [DONE]\n\n');
   }
 
-  #anthropic(reply: ScriptedReply, stream: boolean, res: ServerResponse): void {
-    if (this.#fault(reply, res)) return;
+  #anthropic(reply: ScriptedReply, req: RecordedRequest, res: ServerResponse): void {
+    const stream = req.body.stream === true;
+    if (this.#fault(reply, req, res)) return;
     if (stream) {
       this.#anthropicStream(reply, res);
       return;
@@ -250,4 +273,12 @@ export class ProviderServerDouble {
     send('message_stop', {});
     res.end();
   }
+}
+
+/** The key a request carried: OpenAI's bearer token or Anthropic's x-api-key. */
+function sentKey(req: RecordedRequest): string {
+  const auth = req.headers['authorization'];
+  const bearer = typeof auth === 'string' ? auth.replace(/^Bearer /, '') : undefined;
+  const x = req.headers['x-api-key'];
+  return bearer ?? (typeof x === 'string' ? x : '');
 }

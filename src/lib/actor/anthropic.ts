@@ -81,7 +81,7 @@ export class AnthropicActor implements Actor {
 
   async propose(req: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
     const started = performance.now();
-    const result = await withRetry((s) => this.#once(req, s), this.opts.retry ?? DEFAULT_RETRY, signal, this.opts.onRetry);
+    const result = await withRetry((s) => this.#once(req, s), this.opts.retry ?? DEFAULT_RETRY, signal, this.opts.onRetry, [this.cfg.apiKey]);
     return { ...result, latencyMs: performance.now() - started };
   }
 

@@ -1,4 +1,5 @@
 import { AbortedError, MalformedOutputError, ProviderError, TimeoutError } from '../errors.ts';
+import { redactSecrets } from '../secrets.ts';
 
 export interface RetryPolicy {
   /** Attempts after the first. */
@@ -40,12 +41,17 @@ function statusOf(err: unknown): { status?: number; retryAfterMs?: number } {
   return { status, retryAfterMs };
 }
 
-/** Maps any failure of a provider call to a ProviderError that says whether a retry may help. */
-export function classify(err: unknown): ProviderError {
+/**
+ * Maps any failure of a provider call to a ProviderError that says whether a
+ * retry may help. This is where SDK errors enter the app, so the message is
+ * scrubbed of `secrets` here (providers echo keys in 401s), and the SDK's own
+ * error, which still holds the echo, is not kept as the cause.
+ */
+export function classify(err: unknown, secrets: readonly string[] = []): ProviderError {
   if (err instanceof ProviderError) return err;
-  if (err instanceof MalformedOutputError) return new ProviderError(err.message, undefined, true, { cause: err });
+  if (err instanceof MalformedOutputError) return new ProviderError(redactSecrets(err.message, secrets), undefined, true);
   const { status } = statusOf(err);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = redactSecrets(err instanceof Error ? err.message : String(err), secrets);
   if (status !== undefined) {
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
     const hint =
@@ -56,14 +62,13 @@ export function classify(err: unknown): ProviderError {
           : status === 429
             ? 'Rate limited by the provider.'
             : '';
-    return new ProviderError(`${hint ? hint + ' ' : ''}HTTP ${status}: ${message}`, status, retryable, { cause: err });
+    return new ProviderError(`${hint ? hint + ' ' : ''}HTTP ${status}: ${message}`, status, retryable);
   }
   // No status: a network failure, a cut stream, or an unexpected reply shape; all worth a retry.
   return new ProviderError(
     `Could not reach the provider (${message}). Check the base URL and your connection; the endpoint must also allow calls from a browser (CORS).`,
     undefined,
     true,
-    { cause: err },
   );
 }
 
@@ -76,13 +81,15 @@ export interface AttemptInfo {
 /**
  * Runs `call` with a per-call timeout and retries with exponential backoff and
  * jitter on 429/5xx, network errors and malformed replies; honours Retry-After.
- * Aborting `signal` stops at once with AbortedError.
+ * Aborting `signal` stops at once with AbortedError. Errors come out scrubbed
+ * of `secrets` (the client's key).
  */
 export async function withRetry<T>(
   call: (signal: AbortSignal) => Promise<T>,
   policy: RetryPolicy,
   signal: AbortSignal,
   onRetry?: (info: AttemptInfo) => void,
+  secrets: readonly string[] = [],
   random: () => number = Math.random,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -93,8 +100,8 @@ export async function withRetry<T>(
     } catch (err) {
       if (signal.aborted) throw new AbortedError();
       const error = timeout.aborted
-        ? new ProviderError(new TimeoutError(policy.timeoutMs).message, undefined, true, { cause: err })
-        : classify(err);
+        ? new ProviderError(new TimeoutError(policy.timeoutMs).message, undefined, true)
+        : classify(err, secrets);
       if (!error.retryable || attempt >= policy.retries) throw error;
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
       const retryAfter = statusOf(err).retryAfterMs;

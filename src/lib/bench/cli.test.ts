@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outputPaths, parseHeadlessArgs, sameRun, scrub } from './cli.ts';
+import { outputPaths, parseHeadlessArgs, sameRun } from './cli.ts';
 
 const base = ['--domain', 'retail', '--tasks', '0-2', '--trials', '3', '--actor-base-url', 'http://127.0.0.1:9/v1', '--actor-model', 'gpt-4o', '--out', 'r.json'];
 
@@ -52,10 +52,7 @@ describe('sameRun', () => {
   });
 });
 
-describe('scrub and outputPaths', () => {
-  it('removes keys from printed text', () => {
-    expect(scrub('401 for key sk-abcdef at x', ['sk-abcdef', ''])).toBe('401 for key [key] at x');
-  });
+describe('outputPaths', () => {
   it('names one JSON per configuration', () => {
     expect(outputPaths('out/r.json', ['actor alone'])).toEqual({ json: ['out/r.json'], csv: 'out/r.csv' });
     expect(outputPaths('r.json', ['actor alone', 'critic intervene']).json).toEqual(['r.actor_alone.json', 'r.critic_intervene.json']);

@@ -125,13 +125,6 @@ export function sameRun(a: RunSpec, b: RunSpec): boolean {
   return strip(a) === strip(b);
 }
 
-/** Replaces every occurrence of a secret in text that is about to be printed. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[key]');
-  return out;
-}
-
 /** Output files: one tau-bench results JSON per configuration (the original writes one per run), and a CSV. */
 export function outputPaths(out: string, labels: readonly string[]): { json: string[]; csv: string } {
   const base = out.replace(/\.json$/i, '');
