@@ -87,8 +87,11 @@ export function upstreamDataSource(pack: PackSource, data: PackSource = httpPack
 }
 
 /** Keeps every file read in the browser's Cache Storage, so a pack loads offline; Node passes through. */
-export function cachedPackSource(source: PackSource, cacheName = 'spotter-userbench'): PackSource {
-  const storage = (globalThis as { caches?: CacheStorage }).caches;
+export function cachedPackSource(
+  source: PackSource,
+  cacheName = 'spotter-userbench',
+  storage: CacheStorage | undefined = (globalThis as { caches?: CacheStorage }).caches,
+): PackSource {
   if (!storage) return source;
   const keyOf = (path: string): string => `https://userbench.cache.invalid/${encodeURIComponent(source.describe)}/${path}`;
   return {
