@@ -15,6 +15,13 @@ export type TravelLlmPurpose = 'search-judge' | 'utterance-judge' | 'user-reply'
 /** One LLM call (judge or simulated user); returns the raw text. Injected so replay can script it. */
 export type TravelLlm = (messages: TravelLlmMessage[], purpose: TravelLlmPurpose, signal?: AbortSignal) => Promise<string>;
 
+/** One LLM call as a step made it: the raw text, or the error it failed with. Enough to replay the step exactly. */
+export interface LlmCallRecord {
+  purpose: TravelLlmPurpose;
+  text?: string;
+  error?: string;
+}
+
 /**
  * A scripted LLM ran out of (or was left with unused) answers. The gym never
  * counts this as a model failure: it ends the step, so a replay cannot drift.
