@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, ProviderError } from '../../errors.ts';
 import { dumps } from '../tau-bench/py.ts';
 import { TravelGym, TravelGymError, formatAction, type RecordedTravelStep, type TravelGymConfig } from './gym.ts';
-import { ScriptedTravelLlm, type TravelLlm } from './llm.ts';
+import { ScriptedTravelLlm, humanUserReply, type TravelLlm } from './llm.ts';
 import { loadPrompts, loadScenarios } from './pack.ts';
 import { defaultUserBenchDir, nodePackSource } from './pack-node.ts';
 import type { UserBenchPrompts } from './prompts.ts';
@@ -107,6 +107,13 @@ describe('utterances', () => {
     expect(gym.state.elicitedPreferences.map((p) => p.id)).toEqual(['P3']);
     expect(gym.state.remainingPreferences.map((p) => p.id)).toEqual(['P1', 'P2', 'P4']);
     expect(r.info.newlyElicited).toEqual(['P3']);
+  });
+
+  it('a person in the user seat: their words come back as the observation, and a type 2 still reveals', async () => {
+    const { step, gym } = gymFor('t272');
+    const r = await step('[action] Meal on board?', judgeType('2', 'P3'), humanUserReply(' Yes, {"food"} ```json``` please '));
+    expect(r.observation).toBe('Yes, {"food"} ```json``` please');
+    expect(gym.state.elicitedPreferences.map((p) => p.id)).toEqual(['P3']);
   });
 
   it('type 3 and type 4 get the canned replies without a user call; type 1 asks the user', async () => {

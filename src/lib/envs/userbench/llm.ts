@@ -55,3 +55,12 @@ export class ScriptedTravelLlm {
     return Promise.resolve(next);
   };
 }
+
+/**
+ * A person in the user's seat (Chat tab): their words as the reply text the
+ * simulated user's prompt asks for, so the gym treats them as the LLM's.
+ * The judges still run on the model.
+ */
+export function humanUserReply(words: string): string {
+  return JSON.stringify({ thought: '(typed by a person)', response: words });
+}
