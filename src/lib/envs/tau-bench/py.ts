@@ -105,6 +105,12 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+const NON_FINITE: ReadonlyArray<readonly [string, number]> = [
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+];
+
 /**
  * `json.loads` as Python sees the text: objects become Maps in source order,
  * numbers with '.', 'e' or 'E' become PyFloat, others ints.
@@ -239,6 +245,13 @@ export function parseJson(text: string): PyValue {
       i += 4;
       return null;
     }
+    // json.loads accepts these three non-standard constants by default.
+    for (const [word, x] of NON_FINITE) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return new PyFloat(x);
+      }
+    }
     return num();
   };
   const v = value();
@@ -279,10 +292,15 @@ function jsonFloat(x: number): string {
   return floatRepr(x);
 }
 
-/** Python `json.dumps(value)` with default arguments: separators ', ' and ': ', ensure_ascii. */
-export function dumps(v: PyValue): string {
+/**
+ * Python `json.dumps(value)`: separators ', ' and ': ', ensure_ascii; with
+ * `indent`, one item per line and ',' as item separator, as `json.dumps(v, indent=n)`.
+ */
+export function dumps(v: PyValue, indent?: number): string {
   const parts: string[] = [];
-  const walk = (x: PyValue): void => {
+  const itemSep = indent === undefined ? ', ' : ',';
+  const open = (depth: number): string => (indent === undefined ? '' : `\n${' '.repeat(indent * depth)}`);
+  const walk = (x: PyValue, depth = 0): void => {
     if (x === null) parts.push('null');
     else if (x === true) parts.push('true');
     else if (x === false) parts.push('false');
@@ -290,22 +308,31 @@ export function dumps(v: PyValue): string {
     else if (typeof x === 'string') parts.push(jsonString(x));
     else if (x instanceof PyFloat) parts.push(jsonFloat(x.value));
     else if (Array.isArray(x)) {
+      if (x.length === 0) {
+        parts.push('[]');
+        return;
+      }
       parts.push('[');
       x.forEach((item, idx) => {
-        if (idx > 0) parts.push(', ');
-        walk(item);
+        if (idx > 0) parts.push(itemSep);
+        parts.push(open(depth + 1));
+        walk(item, depth + 1);
       });
-      parts.push(']');
+      parts.push(open(depth), ']');
     } else {
+      if (x.size === 0) {
+        parts.push('{}');
+        return;
+      }
       parts.push('{');
       let first = true;
       for (const [k, item] of x) {
-        if (!first) parts.push(', ');
+        if (!first) parts.push(itemSep);
         first = false;
-        parts.push(jsonString(k), ': ');
-        walk(item);
+        parts.push(open(depth + 1), jsonString(k), ': ');
+        walk(item, depth + 1);
       }
-      parts.push('}');
+      parts.push(open(depth), '}');
     }
   };
   walk(v);
