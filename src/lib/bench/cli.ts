@@ -7,13 +7,16 @@ import { parseArgs } from 'node:util';
 import { ValidationError } from '../errors.ts';
 import type { CriticMode } from '../types.ts';
 import { parseRunSpec, parseTaskRange, type ModelSpec, type RunSpec } from './plan.ts';
+import { USERBENCH_SAMPLES } from './userBenchFactories.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
   --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]
   [--user-base-url URL --user-model MODEL]          simulated user (default: the actor's endpoint and model;
                                                     UserBench: its judges and user, default gpt-4o at temperature 0)
   [--one-choice] [--max-steps 20]                   UserBench: one answer per aspect; turns per episode
-  [--tasks-file FILE]                               UserBench: a task index JSON instead of <env>_multiturn[_onechoice]_<split>.json
+  [--tasks-file FILE] [--scenario-files A,B,...]    UserBench: a task index and scenario files in --data-dir instead of
+                                                    <env>_multiturn[_onechoice]_<split>.json and the eight upstream data files
+  [--samples]                                       UserBench: the three sample scenarios of ../shared/userbench (tasks 0-2)
   [--critic-base-url URL --critic-model MODEL [--critic-kind ...]]
   [--configs off,monitor,intervene]                 default: off, plus intervene when a critic is given
   [--max-revisions 2] [--concurrency 4] [--split test] [--data-dir ../shared/tau-bench | ../shared/userbench]
@@ -26,8 +29,6 @@ export interface HeadlessOptions {
   out: string;
   statePath: string;
   dataDir: string;
-  /** UserBench: a task index file to use instead of the env's own (e.g. the samples' train rows). */
-  tasksFile: string | undefined;
   pricesPath: string | undefined;
   fresh: boolean;
   keys: { actor: string; user: string; critic: string };
@@ -76,6 +77,8 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
       'one-choice': { type: 'boolean' },
       'max-steps': { type: 'string' },
       'tasks-file': { type: 'string' },
+      'scenario-files': { type: 'string' },
+      samples: { type: 'boolean' },
     },
   });
   const domain = required('domain', values.domain);
@@ -109,6 +112,9 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     domain,
     split: values.split ?? 'test',
     ...(values['one-choice'] ? { oneChoice: true } : {}),
+    ...(values.samples ? { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] } : {}),
+    ...(values['tasks-file'] ? { tasksFile: values['tasks-file'] } : {}),
+    ...(values['scenario-files'] ? { scenarioFiles: values['scenario-files'].split(',').map((f) => f.trim()) } : {}),
     // TravelGymConfig: the judges and the simulated user run at temperature 0; eval.sh: 20 turns.
     ...(userBench ? { userTemperature: 0, maxSteps: int('max-steps', values['max-steps'], 20) } : {}),
     ...(!userBench && values['max-steps'] !== undefined ? { maxSteps: int('max-steps', values['max-steps'], 30) } : {}),
@@ -124,7 +130,6 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     out,
     statePath: values.state ?? `${out}.state.json`,
     dataDir: values['data-dir'] ?? (userBench ? '../shared/userbench' : '../shared/tau-bench'),
-    tasksFile: values['tasks-file'],
     pricesPath: values.prices,
     fresh: values.fresh === true,
     keys: {

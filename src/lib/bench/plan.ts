@@ -58,6 +58,10 @@ export const RunSpecSchema = z.object({
   split: TaskSplitSchema.default('test'),
   /** UserBench: one answer per aspect (eval.py --one_choice, the _onechoice task index). */
   oneChoice: z.boolean().optional(),
+  /** UserBench: the task index file in the pack, instead of <env>_multiturn[_onechoice]_<split>.json. */
+  tasksFile: z.string().min(1).optional(),
+  /** UserBench: the scenario files in the pack, instead of the eight upstream data files. */
+  scenarioFiles: z.array(z.string().min(1)).min(1).optional(),
   taskIndices: z.array(z.number().int().nonnegative()).min(1),
   trials: z.number().int().min(1),
   configurations: z.array(BenchConfigurationSchema).min(1),
@@ -109,8 +113,10 @@ export function parseRunSpec(input: unknown): RunSpec {
       throw new ValidationError(`run spec configurations.${i}.critic`, `mode "${c.mode}" needs a critic`);
     }
   });
-  if (spec.oneChoice && familyOf(spec.domain) !== 'userbench') {
-    throw new ValidationError('run spec oneChoice', 'one answer per aspect is a UserBench option');
+  if (familyOf(spec.domain) !== 'userbench') {
+    for (const key of ['oneChoice', 'tasksFile', 'scenarioFiles'] as const) {
+      if (spec[key]) throw new ValidationError(`run spec ${key}`, 'is a UserBench option');
+    }
   }
   if (new Set(spec.taskIndices).size !== spec.taskIndices.length) {
     throw new ValidationError('run spec taskIndices', 'a task is listed twice');
