@@ -1,9 +1,9 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { tauPackPlugin } from './scripts/vite-tau-pack.ts';
+import { tauPackPlugin, userBenchPackPlugin } from './scripts/vite-tau-pack.ts';
 
 export default defineConfig({
-  plugins: [svelte(), tauPackPlugin()],
+  plugins: [svelte(), tauPackPlugin(), userBenchPackPlugin()],
   // No client-side routes: a missing file must be a 404, not index.html (model loaders read it as weights).
   appType: 'mpa',
   server: { host: '127.0.0.1' },

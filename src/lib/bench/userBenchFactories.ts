@@ -9,7 +9,7 @@ import { ValidationError } from '../errors.ts';
 import { actorTravelLlm } from '../envs/userbench/actorLlm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
 import { TravelGym } from '../envs/userbench/gym.ts';
-import { loadUserBenchPack, scenarioOf, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
+import { cachedPackSource, loadUserBenchPack, scenarioOf, upstreamDataSource, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
 import { RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { UserBenchEnvSchema, type RunSpec } from './plan.ts';
@@ -82,4 +82,14 @@ export function userBenchFactories(source: PackSource, models: ModelClientOption
       for (const t of spec.taskIndices) scenarioOf(p, rowOf(p, t));
     },
   };
+}
+
+/**
+ * Where the browser reads a UserBench pack: the app's copy (or any URL laid
+ * out the same way) for prompts, tool and task index; with `upstreamData`,
+ * the eight data files from the upstream repository's raw files. Every file
+ * read is kept in Cache Storage, so the pack loads offline afterwards.
+ */
+export function browserUserBenchSource(pack: PackSource, upstreamData: boolean): PackSource {
+  return cachedPackSource(upstreamData ? upstreamDataSource(pack) : pack);
 }
