@@ -9,9 +9,11 @@ import { JsonSyntaxError, parseJson, roundFloat, type PyValue } from '../tau-ben
 /** The characters of Python's `str.isspace()`, as a regex class body. */
 const PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+const SPACE_CHAR = new RegExp(`^[${PY_SPACE}]$`);
 
+/** `ch.isspace()` for one character. */
 export function pyIsSpace(ch: string): boolean {
-  return new RegExp(`^[${PY_SPACE}]$`).test(ch);
+  return SPACE_CHAR.test(ch);
 }
 
 /** `str.strip()` with no argument. */
