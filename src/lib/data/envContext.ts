@@ -10,8 +10,8 @@ export type ReadPackJson = (path: string) => Promise<unknown>;
 
 const TAU_ENV = /^tau-bench\/(retail|airline)$/;
 
-/** The pack served by the app (vite-tau-pack) at /tau-bench/. */
-export function httpPackReader(base = '/tau-bench/', fetchFn: typeof fetch = fetch): ReadPackJson {
+/** A pack served over HTTP at `base` (the app's own copy is at tau-bench/ under the app's folder). */
+export function httpPackReader(base: string, fetchFn: typeof fetch = fetch): ReadPackJson {
   return async (path) => {
     const res = await fetchFn(`${base}${path}`);
     if (!res.ok) throw new Error(`${base}${path}: HTTP ${res.status}`);

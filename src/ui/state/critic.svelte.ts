@@ -8,6 +8,7 @@ import { WorkerCritic } from '../../lib/critic/worker-critic.ts';
 import type { TransformersConfig } from '../../lib/critic/worker-protocol.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Verdict } from '../../lib/types.ts';
+import { appPath } from '../appUrl.ts';
 import { freedText, prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 
 export type CriticEngineKind = 'webllm' | 'transformers' | 'remote';
@@ -84,9 +85,9 @@ export class CriticPanelState {
       device: this.tfDevice,
       dtype: this.tfDtype,
       // The app's own folder first (tests, offline copies); the Hugging Face hub for model ids not found there.
-      localModelPath: `${import.meta.env.BASE_URL}models/`,
+      // A path, not a full URL: transformers.js fails to load a tokenizer from an absolute localModelPath.
+      localModelPath: appPath('models/'),
       allowRemoteModels: true,
-      ortWasmPrefix: `${import.meta.env.BASE_URL}ort/`,
       shaderF16: this.caps?.shaderF16 ?? false,
       maxNewTokens: 256,
     };

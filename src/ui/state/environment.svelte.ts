@@ -6,6 +6,7 @@ import type { TauDomain } from '../../lib/envs/tau-bench/tool.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
+import { appUrl } from '../appUrl.ts';
 
 export type EnvKind = 'policy-chat' | 'tau-bench';
 
@@ -23,7 +24,7 @@ export class EnvironmentChoice {
   domain = $state<TauDomain>('retail');
   taskIndex = $state(0);
   seat = $state<'human' | 'simulated'>('human');
-  packUrl = $state('/tau-bench/');
+  packUrl = $state(appUrl('tau-bench/'));
   /** A pack folder the person opened; takes precedence over the URL while set. */
   folder = $state.raw<File[] | undefined>(undefined);
   /** Bumped on every folder pick: the same folder picked again may hold edited files. */
