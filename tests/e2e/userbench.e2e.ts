@@ -126,4 +126,42 @@ describe('UserBench in the browser', () => {
     expect(errors.filter((e) => !/net::ERR|Failed to fetch|aborted/i.test(e))).toEqual([]);
     await context.close();
   });
+
+  it('lets a person take the user seat in the Chat tab, with the hidden preferences shown', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(app.url);
+    await page.evaluate((url) => {
+      const p = { kind: 'openai-compatible', baseUrl: url, temperature: 0, maxTokens: 512, stream: false };
+      localStorage.setItem(
+        'spotter.settings.v1',
+        JSON.stringify({ actor: { ...p, model: 'agent' }, critic: { ...p, model: 'unused' }, criticEngine: 'remote', mode: 'off', maxRevisions: 2, failureRule: 'fail-open', criticTimeoutS: 60, rememberKeys: false, policy: '' }),
+      );
+    }, `${provider.url}/v1`);
+    await page.reload();
+    await page.selectOption('select[name=env-kind]', 'userbench');
+    // The judges run on the actor's provider in the Chat tab: route the agent's model to the judge double too.
+    provider.respond('agent', (req) => (JSON.stringify(req.body).includes('interact_with_env') ? userBenchAgent(plans)(req) : userBenchJudge(req)));
+    const prefs = page.getByTestId('ub-preferences');
+    await prefs.waitFor();
+    await expect(prefs.innerText()).resolves.toMatch(/P1 /);
+    await page.getByTestId('send').click();
+
+    // The agent searches twice, then asks: the person is told which preference to bring out.
+    const ask = page.getByTestId('ub-seat-request');
+    await ask.waitFor({ timeout: 60_000 });
+    expect(await ask.getAttribute('data-kind')).toBe('reveal');
+    await page.fill('textarea[name=message]', 'We travel with a lot of gear, so space matters.');
+    await page.getByTestId('send').click();
+    const status = page.getByTestId('episode-status');
+    await status.waitFor({ timeout: 60_000 });
+    expect(await status.getAttribute('data-status')).toBe('done');
+    await expect(status.innerText()).resolves.toContain('reward 1');
+    const turns = page.getByTestId('userbench-turn-summary');
+    await expect(turns.allInnerTexts()).resolves.toEqual(expect.arrayContaining(['asked about a preference the user has']));
+    await expect(page.getByText('We travel with a lot of gear, so space matters.').count()).resolves.toBeGreaterThan(0);
+    expect(errors.filter((e) => !/net::ERR|Failed to fetch|aborted/i.test(e))).toEqual([]);
+    await context.close();
+  });
 });

@@ -7,8 +7,10 @@ import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
 import { appUrl } from '../appUrl.ts';
+import type { TimelineEntry } from '../../lib/loop/events.ts';
+import { UserBenchChoice } from './userbench.svelte.ts';
 
-export type EnvKind = 'policy-chat' | 'tau-bench';
+export type EnvKind = 'policy-chat' | 'tau-bench' | 'userbench';
 
 export interface BuiltEnv {
   env: Env;
@@ -18,9 +20,10 @@ export interface BuiltEnv {
   maxSteps: number;
 }
 
-/** Which world the chat tab runs in: a user-written policy, or a tau-bench task (person or simulated user). */
+/** Which world the chat tab runs in: a user-written policy, or a tau-bench or UserBench task (person or simulated user). */
 export class EnvironmentChoice {
   kind = $state<EnvKind>('policy-chat');
+  readonly userBench = new UserBenchChoice();
   domain = $state<TauDomain>('retail');
   taskIndex = $state(0);
   seat = $state<'human' | 'simulated'>('human');
@@ -57,13 +60,16 @@ export class EnvironmentChoice {
   }
 
   async refreshTask(): Promise<void> {
+    if (this.kind === 'userbench') return this.userBench.refreshTask(this.folder);
     if (this.kind !== 'tau-bench') return;
     const pack = await this.pack();
     this.taskCount = pack.domains[this.domain]?.tasks.test?.length;
     this.instruction = taskOf(pack, this.domain, this.taskIndex).instruction;
   }
 
-  async build(policy: string, userModel: () => Actor): Promise<BuiltEnv> {
+  /** `resume`: a stored episode's timeline, for environments that rebuild their state from it (UserBench). */
+  async build(policy: string, userModel: () => Actor, resume?: readonly TimelineEntry[]): Promise<BuiltEnv> {
+    if (this.kind === 'userbench') return this.userBench.build(this.seat, userModel, this.folder, resume);
     if (this.kind === 'policy-chat') {
       return { env: createPolicyChatEnv(policy), user: undefined, meta: { environment: 'policy-chat' }, maxSteps: 30 };
     }

@@ -4,7 +4,9 @@
  * trace can replay the step without calling a model: a resumed episode
  * rebuilds the gym's state from these, exactly as the replay CLI does.
  */
-import { errorMessage } from '../../errors.ts';
+import { z } from 'zod';
+import { errorMessage, ValidationError } from '../../errors.ts';
+import type { TimelineEntry } from '../../loop/events.ts';
 import type { TravelLlm } from './llm.ts';
 
 /** One LLM call of one step: its purpose and what came back (null: the call threw). */
@@ -63,4 +65,28 @@ export class RecordingTravelLlm {
     this.#scripted = undefined;
     return calls;
   }
+}
+
+const LlmCallRecordSchema = z.object({
+  purpose: z.enum(['search-judge', 'utterance-judge', 'user-reply']),
+  output: z.string().nullable(),
+  error: z.string().optional(),
+});
+
+/**
+ * The recorded LLM calls of a stored episode's gym steps, in order, to replay
+ * them on resume. Steps that never reached the gym (no `llm` record) are skipped,
+ * as they were when the episode ran.
+ */
+export function recordedLlmCalls(timeline: readonly TimelineEntry[]): LlmCallRecord[][] {
+  const out: LlmCallRecord[][] = [];
+  for (const entry of timeline) {
+    if (entry.type !== 'step') continue;
+    const llm = entry.step.envInfo?.['llm'];
+    if (llm === undefined) continue;
+    const r = z.array(LlmCallRecordSchema).safeParse(llm);
+    if (!r.success) throw new ValidationError(`stored step ${entry.step.index + 1}`, 'its recorded LLM outputs are malformed; the episode cannot be replayed');
+    out.push(r.data.map((c) => ({ purpose: c.purpose, output: c.output, ...(c.error !== undefined ? { error: c.error } : {}) })));
+  }
+  return out;
 }
