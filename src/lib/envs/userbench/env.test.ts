@@ -145,5 +145,12 @@ describe('UserBench env on the sample scenario (flight + apartment)', () => {
     const next = await again.env.execute({ id: '2', name: 'interact_with_env', arguments: { thought: '', choice: 'search', content: 'flight' } });
     expect(next.reward).toBe(0.2);
     expect(live.purposes).toEqual(['search-judge', 'search-judge']);
+
+    // A record that lacks an output the gym asks for is a broken record, never a judge failure.
+    const broken = episode(live, [[]]);
+    const r = await broken.env.execute({ id: '1', name: 'interact_with_env', arguments: { thought: '', choice: 'search', content: 'apartment' } });
+    expect(r).toMatchObject({ endsEpisode: true, info: { ended: 'gym-error' } });
+    expect(r.observation).toMatch(/no more LLM outputs/);
+    expect(live.purposes).toHaveLength(2);
   });
 });

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../../errors.ts';
 import type { TimelineEntry } from '../../loop/events.ts';
-import type { TravelLlm } from './llm.ts';
+import { LlmScriptError, type TravelLlm } from './llm.ts';
 
 /** One LLM call of one step: its purpose and what came back (null: the call threw). */
 export interface LlmCallRecord {
@@ -37,7 +37,8 @@ export class RecordingTravelLlm {
   readonly llm: TravelLlm = async (messages, purpose, signal) => {
     if (this.#scripted) {
       const next = this.#scripted.shift();
-      if (!next) throw new Error(`replay: the recorded step has no more LLM outputs (a ${purpose} call was made)`);
+      // A script error, never a model failure: the gym ends the step instead of retrying or judging N/A.
+      if (!next) throw new LlmScriptError(`replay: the recorded step has no more LLM outputs (a ${purpose} call was made)`);
       this.#current.push(next);
       if (next.output === null) throw new Error(next.error ?? 'recorded LLM failure');
       return next.output;
