@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { benchRunner } from '../src/lib/bench/bench.ts';
 import { benchCritic, formatCriticBench } from '../src/lib/critic/bench.ts';
 import { benchTau } from '../src/lib/envs/tau-bench/bench.ts';
+import { benchUserBench } from '../src/lib/envs/userbench/bench.ts';
 import { benchLoop, type LoopBenchResult } from '../src/lib/loop/bench.ts';
 import { formatTimings, type ReviewStoreBench } from '../src/lib/traces/bench.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
@@ -93,6 +94,12 @@ async function tauSection(): Promise<void> {
   console.log(`tau-bench (Node, median ms):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v)}`).join('\n')}`);
 }
 
+/** UserBench: the eight upstream data files at real size (synthesised from the samples) and the gym's cost per step. */
+async function userbenchSection(): Promise<void> {
+  const r = await benchUserBench();
+  console.log(`userbench (Node):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v)}`).join('\n')}`);
+}
+
 /** The critic on the tiny model: prefix reuse under Node, then verdict latency in Chromium's worker on WebGPU and wasm. */
 async function criticSection(b: BenchBrowser): Promise<void> {
   makeTinyModels();
@@ -116,6 +123,7 @@ try {
   await loopSection(browser);
   await reviewSection(browser);
   await tauSection();
+  await userbenchSection();
   await criticSection(browser);
   await runnerSection();
 } finally {

@@ -285,6 +285,18 @@ describe('the LLM call (model_call)', () => {
     expect(calls).toBe(3);
   });
 
+  it('an abort during the pause between tries stops the step', async () => {
+    const task = tasks.t272;
+    if (!task) throw new Error('sample not loaded');
+    const controller = new AbortController();
+    const failing: TravelLlm = () => {
+      setTimeout(() => controller.abort(), 5);
+      return Promise.reject(new ProviderError('HTTP 503', 503, true));
+    };
+    const gym = new TravelGym(task, { llmRetryDelayMs: 60_000 }, failing, prompts);
+    await expect(gym.step('[search] flight', controller.signal)).rejects.toThrow(AbortedError);
+  });
+
   it('an abort stops the step instead of counting as a failure', async () => {
     const task = tasks.t272;
     if (!task) throw new Error('sample not loaded');

@@ -4,7 +4,7 @@
  * runs), every observation string as the original writes it. The quirks of the
  * async path are kept on purpose (README, "UserBench quirks").
  */
-import { SpotterError, isAbort } from '../../errors.ts';
+import { AbortedError, SpotterError, isAbort } from '../../errors.ts';
 import { dumps, isDict, pyStr, type PyValue } from '../tau-bench/py.ts';
 import { LlmScriptError, type TravelLlm, type TravelLlmMessage, type TravelLlmPurpose } from './llm.ts';
 import {
@@ -169,8 +169,15 @@ interface Evaluation {
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (ms <= 0) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new AbortedError());
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**

@@ -86,6 +86,16 @@ export function upstreamDataSource(pack: PackSource, data: PackSource = httpPack
   };
 }
 
+/**
+ * The default: prompts and task index from the pack at `packBaseUrl` (the app
+ * serves ../shared/userbench), the upstream data files from raw GitHub, kept in
+ * Cache Storage (they never change at a pinned commit).
+ */
+export function defaultUserBenchSource(packBaseUrl: string, fetchFn?: typeof fetch): PackSource {
+  const raw = fetchFn ? httpPackSource(USERBENCH_RAW_BASE, fetchFn) : httpPackSource(USERBENCH_RAW_BASE);
+  return upstreamDataSource(fetchFn ? httpPackSource(packBaseUrl, fetchFn) : httpPackSource(packBaseUrl), cachedPackSource(raw));
+}
+
 /** Keeps every file read in the browser's Cache Storage, so a pack loads offline; Node passes through. */
 export function cachedPackSource(
   source: PackSource,

@@ -74,6 +74,32 @@ const ProcessedSchema = z.looseObject({
   arguments: z.looseObject({}),
 });
 
+/**
+ * The parts of a raw entry the env reads, as plain JS for zod: option lists
+ * become their ids only, so the big option objects are never copied.
+ */
+function entryView(entry: PyDict): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const [key, value] of entry) {
+    if (!isDict(value)) {
+      view[key] = toJs(value);
+      continue;
+    }
+    const dim: Record<string, unknown> = {};
+    for (const [field, v] of value) {
+      if (field === 'options' && isDict(v)) {
+        const options: Record<string, unknown> = {};
+        for (const [kind, list] of v) {
+          options[kind] = Array.isArray(list) ? list.map((o) => (isDict(o) ? { id: toJs(o.get('id') ?? null) } : toJs(o))) : toJs(list);
+        }
+        dim[field] = options;
+      } else if (field === 'preferences' || field === 'correct_ids' || field === 'best_id') dim[field] = toJs(v);
+    }
+    view[key] = dim;
+  }
+  return view;
+}
+
 function check<T>(file: string, prefix: PropertyKey[], schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
@@ -86,16 +112,15 @@ function dictAt(v: PyValue | undefined, file: string, path: PropertyKey[]): PyDi
   return v;
 }
 
-/** Preferences, correct ids and best ids from a raw entry, as TravelEnv reads them. */
-function readPreferences(entry: PyDict, dimensions: readonly string[], file: string, path: PropertyKey[]) {
+/** Preferences, correct ids and best ids from a raw entry (as plain JS), as TravelEnv reads them. */
+function readPreferences(entry: Record<string, unknown>, dimensions: readonly string[], file: string, path: PropertyKey[]) {
   const preferences: TravelPreference[] = [];
   const correctIds: string[] = [];
   const bestIds: string[] = [];
   for (const dimension of dimensions) {
-    const raw = entry.get(dimension);
-    if (raw === undefined) continue;
+    if (!Object.hasOwn(entry, dimension)) continue;
     const dimPath = [...path, dimension];
-    const dim = check(file, dimPath, DimensionSchema, toJs(raw));
+    const dim = check(file, dimPath, DimensionSchema, entry[dimension]);
     (dim.preferences ?? []).forEach((p, j) => {
       // _initialize_preferences skips anything that is not a list of at least 4 items.
       if (!Array.isArray(p) || p.length < 4) return;
@@ -119,7 +144,7 @@ function readPreferences(entry: PyDict, dimensions: readonly string[], file: str
 export function taskFromProcessed(file: string, raw: PyValue): TravelTask {
   const t = check(file, [], ProcessedSchema, toJs(raw));
   const root = dictAt(raw, file, []);
-  const entry = dictAt(root.get('preferences'), file, ['preferences']);
+  dictAt(root.get('preferences'), file, ['preferences']);
   const allOptionsRaw = dictAt(root.get('all_options'), file, ['all_options']);
   const allOptions = new Map<string, PyValue[]>();
   for (const [dim, list] of allOptionsRaw) allOptions.set(dim, Array.isArray(list) ? list : []);
@@ -129,7 +154,7 @@ export function taskFromProcessed(file: string, raw: PyValue): TravelTask {
     dimensions: t.dimensions,
     wantedNum: t.wanted_num,
     initialDesc: t.initial_desc,
-    ...readPreferences(entry, t.dimensions, file, ['preferences']),
+    ...readPreferences(t.preferences, t.dimensions, file, ['preferences']),
     allOptions,
     arguments: dictAt(root.get('arguments'), file, ['arguments']),
   };
@@ -188,8 +213,9 @@ export function loadTasks(files: readonly NamedFile[], opts: LoadTasksOptions = 
   for (let load = 0; load < (opts.priorLoads ?? 0); load++) {
     // An earlier load drew the same numbers: the draws depend only on list lengths.
     for (const [key, { file, entry }] of merged) {
-      const dims = check(file, [key], EntrySchema, toJs(entry)).dimensions;
-      for (const lengths of shuffledLengths(dictAt(entry, file, [key]), dims)) {
+      const raw = dictAt(entry, file, [key]);
+      const dims = check(file, [key, 'dimensions'], z.array(z.string()), toJs(raw.get('dimensions') ?? null));
+      for (const lengths of shuffledLengths(raw, dims)) {
         for (const n of lengths) rng.skipShuffle(n);
         rng.skipShuffle(lengths.reduce((a, b) => a + b, 0));
       }
@@ -198,15 +224,16 @@ export function loadTasks(files: readonly NamedFile[], opts: LoadTasksOptions = 
   const tasks: TravelTask[] = [];
   for (const [key, { file, entry: rawEntry }] of merged) {
     const path = [key];
-    const e = check(file, path, EntrySchema, toJs(rawEntry));
     const entry = dictAt(rawEntry, file, path);
+    const plain = check(file, path, EntrySchema, entryView(entry));
+    const e = plain;
     const allOptions = new Map<string, PyValue[]>();
     const args: PyDict = new Map();
     for (const dimension of e.dimensions) {
       const dimRaw = entry.get(dimension);
       if (dimRaw === undefined) continue;
       const dim = dictAt(dimRaw, file, [...path, dimension]);
-      check(file, [...path, dimension], DimensionSchema, toJs(dim));
+      check(file, [...path, dimension], DimensionSchema, plain[dimension]);
       const options = dim.get('options');
       if (options !== undefined && isDict(options)) {
         const pick = (kind: string): PyValue[] => {
@@ -240,7 +267,7 @@ export function loadTasks(files: readonly NamedFile[], opts: LoadTasksOptions = 
       dimensions: e.dimensions,
       wantedNum: e.wanted_num,
       initialDesc: e.initial_description,
-      ...readPreferences(entry, e.dimensions, file, path),
+      ...readPreferences(plain, e.dimensions, file, path),
       allOptions,
       arguments: args,
     });
