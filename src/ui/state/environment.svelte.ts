@@ -32,6 +32,8 @@ export class EnvironmentChoice {
   /** The task's instruction, shown to a person playing the user. */
   instruction = $state<string | undefined>(undefined);
   taskCount = $state<number | undefined>(undefined);
+  constructor(private readonly fetchPack: typeof fetch = (...a) => fetch(...a)) {}
+
   // A private load cache, not rendered state: no reactivity wanted.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #packs = new Map<string, Promise<TauPack>>();
@@ -43,7 +45,7 @@ export class EnvironmentChoice {
     let p = this.#packs.get(key);
     if (!p) {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
-      const source = folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href);
+      const source = folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href, this.fetchPack);
       p = loadTauPack(source, [this.domain], { [this.domain]: ['test'] });
       p.catch(() => this.#packs.delete(key));
       this.#packs.set(key, p);
