@@ -9,7 +9,8 @@ import { ValidationError } from '../errors.ts';
 import { actorTravelLlm } from '../envs/userbench/actorLlm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
 import { TravelGym } from '../envs/userbench/gym.ts';
-import { cachedPackSource, loadUserBenchPack, scenarioOf, upstreamDataSource, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
+import { httpPackSource } from '../envs/tau-bench/pack.ts';
+import { cachedPackSource, loadUserBenchPack, scenarioOf, upstreamDataSource, USERBENCH_RAW_BASE, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
 import { RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { UserBenchEnvSchema, type RunSpec } from './plan.ts';
@@ -85,11 +86,12 @@ export function userBenchFactories(source: PackSource, models: ModelClientOption
 }
 
 /**
- * Where the browser reads a UserBench pack: the app's copy (or any URL laid
- * out the same way) for prompts, tool and task index; with `upstreamData`,
- * the eight data files from the upstream repository's raw files. Every file
- * read is kept in Cache Storage, so the pack loads offline afterwards.
+ * Where the browser reads a UserBench pack: the app's copy (or any URL or
+ * folder laid out the same way) for prompts, tool, task index and samples;
+ * with `upstreamData`, the eight data files from the upstream repository's
+ * raw files, kept in Cache Storage so the pack then loads offline.
  */
-export function browserUserBenchSource(pack: PackSource, upstreamData: boolean): PackSource {
-  return cachedPackSource(upstreamData ? upstreamDataSource(pack) : pack);
+export function browserUserBenchSource(pack: PackSource, upstreamData: boolean, fetchFn?: typeof fetch): PackSource {
+  if (!upstreamData) return pack;
+  return upstreamDataSource(pack, cachedPackSource(httpPackSource(USERBENCH_RAW_BASE, fetchFn)));
 }

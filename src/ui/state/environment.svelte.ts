@@ -23,7 +23,7 @@ export interface BuiltEnv {
 /** Which world the chat tab runs in: a user-written policy, or a tau-bench or UserBench task (person or simulated user). */
 export class EnvironmentChoice {
   kind = $state<EnvKind>('policy-chat');
-  readonly userBench = new UserBenchChoice();
+  readonly userBench: UserBenchChoice;
   domain = $state<TauDomain>('retail');
   taskIndex = $state(0);
   seat = $state<'human' | 'simulated'>('human');
@@ -35,6 +35,10 @@ export class EnvironmentChoice {
   /** The task's instruction, shown to a person playing the user. */
   instruction = $state<string | undefined>(undefined);
   taskCount = $state<number | undefined>(undefined);
+  constructor(private readonly fetchPack: typeof fetch = (...a) => fetch(...a)) {
+    this.userBench = new UserBenchChoice(fetchPack);
+  }
+
   // A private load cache, not rendered state: no reactivity wanted.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #packs = new Map<string, Promise<TauPack>>();
@@ -46,7 +50,7 @@ export class EnvironmentChoice {
     let p = this.#packs.get(key);
     if (!p) {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
-      const source = folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href);
+      const source = folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href, this.fetchPack);
       p = loadTauPack(source, [this.domain], { [this.domain]: ['test'] });
       p.catch(() => this.#packs.delete(key));
       this.#packs.set(key, p);

@@ -38,11 +38,14 @@ export class UserBenchChoice {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #packs = new Map<string, Promise<UserBenchPack>>();
 
+  /** `fetchPack`: the fetch pack files go through (recorded for "What left this browser"). */
+  constructor(private readonly fetchPack: typeof fetch = (...a) => fetch(...a)) {}
+
   pack(folder: File[] | undefined, packUrl: string = appUrl('userbench/')): Promise<UserBenchPack> {
     const key = JSON.stringify([folder ? folder.length : packUrl, this.env, this.samples, this.oneChoice]);
     let p = this.#packs.get(key);
     if (!p) {
-      const source = browserUserBenchSource(folder ? filesPackSource(folder) : httpPackSource(packUrl), !this.samples);
+      const source = browserUserBenchSource(folder ? filesPackSource(folder) : httpPackSource(packUrl, this.fetchPack), !this.samples, this.fetchPack);
       p = loadRunPack(source, {
         domain: this.env,
         split: 'test',
