@@ -72,7 +72,7 @@ describe('What left this browser', () => {
       page.getByTestId('privacy-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-method')} ${e.getAttribute('data-url')}`).sort());
     await expect.poll(rows, { timeout: 10_000 }).toEqual(expected);
 
-    const purposes = await page.getByTestId('privacy-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-url') ?? '', e.getAttribute('data-purpose') ?? '']));
+    const purposes = await page.getByTestId('privacy-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-url') ?? '', e.getAttribute('data-purpose') ?? ''] as const));
     const purposeOf = (re: RegExp) => new Set(purposes.filter(([u]) => re.test(u)).map(([, p]) => p));
     expect(purposeOf(/\/v1\/chat\/completions$/)).toEqual(new Set(['actor', 'critic']));
     expect(purposeOf(/\/tau-bench\//)).toEqual(new Set(['pack']));

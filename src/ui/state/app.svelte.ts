@@ -5,6 +5,7 @@ import type { Critic } from '../../lib/critic/types.ts';
 import { RequestLog, type Purpose } from '../../lib/net/requestLog.ts';
 import { listenToWorkers } from '../../lib/net/workerRequests.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
+import { CriticPanelState } from './critic.svelte.ts';
 import { EpisodeSession } from './episode.svelte.ts';
 import { EnvironmentChoice } from './environment.svelte.ts';
 import { LocalActorState } from './local-actor.svelte.ts';
@@ -25,6 +26,15 @@ export class AppState {
   readonly review = new TraceReview(this.traces, () => this.settings.secrets);
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */
   localCritic = $state.raw<Critic | undefined>(undefined);
+  /**
+   * Loads the in-browser critic (Critic tab, first screen). The one it loads
+   * becomes the active critic; unloading it falls back to the remote one.
+   */
+  readonly criticLoader = new CriticPanelState((c) => {
+    this.localCritic = c;
+    if (c) this.settings.criticEngine = 'local';
+    else if (this.settings.criticEngine === 'local') this.settings.criticEngine = 'remote';
+  });
   /** An in-browser actor (web-llm) loaded from the Setup panel. */
   localActor = $state.raw<Actor | undefined>(undefined);
   /** Loads and unloads it; lives here so switching tabs keeps the model on the GPU. */
