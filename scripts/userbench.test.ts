@@ -19,7 +19,8 @@ const Parity = z.object({
       mode: z.enum(['async', 'sync']),
       oneChoice: z.boolean(),
       maxSteps: z.number(),
-      seed: z.number(),
+      upstreamFile: z.boolean(),
+      seed: z.number().nullable(),
       steps: z.array(z.unknown()),
       line: z.string(),
     }),
@@ -51,15 +52,31 @@ describe('npm run userbench -- replay', () => {
     ['testtask2330_hotel_restaurant_flight.json', 'onechoice', 'sync'],
     ['testtask272_flight_apartment.json', 'reveal-seed12345', 'sync'],
   ])('%s %s %s prints the line the original printed', async (scenario, script, mode) => {
-    const r = parity.records.find((x) => x.scenario === scenario && x.script === script && x.mode === mode);
+    const r = parity.records.find((x) => x.scenario === scenario && x.script === script && x.mode === mode && !x.upstreamFile);
     if (!r) throw new Error('fixture record missing');
-    const args = ['replay', '--scenario', path.join(SCENARIOS, scenario), '--steps', stepsFile(`${script}-${mode}.json`, r.steps), '--max-steps', String(r.maxSteps), '--seed', String(r.seed)];
+    const args = ['replay', '--scenario', path.join(SCENARIOS, scenario), '--steps', stepsFile(`${script}-${mode}.json`, r.steps), '--max-steps', String(r.maxSteps)];
+    if (r.seed !== null) args.push('--seed', String(r.seed));
     if (r.oneChoice) args.push('--one-choice');
     if (mode === 'sync') args.push('--sync');
     const out = await userbench(args);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.stdout).toBe(`${r.line}\n`);
+  }, 60_000);
+
+  it('an upstream data file (keyed by scenario id) goes through load_tasks: numpy 42 without --seed, the seed with it', async () => {
+    const sample = z.looseObject({ id: z.string(), preferences: z.unknown() }).parse(JSON.parse(readFileSync(path.join(SCENARIOS, 'testtask733_rentalcar_restaurant.json'), 'utf8')));
+    const dataFile = path.join(dir, 'travelgym_data_22.json');
+    writeFileSync(dataFile, JSON.stringify({ [sample.id]: sample.preferences }));
+    for (const seed of [null, 5]) {
+      const r = parity.records.find((x) => x.scenario === 'testtask733_rentalcar_restaurant.json' && x.upstreamFile && x.seed === seed);
+      if (!r) throw new Error('fixture record missing');
+      const args = ['replay', '--scenario', dataFile, '--steps', stepsFile(`upstream-${seed}.json`, r.steps)];
+      if (seed !== null) args.push('--seed', String(seed));
+      const out = await userbench(args);
+      expect(out.stderr).toBe('');
+      expect(out.stdout).toBe(`${r.line}\n`);
+    }
   }, 60_000);
 
   it('exits 3 when a step is given fewer or more LLM texts than it uses', async () => {

@@ -5,8 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, ProviderError } from '../../errors.ts';
 import { dumps } from '../tau-bench/py.ts';
-import { TravelGym, TravelGymError, formatAction, type TravelGymConfig } from './gym.ts';
-import { ScriptedTravelLlm, type TravelLlm } from './llm.ts';
+import { TravelGym, TravelGymError, formatAction, type RecordedTravelStep, type TravelGymConfig } from './gym.ts';
+import { ScriptedTravelLlm, humanUserReply, type TravelLlm } from './llm.ts';
 import { loadPrompts, loadScenarios } from './pack.ts';
 import { defaultUserBenchDir, nodePackSource } from './pack-node.ts';
 import type { UserBenchPrompts } from './prompts.ts';
@@ -107,6 +107,13 @@ describe('utterances', () => {
     expect(gym.state.elicitedPreferences.map((p) => p.id)).toEqual(['P3']);
     expect(gym.state.remainingPreferences.map((p) => p.id)).toEqual(['P1', 'P2', 'P4']);
     expect(r.info.newlyElicited).toEqual(['P3']);
+  });
+
+  it('a person in the user seat: their words come back as the observation, and a type 2 still reveals', async () => {
+    const { step, gym } = gymFor('t272');
+    const r = await step('[action] Meal on board?', judgeType('2', 'P3'), humanUserReply(' Yes, {"food"} ```json``` please '));
+    expect(r.observation).toBe('Yes, {"food"} ```json``` please');
+    expect(gym.state.elicitedPreferences.map((p) => p.id)).toEqual(['P3']);
   });
 
   it('type 3 and type 4 get the canned replies without a user call; type 1 asks the user', async () => {
@@ -309,3 +316,54 @@ describe('the LLM call (model_call)', () => {
     await expect(gym.step('[action] hi', controller.signal)).rejects.toThrow(AbortedError);
   });
 });
+
+describe('restore after a reload', () => {
+  it('replays the recorded steps and calls, then goes on exactly as the original gym', async () => {
+    const task = tasks.t2330;
+    if (!task) throw new Error('sample not loaded');
+    const script: [string, string[]][] = [
+      ['[search] hotel', [judgeSearch('hotel')]],
+      ['[action] a', [judgeType('1'), userSays('a')]],
+      ['[action] b', [judgeType('3')]],
+      ['[action] c', [judgeType('4'), userSays('I always travel with my dog.')]], // sync: volunteered, random draw
+      ['[action] d', ['not json', userSays('hm')]],
+    ];
+    const config = { mode: 'sync' as const, seed: 11, llmRetryDelayMs: 0 };
+    const flaky = new ScriptedTravelLlm();
+    let failOnce = true;
+    const llm: TravelLlm = (m, p, s) => {
+      if (failOnce && p === 'search-judge') {
+        failOnce = false;
+        return Promise.reject(new ProviderError('HTTP 502', 502, true));
+      }
+      return flaky.call(m, p, s);
+    };
+    const original = new TravelGym(task, config, llm, prompts);
+    const recorded: RecordedTravelStep[] = [];
+    for (const [action, texts] of script) {
+      flaky.load(texts);
+      const r = await original.step(action);
+      recorded.push({ action: r.info.action, llmCalls: r.info.llmCalls });
+    }
+    expect(recorded[0]?.llmCalls).toEqual([{ purpose: 'search-judge', error: 'HTTP 502' }, { purpose: 'search-judge', text: judgeSearch('hotel') }]);
+    const next = new ScriptedTravelLlm();
+    const restored = await TravelGym.restore(task, config, next.call, prompts, recorded);
+    expect(restored.state).toEqual(original.state);
+    for (const gym of [original, restored]) {
+      const llmNow = gym === original ? flaky : next;
+      for (let i = 0; i < 3; i++) {
+        llmNow.load([judgeType('1'), userSays(`x${i}`)]);
+        await gym.step(`[action] more ${i}`);
+      }
+    }
+    expect(restored.state).toEqual(original.state);
+    expect(restored.state.elicitedPreferences.length).toBe(2);
+  });
+
+  it('refuses records that do not fit the steps', async () => {
+    const task = tasks.t272;
+    if (!task) throw new Error('sample not loaded');
+    await expect(TravelGym.restore(task, {}, new ScriptedTravelLlm().call, prompts, [{ action: '[action] hi', llmCalls: [] }])).rejects.toThrow(/restore/);
+  });
+});
+

@@ -4,9 +4,9 @@
  * runs), every observation string as the original writes it. The quirks of the
  * async path are kept on purpose (README, "UserBench quirks").
  */
-import { AbortedError, SpotterError, isAbort } from '../../errors.ts';
+import { AbortedError, SpotterError, errorMessage, isAbort } from '../../errors.ts';
 import { dumps, isDict, pyStr, type PyValue } from '../tau-bench/py.ts';
-import { LlmScriptError, type TravelLlm, type TravelLlmMessage, type TravelLlmPurpose } from './llm.ts';
+import { LlmScriptError, type LlmCallRecord, type TravelLlm, type TravelLlmMessage, type TravelLlmPurpose } from './llm.ts';
 import {
   naturalMessages,
   revealMessages,
@@ -66,12 +66,29 @@ export const DEFAULT_TRAVEL_GYM_CONFIG: Readonly<TravelGymConfig> = {
   llmRetryDelayMs: 2000,
 };
 
+/** What a step did (a type alias, so it still reads as a Record<string, unknown>). */
+export type TravelStepInfo = {
+  kind: 'search' | 'action' | 'answer' | 'format' | 'finish';
+  /** The action as given to step(). */
+  action: string;
+  /** The LLM calls this step made, for the trace and for restore(). */
+  llmCalls: LlmCallRecord[];
+  stepCount: number;
+  newlyElicited: string[];
+  activeElicited: number;
+  passiveElicited: number;
+  totalPreferences: number;
+  remainingPreferences: number;
+  elicitationRatio: number;
+  totalReward: number;
+};
+
 export interface TravelStep {
   observation: string;
   reward: number;
   terminated: boolean;
   truncated: boolean;
-  info: Record<string, unknown>;
+  info: TravelStepInfo;
 }
 
 export type SearchOutcome = 'results' | 'repeat' | 'wrong' | 'unrelated' | 'backend-error';
@@ -198,8 +215,15 @@ function removeFirst(list: string[], x: string): boolean {
   return true;
 }
 
+/** A step as a trace keeps it: the formatted action and the LLM calls it made (TravelStep.info.action / .llmCalls). */
+export interface RecordedTravelStep {
+  action: string;
+  llmCalls: readonly LlmCallRecord[];
+}
+
 export class TravelGym {
-  private readonly config: TravelGymConfig;
+  private config: TravelGymConfig;
+  private stepCalls: LlmCallRecord[] = [];
   private random: PyRandom;
   private stepCount = 0;
   private episodeComplete = false;
@@ -229,6 +253,41 @@ export class TravelGym {
     if (!(this.config.maxSteps > 0)) throw new TravelGymError('max_steps must be positive');
     this.random = new PyRandom(this.config.seed);
     this.reset();
+  }
+
+  /**
+   * Rebuilds a gym mid-episode (after a reload) by replaying the recorded
+   * steps with their recorded LLM texts, so state and random draws are exactly
+   * as they were; later steps call `llm`.
+   */
+  static async restore(
+    task: TravelTask,
+    config: Partial<TravelGymConfig>,
+    llm: TravelLlm,
+    prompts: UserBenchPrompts,
+    steps: readonly RecordedTravelStep[],
+  ): Promise<TravelGym> {
+    let queue: LlmCallRecord[] = [];
+    let live = false;
+    const replayed: TravelLlm = (messages, purpose, signal) => {
+      if (live) return llm(messages, purpose, signal);
+      const next = queue.shift();
+      if (!next || next.purpose !== purpose) {
+        return Promise.reject(new LlmScriptError(`restore: the recorded calls do not fit (a ${purpose} call, recorded ${next?.purpose ?? 'none'})`));
+      }
+      return next.text !== undefined ? Promise.resolve(next.text) : Promise.reject(new Error(next.error ?? 'recorded failure'));
+    };
+    const gym = new TravelGym(task, config, replayed, prompts);
+    const delay = gym.config.llmRetryDelayMs;
+    gym.config.llmRetryDelayMs = 0;
+    for (const [i, step] of steps.entries()) {
+      queue = [...step.llmCalls];
+      await gym.step(step.action);
+      if (queue.length > 0) throw new LlmScriptError(`restore: step ${i} left ${queue.length} recorded call(s) unused`);
+    }
+    gym.config.llmRetryDelayMs = delay;
+    live = true;
+    return gym;
   }
 
   /** Starts the episode again (the generator is not reseeded, as TravelEnv.reset without a seed); returns the opening request. */
@@ -280,12 +339,13 @@ export class TravelGym {
   async step(actionInput: string, signal?: AbortSignal): Promise<TravelStep> {
     if (this.episodeComplete) throw new TravelGymError('Episode is complete. Call reset() to start a new episode.');
     this.stepCount += 1;
+    this.stepCalls = [];
     const action = pyStrip(actionInput);
     if (action.toLowerCase().startsWith('[finish]')) {
       this.episodeComplete = true;
       const total = this.remaining.length + this.elicited.length;
       const observation = `Session ended. You elicited ${this.elicited.length}/${total} preferences. Final elicitation ratio: ${pyPercent2(this.ratio())}`;
-      return { observation, reward: 0, terminated: true, truncated: false, info: this.info('finish', []) };
+      return { observation, reward: 0, terminated: true, truncated: false, info: this.info('finish', [], actionInput) };
     }
     const ev = await this.evaluate(action, signal);
     const newly: string[] = [];
@@ -307,12 +367,14 @@ export class TravelGym {
       terminated = true;
     }
     if (terminated || truncated) this.episodeComplete = true;
-    return { observation: ev.feedback, reward, terminated, truncated, info: this.info(ev.kind, newly) };
+    return { observation: ev.feedback, reward, terminated, truncated, info: this.info(ev.kind, newly, actionInput) };
   }
 
-  private info(kind: Evaluation['kind'] | 'finish', newly: string[]): Record<string, unknown> {
+  private info(kind: TravelStepInfo['kind'], newly: string[], action: string): TravelStepInfo {
     return {
       kind,
+      action,
+      llmCalls: [...this.stepCalls],
       stepCount: this.stepCount,
       newlyElicited: newly,
       activeElicited: this.activeElicited,
@@ -342,10 +404,12 @@ export class TravelGym {
         text = await this.llm(messages, purpose, signal);
       } catch (err) {
         if (isAbort(err, signal) || err instanceof LlmScriptError) throw err;
+        this.stepCalls.push({ purpose, error: errorMessage(err) });
         if (attempt >= this.config.llmAttempts) return null;
         await sleep(this.config.llmRetryDelayMs, signal);
         continue;
       }
+      this.stepCalls.push({ purpose, text });
       return parseOutputAsJson(pyStrip(text))?.value ?? null;
     }
   }

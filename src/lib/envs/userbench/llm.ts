@@ -15,6 +15,13 @@ export type TravelLlmPurpose = 'search-judge' | 'utterance-judge' | 'user-reply'
 /** One LLM call (judge or simulated user); returns the raw text. Injected so replay can script it. */
 export type TravelLlm = (messages: TravelLlmMessage[], purpose: TravelLlmPurpose, signal?: AbortSignal) => Promise<string>;
 
+/** One LLM call as a step made it: the raw text, or the error it failed with. Enough to replay the step exactly. */
+export interface LlmCallRecord {
+  purpose: TravelLlmPurpose;
+  text?: string;
+  error?: string;
+}
+
 /**
  * A scripted LLM ran out of (or was left with unused) answers. The gym never
  * counts this as a model failure: it ends the step, so a replay cannot drift.
@@ -47,4 +54,13 @@ export class ScriptedTravelLlm {
     if (next === undefined) return Promise.reject(new LlmScriptError(`no scripted LLM text left for the ${purpose} call`));
     return Promise.resolve(next);
   };
+}
+
+/**
+ * A person in the user's seat (Chat tab): their words as the reply text the
+ * simulated user's prompt asks for, so the gym treats them as the LLM's.
+ * The judges still run on the model.
+ */
+export function humanUserReply(words: string): string {
+  return JSON.stringify({ thought: '(typed by a person)', response: words });
 }

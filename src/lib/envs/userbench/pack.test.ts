@@ -7,6 +7,7 @@ import {
   UPSTREAM_DATA_FILES,
   USERBENCH_RAW_BASE,
   cachedPackSource,
+  defaultUserBenchSource,
   indexFileFor,
   loadUserBenchPack,
   scenarioOf,
@@ -110,6 +111,21 @@ describe('sources', () => {
     expect(urls).toEqual([`${USERBENCH_RAW_BASE}travelgym/data/travelgym_data_2222.json`]);
     expect(USERBENCH_RAW_BASE).toMatch(/^https:\/\/raw\.githubusercontent\.com\/SalesforceAIResearch\/UserBench\/[0-9a-f]{40}\/$/);
     expect(await source.readText('prompts/judge_search_user.txt')).toBe(await readFile(resolve(dir, 'prompts/judge_search_user.txt'), 'utf8'));
+  });
+
+  it('defaultUserBenchSource: prompts and index from the app pack, data files from the pinned upstream commit', async () => {
+    const urls: string[] = [];
+    const fakeFetch = (url: string | URL | Request) => {
+      urls.push(String(url));
+      return Promise.resolve(new Response('{}'));
+    };
+    const source = defaultUserBenchSource('http://127.0.0.1:5173/userbench', fakeFetch);
+    await source.readText('tasks/travel22_multiturn_test.json');
+    await source.readText('travelgym/data/travelgym_data_44.json');
+    expect(urls).toEqual([
+      'http://127.0.0.1:5173/userbench/tasks/travel22_multiturn_test.json',
+      `https://raw.githubusercontent.com/SalesforceAIResearch/UserBench/b05d86b718161acef28681b638e988e6808fe51a/travelgym/data/travelgym_data_44.json`,
+    ]);
   });
 
   it('cachedPackSource answers from the cache once a file was read (offline afterwards)', async () => {
