@@ -47,7 +47,8 @@ describe('first run', () => {
     await welcome.getByTestId('rec-ready').waitFor({ timeout: 120_000 });
     await expect(welcome.getByTestId('rec-ready').innerText()).resolves.toMatch(/Active critic: tiny-critic on (webgpu|wasm), in this browser\.$/);
     // It is the active critic now: no second place to switch it on.
-    await expect(page.locator('select[name=critic-engine]').inputValue()).resolves.toBe('local');
+    await expect(page.getByTestId('active-critic').getAttribute('data-engine')).resolves.toBe('local');
+    await expect(page.getByTestId('active-critic').innerText()).resolves.toContain('tiny-critic');
 
     await welcome.getByTestId('start-chat').click();
     await expect(page.getByTestId('welcome').count()).resolves.toBe(0);
