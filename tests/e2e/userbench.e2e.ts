@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { z } from 'zod';
 import { ProviderServerDouble } from '../servers/openai-double.ts';
 import { samplePlans, userBenchAgent, userBenchJudge } from '../servers/userbench-double.ts';
-import { collectErrors, dumpIndexedDB, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { collectErrors, dumpIndexedDB, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
 
 const plans = samplePlans(resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench'));
 const provider = new ProviderServerDouble();
@@ -56,6 +56,7 @@ describe('UserBench in the browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors = collectErrors(page);
+    const requests = recordRequests(context);
     await page.goto(app.url);
     await page.evaluate((url) => {
       const p = { kind: 'openai-compatible', baseUrl: url, temperature: 0, maxTokens: 512, stream: false };
@@ -122,6 +123,9 @@ describe('UserBench in the browser', () => {
     expect(kinds).toContain('answer');
     await expect(view.getByTestId('userbench-elicited').first().innerText()).resolves.toMatch(/^elicited P\d+/);
     await expect(view.getByTestId('userbench-turn-summary').last().innerText()).resolves.toMatch(/the best option/);
+    // The pack came from the app's own copy; the models from the configured endpoint (127.0.0.1): nothing else.
+    expect(requests.some((u) => u.includes('/userbench/scenarios/testtask272_flight_apartment.json'))).toBe(true);
+    expect(offHostRequests(requests)).toEqual([]);
 
     expect(errors.filter((e) => !/net::ERR|Failed to fetch|aborted/i.test(e))).toEqual([]);
     await context.close();

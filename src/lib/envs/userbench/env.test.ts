@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../../loop/runEpisode.ts';
-import type { LoopEvent } from '../../loop/events.ts';
+import type { LoopEvent, TimelineEntry } from '../../loop/events.ts';
 import { ScriptedActorDouble } from '../../testing/doubles.ts';
 import type { Action } from '../../types.ts';
 import { ToolSchemaSchema } from '../../types.ts';
@@ -11,7 +11,7 @@ import { createUserBenchEnv, NO_TOOL_CALL_NOTE, UserBenchOpening } from './env.t
 import { TravelGym } from './gym.ts';
 import type { TravelLlm } from './llm.ts';
 import type { UserBenchPrompts } from './prompts.ts';
-import { RecordingTravelLlm, type LlmCallRecord } from './recordingLlm.ts';
+import { recordedLlmCalls, RecordingTravelLlm, type LlmCallRecord } from './recordingLlm.ts';
 import { taskFromProcessed } from './task.ts';
 
 const DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');
@@ -152,5 +152,48 @@ describe('UserBench env on the sample scenario (flight + apartment)', () => {
     expect(r).toMatchObject({ endsEpisode: true, info: { ended: 'gym-error' } });
     expect(r.observation).toMatch(/no more LLM outputs/);
     expect(live.purposes).toHaveLength(2);
+  });
+
+  it('resumes a stored episode: the recorded outputs rebuild the gym, then the loop goes on live', async () => {
+    const answers = () => ({
+      'search-judge': ['{"alignment_judgement": "True", "alignment_aspect": "flight"}'],
+      'utterance-judge': ['{"type": "2", "preference_id": "P1"}'],
+      'user-reply': ['{"response": "Tidy, please."}'],
+    });
+    const cfg = (env: ReturnType<typeof episode>['env'], actor: ScriptedActorDouble, resume?: TimelineEntry[]) => ({
+      episodeId: 'e2',
+      env,
+      user: new UserBenchOpening('Trip to Barcelona.'),
+      actor,
+      mode: 'off' as const,
+      maxRevisions: 2,
+      failureRule: 'fail-open' as const,
+      maxSteps: 20,
+      criticTimeoutMs: 1000,
+      meta: { environment: 'userbench/travel22' },
+      ...(resume ? { resume } : {}),
+    });
+    // The first run stops after two turns (the actor's script ends: an error, as a reload would cut it).
+    const first = llmDouble(answers());
+    const a = episode(first);
+    const events = await collect(runEpisode(cfg(a.env, new ScriptedActorDouble([call('search', 'flight NY to Barcelona'), call('action', 'Apartment wishes?')])), new AbortController().signal));
+    const timeline: TimelineEntry[] = events.flatMap((e): TimelineEntry[] => (e.type === 'user' ? [e] : e.type === 'step' ? [{ type: 'step', step: e.step }] : []));
+    expect(timeline).toHaveLength(3);
+
+    // Resumed: no judge is called for the two stored turns; the gym is where it was (search done, P1 revealed).
+    const second = llmDouble({ 'search-judge': ['{"alignment_judgement": "True", "alignment_aspect": "flight"}'] });
+    const b = episode(second, recordedLlmCalls(timeline));
+    const rest = await collect(runEpisode(cfg(b.env, new ScriptedActorDouble([call('search', 'flight again'), call('answer', 'F2'), call('answer', 'A17')]), timeline), new AbortController().signal));
+    expect(second.purposes).toEqual(['search-judge']);
+    const steps = rest.flatMap((e) => (e.type === 'step' ? [e.step] : []));
+    // The flight results were already shown before the reload: a repeated search scores 0.
+    expect(steps[0]?.observation).toMatch(/already got the search results for <flight>/);
+    expect(steps.map((s) => [s.index, s.reward])).toEqual([
+      [2, 0],
+      [3, 1],
+      [4, 1],
+    ]);
+    expect(b.gym.state.elicitedPreferences.map((p) => p.id)).toEqual(['P1']);
+    expect(rest.at(-1)).toMatchObject({ type: 'episode_end', outcome: 'done', reward: 1 });
   });
 });
