@@ -88,6 +88,7 @@ export class DataState {
   constructor(
     private readonly source: TraceSource,
     private readonly readPack: ReadPackJson = httpPackReader(appUrl('tau-bench/')),
+    private readonly readUserBench: ReadPackJson = httpPackReader(appUrl('userbench/')),
   ) {}
 
   readonly finished = $derived(this.traces.filter((t) => t.status !== 'running'));
@@ -127,6 +128,7 @@ export class DataState {
       const loaded = await loadEnvContext(
         traces.map((t) => t.meta),
         this.readPack,
+        this.readUserBench,
       );
       this.ctx = loaded.ctx;
       this.problems = loaded.problems;
