@@ -1,9 +1,12 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { tauPackPlugin } from './scripts/vite-tau-pack.ts';
+import { fixtureModelsPlugin } from './scripts/vite-fixture-models.ts';
+import { tauPackPlugin, userBenchPackPlugin } from './scripts/vite-tau-pack.ts';
 
 export default defineConfig({
-  plugins: [svelte(), tauPackPlugin()],
+  // Relative: the same dist/ works at /, /spotter/ or on a file share (runtime URLs go through src/ui/appUrl.ts).
+  base: './',
+  plugins: [svelte(), tauPackPlugin(), userBenchPackPlugin(), fixtureModelsPlugin()],
   // No client-side routes: a missing file must be a 404, not index.html (model loaders read it as weights).
   appType: 'mpa',
   server: { host: '127.0.0.1' },

@@ -3,7 +3,10 @@
  * real code paths: the SDKs over HTTP to a local server, IndexedDB and the
  * critic worker in Chromium, the tau-bench port on the real data.
  */
-import { createServer, type ViteDevServer } from 'vite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, createServer, type ViteDevServer } from 'vite';
 import type { Browser } from 'playwright-core';
 import { benchRunner } from '../src/lib/bench/bench.ts';
 import { benchCritic, formatCriticBench } from '../src/lib/critic/bench.ts';
@@ -14,6 +17,7 @@ import { formatTimings, type ReviewStoreBench } from '../src/lib/traces/bench.ts
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { launchBrowser } from '../tests/e2e/harness.ts';
 import { ProviderServerDouble } from '../tests/servers/openai-double.ts';
+import { initialLoad } from './bundle-size.ts';
 import { makeTinyModels } from './make-tiny-model.ts';
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
@@ -117,7 +121,21 @@ async function runnerSection(): Promise<void> {
   console.log(`runner (Node, instant doubles): ${r.episodes} episodes | ${fmt(r.perEpisodeMs)} ms runner overhead per episode | results for the run ${fmt(r.resultsMs)} ms`);
 }
 
+/** A production build's first download: the entry chunk and what it imports statically, gzipped. */
+async function bundleSection(): Promise<void> {
+  const outDir = mkdtempSync(join(tmpdir(), 'spotter-bench-dist-'));
+  try {
+    await build({ logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+    const r = initialLoad(outDir);
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    console.log(`initial load (production build, gzipped): entry chunk ${kb(r.entryGzip)} | main-thread JS before first render ${kb(r.totalGzip)} in ${Object.keys(r.chunks).length} chunks`);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 console.log('Spotter benchmarks');
+await bundleSection();
 const browser = await BenchBrowser.start();
 try {
   await loopSection(browser);

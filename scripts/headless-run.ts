@@ -16,7 +16,10 @@ import { resultsCsv, tauResults } from '../src/lib/bench/export.ts';
 import { newRunRecord, parseRunRecord, type RunRecord, type RunStore } from '../src/lib/bench/record.ts';
 import { configurationResults } from '../src/lib/bench/results.ts';
 import { runBenchmark } from '../src/lib/bench/runner.ts';
+import { familyOf } from '../src/lib/bench/plan.ts';
 import { tauBenchFactories } from '../src/lib/bench/tauFactories.ts';
+import { userBenchExport } from '../src/lib/bench/userBenchExport.ts';
+import { userBenchFactories } from '../src/lib/bench/userBenchFactories.ts';
 import { sourceTauKit } from '../src/lib/bench/tauKit.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
@@ -112,14 +115,17 @@ async function main(opts: HeadlessOptions): Promise<number> {
     maxTokens: 4096,
     stream: false,
   });
-  const factories = tauBenchFactories(sourceTauKit(nodePackSource(resolve(opts.dataDir))), {
-    providerFor: (spec, role) => ({
+  const models = {
+    providerFor: (spec: { engine: string; model: string; baseUrl?: string | undefined }, role: 'agent' | 'user' | 'critic'): ProviderConfig => ({
       ...base(role === 'critic' ? opts.keys.critic : role === 'user' ? opts.keys.user : opts.keys.actor),
       kind: spec.engine === 'anthropic' ? 'anthropic' : 'openai-compatible',
       model: spec.model,
       baseUrl: spec.baseUrl ?? '',
     }),
-  });
+  };
+  const userBench = familyOf(opts.spec.domain) === 'userbench';
+  const source = nodePackSource(resolve(opts.dataDir));
+  const factories = userBench ? userBenchFactories(source, models) : tauBenchFactories(sourceTauKit(source), models);
 
   const controller = new AbortController();
   process.once('SIGINT', () => {
@@ -151,7 +157,8 @@ async function main(opts: HeadlessOptions): Promise<number> {
     const path = paths.json[i];
     if (!path) return;
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    writeFileSync(path, JSON.stringify(tauResults(done, i, (id) => traces.traces.get(id)), null, 2));
+    const traceOf = (id: string): EpisodeTrace | undefined => traces.traces.get(id);
+    writeFileSync(path, JSON.stringify(userBench ? userBenchExport(done, i, traceOf) : tauResults(done, i, traceOf), null, 2));
   });
   writeFileSync(paths.csv, resultsCsv(done, prices));
 
@@ -160,6 +167,14 @@ async function main(opts: HeadlessOptions): Promise<number> {
     episodes: `${c.finished}/${c.planned}`,
     ...Object.fromEntries((c.passK?.passK ?? []).map((p) => [`pass^${p.k}`, Number(p.value.toFixed(4))])),
     avg_reward: c.passK ? Number(c.passK.averageReward.toFixed(4)) : null,
+    ...(c.userBench
+      ? {
+          micro_max: Number(c.userBench.microMax.toFixed(4)),
+          micro_avg: Number(c.userBench.microAvg.toFixed(4)),
+          'avg_#1.0': Number(c.userBench.avgNumberOf1.toFixed(4)),
+          'avg_#0.8': Number(c.userBench.avgNumberOf08.toFixed(4)),
+        }
+      : {}),
     tokens: c.promptTokens + c.completionTokens,
     cost: formatUsd(c.cost),
   }));

@@ -6,11 +6,12 @@
  *   tiny-critic        deterministically answers {"decision": "approve"} (use_cache: false)
  *   tiny-critic-kv     the same answers, with past_key_values inputs/outputs to test KV reuse
  *   tiny-critic-babble answers letters only, so every verdict is `unparsed`
- * Also copies onnxruntime-web's wasm files into public/ort/ so nothing is
- * fetched from a CDN. Idempotent: rewrites only what changed.
+ * They go to .fixtures/models only: tests serve that folder (Vite's dev
+ * server and the e2e harness), so the production build never ships them.
+ * Idempotent: rewrites only what changed.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
@@ -244,31 +245,18 @@ function writeIfChanged(path: string, content: string | Uint8Array): boolean {
   return true;
 }
 
-function copyIfChanged(from: string, to: string): boolean {
-  if (existsSync(to) && statSync(to).size === statSync(from).size && statSync(to).mtimeMs >= statSync(from).mtimeMs) return false;
-  mkdirSync(dirname(to), { recursive: true });
-  const tmp = `${to}.${process.pid}.tmp`;
-  copyFileSync(from, tmp);
-  renameSync(tmp, to);
-  return true;
-}
-
 export const TINY_MODELS = { 'tiny-critic': ['approve', false], 'tiny-critic-kv': ['approve', true], 'tiny-critic-babble': ['babble', false] } as const;
-
-/** The ort files transformers.js loads in the browser (it picks the asyncify build, for WebGPU and wasm alike). */
-export const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
 
 export function makeTinyModels(root = ROOT): { written: number } {
   let written = 0;
   for (const [id, [variant, kv]] of Object.entries(TINY_MODELS)) {
     for (const [name, content] of Object.entries(modelFiles(variant, kv))) {
-      for (const base of [join(root, '.fixtures/models', id), join(root, 'public/models', id)]) {
-        if (writeIfChanged(join(base, name), content)) written++;
-      }
+      if (writeIfChanged(join(root, '.fixtures/models', id, name), content)) written++;
     }
+    // Older versions of this script also wrote into public/, which Vite copies into dist/: clear those copies.
+    rmSync(join(root, 'public/models', id), { recursive: true, force: true });
   }
-  const ortDist = join(root, 'node_modules/onnxruntime-web/dist');
-  for (const f of ORT_FILES) if (copyIfChanged(join(ortDist, f), join(root, 'public/ort', f))) written++;
+  rmSync(join(root, 'public/ort'), { recursive: true, force: true });
   return { written };
 }
 

@@ -1,7 +1,8 @@
 /**
- * Serves the tau-bench benchmark pack from ../shared/tau-bench at /tau-bench/
- * during `vite dev`/`preview`, and copies it into the build output (never into
- * git) when ../shared is present, so a deployed build carries it.
+ * Serves the benchmark packs from ../shared (tau-bench at /tau-bench/, the
+ * UserBench samples, prompts and task index at /userbench/) during `vite
+ * dev`/`preview`, and copies them into the build output (never into git) when
+ * ../shared is present, so a deployed build carries them.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -23,30 +24,45 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
+export const USERBENCH_PACK_URL_PATH = '/userbench/';
+
+export function defaultUserBenchDir(): string {
+  return resolve(process.env.SPOTTER_USERBENCH_DIR ?? join(process.cwd(), '..', 'shared', 'userbench'));
+}
+
 export function tauPackPlugin(dir = defaultPackDir()): Plugin {
+  return packPlugin(dir, TAU_PACK_URL_PATH, 'tau-bench');
+}
+
+export function userBenchPackPlugin(dir = defaultUserBenchDir()): Plugin {
+  return packPlugin(dir, USERBENCH_PACK_URL_PATH, 'userbench');
+}
+
+/** `dir` served at `urlPath` and emitted under `name/` in the build. */
+function packPlugin(dir: string, urlPath: string, name: string): Plugin {
   const serve: Plugin['configureServer'] = (server) => {
     server.middlewares.use((req, res, next) => {
       const url = req.url?.split('?')[0] ?? '';
-      if (!url.startsWith(TAU_PACK_URL_PATH) || !existsSync(dir)) return next();
-      const file = resolve(dir, decodeURIComponent(url.slice(TAU_PACK_URL_PATH.length)));
+      if (!url.startsWith(urlPath) || !existsSync(dir)) return next();
+      const file = resolve(dir, decodeURIComponent(url.slice(urlPath.length)));
       if (!file.startsWith(dir + sep) || !existsSync(file) || statSync(file).isDirectory()) return next();
       res.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8');
       res.end(readFileSync(file));
     });
   };
   return {
-    name: 'spotter-tau-pack',
+    name: `spotter-${name}-pack`,
     configureServer: serve,
     configurePreviewServer: serve as Plugin['configurePreviewServer'],
     generateBundle() {
       if (!existsSync(dir)) {
-        this.warn(`tau-bench pack not found at ${dir}: the build will not carry it`);
+        this.warn(`${name} pack not found at ${dir}: the build will not carry it`);
         return;
       }
       for (const file of listFiles(dir)) {
         this.emitFile({
           type: 'asset',
-          fileName: `tau-bench/${relative(dir, file).split(sep).join('/')}`,
+          fileName: `${name}/${relative(dir, file).split(sep).join('/')}`,
           source: readFileSync(file),
         });
       }

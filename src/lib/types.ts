@@ -95,6 +95,10 @@ export const StepSchema = z.object({
   observation: z.string().nullable(),
   /** The user's reply to a message step, when there was one. */
   userReply: z.string().optional(),
+  /** The environment's reward for this step, when it scores every turn (UserBench). */
+  reward: z.number().optional(),
+  /** What the environment recorded about this step (UserBench: judge outputs, elicited preferences, answer verdicts). */
+  envInfo: z.record(z.string(), z.unknown()).optional(),
   startedAt: z.number(),
   endedAt: z.number(),
 });

@@ -4,9 +4,11 @@
  * lazily loaded chunks, workers and wasm are cached too. Sets
  * `data-offline-ready` on <html> once that is done (the e2e test waits on it).
  */
+import { appUrl } from './appUrl.ts';
+
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;
-  const url = `${import.meta.env.BASE_URL}sw.js`;
+  const url = appUrl('sw.js');
   window.addEventListener('load', () => {
     navigator.serviceWorker
       .register(url)

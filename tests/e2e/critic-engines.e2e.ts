@@ -104,7 +104,7 @@ describe('transformers.js critic in a worker, headless Chromium', () => {
     console.log(`wasm verdict latency ms (256 new tokens): ${r.latencies.join(', ')}`);
     expect(r.longTasks.filter((t) => t.duration > 50)).toEqual([]);
     expect(offHostRequests(requests)).toEqual([]);
-    expect(requests.some((u) => /\/ort\/ort-wasm-simd-threaded\.asyncify\.wasm$/.test(u))).toBe(true);
+    expect(requests.some((u) => /\/assets\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(u))).toBe(true);
     expect(errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
   });
 

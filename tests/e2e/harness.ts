@@ -4,8 +4,8 @@
  * records every request a page makes so tests can assert where traffic went.
  */
 import { existsSync } from 'node:fs';
-import { preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStaticServer } from './static-server.ts';
 
 export const CHROMIUM_PATH = process.env.SPOTTER_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -24,15 +24,22 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** Serves dist/ on a free port on 127.0.0.1 (a secure context, so WebGPU and service workers work). */
-export async function serveApp(): Promise<AppServer> {
+/**
+ * Serves dist/ on a free port on 127.0.0.1 (a secure context, so WebGPU and service workers work),
+ * under `base` ('/' or a sub-path like '/spotter/'), with the tiny test models at <base>models/.
+ * `url` is the app's address with no trailing slash at '/', with one under a sub-path.
+ */
+export async function serveApp(opts: { base?: string } = {}): Promise<AppServer> {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` first (npm run test:e2e does)');
-  const server: PreviewServer = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('vite preview did not report a URL');
+  const base = opts.base ?? '/';
+  const { origin, server } = await startStaticServer({ dist: 'dist', prefix: base, fixtures: '.fixtures/models' });
   return {
-    url: url.replace(/\/$/, ''),
-    stop: () => new Promise<void>((resolve) => server.httpServer.close(() => resolve())),
+    url: base === '/' ? origin : `${origin}${base}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -99,6 +99,7 @@ export class AnthropicActor implements Actor {
               description: t.function.description ?? '',
               input_schema: { type: 'object' as const, ...t.function.parameters },
             })),
+            ...(req.toolChoice === 'required' ? { tool_choice: { type: 'any' as const } } : {}),
           }
         : {}),
     };

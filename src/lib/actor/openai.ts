@@ -148,7 +148,7 @@ export class OpenAICompatibleActor implements Actor {
       messages: toOpenAIMessages(req.system, req.messages),
       temperature: this.cfg.temperature,
       max_tokens: this.cfg.maxTokens,
-      ...(req.tools.length ? { tools: req.tools satisfies ToolSchema[] } : {}),
+      ...(req.tools.length ? { tools: req.tools satisfies ToolSchema[], ...(req.toolChoice ? { tool_choice: req.toolChoice } : {}) } : {}),
     };
     if (!this.cfg.stream) {
       const raw: unknown = await this.#client.chat.completions.create(body, { signal });

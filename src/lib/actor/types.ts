@@ -5,6 +5,8 @@ export interface ActorRequest {
   system: string;
   messages: ChatMessage[];
   tools: ToolSchema[];
+  /** 'required': the model must call one of the tools (OpenAI tool_choice "required", Anthropic {type: "any"}). */
+  toolChoice?: 'required';
 }
 
 export interface ActorReply {

@@ -58,3 +58,20 @@ describe('outputPaths', () => {
     expect(outputPaths('r.json', ['actor alone', 'critic intervene']).json).toEqual(['r.actor_alone.json', 'r.critic_intervene.json']);
   });
 });
+
+describe('parseHeadlessArgs for UserBench', () => {
+  it("uses UserBench's defaults: gpt-4o judges at temperature 0, 20 turns, the userbench folder", () => {
+    const o = parseHeadlessArgs(['--domain', 'travel33', ...base.slice(2), '--one-choice'], {}, () => 0);
+    expect(o.spec.domain).toBe('travel33');
+    expect(o.spec.oneChoice).toBe(true);
+    expect(o.spec.user).toMatchObject({ model: 'gpt-4o', baseUrl: 'http://127.0.0.1:9/v1' });
+    expect(o.spec.userTemperature).toBe(0);
+    expect(o.spec.maxSteps).toBe(20);
+    expect(o.dataDir).toBe('../shared/userbench');
+    expect(parseHeadlessArgs(['--domain', 'travel22', ...base.slice(2), '--max-steps', '8'], {}).spec.maxSteps).toBe(8);
+  });
+  it('refuses one-choice outside UserBench and unknown environments', () => {
+    expect(() => parseHeadlessArgs([...base, '--one-choice'], {})).toThrow(/oneChoice/);
+    expect(() => parseHeadlessArgs(['--domain', 'travel99', ...base.slice(2)], {})).toThrow(/domain/);
+  });
+});

@@ -7,13 +7,19 @@ import { parseArgs } from 'node:util';
 import { ValidationError } from '../errors.ts';
 import type { CriticMode } from '../types.ts';
 import { parseRunSpec, parseTaskRange, type ModelSpec, type RunSpec } from './plan.ts';
+import { USERBENCH_SAMPLES } from './userBenchFactories.ts';
 
-export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline --tasks 0-9 --trials 3
+export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
   --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]
-  [--user-base-url URL --user-model MODEL]          simulated user (default: the actor's endpoint and model)
+  [--user-base-url URL --user-model MODEL]          simulated user (default: the actor's endpoint and model;
+                                                    UserBench: its judges and user, default gpt-4o at temperature 0)
+  [--one-choice] [--max-steps 20]                   UserBench: one answer per aspect; turns per episode
+  [--tasks-file FILE] [--scenario-files A,B,...]    UserBench: a task index and scenario files in --data-dir instead of
+                                                    <env>_multiturn[_onechoice]_<split>.json and the eight upstream data files
+  [--samples]                                       UserBench: the three sample scenarios of ../shared/userbench (tasks 0-2)
   [--critic-base-url URL --critic-model MODEL [--critic-kind ...]]
   [--configs off,monitor,intervene]                 default: off, plus intervene when a critic is given
-  [--max-revisions 2] [--concurrency 4] [--split test] [--data-dir ../shared/tau-bench]
+  [--max-revisions 2] [--concurrency 4] [--split test] [--data-dir ../shared/tau-bench | ../shared/userbench]
   [--prices prices.json] [--state results.json.state.json] [--fresh]
   --out results.json
 Keys: SPOTTER_ACTOR_KEY, SPOTTER_CRITIC_KEY (default: the actor's key), SPOTTER_USER_KEY (default: the actor's key).`;
@@ -68,8 +74,15 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
       state: { type: 'string' },
       fresh: { type: 'boolean' },
       out: { type: 'string' },
+      'one-choice': { type: 'boolean' },
+      'max-steps': { type: 'string' },
+      'tasks-file': { type: 'string' },
+      'scenario-files': { type: 'string' },
+      samples: { type: 'boolean' },
     },
   });
+  const domain = required('domain', values.domain);
+  const userBench = domain.startsWith('travel');
   const actor: ModelSpec = {
     engine: values['actor-kind'] ?? 'openai-compatible',
     model: required('actor-model', values['actor-model']),
@@ -77,7 +90,8 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
   };
   const user: ModelSpec = {
     engine: values['user-kind'] ?? actor.engine,
-    model: values['user-model'] ?? actor.model,
+    // UserBench's judges and user default to TravelGymConfig's gpt-4o.
+    model: values['user-model'] ?? (userBench ? 'gpt-4o' : actor.model),
     baseUrl: values['user-base-url'] ?? actor.baseUrl,
   };
   const criticModel = values['critic-model'];
@@ -95,8 +109,15 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
   const actorKey = env['SPOTTER_ACTOR_KEY'] ?? '';
   const spec = parseRunSpec({
     id: `headless-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`,
-    domain: required('domain', values.domain),
+    domain,
     split: values.split ?? 'test',
+    ...(values['one-choice'] ? { oneChoice: true } : {}),
+    ...(values.samples ? { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] } : {}),
+    ...(values['tasks-file'] ? { tasksFile: values['tasks-file'] } : {}),
+    ...(values['scenario-files'] ? { scenarioFiles: values['scenario-files'].split(',').map((f) => f.trim()) } : {}),
+    // TravelGymConfig: the judges and the simulated user run at temperature 0; eval.sh: 20 turns.
+    ...(userBench ? { userTemperature: 0, maxSteps: int('max-steps', values['max-steps'], 20) } : {}),
+    ...(!userBench && values['max-steps'] !== undefined ? { maxSteps: int('max-steps', values['max-steps'], 30) } : {}),
     taskIndices: parseTaskRange(required('tasks', values.tasks)),
     trials: int('trials', values.trials, 1),
     concurrency: Math.max(1, int('concurrency', values.concurrency, 4)),
@@ -108,7 +129,7 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     spec,
     out,
     statePath: values.state ?? `${out}.state.json`,
-    dataDir: values['data-dir'] ?? '../shared/tau-bench',
+    dataDir: values['data-dir'] ?? (userBench ? '../shared/userbench' : '../shared/tau-bench'),
     pricesPath: values.prices,
     fresh: values.fresh === true,
     keys: {

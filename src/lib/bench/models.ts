@@ -30,6 +30,12 @@ export interface ModelClientOptions {
   /** The in-browser actor (web-llm) for agent/user specs with engine 'local'. */
   localActor?: Actor | undefined;
   clientOptions?: OpenAIClientOptions;
+  /** The fetch each role's requests go through (the app records them for "What left this browser"). */
+  fetchFor?: (role: 'agent' | 'user' | 'critic') => typeof fetch;
+}
+
+function clientOptionsFor(opts: ModelClientOptions, role: 'agent' | 'user' | 'critic'): OpenAIClientOptions | undefined {
+  return opts.fetchFor ? { ...opts.clientOptions, fetch: opts.fetchFor(role) } : opts.clientOptions;
 }
 
 /**
@@ -42,7 +48,7 @@ export function makeActor(opts: ModelClientOptions, spec: ModelSpec, role: 'agen
     return new SerialActor(opts.localActor);
   }
   const cfg = opts.providerFor(spec, role);
-  return createActor({ ...cfg, stream: false, temperature: temperature ?? 1 }, opts.clientOptions);
+  return createActor({ ...cfg, stream: false, temperature: temperature ?? 1 }, clientOptionsFor(opts, role));
 }
 
 /**
@@ -97,5 +103,5 @@ export function makeCritic(opts: ModelClientOptions, spec: ModelSpec): Critic {
     if (!opts.localCritic) throw new ValidationError(`critic ${spec.model}`, 'no in-browser critic is loaded; load it in the Critic tab, then resume');
     return new SerialCritic(opts.localCritic);
   }
-  return new RemoteCritic(opts.providerFor(spec, 'critic'), opts.clientOptions);
+  return new RemoteCritic(opts.providerFor(spec, 'critic'), clientOptionsFor(opts, 'critic'));
 }

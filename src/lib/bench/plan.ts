@@ -10,6 +10,25 @@ import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
 export const TauDomainSchema = z.enum(['retail', 'airline']);
 export type TauDomain = z.infer<typeof TauDomainSchema>;
 
+/** UserBench's evaluation environments (eval.py's default --envs). */
+export const UserBenchEnvSchema = z.enum(['travel22', 'travel33', 'travel44']);
+export type UserBenchEnvName = z.infer<typeof UserBenchEnvSchema>;
+
+/** What a run is run on: a tau-bench domain or a UserBench environment. */
+export const BenchDomainSchema = z.union([TauDomainSchema, UserBenchEnvSchema]);
+export type BenchDomain = z.infer<typeof BenchDomainSchema>;
+export type BenchFamily = 'tau-bench' | 'userbench';
+
+export function familyOf(domain: BenchDomain): BenchFamily {
+  return UserBenchEnvSchema.safeParse(domain).success ? 'userbench' : 'tau-bench';
+}
+
+/** The trace's environment name, e.g. 'tau-bench/retail' or 'userbench/travel22'. */
+export function environmentName(spec: Pick<RunSpec, 'domain' | 'oneChoice'>): string {
+  const base = `${familyOf(spec.domain)}/${spec.domain}`;
+  return spec.oneChoice ? `${base}-onechoice` : base;
+}
+
 /** tau-bench's task splits (retail has all three, airline only test). */
 export const TaskSplitSchema = z.enum(['test', 'train', 'dev']);
 
@@ -35,16 +54,24 @@ export type BenchConfiguration = z.infer<typeof BenchConfigurationSchema>;
 
 export const RunSpecSchema = z.object({
   id: z.string().min(1),
-  domain: TauDomainSchema,
+  domain: BenchDomainSchema,
   split: TaskSplitSchema.default('test'),
+  /** UserBench: one answer per aspect (eval.py --one_choice, the _onechoice task index). */
+  oneChoice: z.boolean().optional(),
+  /** UserBench: the task index file in the pack, instead of <env>_multiturn[_onechoice]_<split>.json. */
+  tasksFile: z.string().min(1).optional(),
+  /** UserBench: the scenario files in the pack, instead of the eight upstream data files. */
+  scenarioFiles: z.array(z.string().min(1)).min(1).optional(),
   taskIndices: z.array(z.number().int().nonnegative()).min(1),
   trials: z.number().int().min(1),
   configurations: z.array(BenchConfigurationSchema).min(1),
   concurrency: z.number().int().min(1),
   actor: ModelSpecSchema,
-  /** The simulated user's model (tau-bench: a separate LLM). */
+  /** The simulated user's model (tau-bench: a separate LLM; UserBench: its judges and simulated user). */
   user: ModelSpecSchema,
-  /** tau-bench's agent: 30 actions at most. */
+  /** The simulated user's temperature; absent: the provider's default (tau-bench sends none; UserBench's TravelGymConfig: 0). */
+  userTemperature: z.number().min(0).optional(),
+  /** tau-bench's agent: 30 actions at most (UserBench: max_turns, 20 in eval.sh). */
   maxSteps: z.number().int().min(1).default(30),
   /** tau-bench's agent runs at temperature 0. */
   temperature: z.number().min(0).default(0),
@@ -86,6 +113,11 @@ export function parseRunSpec(input: unknown): RunSpec {
       throw new ValidationError(`run spec configurations.${i}.critic`, `mode "${c.mode}" needs a critic`);
     }
   });
+  if (familyOf(spec.domain) !== 'userbench') {
+    for (const key of ['oneChoice', 'tasksFile', 'scenarioFiles'] as const) {
+      if (spec[key]) throw new ValidationError(`run spec ${key}`, 'is a UserBench option');
+    }
+  }
   if (new Set(spec.taskIndices).size !== spec.taskIndices.length) {
     throw new ValidationError('run spec taskIndices', 'a task is listed twice');
   }

@@ -31,6 +31,8 @@ export const SlotResultSchema = z.object({
   outcome: OutcomeSchema,
   reward: z.number(),
   rewardDetails: z.record(z.string(), z.unknown()).optional(),
+  /** UserBench: the reward of every turn, in order (eval.py's per-rollout reward list). */
+  turnRewards: z.array(z.number()).optional(),
   error: z.string().optional(),
   steps: z.number().int().nonnegative(),
   /** Proposals sent back by the critic, and steps that ran flagged after K revisions. */

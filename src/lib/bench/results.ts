@@ -6,6 +6,7 @@ import { costOf, mergeUsage, type CostSummary, type PriceTable } from './cost.ts
 import { passHatK, type PassKSummary } from './passk.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';
+import { userBenchSummary, type UserBenchSummary } from './userBenchMetrics.ts';
 
 export interface ConfigurationResult {
   label: string;
@@ -31,6 +32,8 @@ export interface ConfigurationResult {
   meanCriticCallMs: number | undefined;
   revisions: number;
   flagged: number;
+  /** UserBench runs: eval.py's micro_max, micro_avg and 1.0 / 0.8 counts, with elicitation. */
+  userBench?: UserBenchSummary;
 }
 
 function mean(sum: number, count: number): number | undefined {
@@ -44,6 +47,7 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
     const usage = mergeUsage(results.flatMap((r) => r.usage));
     const sum = (f: (r: SlotResult) => number): number => results.reduce((s, r) => s + f(r), 0);
     const plannedHere = planned.filter((s) => s.configIndex === configIndex).length;
+    const userBench = userBenchSummary(results);
     return {
       label: c.label,
       mode: c.mode,
@@ -64,6 +68,7 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
       meanCriticCallMs: mean(sum((r) => r.criticLatencyMs), sum((r) => r.criticCalls)),
       revisions: sum((r) => r.revisions),
       flagged: sum((r) => r.flagged),
+      ...(userBench ? { userBench } : {}),
     };
   });
 }

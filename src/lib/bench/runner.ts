@@ -13,14 +13,18 @@ import { runEpisode } from '../loop/runEpisode.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
 import { costOf, mergeUsage, type CostSummary, type PriceTable } from './cost.ts';
-import { planSlots, type ModelSpec, type RunSpec, type Slot, type TauDomain } from './plan.ts';
+import { environmentName, familyOf, planSlots, type BenchDomain, type ModelSpec, type RunSpec, type Slot } from './plan.ts';
 import type { RunRecord, RunStore, SlotResult, UsageEntry } from './record.ts';
 
 export interface BenchFactories {
-  createEnv(domain: TauDomain, taskIndex: number, split: string): Env | Promise<Env>;
-  /** The agent gets tau-bench's temperature; the simulated user gets undefined (the provider's default, as the original). */
+  /**
+   * `context` carries the rest of the run's choices (UserBench: one answer per aspect) and the
+   * simulated user's model, metered, for environments whose judges are LLMs (UserBench).
+   */
+  createEnv(domain: BenchDomain, taskIndex: number, split: string, context?: { spec: RunSpec; userActor: Actor }): Env | Promise<Env>;
+  /** The agent gets the run's temperature; the simulated user gets `userTemperature` (tau-bench: none, the provider's default, as the original). */
   createActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor | Promise<Actor>;
-  createUser(args: { domain: TauDomain; taskIndex: number; split: string; env: Env; actor: Actor }): UserSide | Promise<UserSide>;
+  createUser(args: { domain: BenchDomain; taskIndex: number; split: string; env: Env; actor: Actor; spec?: RunSpec }): UserSide | Promise<UserSide>;
   /** Called once per configuration per runner session; the critic is reused across its episodes. */
   createCritic(spec: ModelSpec): Critic | Promise<Critic>;
   /** Checks the run can start (the pack loads, every task exists) before any episode is spent. */
@@ -115,10 +119,12 @@ class SlotTally {
   criticLatencyMs = 0;
   actorUsage: Usage = { promptTokens: 0, completionTokens: 0 };
   criticUsage: Usage = { promptTokens: 0, completionTokens: 0 };
+  turnRewards: number[] = [];
 
   add(e: LoopEvent): void {
     if (e.type !== 'step') return;
     this.steps++;
+    if (e.step.reward !== undefined) this.turnRewards.push(e.step.reward);
     if (e.step.flagged) this.flagged++;
     this.revisions += e.step.proposals.length - 1;
     for (const p of e.step.proposals) {
@@ -183,7 +189,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     return () => (p ??= Promise.resolve().then(make));
   };
   const agentActor = lazy(() => deps.createActor(spec.actor, 'agent', spec.temperature));
-  const userActor = lazy(() => deps.createActor(spec.user, 'user', undefined));
+  const userActor = lazy(() => deps.createActor(spec.user, 'user', spec.userTemperature));
   const critics = spec.configurations.map((c) => {
     const criticSpec = c.critic;
     return criticSpec && c.mode !== 'off' ? lazy(() => deps.createCritic(criticSpec)) : undefined;
@@ -192,10 +198,11 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
   const runSlot = async (slot: Slot): Promise<void> => {
     const config = spec.configurations[slot.configIndex];
     if (!config) throw new Error(`No configuration ${slot.configIndex}`);
-    const env = await deps.createEnv(spec.domain, slot.taskIndex, spec.split);
     const actor = await agentActor();
+    // The user's model may serve the environment too (UserBench's judges), so it is metered before the env exists.
     const metered = new MeteredActor(await userActor());
-    const user = await deps.createUser({ domain: spec.domain, taskIndex: slot.taskIndex, split: spec.split, env, actor: metered });
+    const env = await deps.createEnv(spec.domain, slot.taskIndex, spec.split, { spec, userActor: metered });
+    const user = await deps.createUser({ domain: spec.domain, taskIndex: slot.taskIndex, split: spec.split, env, actor: metered, spec });
     const critic = await critics[slot.configIndex]?.();
     if (signal.aborted) return;
 
@@ -216,7 +223,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
         maxSteps: spec.maxSteps,
         criticTimeoutMs: spec.criticTimeoutMs,
         meta: {
-          environment: `tau-bench/${spec.domain}`,
+          environment: environmentName(spec),
           taskIndex: slot.taskIndex,
           taskSplit: spec.split,
           runId: spec.id,
@@ -253,6 +260,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
       outcome: end.outcome,
       reward: end.reward ?? 0,
       ...(end.rewardDetails ? { rewardDetails: end.rewardDetails } : {}),
+      ...(familyOf(spec.domain) === 'userbench' ? { turnRewards: tally.turnRewards } : {}),
       ...(end.error ? { error: end.error } : {}),
       steps: tally.steps,
       revisions: tally.revisions,

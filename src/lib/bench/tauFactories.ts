@@ -8,7 +8,8 @@
 import type { Actor } from '../actor/types.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
-import type { TauDomain } from './plan.ts';
+import { ValidationError } from '../errors.ts';
+import { TauDomainSchema, type BenchDomain, type TauDomain } from './plan.ts';
 import type { BenchFactories } from './runner.ts';
 
 export interface TauKit<Pack> {
@@ -17,6 +18,12 @@ export interface TauKit<Pack> {
   createUser(pack: Pack, domain: TauDomain, taskIndex: number, split: string, actor: Actor): UserSide;
   /** Throws, naming the file, when the pack has no such task. */
   checkTask(pack: Pack, domain: TauDomain, taskIndex: number, split: string): void;
+}
+
+function tauDomain(domain: BenchDomain): TauDomain {
+  const d = TauDomainSchema.safeParse(domain);
+  if (!d.success) throw new ValidationError('run spec domain', `"${domain}" is not a tau-bench domain`);
+  return d.data;
 }
 
 export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOptions): BenchFactories {
@@ -33,13 +40,15 @@ export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOp
     return p;
   };
   return {
-    createEnv: async (domain, taskIndex, split) => kit.createEnv(await pack(domain, split), domain, taskIndex, split),
-    createUser: async ({ domain, taskIndex, split, actor }) => kit.createUser(await pack(domain, split), domain, taskIndex, split, actor),
+    createEnv: async (domain, taskIndex, split) => kit.createEnv(await pack(tauDomain(domain), split), tauDomain(domain), taskIndex, split),
+    createUser: async ({ domain, taskIndex, split, actor }) =>
+      kit.createUser(await pack(tauDomain(domain), split), tauDomain(domain), taskIndex, split, actor),
     createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
     createCritic: (spec) => makeCritic(models, spec),
     prepare: async (spec) => {
-      const p = await pack(spec.domain, spec.split);
-      for (const t of spec.taskIndices) kit.checkTask(p, spec.domain, t, spec.split);
+      const domain = tauDomain(spec.domain);
+      const p = await pack(domain, spec.split);
+      for (const t of spec.taskIndices) kit.checkTask(p, domain, t, spec.split);
     },
   };
 }

@@ -43,4 +43,17 @@ describe('environment context from the tau-bench pack (../shared)', () => {
     expect(problems[0]).toMatch(/^retail\/tasks_nosuchsplit\.json: /);
     expect(ctx.toolsOf(meta('tau-bench/retail')).length).toBeGreaterThan(5);
   });
+
+  it('gives UserBench episodes the interact_with_env tool their critic saw', async () => {
+    const ub: ReadPackJson = async (path) => {
+      const value: unknown = JSON.parse(await readFile(resolve(PACK, '../userbench', path), 'utf8'));
+      return value;
+    };
+    const { ctx, problems } = await loadEnvContext([meta('userbench/travel22', 0), meta('tau-bench/retail', 0, 'test')], readPack, ub);
+    expect(problems).toEqual([]);
+    expect(ctx.toolsOf(meta('userbench/travel22', 0)).map((t) => t.function.name)).toEqual(['interact_with_env']);
+    expect(ctx.goldOf(meta('userbench/travel22', 0))).toBeUndefined();
+    const without = await loadEnvContext([meta('userbench/travel33', 1)], readPack);
+    expect(without.problems[0]).toMatch(/^userbench prompts\/tools\.json: /);
+  });
 });

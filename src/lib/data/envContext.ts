@@ -9,9 +9,10 @@ import type { EnvContext } from './pipeline.ts';
 export type ReadPackJson = (path: string) => Promise<unknown>;
 
 const TAU_ENV = /^tau-bench\/(retail|airline)$/;
+const isUserBench = (m: EpisodeMeta): boolean => m.environment.startsWith('userbench/');
 
-/** The pack served by the app (vite-tau-pack) at /tau-bench/. */
-export function httpPackReader(base = '/tau-bench/', fetchFn: typeof fetch = fetch): ReadPackJson {
+/** A pack served over HTTP at `base` (the app's own copy is at tau-bench/ under the app's folder). */
+export function httpPackReader(base: string, fetchFn: typeof fetch = fetch): ReadPackJson {
   return async (path) => {
     const res = await fetchFn(`${base}${path}`);
     if (!res.ok) throw new Error(`${base}${path}: HTTP ${res.status}`);
@@ -29,9 +30,11 @@ export interface LoadedContext {
 /**
  * Tools and gold tasks for the environments the episodes ran in. tau-bench
  * episodes (environment `tau-bench/<domain>`) get the pack's tools.json and
- * tasks_<split>.json; other environments (policy chat) have no tools and no gold.
+ * tasks_<split>.json; UserBench episodes (`userbench/…`) get the UserBench
+ * pack's tool (`readUserBench`), no gold; other environments (policy chat)
+ * have no tools and no gold.
  */
-export async function loadEnvContext(metas: readonly EpisodeMeta[], read: ReadPackJson): Promise<LoadedContext> {
+export async function loadEnvContext(metas: readonly EpisodeMeta[], read: ReadPackJson, readUserBench?: ReadPackJson): Promise<LoadedContext> {
   const tools = new Map<string, ToolSchema[]>();
   const tasks = new Map<string, GoldTask[]>();
   const problems: string[] = [];
@@ -57,11 +60,21 @@ export async function loadEnvContext(metas: readonly EpisodeMeta[], read: ReadPa
       }
     }
   }
+  let userBenchTools: ToolSchema[] = [];
+  if (metas.some(isUserBench)) {
+    try {
+      if (!readUserBench) throw new Error('no UserBench pack given');
+      userBenchTools = z.array(ToolSchemaSchema).parse(await readUserBench('prompts/tools.json'));
+    } catch (err) {
+      problems.push(`userbench prompts/tools.json: ${errorMessage(err)}`);
+    }
+  }
   const domainOf = (m: EpisodeMeta): string | undefined => TAU_ENV.exec(m.environment)?.[1];
   return {
     problems,
     ctx: {
-      toolsOf: (m) => tools.get(domainOf(m) ?? '') ?? [],
+      // The critic saw these tools at run time: its training prompts must list them too.
+      toolsOf: (m) => (isUserBench(m) ? userBenchTools : (tools.get(domainOf(m) ?? '') ?? [])),
       goldOf: (m) => {
         const d = domainOf(m);
         return d && m.taskIndex !== undefined ? tasks.get(`${d}/${m.taskSplit ?? 'test'}`)?.[m.taskIndex] : undefined;

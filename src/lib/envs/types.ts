@@ -4,6 +4,10 @@ export interface ToolResult {
   observation: string;
   /** The tool ends the episode (tau-bench's transfer_to_human_agents). */
   endsEpisode?: boolean;
+  /** A per-step reward, for environments that score every turn (UserBench). */
+  reward?: number;
+  /** What the environment wants kept with the step (UserBench: the judge's raw outputs, elicited preferences). */
+  info?: Record<string, unknown>;
 }
 
 export interface RewardInfo {
@@ -17,7 +21,10 @@ export interface Env {
   readonly id: string;
   readonly policy: string;
   readonly tools: ToolSchema[];
-  execute(call: ToolCall): Promise<ToolResult> | ToolResult;
+  /** 'required': the actor must call a tool every turn (UserBench's eval.py sends tool_choice "required"). */
+  readonly toolChoice?: 'required';
+  /** `signal` aborts a slow execution (UserBench calls LLM judges). */
+  execute(call: ToolCall, signal?: AbortSignal): Promise<ToolResult> | ToolResult;
   /** Scores the finished episode; absent for environments without ground truth (policy chat). */
   reward?(agentMessages: string[]): Promise<RewardInfo> | RewardInfo;
 }

@@ -137,7 +137,7 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
         }
         startIndex = entry.step.index + 1;
         const executed = entry.step.executed;
-        if (executed.kind === 'tool_call') await cfg.env.execute(executed.call);
+        if (executed.kind === 'tool_call') await cfg.env.execute(executed.call, signal);
         else agentMessages.push(executed.content);
         awaitingReplyTo = executed.kind === 'message' ? executed.content : undefined;
       }
@@ -169,7 +169,12 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
       for (let attempt = 0; attempt <= cfg.maxRevisions; attempt++) {
         const revisionContext = rejected.flatMap((r) => revisionMessages(r.action, r.feedback));
         const reply = await cfg.actor.propose(
-          { system: cfg.env.policy, messages: [...history, ...revisionContext], tools: cfg.env.tools },
+          {
+            system: cfg.env.policy,
+            messages: [...history, ...revisionContext],
+            tools: cfg.env.tools,
+            ...(cfg.env.toolChoice ? { toolChoice: cfg.env.toolChoice } : {}),
+          },
           signal,
         );
         const proposal: Proposal = {
@@ -204,19 +209,25 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
 
       let observation: string | null = null;
       let endsEpisode = false;
+      let scored: Pick<Step, 'reward' | 'envInfo'> = {};
       if (chosen.kind === 'tool_call') {
         try {
-          const result = await cfg.env.execute(chosen.call);
+          const result = await cfg.env.execute(chosen.call, signal);
           observation = result.observation;
           endsEpisode = result.endsEpisode === true;
+          scored = {
+            ...(result.reward !== undefined ? { reward: result.reward } : {}),
+            ...(result.info ? { envInfo: result.info } : {}),
+          };
         } catch (err) {
+          if (isAbort(err, signal)) throw err;
           observation = `Error: ${errorMessage(err)}`;
         }
       } else {
         agentMessages.push(chosen.content);
       }
 
-      const step: Step = { index: stepIndex, proposals, executed: chosen, flagged, observation, startedAt, endedAt: now() };
+      const step: Step = { index: stepIndex, proposals, executed: chosen, flagged, observation, ...scored, startedAt, endedAt: now() };
       timeline.push({ type: 'step', step });
       yield { type: 'step', step: structuredClone(step) };
 

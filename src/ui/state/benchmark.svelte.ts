@@ -1,5 +1,6 @@
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../lib/bench/cost.ts';
 import { resultsCsv, tauResults } from '../../lib/bench/export.ts';
+import { userBenchExport } from '../../lib/bench/userBenchExport.ts';
 import type { RunSpec } from '../../lib/bench/plan.ts';
 import { newRunRecord, type RunRecord, type RunStore } from '../../lib/bench/record.ts';
 import { configurationResults, type ConfigurationResult } from '../../lib/bench/results.ts';
@@ -134,12 +135,24 @@ export class BenchmarkState {
   async exportTauJson(configIndex: number): Promise<string> {
     const rec = this.active;
     if (!rec) return '[]';
+    const traceOf = await this.#tracesOf(rec, configIndex);
+    return JSON.stringify(tauResults(rec, configIndex, traceOf), null, 2);
+  }
+
+  /** UserBench's eval.py results and reward cache for one configuration of the active run. */
+  async exportUserBenchJson(configIndex: number): Promise<string> {
+    const rec = this.active;
+    if (!rec) return '{}';
+    return JSON.stringify(userBenchExport(rec, configIndex, await this.#tracesOf(rec, configIndex)), null, 2);
+  }
+
+  async #tracesOf(rec: RunRecord, configIndex: number): Promise<(id: string) => EpisodeTrace | undefined> {
     const ids = Object.values(rec.results)
       .filter((r) => r.configIndex === configIndex)
       .map((r) => r.episodeId);
     const found = await Promise.all(ids.map((id) => this.deps.traces.get(id)));
     const byId = Object.fromEntries(found.flatMap((t): Array<[string, EpisodeTrace]> => (t ? [[t.id, t]] : [])));
-    return JSON.stringify(tauResults(rec, configIndex, (id) => (Object.hasOwn(byId, id) ? byId[id] : undefined)), null, 2);
+    return (id) => (Object.hasOwn(byId, id) ? byId[id] : undefined);
   }
 
   exportCsv(): string {

@@ -6,8 +6,11 @@ import { criticModelOptions, type WebLLMModelOption } from '../../lib/critic/eng
 import type { Critic } from '../../lib/critic/types.ts';
 import { WorkerCritic } from '../../lib/critic/worker-critic.ts';
 import type { TransformersConfig } from '../../lib/critic/worker-protocol.ts';
+import { recommendCritic, recommendationFromQuery, type Recommendation } from '../../lib/critic/recommend.ts';
 import { errorMessage } from '../../lib/errors.ts';
+import { TransferMeter, type TransferStatus } from '../../lib/net/transferRate.ts';
 import type { Verdict } from '../../lib/types.ts';
+import { appPath } from '../appUrl.ts';
 import { freedText, prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 
 export type CriticEngineKind = 'webllm' | 'transformers' | 'remote';
@@ -38,6 +41,8 @@ export class CriticPanelState {
   critic = $state.raw<Critic | undefined>(undefined);
   lastTry = $state.raw<Verdict | undefined>(undefined);
   freed = $state('');
+  /** Bytes, speed and time left of the current download. */
+  transfer = $state.raw<TransferStatus | undefined>(undefined);
 
   #workerCritic: WorkerCritic | undefined;
   #webllm: WebLLMEngine | undefined;
@@ -64,6 +69,29 @@ export class CriticPanelState {
     return criticModelOptions(this.modelList, { shaderF16: this.caps?.shaderF16 ?? false });
   }
 
+  /** The critic to suggest: one named in the page's link, else the one this browser's GPU suits. */
+  get recommendation(): Recommendation | undefined {
+    const fromLink = recommendationFromQuery(globalThis.location?.search ?? '');
+    if (fromLink) return fromLink;
+    return this.caps ? recommendCritic(this.caps, this.modelOptions) : undefined;
+  }
+
+  /** One click: pick the recommended engine and model, then load it (it becomes the active critic). */
+  async loadRecommended(): Promise<void> {
+    const r = this.recommendation;
+    if (!r?.model || r.engine === 'remote') return;
+    this.kind = r.engine;
+    if (r.engine === 'webllm') {
+      this.webllmModel = r.model;
+      this.useCustom = false;
+    } else {
+      this.tfModel = r.model;
+      this.tfDevice = r.device ?? 'auto';
+      this.tfDtype = 'auto';
+    }
+    await this.load(r.downloadMB !== undefined ? r.downloadMB * 1e6 : undefined);
+  }
+
   get engineOptions(): EngineOption[] {
     return this.caps ? engineOptions(this.caps) : [];
   }
@@ -84,22 +112,28 @@ export class CriticPanelState {
       device: this.tfDevice,
       dtype: this.tfDtype,
       // The app's own folder first (tests, offline copies); the Hugging Face hub for model ids not found there.
-      localModelPath: `${import.meta.env.BASE_URL}models/`,
+      // A path, not a full URL: transformers.js fails to load a tokenizer from an absolute localModelPath.
+      localModelPath: appPath('models/'),
       allowRemoteModels: true,
-      ortWasmPrefix: `${import.meta.env.BASE_URL}ort/`,
       shaderF16: this.caps?.shaderF16 ?? false,
       maxNewTokens: 256,
     };
   }
 
-  async load(): Promise<void> {
+  /** Loads the chosen engine and model; `expectedBytes` turns fraction-only progress into bytes. */
+  async load(expectedBytes?: number): Promise<void> {
     await this.unload();
     this.save();
     this.status = 'loading';
     this.error = '';
     this.progress = undefined;
     this.freed = '';
-    const onProgress = (p: EngineProgress) => (this.progress = p);
+    const meter = new TransferMeter(expectedBytes);
+    this.transfer = undefined;
+    const onProgress = (p: EngineProgress) => {
+      this.progress = p;
+      if (p.stage === 'download') this.transfer = meter.add(p);
+    };
     try {
       if (this.kind === 'transformers') {
         const wc = new WorkerCritic(transformersWorker());

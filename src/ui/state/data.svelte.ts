@@ -11,6 +11,7 @@ import { teacherLabels } from '../../lib/data/labels/teacher.ts';
 import { allDecisionPoints, runPipeline, type EnvContext, type PipelineResult } from '../../lib/data/pipeline.ts';
 import type { DecisionPoint } from '../../lib/data/points.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
+import { appUrl } from '../appUrl.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 
 /** Where the state reads episodes from: the IndexedDB trace store in the app. */
@@ -86,7 +87,8 @@ export class DataState {
 
   constructor(
     private readonly source: TraceSource,
-    private readonly readPack: ReadPackJson = httpPackReader(),
+    private readonly readPack: ReadPackJson = httpPackReader(appUrl('tau-bench/')),
+    private readonly readUserBench: ReadPackJson = httpPackReader(appUrl('userbench/')),
   ) {}
 
   readonly finished = $derived(this.traces.filter((t) => t.status !== 'running'));
@@ -126,6 +128,7 @@ export class DataState {
       const loaded = await loadEnvContext(
         traces.map((t) => t.meta),
         this.readPack,
+        this.readUserBench,
       );
       this.ctx = loaded.ctx;
       this.problems = loaded.problems;

@@ -6,8 +6,11 @@ import type { TauDomain } from '../../lib/envs/tau-bench/tool.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
+import { appUrl } from '../appUrl.ts';
+import type { TimelineEntry } from '../../lib/loop/events.ts';
+import { UserBenchChoice } from './userbench.svelte.ts';
 
-export type EnvKind = 'policy-chat' | 'tau-bench';
+export type EnvKind = 'policy-chat' | 'tau-bench' | 'userbench';
 
 export interface BuiltEnv {
   env: Env;
@@ -17,13 +20,14 @@ export interface BuiltEnv {
   maxSteps: number;
 }
 
-/** Which world the chat tab runs in: a user-written policy, or a tau-bench task (person or simulated user). */
+/** Which world the chat tab runs in: a user-written policy, or a tau-bench or UserBench task (person or simulated user). */
 export class EnvironmentChoice {
   kind = $state<EnvKind>('policy-chat');
+  readonly userBench: UserBenchChoice;
   domain = $state<TauDomain>('retail');
   taskIndex = $state(0);
   seat = $state<'human' | 'simulated'>('human');
-  packUrl = $state('/tau-bench/');
+  packUrl = $state(appUrl('tau-bench/'));
   /** A pack folder the person opened; takes precedence over the URL while set. */
   folder = $state.raw<File[] | undefined>(undefined);
   /** Bumped on every folder pick: the same folder picked again may hold edited files. */
@@ -31,6 +35,10 @@ export class EnvironmentChoice {
   /** The task's instruction, shown to a person playing the user. */
   instruction = $state<string | undefined>(undefined);
   taskCount = $state<number | undefined>(undefined);
+  constructor(private readonly fetchPack: typeof fetch = (...a) => fetch(...a)) {
+    this.userBench = new UserBenchChoice(fetchPack);
+  }
+
   // A private load cache, not rendered state: no reactivity wanted.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #packs = new Map<string, Promise<TauPack>>();
@@ -42,7 +50,7 @@ export class EnvironmentChoice {
     let p = this.#packs.get(key);
     if (!p) {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
-      const source = folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href);
+      const source = folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href, this.fetchPack);
       p = loadTauPack(source, [this.domain], { [this.domain]: ['test'] });
       p.catch(() => this.#packs.delete(key));
       this.#packs.set(key, p);
@@ -56,13 +64,16 @@ export class EnvironmentChoice {
   }
 
   async refreshTask(): Promise<void> {
+    if (this.kind === 'userbench') return this.userBench.refreshTask(this.folder);
     if (this.kind !== 'tau-bench') return;
     const pack = await this.pack();
     this.taskCount = pack.domains[this.domain]?.tasks.test?.length;
     this.instruction = taskOf(pack, this.domain, this.taskIndex).instruction;
   }
 
-  async build(policy: string, userModel: () => Actor): Promise<BuiltEnv> {
+  /** `resume`: a stored episode's timeline, for environments that rebuild their state from it (UserBench). */
+  async build(policy: string, userModel: () => Actor, resume?: readonly TimelineEntry[]): Promise<BuiltEnv> {
+    if (this.kind === 'userbench') return this.userBench.build(this.seat, userModel, this.folder, resume);
     if (this.kind === 'policy-chat') {
       return { env: createPolicyChatEnv(policy), user: undefined, meta: { environment: 'policy-chat' }, maxSteps: 30 };
     }

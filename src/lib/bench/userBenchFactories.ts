@@ -1,0 +1,97 @@
+/**
+ * The runner's factories for UserBench: the pack (prompts, tool, task index,
+ * scenarios) is loaded once per environment and variant; each episode gets a
+ * fresh TravelGym for its task row, whose judges and simulated user are the
+ * run's user model (metered by the runner), and the row's opening message.
+ */
+import type { UserSide } from '../envs/types.ts';
+import { ValidationError } from '../errors.ts';
+import { actorTravelLlm } from '../envs/userbench/actorLlm.ts';
+import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
+import { TravelGym } from '../envs/userbench/gym.ts';
+import { httpPackSource } from '../envs/tau-bench/pack.ts';
+import { cachedPackSource, loadUserBenchPack, scenarioOf, upstreamDataSource, USERBENCH_RAW_BASE, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
+import { RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
+import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
+import { UserBenchEnvSchema, type RunSpec } from './plan.ts';
+import type { BenchFactories } from './runner.ts';
+
+/** The three whole sample scenarios and their index rows (../shared/userbench), for tests, demos and dev. */
+export const USERBENCH_SAMPLES = {
+  tasksFile: 'tasks/sample_scenarios_train_rows.json',
+  scenarioFiles: [
+    'scenarios/testtask272_flight_apartment.json',
+    'scenarios/testtask733_rentalcar_restaurant.json',
+    'scenarios/testtask2330_hotel_restaurant_flight.json',
+  ],
+} as const;
+
+type PackChoice = Pick<RunSpec, 'domain' | 'split' | 'oneChoice' | 'tasksFile' | 'scenarioFiles'>;
+
+/** The pack as a run spec names it: its own index file (all its rows of the variant), or the env's. */
+export function loadRunPack(source: PackSource, spec: PackChoice): Promise<UserBenchPack> {
+  const env = UserBenchEnvSchema.safeParse(spec.domain);
+  if (!env.success) throw new ValidationError('run spec domain', `"${spec.domain}" is not a UserBench environment`);
+  return loadUserBenchPack(source, {
+    oneChoice: spec.oneChoice ?? false,
+    ...(spec.tasksFile ? { indexFile: spec.tasksFile } : { env: env.data, indexFile: `tasks/${env.data}_multiturn${spec.oneChoice ? '_onechoice' : ''}_${spec.split}.json` }),
+    ...(spec.scenarioFiles ? { scenarioFiles: spec.scenarioFiles } : {}),
+  });
+}
+
+function rowOf(pack: UserBenchPack, taskIndex: number) {
+  const row = pack.tasks[taskIndex];
+  if (!row) throw new ValidationError(pack.indexFile, `task ${taskIndex} does not exist (there are ${pack.tasks.length})`);
+  return row;
+}
+
+export function userBenchFactories(source: PackSource, models: ModelClientOptions): BenchFactories {
+  const packs = new Map<string, Promise<UserBenchPack>>();
+  const pack = (spec: PackChoice): Promise<UserBenchPack> => {
+    const key = JSON.stringify([spec.domain, spec.split, spec.oneChoice ?? false, spec.tasksFile ?? '', spec.scenarioFiles ?? []]);
+    let p = packs.get(key);
+    if (!p) {
+      p = Promise.resolve().then(() => loadRunPack(source, spec));
+      // A failed load is not cached: the next attempt (a resume) tries again.
+      p.catch(() => packs.delete(key));
+      packs.set(key, p);
+    }
+    return p;
+  };
+  const openings = new WeakMap<object, string>();
+  return {
+    async createEnv(domain, taskIndex, _split, context) {
+      if (!context) throw new Error('UserBench episodes need the run spec and the user model');
+      const spec = context.spec;
+      const p = await pack(spec);
+      const row = rowOf(p, taskIndex);
+      const recorder = new RecordingTravelLlm(actorTravelLlm(context.userActor));
+      const gym = new TravelGym(scenarioOf(p, row), { maxSteps: spec.maxSteps, oneChoicePerAspect: spec.oneChoice ?? false }, recorder.llm, p.prompts);
+      const env = createUserBenchEnv({ id: `userbench/${domain}/${p.indexFile}/${taskIndex}`, policy: row.system, tool: p.tool, gym, llm: recorder });
+      openings.set(env, row.user);
+      return env;
+    },
+    createUser({ env }): UserSide {
+      const opening = openings.get(env);
+      if (opening === undefined) throw new Error('UserBench: the episode has no opening message (env not made by these factories)');
+      return new UserBenchOpening(opening);
+    },
+    createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
+    createCritic: (spec) => makeCritic(models, spec),
+    prepare: async (spec) => {
+      const p = await pack(spec);
+      for (const t of spec.taskIndices) scenarioOf(p, rowOf(p, t));
+    },
+  };
+}
+
+/**
+ * Where the browser reads a UserBench pack: the app's copy (or any URL or
+ * folder laid out the same way) for prompts, tool, task index and samples;
+ * with `upstreamData`, the eight data files from the upstream repository's
+ * raw files, kept in Cache Storage so the pack then loads offline.
+ */
+export function browserUserBenchSource(pack: PackSource, upstreamData: boolean, fetchFn?: typeof fetch): PackSource {
+  if (!upstreamData) return pack;
+  return upstreamDataSource(pack, cachedPackSource(httpPackSource(USERBENCH_RAW_BASE, fetchFn)));
+}

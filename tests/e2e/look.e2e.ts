@@ -1,0 +1,89 @@
+/**
+ * Every tab at 1280×800 (light) and on a 390-px-wide phone (dark): axe-core (run in the
+ * page) finds no serious or critical accessibility violation, nothing
+ * scrolls sideways, and a screenshot of each is taken (copied into
+ * docs/screenshots/ with SPOTTER_UPDATE_SCREENSHOTS=1, for the README).
+ */
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = 'test-results/screenshots';
+const UPDATE = process.env.SPOTTER_UPDATE_SCREENSHOTS === '1';
+const TABS = ['welcome', 'chat', 'critic', 'history', 'data', 'bench', 'privacy'] as const;
+const SIZES = [
+  // The phone in dark mode (following the system), so both colour schemes are checked.
+  { name: 'desktop', width: 1280, height: 800, colorScheme: 'light' },
+  { name: 'phone', width: 390, height: 844, colorScheme: 'dark' },
+] as const;
+
+let app: AppServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await serveApp();
+  browser = await launchBrowser();
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown }>;
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+}
+
+async function open(page: Page, tab: (typeof TABS)[number]): Promise<void> {
+  if (tab === 'welcome') {
+    await page.getByTestId('welcome').waitFor();
+    await page.getByTestId('welcome').getByTestId('rec-reason').waitFor({ timeout: 30_000 });
+    return;
+  }
+  if (await page.getByTestId('welcome').count()) await page.getByTestId('close-welcome').click();
+  await page.getByTestId(`tab-${tab}`).click();
+  await page.waitForFunction(() => !document.querySelector('main .loading'));
+}
+
+describe('look and feel', () => {
+  for (const size of SIZES) {
+    it(`every tab at ${size.width}px, ${size.colorScheme}: no serious axe violation, no sideways scroll, a screenshot`, async () => {
+      // axe is injected by evaluation; the app's CSP (no inline scripts) stays on for everything else.
+      const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, colorScheme: size.colorScheme });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(app.url);
+      const problems: string[] = [];
+      for (const tab of TABS) {
+        await open(page, tab);
+        for (const v of await seriousViolations(page)) problems.push(`${tab}: ${v}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) problems.push(`${tab}: scrolls sideways by ${overflow}px`);
+        const file = join(SHOTS, `${tab}-${size.name}.png`);
+        await page.screenshot({ path: file });
+        if (UPDATE) copyFileSync(file, join('docs/screenshots', `${tab}-${size.name}.png`));
+      }
+      expect(problems).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
