@@ -1,10 +1,13 @@
 /**
- * A Critic over any in-browser engine: builds the critic prompt, asks for a
- * constrained JSON verdict, and parses it strictly (malformed → `unparsed`).
+ * A Critic over any in-browser engine: builds the critic prompt within the
+ * engine's prompt budget (a prompt that still cannot fit is a
+ * `context-overflow` error), asks for a constrained JSON verdict, and parses
+ * it strictly (malformed → `unparsed`).
  */
 import type { Verdict } from '../types.ts';
 import type { CriticEngine, GenerateResult } from './engines/types.ts';
-import { buildCriticPrompt } from './prompt.ts';
+import { ContextOverflowError } from '../errors.ts';
+import { budgetedCriticPrompt, VERDICT_RESERVE_TOKENS } from './budget.ts';
 import { verdictFromText } from './remote.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
@@ -27,7 +30,9 @@ export class EngineCritic implements Critic {
   }
 
   async judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
-    const prompt = buildCriticPrompt(input);
+    const budget = this.engine.promptBudget?.();
+    const { prompt, fit } = budgetedCriticPrompt(input, budget);
+    if (budget && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, budget.maxTokens + VERDICT_RESERVE_TOKENS);
     const r: GenerateResult = await this.engine.generate(
       { ...prompt, maxNewTokens: this.maxNewTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA), stopAtJson: true },
       signal,

@@ -27,6 +27,8 @@ export const TransformersConfigSchema = z.object({
   shaderF16: z.boolean().optional(),
   maxNewTokens: z.number().int().positive().optional(),
   reusePrefix: z.boolean().optional(),
+  /** A smaller context window than the model's own (config.json max_position_embeddings), for a small device. */
+  contextWindow: z.number().int().positive().optional(),
 });
 export type TransformersConfig = z.infer<typeof TransformersConfigSchema>;
 

@@ -1,7 +1,7 @@
 import type { Actor } from '../actor/types.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import type { Env, UserSide, UserTurn } from '../envs/types.ts';
-import { errorMessage, isAbort } from '../errors.ts';
+import { errorMessage, isAbort, SpotterError } from '../errors.ts';
 import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../types.ts';
 import type { EpisodeMeta, LoopEvent, Outcome, TimelineEntry } from './events.ts';
 import { historyFromTimeline, revisionMessages } from './history.ts';
@@ -57,7 +57,8 @@ async function judgeSafely(critic: Critic, input: CriticInput, timeoutMs: number
   } catch (err) {
     if (signal.aborted) throw err;
     const message = timeout.aborted ? `Critic timed out after ${timeoutMs} ms` : errorMessage(err);
-    return { decision: 'error', error: message, latencyMs: now() - started, critic: critic.label };
+    const errorCode = timeout.aborted ? 'timeout' : err instanceof SpotterError ? err.code : undefined;
+    return { decision: 'error', error: message, ...(errorCode ? { errorCode } : {}), latencyMs: now() - started, critic: critic.label };
   }
 }
 

@@ -13,7 +13,8 @@ import {
   type ProgressInfo,
 } from '@huggingface/transformers';
 import { probeCapabilities } from '../capabilities.ts';
-import { AbortedError, EngineError, errorMessage } from '../../errors.ts';
+import { AbortedError, ContextOverflowError, EngineError, errorMessage } from '../../errors.ts';
+import { budgetForWindow, memoCounter, type PromptBudget } from '../budget.ts';
 import {
   commonPrefixLength,
   hasCompleteJsonObject,
@@ -42,6 +43,8 @@ export interface TransformersEngineOptions {
   maxNewTokens?: number;
   /** Keep the KV cache between calls and reuse the shared prefix (default true). */
   reusePrefix?: boolean;
+  /** A smaller window than the model's own max_position_embeddings (config.json). */
+  contextWindow?: number;
 }
 
 type Model = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
@@ -153,6 +156,9 @@ export class TransformersEngine implements CriticEngine {
   #tokenizer: Tokenizer | undefined;
   #cache: { tokens: number[]; kv: Cache } | undefined;
   #kvCapable = false;
+  /** Positions the loaded model attends to: config.json's max_position_embeddings, or the smaller one asked for. */
+  #window: number | undefined;
+  #budget: PromptBudget | undefined;
   #busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: TransformersEngineOptions) {
@@ -197,6 +203,7 @@ export class TransformersEngine implements CriticEngine {
           attempts.push({ device, dtype });
           // use_cache: false marks exports without past_key_values inputs.
           this.#kvCapable = Reflect.get(this.#model.config, 'use_cache') !== false;
+          this.#setWindow(this.#model.config, this.#tokenizer);
           onProgress({ stage: 'ready', fraction: 1, text: `Ready on ${device} (${dtype})` });
           return {
             engine: 'transformers',
@@ -206,6 +213,7 @@ export class TransformersEngine implements CriticEngine {
             attempts,
             loadMs: performance.now() - started,
             kvReuse: this.#kvCapable && (this.opts.reusePrefix ?? true),
+            ...(this.#window ? { contextWindow: this.#window } : {}),
           };
         } catch (err) {
           attempts.push({ device, dtype, error: errorMessage(err) });
@@ -214,6 +222,19 @@ export class TransformersEngine implements CriticEngine {
     }
     const tried = attempts.map((a) => `${a.device}/${a.dtype}: ${a.error ?? ''}`).join('; ');
     throw new EngineError('load-failed', `${this.opts.model} could not be loaded (${tried})`);
+  }
+
+  #setWindow(config: unknown, tokenizer: Tokenizer): void {
+    const max: unknown = config instanceof Object ? Reflect.get(config, 'max_position_embeddings') : undefined;
+    const own = typeof max === 'number' && max > 0 ? max : undefined;
+    const asked = this.opts.contextWindow;
+    this.#window = own !== undefined && asked !== undefined ? Math.min(own, asked) : (asked ?? own);
+    const count = memoCounter((text) => tokenizer.encode(text, { add_special_tokens: false }).length);
+    this.#budget = this.#window ? budgetForWindow(this.#window, count) : undefined;
+  }
+
+  promptBudget(): PromptBudget | undefined {
+    return this.#budget;
   }
 
   /** One generation at a time: the cache belongs to the previous call. */
@@ -238,6 +259,9 @@ export class TransformersEngine implements CriticEngine {
     );
     if (typeof rendered !== 'string') throw new EngineError('engine', 'Chat template did not render to text');
     const ids: number[] = tokenizer.encode(rendered, { add_special_tokens: false });
+    // The model has no positions past its window: refuse, as web-llm does, rather than produce garbage.
+    if (this.#window !== undefined && ids.length >= this.#window) throw ContextOverflowError.of(ids.length, this.#window);
+    const maxNew = Math.min(req.maxNewTokens ?? this.opts.maxNewTokens ?? 256, (this.#window ?? Infinity) - ids.length);
 
     const reuse = this.#kvCapable && (this.opts.reusePrefix ?? true);
     let past: Cache | undefined;
@@ -256,7 +280,7 @@ export class TransformersEngine implements CriticEngine {
       inputs: new Tensor('int64', toBigInts(ids), [1, ids.length]),
       attention_mask: new Tensor('int64', toBigInts(ids.map(() => 1)), [1, ids.length]),
       ...(past ? { past_key_values: past } : {}),
-      max_new_tokens: req.maxNewTokens ?? this.opts.maxNewTokens ?? 256,
+      max_new_tokens: maxNew,
       do_sample: false,
       return_dict_in_generate: reuse,
       stopping_criteria: [stop],

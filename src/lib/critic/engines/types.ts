@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { UsageSchema } from '../../types.ts';
+import type { PromptBudget } from '../budget.ts';
 
 export const EngineProgressSchema = z.object({
   stage: z.enum(['download', 'load', 'ready']),
@@ -28,6 +29,8 @@ export const EngineLoadInfoSchema = z.object({
   loadMs: z.number().nonnegative(),
   /** Whether the engine keeps the shared prompt prefix cached between calls. */
   kvReuse: z.boolean(),
+  /** Tokens the loaded model can attend to (prompt + verdict); the prompt budget is sized from it. */
+  contextWindow: z.number().int().positive().optional(),
 });
 export type EngineLoadInfo = z.infer<typeof EngineLoadInfoSchema>;
 
@@ -59,6 +62,8 @@ export interface CriticEngine {
   readonly label: string;
   load(onProgress: ProgressListener): Promise<EngineLoadInfo>;
   generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;
+  /** The prompt budget of the loaded model (its window, its own tokenizer); undefined before load. */
+  promptBudget?(): PromptBudget | undefined;
   /** Drops the cached prefix (a new episode starts). */
   resetCache(): Promise<void>;
   unload(): Promise<void>;
