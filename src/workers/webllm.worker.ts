@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-// web-llm's own handler: the MLC engine (weights, WebGPU, decoding) lives in this worker.
-import { WebWorkerMLCEngineHandler } from '@mlc-ai/web-llm';
+// web-llm's own handler (plus a token-count message, webllm-tokens.ts): the MLC engine (weights, WebGPU, decoding) lives in this worker.
+import { CountingWebLLMHandler } from '../lib/critic/engines/webllm-tokens.ts';
 
-const handler = new WebWorkerMLCEngineHandler();
+const handler = new CountingWebLLMHandler();
 self.onmessage = (msg: MessageEvent) => handler.onmessage(msg);

@@ -7,7 +7,7 @@
 import type { Verdict } from '../types.ts';
 import type { CriticEngine, GenerateResult } from './engines/types.ts';
 import { ContextOverflowError } from '../errors.ts';
-import { budgetedCriticPrompt, VERDICT_RESERVE_TOKENS } from './budget.ts';
+import { budgetedCriticPrompt, VERDICT_RESERVE_TOKENS, type PromptBudget } from './budget.ts';
 import { verdictFromText } from './remote.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
@@ -29,8 +29,12 @@ export class EngineCritic implements Critic {
     this.label = engine.label;
   }
 
-  async judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
-    const budget = this.engine.promptBudget?.();
+  judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
+    return this.judgeSingleTurn(input, this.engine.promptBudget?.(), signal);
+  }
+
+  /** buildCriticPrompt's request within `budget` (none: the whole prompt). */
+  protected async judgeSingleTurn(input: CriticInput, budget: PromptBudget | undefined, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
     const { prompt, fit } = budgetedCriticPrompt(input, budget);
     if (budget && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, budget.maxTokens + VERDICT_RESERVE_TOKENS);
     const r: GenerateResult = await this.engine.generate(

@@ -51,6 +51,9 @@ export const TURN_TOKENS = 8;
 const INCREMENTAL_NOTE =
   'The conversation reaches you step by step: each user turn holds what happened since your previous verdict, then the next proposed action. Judge only the newest proposal.';
 
+/** The system turn without the policy and tools, as the budget counts it (it counts those separately). */
+export const INCREMENTAL_HEADER = `${CRITIC_SYSTEM_PROMPT}\n\n${INCREMENTAL_NOTE}`;
+
 export function incrementalSystemPrompt(input: Pick<CriticInput, 'policy' | 'tools'>): string {
   return [CRITIC_SYSTEM_PROMPT, INCREMENTAL_NOTE, `# Policy\n${input.policy}`, renderToolsSection(input.tools)].filter(Boolean).join('\n\n');
 }
@@ -127,9 +130,8 @@ export function nextCriticConversation(prev: CriticConversation | undefined, inp
   let fit: BudgetedPrompt | undefined;
   if (budget) {
     // The policy and tools sit in the system turn here; fitCriticInput counts them with the other fixed parts.
-    const header = [CRITIC_SYSTEM_PROMPT, INCREMENTAL_NOTE].join('\n\n');
-    fit = fitCriticInput(input, { ...budget, maxTokens: Math.floor(budget.maxTokens * RESTART_FRACTION) }, header);
-    if (!fit.fits) fit = fitCriticInput(input, budget, header);
+    fit = fitCriticInput(input, { ...budget, maxTokens: Math.floor(budget.maxTokens * RESTART_FRACTION) }, INCREMENTAL_HEADER);
+    if (!fit.fits) fit = fitCriticInput(input, budget, INCREMENTAL_HEADER);
   }
   const first = userTurn(fit?.input.history ?? input.history, true, input, fit?.omitted ?? 0);
   const messages: CriticTurn[] = [
