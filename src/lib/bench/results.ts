@@ -31,6 +31,9 @@ export interface ConfigurationResult {
   meanCriticCallMs: number | undefined;
   revisions: number;
   flagged: number;
+  /** Critic error verdicts, and those that were context overflows: verdicts the critic never gave. */
+  criticErrors: number;
+  contextOverflows: number;
 }
 
 function mean(sum: number, count: number): number | undefined {
@@ -64,6 +67,8 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
       meanCriticCallMs: mean(sum((r) => r.criticLatencyMs), sum((r) => r.criticCalls)),
       revisions: sum((r) => r.revisions),
       flagged: sum((r) => r.flagged),
+      criticErrors: sum((r) => r.criticErrors),
+      contextOverflows: sum((r) => r.contextOverflows),
     };
   });
 }

@@ -9,6 +9,8 @@ import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, type Act
 import type { Action, CriticMode, FailureRule } from '../types.ts';
 import type { LoopEvent, TimelineEntry } from './events.ts';
 import { runEpisode, type EpisodeConfig } from './runEpisode.ts';
+import { ContextOverflowError } from '../errors.ts';
+import { blindBannerText, criticHealth } from '../critic/health.ts';
 
 const say = (content: string): Action => ({ kind: 'message', content });
 const call = (name: string, args: Record<string, unknown> = {}): Action => ({ kind: 'tool_call', call: { id: `id-${name}`, name, arguments: args } });
@@ -250,3 +252,58 @@ describe('resume after a reload', () => {
   });
 });
 
+describe('the first user message', () => {
+  it('never ends the episode, even with ###STOP### in it (tau-bench Env.reset never checks it): the agent acts', async () => {
+    const said: string[] = [];
+    const user: EpisodeConfig['user'] = {
+      kind: 'simulated',
+      first: async () => ({ content: 'Hi! ###STOP###', stop: true }),
+      reply: async (m) => {
+        said.push(m);
+        return { content: '###STOP###', stop: true };
+      },
+    };
+    const events: LoopEvent[] = [];
+    for await (const e of runEpisode(
+      {
+        episodeId: 'ep-stop',
+        env: toolEnv,
+        user,
+        actor: new ScriptedActorDouble([say('done, how can I help?')]),
+        mode: 'off',
+        maxRevisions: 2,
+        failureRule: 'fail-open',
+        maxSteps: 30,
+        criticTimeoutMs: 5000,
+        meta: { environment: 'test' },
+      },
+      new AbortController().signal,
+    )) events.push(e);
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(1);
+    expect(said).toEqual(['done, how can I help?']);
+    expect(events.at(-1)).toMatchObject({ type: 'episode_end', outcome: 'done', reward: 1 });
+  });
+});
+
+describe('critic errors are never silent', () => {
+  it('records a context overflow with its code, and three errors in a row make the critic blind', async () => {
+    const overflow = ContextOverflowError.of(9000, 4096);
+    const { steps } = await run({
+      actor: [call('refund', { amount: 1 }), call('refund', { amount: 2 }), call('refund', { amount: 3 }), say('done')],
+      critic: [overflow, overflow, new Error('network down'), { decision: 'approve' }],
+      user: ['refund please'],
+    });
+    const verdicts = steps.flatMap((s) => s.proposals.map((p) => p.verdict));
+    expect(verdicts.map((v) => v?.errorCode)).toEqual(['context-overflow', 'context-overflow', undefined, undefined]);
+    expect(verdicts[0]?.error).toContain('9000 tokens');
+    const health = criticHealth(steps);
+    expect(health).toEqual({ errors: 3, contextOverflows: 2, longestErrorRun: 3, blind: true });
+    expect(blindBannerText(health)).toMatch(/^The critic is not checking anything: 3 critic errors in a row; 2 context overflows/);
+    expect(criticHealth(steps.slice(1)).blind).toBe(false);
+  });
+
+  it('records a timeout with the timeout code', async () => {
+    const { steps } = await run({ actor: [say('done')], critic: ['hang'], criticTimeoutMs: 50 });
+    expect(steps[0]?.proposals[0]?.verdict).toMatchObject({ decision: 'error', errorCode: 'timeout' });
+  });
+});

@@ -1,7 +1,8 @@
 import type { Actor } from '../actor/types.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import type { Env, UserSide, UserTurn } from '../envs/types.ts';
-import { errorMessage, isAbort, SpotterError } from '../errors.ts';
+import { errorMessage, isAbort } from '../errors.ts';
+import { criticErrorVerdict } from '../critic/health.ts';
 import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../types.ts';
 import type { EpisodeMeta, LoopEvent, Outcome, TimelineEntry } from './events.ts';
 import { historyFromTimeline, revisionMessages } from './history.ts';
@@ -56,9 +57,7 @@ async function judgeSafely(critic: Critic, input: CriticInput, timeoutMs: number
     return await critic.judge(input, both);
   } catch (err) {
     if (signal.aborted) throw err;
-    const message = timeout.aborted ? `Critic timed out after ${timeoutMs} ms` : errorMessage(err);
-    const errorCode = timeout.aborted ? 'timeout' : err instanceof SpotterError ? err.code : undefined;
-    return { decision: 'error', error: message, ...(errorCode ? { errorCode } : {}), latencyMs: now() - started, critic: critic.label };
+    return criticErrorVerdict(err, timeout.aborted ? timeoutMs : undefined, now() - started, critic.label);
   }
 }
 
@@ -143,12 +142,8 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
         awaitingReplyTo = executed.kind === 'message' ? executed.content : undefined;
       }
     } else {
-      const turn = await cfg.user.first(signal);
-      yield userSays(turn);
-      if (turn.stop) {
-        yield await end('done');
-        return;
-      }
+      // As tau-bench's Env.reset: the first user message never ends the episode, even one with ###STOP###; the agent always acts.
+      yield userSays(await cfg.user.first(signal));
     }
     if (awaitingReplyTo !== undefined) {
       const turn = await cfg.user.reply(awaitingReplyTo, signal);
