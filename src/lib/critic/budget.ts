@@ -73,8 +73,9 @@ export function shortenObservation(content: string): string {
 export interface BudgetedPrompt {
   /** The input as the critic sees it: history without the omitted messages, older observations shortened. */
   input: CriticInput;
-  /** How many of the oldest messages were left out. */
+  /** How many of the oldest messages were left out, and their characters. */
   omitted: number;
+  omittedChars: number;
   /** How many older tool observations were shortened, and the characters cut from them. */
   shortenedObservations: number;
   shortenedChars: number;
@@ -166,9 +167,13 @@ export function fitCriticInput(input: CriticInput, budget: PromptBudget, system 
   }
   let shortenedObservations = 0;
   let shortenedChars = 0;
+  let omittedChars = 0;
   const history: ChatMessage[] = [];
   input.history.forEach((m, i) => {
-    if (i < chosen.omit) return;
+    if (i < chosen.omit) {
+      omittedChars += renderMessage(m).length;
+      return;
+    }
     const s = shortenAt(m, i, chosen);
     if (s !== m && s.content !== m.content) {
       shortenedObservations++;
@@ -179,6 +184,7 @@ export function fitCriticInput(input: CriticInput, budget: PromptBudget, system 
   return {
     input: { ...input, history },
     omitted: chosen.omit,
+    omittedChars,
     shortenedObservations,
     shortenedChars,
     tokens,
