@@ -7,6 +7,9 @@ import { createServer, type ViteDevServer } from 'vite';
 import type { Browser } from 'playwright-core';
 import { benchRunner } from '../src/lib/bench/bench.ts';
 import { benchCritic, formatCriticBench } from '../src/lib/critic/bench.ts';
+import { benchBudget, formatBudgetBench } from '../src/lib/critic/budget-bench.ts';
+import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
+import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { benchTau } from '../src/lib/envs/tau-bench/bench.ts';
 import { benchLoop, type LoopBenchResult } from '../src/lib/loop/bench.ts';
 import { formatTimings, type ReviewStoreBench } from '../src/lib/traces/bench.ts';
@@ -104,6 +107,11 @@ async function criticSection(b: BenchBrowser): Promise<void> {
   }
 }
 
+/** The critic prompt budget on real-length episodes of every tau-bench test task (../shared/tau-bench). */
+async function budgetSection(): Promise<void> {
+  console.log(formatBudgetBench(benchBudget(await loadTauPack(nodePackSource(defaultTauDir())))));
+}
+
 /** The benchmark runner's own cost per episode, with instant doubles. */
 async function runnerSection(): Promise<void> {
   const r = await benchRunner();
@@ -111,11 +119,16 @@ async function runnerSection(): Promise<void> {
 }
 
 console.log('Spotter benchmarks');
+if (process.argv.includes('--budget-only')) {
+  await budgetSection();
+  process.exit(0);
+}
 const browser = await BenchBrowser.start();
 try {
   await loopSection(browser);
   await reviewSection(browser);
   await tauSection();
+  await budgetSection();
   await criticSection(browser);
   await runnerSection();
 } finally {
