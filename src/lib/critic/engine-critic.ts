@@ -29,6 +29,10 @@ export class EngineCritic implements Critic {
     this.label = engine.label;
   }
 
+  get contextWindow(): number | undefined {
+    return this.engine.contextWindow;
+  }
+
   judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
     return this.judgeSingleTurn(input, this.engine.promptBudget?.(), signal);
   }

@@ -19,5 +19,7 @@ export interface CriticInput {
  */
 export interface Critic {
   readonly label: string;
+  /** Tokens the critic's prompt and verdict may take, when it keeps to a window (recorded with benchmark runs). */
+  readonly contextWindow?: number | undefined;
   judge(input: CriticInput, signal: AbortSignal): Promise<Verdict>;
 }

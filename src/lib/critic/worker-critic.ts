@@ -53,6 +53,10 @@ export class WorkerCritic implements Critic {
     });
   }
 
+  get contextWindow(): number | undefined {
+    return this.loadInfo?.contextWindow;
+  }
+
   get dead(): boolean {
     return this.#dead !== undefined;
   }

@@ -233,6 +233,10 @@ export class TransformersEngine implements CriticEngine {
     this.#budget = this.#window ? budgetForWindow(this.#window, count) : undefined;
   }
 
+  get contextWindow(): number | undefined {
+    return this.#window;
+  }
+
   promptBudget(): PromptBudget | undefined {
     return this.#budget;
   }

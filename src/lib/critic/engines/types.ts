@@ -60,6 +60,8 @@ export type ProgressListener = (p: EngineProgress) => void;
 
 export interface CriticEngine {
   readonly label: string;
+  /** The loaded model's context window; undefined before load or when unknown. */
+  readonly contextWindow?: number | undefined;
   load(onProgress: ProgressListener): Promise<EngineLoadInfo>;
   generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;
   /** The prompt budget of the loaded model (its window, its own tokenizer); undefined before load. */
