@@ -6,12 +6,16 @@
 import type { Action, ChatMessage, ToolSchema } from '../types.ts';
 import { EngineCritic } from './engine-critic.ts';
 import { TransformersEngine } from './engines/transformers.ts';
+import type { PromptStyle } from './engines/types.ts';
 import type { CriticInput } from './types.ts';
 import { median as medianOrNull } from '../stats.ts';
 
 export interface CriticBenchRow {
   steps: number;
   reuse: boolean;
+  promptStyle: PromptStyle;
+  /** Whether the critic prefilled the prompt up to each proposal beforehand (as while the actor writes it). */
+  prepared: boolean;
   /** Mean prompt tokens computed per verdict. */
   prefillPerStep: number;
   /** Mean prompt tokens per verdict (what is prefilled without reuse). */
@@ -52,8 +56,14 @@ const median = (xs: number[]): number => medianOrNull(xs) ?? NaN;
 
 export async function benchCritic(opts: CriticBenchOptions): Promise<CriticBenchRow[]> {
   const rows: CriticBenchRow[] = [];
-  for (const reuse of [false, true]) {
-    const engine = new TransformersEngine({ model: opts.model ?? 'tiny-critic-kv', localModelPath: opts.modelsDir, dtype: 'fp32', reusePrefix: reuse });
+  const configs: Array<{ reuse: boolean; promptStyle: PromptStyle; prepared: boolean }> = [
+    { reuse: false, promptStyle: 'single-turn', prepared: false },
+    { reuse: true, promptStyle: 'single-turn', prepared: false },
+    { reuse: true, promptStyle: 'incremental', prepared: false },
+    { reuse: true, promptStyle: 'incremental', prepared: true },
+  ];
+  for (const { reuse, promptStyle, prepared } of configs) {
+    const engine = new TransformersEngine({ model: opts.model ?? 'tiny-critic-kv', localModelPath: opts.modelsDir, dtype: 'fp32', reusePrefix: reuse, promptStyle });
     await engine.load(() => {});
     const critic = new EngineCritic(engine, 16);
     for (const steps of opts.stepCounts ?? [10, 30, 60]) {
@@ -63,6 +73,7 @@ export async function benchCritic(opts: CriticBenchOptions): Promise<CriticBench
       const latencies: number[] = [];
       const decisions: Record<string, number> = {};
       for (const input of syntheticEpisode(steps, opts.policy)) {
+        if (prepared) await critic.prepare(input, new AbortController().signal);
         const { verdict, stats } = await critic.judgeWithStats(input, new AbortController().signal);
         prefill += stats.prefillTokens;
         prompt += stats.prefillTokens + stats.reusedTokens;
@@ -72,6 +83,8 @@ export async function benchCritic(opts: CriticBenchOptions): Promise<CriticBench
       rows.push({
         steps,
         reuse,
+        promptStyle,
+        prepared,
         prefillPerStep: Math.round(prefill / steps),
         promptPerStep: Math.round(prompt / steps),
         totalPrefill: prefill,
@@ -85,11 +98,14 @@ export async function benchCritic(opts: CriticBenchOptions): Promise<CriticBench
 }
 
 export function formatCriticBench(rows: readonly CriticBenchRow[]): string {
-  const lines = ['Critic (transformers.js, tiny model, Node cpu): prompt tokens prefilled per step', 'steps  reuse  prompt/step  prefilled/step  total prefilled  median verdict ms  verdicts'];
+  const lines = [
+    'Critic (transformers.js, tiny model, Node cpu): prompt tokens per verdict request, and those prefilled by it (after a preparation: only what follows it)',
+    'steps  reuse  format       prepared  prompt/step  prefilled/step  total prefilled  median verdict ms  verdicts',
+  ];
   for (const r of rows) {
     const d = Object.entries(r.decisions).map(([k, v]) => `${k}:${v}`).join(' ');
     lines.push(
-      `${String(r.steps).padStart(5)}  ${(r.reuse ? 'yes' : 'no').padEnd(5)}  ${String(r.promptPerStep).padStart(11)}  ${String(r.prefillPerStep).padStart(14)}  ${String(r.totalPrefill).padStart(15)}  ${String(r.medianLatencyMs).padStart(17)}  ${d}`,
+      `${String(r.steps).padStart(5)}  ${(r.reuse ? 'yes' : 'no').padEnd(5)}  ${r.promptStyle.padEnd(11)}  ${(r.prepared ? 'yes' : 'no').padEnd(8)}  ${String(r.promptPerStep).padStart(11)}  ${String(r.prefillPerStep).padStart(14)}  ${String(r.totalPrefill).padStart(15)}  ${String(r.medianLatencyMs).padStart(17)}  ${d}`,
     );
   }
   return lines.join('\n');

@@ -16,6 +16,7 @@
  * (one cache rebuild per restart, not one per step).
  */
 import type { ChatMessage } from '../types.ts';
+import type { ChatTurn } from './engines/types.ts';
 import { fitCriticInput, type BudgetedPrompt, type PromptBudget, type TokenCounter } from './budget.ts';
 import {
   CRITIC_SYSTEM_PROMPT,
@@ -28,10 +29,7 @@ import {
 } from './prompt.ts';
 import type { CriticInput } from './types.ts';
 
-export interface CriticTurn {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type CriticTurn = ChatTurn;
 
 /** What was sent so far in this episode's critic chat. */
 export interface CriticConversation {
@@ -153,3 +151,25 @@ export function withVerdict(state: CriticConversation, text: string, textTokens 
   const tokens = state.tokens > 0 ? state.tokens + textTokens + TURN_TOKENS : 0;
   return { history: state.history, messages: [...state.messages, { role: 'assistant', content: text }], tokens };
 }
+
+/** What a critic can prepare before the proposal exists: the input without it. */
+export type PreparedInput = Omit<CriticInput, 'proposal'>;
+
+/** Stands in for the proposal while the prompt before it is built; cut off again before prefilling. */
+const PROPOSAL_PLACEHOLDER: CriticInput['proposal'] = { kind: 'message', content: '' };
+
+/**
+ * The turns to prefill for `prepared`: the chat the verdict request will send,
+ * with its last user turn cut just before the proposal section. The same
+ * budget decisions as the request (the proposal is a few tokens), so the
+ * request extends the prefilled tokens in all but rare cases; then the engine
+ * simply prefills afresh.
+ */
+export function openTurnsBeforeProposal(turns: readonly CriticTurn[]): CriticTurn[] {
+  const last = turns.at(-1);
+  if (!last) return [];
+  const cut = last.content.lastIndexOf('# Proposed next action');
+  return [...turns.slice(0, -1), { ...last, content: cut >= 0 ? last.content.slice(0, cut) : last.content }];
+}
+
+export const withPlaceholderProposal = (prepared: PreparedInput): CriticInput => ({ ...prepared, proposal: PROPOSAL_PLACEHOLDER });

@@ -37,6 +37,8 @@ const id = z.string().min(1);
 export const WorkerRequestSchema = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('load'), config: TransformersConfigSchema }),
   z.object({ id, type: z.literal('judge'), input: CriticInputSchema }),
+  /** Prefill the prompt up to the proposal (the critic contract's optional prepare). */
+  z.object({ id, type: z.literal('prepare'), input: CriticInputSchema.omit({ proposal: true }) }),
   z.object({ id, type: z.literal('generate'), request: GenerateRequestSchema }),
   z.object({ id, type: z.literal('cancel'), target: id }),
   z.object({ id, type: z.literal('unload') }),
@@ -72,6 +74,7 @@ export type DeleteCacheResult = z.infer<typeof DeleteCacheResultSchema>;
 export const RESULT_SCHEMAS = {
   load: EngineLoadInfoSchema,
   judge: JudgeResultSchema,
+  prepare: z.null(),
   generate: GenerateResultSchema,
   cancel: z.null(),
   unload: z.null(),

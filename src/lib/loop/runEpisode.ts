@@ -62,6 +62,17 @@ async function judgeSafely(critic: Critic, input: CriticInput, timeoutMs: number
 }
 
 /**
+ * Lets the critic prefill the prompt up to the proposal while the actor
+ * writes it (the verdict then hides behind the actor). Fire and forget: a
+ * failed or aborted preparation only means the verdict computes more; the
+ * episode's abort (or the critic timeout) cancels it.
+ */
+function prepareCritic(critic: Critic, input: Omit<CriticInput, 'proposal'>, timeoutMs: number, signal: AbortSignal): void {
+  if (!critic.prepare) return;
+  critic.prepare(structuredClone(input), AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])).catch(() => undefined);
+}
+
+/**
  * Runs one supervised episode: the actor proposes, the critic judges, the
  * approved (or finally flagged) action executes, until the user stops, a tool
  * ends the episode, the step limit is reached, or `signal` aborts.
@@ -163,6 +174,7 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
       let chosen: Action | undefined;
 
       for (let attempt = 0; attempt <= cfg.maxRevisions; attempt++) {
+        if (critic) prepareCritic(critic, { policy: cfg.env.policy, tools: cfg.env.tools, history, previousAttempts: [...rejected] }, cfg.criticTimeoutMs, signal);
         const revisionContext = rejected.flatMap((r) => revisionMessages(r.action, r.feedback));
         const reply = await cfg.actor.propose(
           { system: cfg.env.policy, messages: [...history, ...revisionContext], tools: cfg.env.tools },

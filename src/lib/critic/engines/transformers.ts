@@ -20,9 +20,13 @@ import {
   hasCompleteJsonObject,
   type CriticEngine,
   type EngineLoadInfo,
+  type ChatTurn,
+  type GenerateOptions,
   type GenerateRequest,
   type GenerateResult,
+  type PrefillResult,
   type ProgressListener,
+  type PromptStyle,
 } from './types.ts';
 
 export type TransformersDevice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -45,6 +49,13 @@ export interface TransformersEngineOptions {
   reusePrefix?: boolean;
   /** A smaller window than the model's own max_position_embeddings (config.json). */
   contextWindow?: number;
+  /**
+   * 'incremental' (default for a model with KV-cache inputs) grows one critic
+   * chat per episode, so every request extends the cached tokens exactly and
+   * the cache is reused on WebGPU too; 'single-turn' sends buildCriticPrompt's
+   * text, the format a fine-tuned critic was trained on.
+   */
+  promptStyle?: PromptStyle;
 }
 
 type Model = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
@@ -130,6 +141,11 @@ class VerdictStop extends StoppingCriteria {
     });
   }
 }
+
+/** Marks where an open (unfinished) last turn ends in the rendered template; never in real text. */
+const OPEN_END = '\u0000spotter-open-end\u0000';
+/** Tokens of a prepared prefix left for the verdict request: they may tokenize differently once the proposal follows. */
+const OPEN_MARGIN_TOKENS = 4;
 
 function toBigInts(ids: readonly number[]): BigInt64Array {
   return BigInt64Array.from(ids, (x) => BigInt(x));
@@ -237,72 +253,159 @@ export class TransformersEngine implements CriticEngine {
     return this.#window;
   }
 
+  /** Known once loaded: incremental only where the cache is kept. */
+  get promptStyle(): PromptStyle {
+    return this.opts.promptStyle ?? (this.#reuse ? 'incremental' : 'single-turn');
+  }
+
   promptBudget(): PromptBudget | undefined {
     return this.#budget;
   }
 
-  /** One generation at a time: the cache belongs to the previous call. */
+  /** One single-turn request (system + user). */
   generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
-    const run = this.#busy.then(() => this.#generate(req, signal));
-    this.#busy = run.catch(() => undefined);
-    return run;
-  }
-
-  async #generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
-    const model = this.#model;
-    const tokenizer = this.#tokenizer;
-    if (!model || !tokenizer) throw new EngineError('engine', 'The transformers.js engine is not loaded');
-    if (signal.aborted) throw new AbortedError();
-    const started = performance.now();
-    const rendered = tokenizer.apply_chat_template(
+    return this.generateChat(
       [
         { role: 'system', content: req.system },
         { role: 'user', content: req.user },
       ],
-      { add_generation_prompt: true, tokenize: false },
+      req,
+      signal,
     );
+  }
+
+  /** One generation over a whole chat; one at a time (the cache belongs to the previous call). */
+  generateChat(turns: readonly ChatTurn[], req: GenerateOptions, signal: AbortSignal): Promise<GenerateResult> {
+    return this.#queue(() => this.#generate(turns, req, signal));
+  }
+
+  /**
+   * Prefills the KV cache with `turns`, whose last turn is still open (the
+   * prompt up to the proposal), so that the verdict request that follows
+   * computes only the rest. Queued like a generation; a no-op without reuse.
+   */
+  prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillResult> {
+    return this.#queue(() => this.#prefill(turns, signal));
+  }
+
+  #queue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#busy.then(task);
+    this.#busy = run.catch(() => undefined);
+    return run;
+  }
+
+  get #reuse(): boolean {
+    return this.#kvCapable && (this.opts.reusePrefix ?? true);
+  }
+
+  #loaded(): { model: Model; tokenizer: Tokenizer } {
+    const model = this.#model;
+    const tokenizer = this.#tokenizer;
+    if (!model || !tokenizer) throw new EngineError('engine', 'The transformers.js engine is not loaded');
+    return { model, tokenizer };
+  }
+
+  /** Token ids of a chat: finished with the reply header, or `open` (the last turn cut before its end, a prefix of the finished chat). */
+  #render(tokenizer: Tokenizer, turns: readonly ChatTurn[], open: boolean): number[] {
+    const last = turns.at(-1);
+    const messages = open && last ? [...turns.slice(0, -1), { ...last, content: `${last.content}${OPEN_END}` }] : [...turns];
+    const rendered = tokenizer.apply_chat_template(messages, { add_generation_prompt: !open, tokenize: false });
     if (typeof rendered !== 'string') throw new EngineError('engine', 'Chat template did not render to text');
-    const ids: number[] = tokenizer.encode(rendered, { add_special_tokens: false });
+    const text = open ? rendered.slice(0, Math.max(0, rendered.indexOf(OPEN_END))) : rendered;
+    return tokenizer.encode(text, { add_special_tokens: false });
+  }
+
+  /**
+   * The cache to continue from for `ids`: the kept cache itself when `ids`
+   * extends its tokens exactly (any device: the tensors stay where they are,
+   * on the GPU too), else a CPU copy cropped to the shared prefix (wasm/cpu
+   * only; a GPU cache cannot be cropped, so the prompt is prefilled afresh).
+   */
+  async #continueFrom(ids: readonly number[]): Promise<{ past: Cache | undefined; reused: number }> {
+    const cache = this.#cache;
+    this.#cache = undefined;
+    if (!this.#reuse || !cache) {
+      await cache?.kv.dispose();
+      return { past: undefined, reused: 0 };
+    }
+    const shared = commonPrefixLength(cache.tokens, ids);
+    // At least one prompt token must be fed so the model yields next-token logits.
+    if (shared === cache.tokens.length && shared < ids.length) return { past: cache.kv, reused: shared };
+    const keep = Math.min(shared, ids.length - 1);
+    const past = keep > 0 ? cropCache(cache.kv, keep) : undefined;
+    await cache.kv.dispose();
+    return { past, reused: past ? keep : 0 };
+  }
+
+  #checkWindow(ids: readonly number[]): void {
     // The model has no positions past its window: refuse, as web-llm does, rather than produce garbage.
     if (this.#window !== undefined && ids.length >= this.#window) throw ContextOverflowError.of(ids.length, this.#window);
-    const maxNew = Math.min(req.maxNewTokens ?? this.opts.maxNewTokens ?? 256, (this.#window ?? Infinity) - ids.length);
+  }
 
-    const reuse = this.#kvCapable && (this.opts.reusePrefix ?? true);
-    let past: Cache | undefined;
-    let reused = 0;
-    if (reuse && this.#cache) {
-      // At least one prompt token must be fed so the model yields next-token logits.
-      const shared = Math.min(commonPrefixLength(this.#cache.tokens, ids), ids.length - 1);
-      if (shared > 0) past = cropCache(this.#cache.kv, shared);
-      if (past) reused = shared;
+  #keep(all: readonly number[], kv: unknown): void {
+    if (!this.#reuse || !isCache(kv)) return;
+    try {
+      this.#cache = { tokens: all.slice(0, kv.get_seq_length()), kv };
+    } catch {
+      this.#cache = undefined;
     }
-    await this.#dropCache();
+  }
 
-    const decode = (x: bigint[]) => tokenizer.decode(x, { skip_special_tokens: true });
-    const stop = new VerdictStop(ids.length, decode, signal, req.stopAtJson ?? true);
+  async #prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillResult> {
+    const { model, tokenizer } = this.#loaded();
+    if (signal.aborted) throw new AbortedError();
+    if (!this.#reuse) return { prefillTokens: 0, reusedTokens: 0 };
+    // The last few tokens of an open prompt may merge with the text that follows it: leave them to the verdict request.
+    const ids = this.#render(tokenizer, turns, true).slice(0, -OPEN_MARGIN_TOKENS);
+    if (ids.length < 2 || (this.#window !== undefined && ids.length >= this.#window)) return { prefillTokens: 0, reusedTokens: 0 };
+    const { past, reused } = await this.#continueFrom(ids);
     const out = await model.generate({
       inputs: new Tensor('int64', toBigInts(ids), [1, ids.length]),
       attention_mask: new Tensor('int64', toBigInts(ids.map(() => 1)), [1, ids.length]),
       ...(past ? { past_key_values: past } : {}),
-      max_new_tokens: maxNew,
+      max_new_tokens: 1,
       do_sample: false,
-      return_dict_in_generate: reuse,
-      stopping_criteria: [stop],
+      return_dict_in_generate: true,
     });
+    const kv = out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values;
+    // One forward pass over the prompt: the sampled token is not in the cache, so it holds exactly `ids`.
+    this.#keep(ids, kv);
+    return { prefillTokens: ids.length - reused, reusedTokens: reused };
+  }
+
+  async #generate(turns: readonly ChatTurn[], req: GenerateOptions, signal: AbortSignal): Promise<GenerateResult> {
+    const { model, tokenizer } = this.#loaded();
+    if (signal.aborted) throw new AbortedError();
+    const started = performance.now();
+    const ids = this.#render(tokenizer, turns, false);
+    this.#checkWindow(ids);
+    const maxNew = Math.min(req.maxNewTokens ?? this.opts.maxNewTokens ?? 256, (this.#window ?? Infinity) - ids.length);
+    const { past, reused } = await this.#continueFrom(ids);
+
+    const decode = (x: bigint[]) => tokenizer.decode(x, { skip_special_tokens: true });
+    const stop = new VerdictStop(ids.length, decode, signal, req.stopAtJson ?? true);
+    let out: Awaited<ReturnType<Model['generate']>>;
+    try {
+      out = await model.generate({
+        inputs: new Tensor('int64', toBigInts(ids), [1, ids.length]),
+        attention_mask: new Tensor('int64', toBigInts(ids.map(() => 1)), [1, ids.length]),
+        ...(past ? { past_key_values: past } : {}),
+        max_new_tokens: maxNew,
+        do_sample: false,
+        return_dict_in_generate: this.#reuse,
+        stopping_criteria: [stop],
+      });
+    } catch (err) {
+      await past?.dispose();
+      throw err;
+    }
     if (signal.aborted) throw new AbortedError();
 
     const sequences = out instanceof Tensor ? out : 'sequences' in out ? out.sequences : undefined;
     if (!(sequences instanceof Tensor)) throw new EngineError('engine', 'Generation returned no sequences');
     const all = Array.from(sequences.data as ArrayLike<bigint | number>, (x) => Number(x));
     const generated = all.slice(ids.length);
-    const kv = out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values;
-    if (reuse && isCache(kv)) {
-      try {
-        this.#cache = { tokens: all.slice(0, kv.get_seq_length()), kv };
-      } catch {
-        this.#cache = undefined;
-      }
-    }
+    this.#keep(all, out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values);
     const text = tokenizer.decode(
       generated.map((x) => BigInt(x)),
       { skip_special_tokens: true },

@@ -44,6 +44,25 @@ export const GenerateRequestSchema = z.object({
   stopAtJson: z.boolean().optional(),
 });
 export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
+/** A request's decoding options, for a chat given as turns. */
+export type GenerateOptions = Omit<GenerateRequest, 'system' | 'user'>;
+
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/**
+ * How a critic lays out its prompt: 'single-turn' (buildCriticPrompt, the
+ * training format) or 'incremental' (one growing chat per episode, whose
+ * every request extends the previous one, so engines reuse their KV cache).
+ */
+export type PromptStyle = 'single-turn' | 'incremental';
+
+export interface PrefillResult {
+  prefillTokens: number;
+  reusedTokens: number;
+}
 
 export const GenerateResultSchema = z.object({
   text: z.string(),
@@ -64,6 +83,12 @@ export interface CriticEngine {
   readonly contextWindow?: number | undefined;
   load(onProgress: ProgressListener): Promise<EngineLoadInfo>;
   generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;
+  /** The prompt layout this engine's critic uses (single-turn when absent). */
+  readonly promptStyle?: PromptStyle;
+  /** One generation over a whole chat (the incremental style). */
+  generateChat?(turns: readonly ChatTurn[], req: GenerateOptions, signal: AbortSignal): Promise<GenerateResult>;
+  /** Prefills the cache with a chat whose last turn is still open (the prompt up to the proposal). */
+  prefill?(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillResult>;
   /** The prompt budget of the loaded model (its window, its own tokenizer); undefined before load. */
   promptBudget?(): PromptBudget | undefined;
   /** Drops the cached prefix (a new episode starts). */

@@ -39,7 +39,7 @@ import { verdictFromText } from '../remote.ts';
 import type { CriticInput } from '../types.ts';
 import { VERDICT_JSON_SCHEMA } from '../verdict.ts';
 import { toWireError } from '../worker-protocol.ts';
-import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener } from './types.ts';
+import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener, PromptStyle } from './types.ts';
 import { criticWindowDefault, modelMaxWindow, WEBLLM_DEFAULT_WINDOW } from './webllm-models.ts';
 import { COUNT_TOKENS, TokenCountsSchema, type TokenCounts } from './webllm-tokens.ts';
 
@@ -96,7 +96,7 @@ export interface WebLLMEngineOptions {
   contextWindow?: number;
 }
 
-export type PromptStyle = 'single-turn' | 'incremental';
+export type { PromptStyle };
 
 const defaultStorage: WebLLMStorage = {
   deleteModel: (id, appConfig) => deleteModelAllInfoInCache(id, appConfig),
