@@ -3,11 +3,15 @@
  * without reusing the cached prefix, and median verdict latency, on the tiny
  * model under Node (transformers.js engine, onnxruntime-node cpu).
  */
+import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
+import type { Env, UserSide } from '../envs/types.ts';
+import { AbortedError } from '../errors.ts';
+import { runEpisode } from '../loop/runEpisode.ts';
 import type { Action, ChatMessage, ToolSchema } from '../types.ts';
 import { EngineCritic } from './engine-critic.ts';
 import { TransformersEngine } from './engines/transformers.ts';
 import type { PromptStyle } from './engines/types.ts';
-import type { CriticInput } from './types.ts';
+import type { Critic, CriticInput } from './types.ts';
 import { median as medianOrNull } from '../stats.ts';
 
 export interface CriticBenchRow {
@@ -109,4 +113,77 @@ export function formatCriticBench(rows: readonly CriticBenchRow[]): string {
     );
   }
   return lines.join('\n');
+}
+
+/** Stands in for the actor: answers each step after `delayMs` (as a remote model takes time to write), with a lookup, then a final message. */
+export class DelayedActorDouble implements Actor {
+  readonly label = 'delayed-actor-double';
+  #step = 0;
+  constructor(
+    private readonly steps: number,
+    private readonly delayMs: number,
+  ) {}
+  async propose(_req: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, this.delayMs);
+      signal.addEventListener('abort', () => (clearTimeout(t), reject(new AbortedError())), { once: true });
+    });
+    const i = this.#step++;
+    const action: Action =
+      i < this.steps ? { kind: 'tool_call', call: { id: `c${i}`, name: 'get_user_details', arguments: { user_id: `user_${i}` } } } : { kind: 'message', content: 'All done.' };
+    return { action, latencyMs: this.delayMs };
+  }
+}
+
+export interface PreparationBench {
+  steps: number;
+  actorDelayMs: number;
+  /** Median time from the actor's reply to the verdict, without and with preparation. */
+  withoutMs: number;
+  withMs: number;
+  /** withMs / withoutMs: the goal is at most 1/3. */
+  ratio: number;
+  /** Same verdicts both ways (preparation must not change any). */
+  sameVerdicts: boolean;
+}
+
+/**
+ * Verdict latency after the actor's reply, through the real loop, with the
+ * actor delayed: once with the critic's preparation, once with it hidden.
+ * `makeCritic` gives a fresh critic (its own cache) each time.
+ */
+export async function benchPreparation(makeCritic: () => Promise<Critic>, steps = 30, actorDelayMs = 500): Promise<PreparationBench> {
+  const run = async (prepared: boolean) => {
+    const inner = await makeCritic();
+    const critic: Critic = prepared ? inner : { label: inner.label, judge: (i, s) => inner.judge(i, s) };
+    const env: Env = {
+      id: 'bench',
+      policy: POLICY,
+      tools: TOOLS,
+      execute: (c) => ({ observation: JSON.stringify({ user_id: c.arguments.user_id, reservations: ['R1001', 'R1002'], membership: 'gold' }) }),
+    };
+    const user: UserSide = { kind: 'simulated', first: async () => ({ content: 'Please check my reservations.', stop: false }), reply: async () => ({ content: '###STOP###', stop: true }) };
+    const after: number[] = [];
+    const verdicts: string[] = [];
+    let proposedAt = 0;
+    const cfg = { episodeId: 'bench', env, user, actor: new DelayedActorDouble(steps, actorDelayMs), critic, mode: 'intervene' as const, maxRevisions: 0 };
+    for await (const e of runEpisode({ ...cfg, failureRule: 'fail-open', maxSteps: steps + 1, criticTimeoutMs: 60_000, meta: { environment: 'bench' } }, new AbortController().signal)) {
+      if (e.type === 'proposal') proposedAt = performance.now();
+      if (e.type === 'verdict') {
+        after.push(performance.now() - proposedAt);
+        verdicts.push(e.verdict.decision);
+      }
+    }
+    return { ms: median(after), verdicts };
+  };
+  const without = await run(false);
+  const withPrep = await run(true);
+  return {
+    steps,
+    actorDelayMs,
+    withoutMs: without.ms,
+    withMs: withPrep.ms,
+    ratio: withPrep.ms / without.ms,
+    sameVerdicts: JSON.stringify(without.verdicts) === JSON.stringify(withPrep.verdicts),
+  };
 }

@@ -29,6 +29,8 @@ export const TransformersConfigSchema = z.object({
   reusePrefix: z.boolean().optional(),
   /** A smaller context window than the model's own (config.json max_position_embeddings), for a small device. */
   contextWindow: z.number().int().positive().optional(),
+  /** 'single-turn' for a critic fine-tuned on buildCriticPrompt's format; default: incremental where the model keeps a KV cache. */
+  promptStyle: z.enum(['single-turn', 'incremental']).optional(),
 });
 export type TransformersConfig = z.infer<typeof TransformersConfigSchema>;
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/servers/openai-double.ts';
 import { OpenAICompatibleActor } from '../actor/openai.ts';
 import { RemoteCritic } from '../critic/remote.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic, CriticInput } from '../critic/types.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import type { Env } from '../envs/types.ts';
 import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, type ActorStep, type CriticStep } from '../testing/doubles.ts';
@@ -305,5 +305,55 @@ describe('critic errors are never silent', () => {
   it('records a timeout with the timeout code', async () => {
     const { steps } = await run({ actor: [say('done')], critic: ['hang'], criticTimeoutMs: 50 });
     expect(steps[0]?.proposals[0]?.verdict).toMatchObject({ decision: 'error', errorCode: 'timeout' });
+  });
+});
+
+describe('critic preparation while the actor writes', () => {
+  it('prepares the exact judged input minus the proposal before each actor call, and aborts it with the episode', async () => {
+    const prepared: Array<{ input: Omit<CriticInput, 'proposal'>; signal: AbortSignal; actorCallsBefore: number }> = [];
+    const judged: CriticInput[] = [];
+    const actor = new ScriptedActorDouble([call('refund', { amount: 500 }), call('refund', { amount: 50 }), say('done')]);
+    const critic: Critic = {
+      label: 'preparing-critic',
+      prepare: async (input, signal) => {
+        prepared.push({ input, signal, actorCallsBefore: actor.requests.length });
+      },
+      judge: async (input) => {
+        judged.push(structuredClone(input));
+        const verdict = judged.length === 1 ? { decision: 'revise' as const, feedback: 'over $100' } : { decision: 'approve' as const };
+        return { ...verdict, latencyMs: 1, critic: 'preparing-critic' };
+      },
+    };
+    const r = await run({ actor, critic });
+    expect(r.end).toMatchObject({ outcome: 'done' });
+    expect(prepared).toHaveLength(judged.length);
+    prepared.forEach((p, i) => {
+      const { proposal, ...rest } = judged[i] ?? ({} as CriticInput);
+      expect(proposal).toBeDefined();
+      expect(p.input).toEqual(rest);
+      expect(p.actorCallsBefore).toBe(i);
+    });
+    // The revision attempt is prepared with the rejected attempt in it.
+    expect(prepared[1]?.input.previousAttempts).toHaveLength(1);
+  });
+
+  it('the episode abort reaches the preparation; a failing preparation changes nothing', async () => {
+    const ctrl = new AbortController();
+    const signals: AbortSignal[] = [];
+    const critic: Critic = {
+      label: 'c',
+      prepare: (_input, signal) => {
+        signals.push(signal);
+        return Promise.reject(new Error('prefill failed'));
+      },
+      judge: async () => ({ decision: 'approve', latencyMs: 1, critic: 'c' }),
+    };
+    const r = await run({ actor: [say('hello'), say('done')], critic, user: ['hi', 'thanks'] }, ctrl.signal);
+    expect(r.end).toMatchObject({ outcome: 'done' });
+    expect(r.steps.map((s) => s.proposals[0]?.verdict?.decision)).toEqual(['approve', 'approve']);
+    expect(signals.length).toBe(2);
+    expect(signals.some((s) => s.aborted)).toBe(false);
+    ctrl.abort();
+    expect(signals.every((s) => s.aborted)).toBe(true);
   });
 });

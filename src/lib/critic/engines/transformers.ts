@@ -170,7 +170,16 @@ export class TransformersEngine implements CriticEngine {
   readonly label: string;
   #model: Model | undefined;
   #tokenizer: Tokenizer | undefined;
-  #cache: { tokens: number[]; kv: Cache } | undefined;
+  /**
+   * The kept KV cache: the tokens it holds; every token of the last call
+   * (prompt, then what the model generated, or the prefilled prefix); and the
+   * text those are, when known exactly. A new prompt whose text starts with
+   * that text is tokenized as those tokens plus the rest, so it extends the
+   * cache exactly even where the model wrote its reply in other tokens than
+   * the tokenizer would (re-encoding would break the match, and a GPU cache
+   * cannot be cropped to the point where it breaks).
+   */
+  #cache: { tokens: number[]; all: number[]; text: string | undefined; kv: Cache } | undefined;
   #kvCapable = false;
   /** Positions the loaded model attends to: config.json's max_position_embeddings, or the smaller one asked for. */
   #window: number | undefined;
@@ -305,14 +314,18 @@ export class TransformersEngine implements CriticEngine {
     return { model, tokenizer };
   }
 
-  /** Token ids of a chat: finished with the reply header, or `open` (the last turn cut before its end, a prefix of the finished chat). */
-  #render(tokenizer: Tokenizer, turns: readonly ChatTurn[], open: boolean): number[] {
+  /** A chat as text and token ids: finished with the reply header, or `open` (the last turn cut before its end, a prefix of the finished chat). */
+  #render(tokenizer: Tokenizer, turns: readonly ChatTurn[], open: boolean): { text: string; ids: number[] } {
     const last = turns.at(-1);
     const messages = open && last ? [...turns.slice(0, -1), { ...last, content: `${last.content}${OPEN_END}` }] : [...turns];
     const rendered = tokenizer.apply_chat_template(messages, { add_generation_prompt: !open, tokenize: false });
     if (typeof rendered !== 'string') throw new EngineError('engine', 'Chat template did not render to text');
     const text = open ? rendered.slice(0, Math.max(0, rendered.indexOf(OPEN_END))) : rendered;
-    return tokenizer.encode(text, { add_special_tokens: false });
+    const known = this.#cache?.text;
+    if (this.#reuse && known !== undefined && this.#cache && text.startsWith(known)) {
+      return { text, ids: [...this.#cache.all, ...tokenizer.encode(text.slice(known.length), { add_special_tokens: false })] };
+    }
+    return { text, ids: tokenizer.encode(text, { add_special_tokens: false }) };
   }
 
   /**
@@ -342,10 +355,10 @@ export class TransformersEngine implements CriticEngine {
     if (this.#window !== undefined && ids.length >= this.#window) throw ContextOverflowError.of(ids.length, this.#window);
   }
 
-  #keep(all: readonly number[], kv: unknown): void {
+  #keep(all: readonly number[], text: string | undefined, kv: unknown): void {
     if (!this.#reuse || !isCache(kv)) return;
     try {
-      this.#cache = { tokens: all.slice(0, kv.get_seq_length()), kv };
+      this.#cache = { tokens: all.slice(0, kv.get_seq_length()), all: [...all], text, kv };
     } catch {
       this.#cache = undefined;
     }
@@ -356,7 +369,8 @@ export class TransformersEngine implements CriticEngine {
     if (signal.aborted) throw new AbortedError();
     if (!this.#reuse) return { prefillTokens: 0, reusedTokens: 0 };
     // The last few tokens of an open prompt may merge with the text that follows it: leave them to the verdict request.
-    const ids = this.#render(tokenizer, turns, true).slice(0, -OPEN_MARGIN_TOKENS);
+    const open = this.#render(tokenizer, turns, true);
+    const ids = open.ids.slice(0, -OPEN_MARGIN_TOKENS);
     if (ids.length < 2 || (this.#window !== undefined && ids.length >= this.#window)) return { prefillTokens: 0, reusedTokens: 0 };
     const { past, reused } = await this.#continueFrom(ids);
     const out = await model.generate({
@@ -369,7 +383,8 @@ export class TransformersEngine implements CriticEngine {
     });
     const kv = out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values;
     // One forward pass over the prompt: the sampled token is not in the cache, so it holds exactly `ids`.
-    this.#keep(ids, kv);
+    const text = tokenizer.decode([...ids], { skip_special_tokens: false });
+    this.#keep(ids, open.text.startsWith(text) ? text : undefined, kv);
     return { prefillTokens: ids.length - reused, reusedTokens: reused };
   }
 
@@ -377,7 +392,7 @@ export class TransformersEngine implements CriticEngine {
     const { model, tokenizer } = this.#loaded();
     if (signal.aborted) throw new AbortedError();
     const started = performance.now();
-    const ids = this.#render(tokenizer, turns, false);
+    const { text: promptText, ids } = this.#render(tokenizer, turns, false);
     this.#checkWindow(ids);
     const maxNew = Math.min(req.maxNewTokens ?? this.opts.maxNewTokens ?? 256, (this.#window ?? Infinity) - ids.length);
     const { past, reused } = await this.#continueFrom(ids);
@@ -405,11 +420,13 @@ export class TransformersEngine implements CriticEngine {
     if (!(sequences instanceof Tensor)) throw new EngineError('engine', 'Generation returned no sequences');
     const all = Array.from(sequences.data as ArrayLike<bigint | number>, (x) => Number(x));
     const generated = all.slice(ids.length);
-    this.#keep(all, out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values);
     const text = tokenizer.decode(
       generated.map((x) => BigInt(x)),
       { skip_special_tokens: true },
     );
+    // The reply's text is known exactly only when it holds no special tokens (an end-of-sequence, say).
+    const exact = tokenizer.decode(generated, { skip_special_tokens: false }) === text;
+    this.#keep(all, exact ? promptText + text : undefined, out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values);
     return {
       text,
       usage: { promptTokens: ids.length, completionTokens: generated.length },
