@@ -21,7 +21,8 @@ const episodes: Partial<Record<TauDomain, RealLengthEpisode[]>> = {};
 beforeAll(async () => {
   pack = await loadTauPack(nodePackSource(DIR));
   for (const d of ['retail', 'airline'] as const) episodes[d] = realLengthEpisodes(pack, d);
-});
+  // Loading the pack and running every gold action takes seconds on a loaded machine.
+}, 120_000);
 
 describe.each(['retail', 'airline'] as const)('real-length %s episodes', (domain) => {
   it('cover every test task with real observations and realistic length', () => {
