@@ -10,6 +10,9 @@ import { build, createServer, type ViteDevServer } from 'vite';
 import type { Browser } from 'playwright-core';
 import { benchRunner } from '../src/lib/bench/bench.ts';
 import { benchCritic, formatCriticBench } from '../src/lib/critic/bench.ts';
+import { benchBudget, formatBudgetBench } from '../src/lib/critic/budget-bench.ts';
+import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
+import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { benchTau } from '../src/lib/envs/tau-bench/bench.ts';
 import { benchUserBench } from '../src/lib/envs/userbench/bench.ts';
 import { benchLoop, type LoopBenchResult } from '../src/lib/loop/bench.ts';
@@ -115,6 +118,32 @@ async function criticSection(b: BenchBrowser): Promise<void> {
   }
 }
 
+/** The critic prompt budget on real-length episodes of every tau-bench test task (../shared/tau-bench). */
+async function budgetSection(): Promise<void> {
+  console.log(formatBudgetBench(benchBudget(await loadTauPack(nodePackSource(defaultTauDir())))));
+}
+
+/** Prefix reuse per step on WebGPU and wasm, and the verdict hidden behind a 500 ms actor by preparation (Chromium worker, tiny KV model). */
+async function prefixSection(b: BenchBrowser): Promise<void> {
+  makeTinyModels();
+  type Reuse = { device: string; steps?: number; prefillPerStep?: number; promptPerStep?: number; error?: string };
+  type Prep = { steps?: number; actorDelayMs?: number; withoutMs?: number; withMs?: number; ratio?: number; sameVerdicts?: boolean; error?: string };
+  const out = await b.run<{ reuse: Reuse[]; preparation: Prep }>('/tests/bench/prefix.html');
+  for (const r of out.reuse) {
+    console.log(
+      r.error
+        ? `critic prefix reuse (Chromium worker, tiny-critic-kv, ${r.device}): failed: ${r.error}`
+        : `critic prefix reuse (Chromium worker, tiny-critic-kv, incremental chat, ${r.device}): ${r.steps} steps | prompt ${fmt(r.promptPerStep ?? NaN)} tokens/step | prefilled ${fmt(r.prefillPerStep ?? NaN)} tokens/step | ratio ${fmt((r.prefillPerStep ?? NaN) / (r.promptPerStep ?? NaN))} (goal ≤ 0.20)`,
+    );
+  }
+  const p = out.preparation;
+  console.log(
+    p.error
+      ? `critic preparation (Chromium wasm): failed: ${p.error}`
+      : `critic preparation (Chromium worker wasm, tiny-critic-kv, ${p.steps} steps, actor double ${p.actorDelayMs} ms): verdict after the actor's reply, median ${fmt(p.withoutMs ?? NaN)} ms without / ${fmt(p.withMs ?? NaN)} ms with preparation | ratio ${fmt(p.ratio ?? NaN)} (goal ≤ 0.33) | same verdicts: ${p.sameVerdicts ? 'yes' : 'NO'}`,
+  );
+}
+
 /** The benchmark runner's own cost per episode, with instant doubles. */
 async function runnerSection(): Promise<void> {
   const r = await benchRunner();
@@ -135,6 +164,19 @@ async function bundleSection(): Promise<void> {
 }
 
 console.log('Spotter benchmarks');
+if (process.argv.includes('--budget-only')) {
+  await budgetSection();
+  process.exit(0);
+}
+if (process.argv.includes('--prefix-only')) {
+  const b = await BenchBrowser.start();
+  try {
+    await prefixSection(b);
+  } finally {
+    await b.stop();
+  }
+  process.exit(0);
+}
 await bundleSection();
 const browser = await BenchBrowser.start();
 try {
@@ -142,7 +184,9 @@ try {
   await reviewSection(browser);
   await tauSection();
   await userbenchSection();
+  await budgetSection();
   await criticSection(browser);
+  await prefixSection(browser);
   await runnerSection();
 } finally {
   await browser.stop();

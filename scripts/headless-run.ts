@@ -177,6 +177,8 @@ async function main(opts: HeadlessOptions): Promise<number> {
       : {}),
     tokens: c.promptTokens + c.completionTokens,
     cost: formatUsd(c.cost),
+    critic_errors: c.criticErrors,
+    context_overflows: c.contextOverflows,
   }));
   console.table(summary);
   say(`Run ${done.spec.id}: ${done.status}${done.error ? ` (${done.error})` : ''}. Wrote ${[...paths.json, paths.csv].join(', ')}.`);

@@ -54,7 +54,7 @@ describe.skipIf(!existsSync(DATA_DIR))('npm run headless on UserBench samples', 
       '--out', join(dir, 'ub.json'),
     ];
     const first = await cli(args);
-    expect(first.out).not.toContain('error');
+    expect(first.out).not.toMatch(/\berror/); // an episode that failed says '(error'; the summary's critic_errors column does not count
     expect(first.code).toBe(0);
     expect(starts.sort()).toEqual([0, 0, 1, 1, 2, 2]);
 

@@ -198,7 +198,7 @@ function tokenizerJson(): object {
 const CHAT_TEMPLATE =
   "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
 
-function modelFiles(variant: 'approve' | 'babble', withKv: boolean): Record<string, string | Uint8Array> {
+function modelFiles(variant: 'approve' | 'babble', withKv: boolean, window: number): Record<string, string | Uint8Array> {
   const config = {
     model_type: 'llama',
     architectures: ['LlamaForCausalLM'],
@@ -207,7 +207,7 @@ function modelFiles(variant: 'approve' | 'babble', withKv: boolean): Record<stri
     num_hidden_layers: 1,
     num_attention_heads: 1,
     num_key_value_heads: 1,
-    max_position_embeddings: 65536,
+    max_position_embeddings: window,
     bos_token_id: BOS,
     eos_token_id: EOS,
     use_cache: withKv,
@@ -219,7 +219,7 @@ function modelFiles(variant: 'approve' | 'babble', withKv: boolean): Record<stri
     eos_token: '</s>',
     add_bos_token: false,
     add_eos_token: false,
-    model_max_length: 65536,
+    model_max_length: window,
     chat_template: CHAT_TEMPLATE,
   };
   const json = (v: object) => `${JSON.stringify(v, null, 2)}\n`;
@@ -245,12 +245,18 @@ function writeIfChanged(path: string, content: string | Uint8Array): boolean {
   return true;
 }
 
-export const TINY_MODELS = { 'tiny-critic': ['approve', false], 'tiny-critic-kv': ['approve', true], 'tiny-critic-babble': ['babble', false] } as const;
+/** id: [output, KV cache inputs, context window]. tiny-critic-2k has a window small enough for tests to fill (one token per byte). */
+export const TINY_MODELS = {
+  'tiny-critic': ['approve', false, 65536],
+  'tiny-critic-kv': ['approve', true, 65536],
+  'tiny-critic-babble': ['babble', false, 65536],
+  'tiny-critic-2k': ['approve', true, 2048],
+} as const;
 
 export function makeTinyModels(root = ROOT): { written: number } {
   let written = 0;
-  for (const [id, [variant, kv]] of Object.entries(TINY_MODELS)) {
-    for (const [name, content] of Object.entries(modelFiles(variant, kv))) {
+  for (const [id, [variant, kv, window]] of Object.entries(TINY_MODELS)) {
+    for (const [name, content] of Object.entries(modelFiles(variant, kv, window))) {
       if (writeIfChanged(join(root, '.fixtures/models', id, name), content)) written++;
     }
     // Older versions of this script also wrote into public/, which Vite copies into dist/: clear those copies.

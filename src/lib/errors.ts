@@ -90,6 +90,23 @@ export class EngineError extends SpotterError {
   }
 }
 
+/**
+ * The critic prompt does not fit the critic's context window even after the
+ * prompt budget shortened it (or the engine itself refused it, as web-llm's
+ * ContextWindowSizeExceededError). The loop records it as a verdict error with
+ * this code, so it is never silent.
+ */
+export class ContextOverflowError extends SpotterError {
+  override name = 'ContextOverflowError';
+  constructor(message: string) {
+    super(CONTEXT_OVERFLOW, message);
+  }
+  static of(promptTokens: number, contextWindow: number): ContextOverflowError {
+    return new ContextOverflowError(`The critic prompt needs ${promptTokens} tokens; the critic's context window holds ${contextWindow}`);
+  }
+}
+export const CONTEXT_OVERFLOW = 'context-overflow';
+
 export function isAbort(err: unknown, signal?: AbortSignal): boolean {
   if (signal?.aborted) return true;
   if (err instanceof AbortedError) return true;
@@ -112,6 +129,8 @@ export function errorFromWire(w: WireError): SpotterError {
       return new EngineError(w.code, w.message);
     case 'aborted':
       return new AbortedError();
+    case CONTEXT_OVERFLOW:
+      return new ContextOverflowError(w.message);
     default: {
       const e = new SpotterError(w.code, w.message);
       e.name = w.name;

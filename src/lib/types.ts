@@ -62,6 +62,8 @@ export const VerdictSchema = z.object({
   /** Raw model output, kept for unparsed verdicts and training-data review. */
   raw: z.string().optional(),
   error: z.string().optional(),
+  /** Why an `error` verdict failed, when known: 'context-overflow', 'timeout', or an engine/provider error code. */
+  errorCode: z.string().optional(),
   latencyMs: z.number().nonnegative(),
   usage: UsageSchema.optional(),
   critic: z.string(),

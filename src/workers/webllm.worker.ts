@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
-// web-llm's own handler: the MLC engine (weights, WebGPU, decoding) lives in this worker.
-import { WebWorkerMLCEngineHandler } from '@mlc-ai/web-llm';
+// web-llm's own handler (plus a token-count message, webllm-tokens.ts): the MLC engine (weights, WebGPU, decoding) lives in this worker.
+import { CountingWebLLMHandler } from '../lib/critic/engines/webllm-tokens.ts';
 import { workerRecordingFetch } from '../lib/net/workerRequests.ts';
 
 // Every fetch web-llm makes here shows in "What left this browser".
 globalThis.fetch = workerRecordingFetch('model download', globalThis.fetch.bind(globalThis));
 
-const handler = new WebWorkerMLCEngineHandler();
+const handler = new CountingWebLLMHandler();
 self.onmessage = (msg: MessageEvent) => handler.onmessage(msg);

@@ -57,6 +57,14 @@ describe('outputPaths', () => {
     expect(outputPaths('out/r.json', ['actor alone'])).toEqual({ json: ['out/r.json'], csv: 'out/r.csv' });
     expect(outputPaths('r.json', ['actor alone', 'critic intervene']).json).toEqual(['r.actor_alone.json', 'r.critic_intervene.json']);
   });
+
+  it('takes the critic context window (--critic-context) into the run spec, and refuses nonsense', () => {
+    const o = parseHeadlessArgs([...base, '--critic-base-url', 'u', '--critic-model', 's', '--critic-context', '4096'], {});
+    expect(o.spec.configurations.find((c) => c.mode === 'intervene')?.critic).toMatchObject({ model: 's', contextWindow: 4096 });
+    expect(() => parseHeadlessArgs([...base, '--critic-base-url', 'u', '--critic-model', 's', '--critic-context', '10'], {})).toThrow(/at least 512/);
+    expect(() => parseHeadlessArgs([...base, '--critic-context', '4096'], {})).toThrow(/needs --critic-model/);
+    expect(() => parseHeadlessArgs([...base, '--critic-base-url', 'u', '--critic-model', 's', '--critic-context', '4k'], {})).toThrow(/not a whole number/);
+  });
 });
 
 describe('parseHeadlessArgs for UserBench', () => {

@@ -17,7 +17,9 @@ export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airlin
   [--tasks-file FILE] [--scenario-files A,B,...]    UserBench: a task index and scenario files in --data-dir instead of
                                                     <env>_multiturn[_onechoice]_<split>.json and the eight upstream data files
   [--samples]                                       UserBench: the three sample scenarios of ../shared/userbench (tasks 0-2)
-  [--critic-base-url URL --critic-model MODEL [--critic-kind ...]]
+  [--critic-base-url URL --critic-model MODEL [--critic-kind ...] [--critic-context N]]
+                                                    N: the critic's context window in tokens (prompts are budgeted to it,
+                                                    so a large hosted model can stand in for a small model's window)
   [--configs off,monitor,intervene]                 default: off, plus intervene when a critic is given
   [--max-revisions 2] [--concurrency 4] [--split test] [--data-dir ../shared/tau-bench | ../shared/userbench]
   [--prices prices.json] [--state results.json.state.json] [--fresh]
@@ -66,6 +68,7 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
       'critic-base-url': { type: 'string' },
       'critic-model': { type: 'string' },
       'critic-kind': { type: 'string' },
+      'critic-context': { type: 'string' },
       configs: { type: 'string' },
       'max-revisions': { type: 'string' },
       concurrency: { type: 'string' },
@@ -95,8 +98,17 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     baseUrl: values['user-base-url'] ?? actor.baseUrl,
   };
   const criticModel = values['critic-model'];
+  const criticContext = values['critic-context'] === undefined ? undefined : int('critic-context', values['critic-context'], 0);
+  if (criticContext !== undefined && (!criticModel || criticContext < 512)) {
+    throw new ValidationError('--critic-context', criticModel ? 'must be at least 512 tokens' : 'needs --critic-model');
+  }
   const critic: ModelSpec | undefined = criticModel
-    ? { engine: values['critic-kind'] ?? 'openai-compatible', model: criticModel, baseUrl: required('critic-base-url', values['critic-base-url']) }
+    ? {
+        engine: values['critic-kind'] ?? 'openai-compatible',
+        model: criticModel,
+        baseUrl: required('critic-base-url', values['critic-base-url']),
+        ...(criticContext !== undefined ? { contextWindow: criticContext } : {}),
+      }
     : undefined;
   const modes = (values.configs ?? (critic ? 'off,intervene' : 'off')).split(',').map((m) => m.trim());
   const maxRevisions = int('max-revisions', values['max-revisions'], 2);

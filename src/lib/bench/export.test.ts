@@ -39,6 +39,8 @@ function result(configIndex: number, trial: number, reward: number, extra: Parti
     actorLatencyMs: 300,
     criticCalls: 0,
     criticLatencyMs: 0,
+    criticErrors: 0,
+    contextOverflows: 0,
     startedAt: 10,
     endedAt: 510,
     ...extra,
@@ -53,6 +55,8 @@ record.results = {
     usage: [{ role: 'critic', model: 'critic-x', promptTokens: 5, completionTokens: 5 }],
     criticCalls: 2,
     criticLatencyMs: 40,
+    criticErrors: 2,
+    contextOverflows: 1,
     error: '=HYPERLINK("x")',
   }),
 };
@@ -143,6 +147,10 @@ describe('resultsCsv', () => {
     expect(lines[2]).toContain('"with, ""critic""",intervene,critic-x');
     expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
     expect(lines[2]).toMatch(/,,500,/);
+    const row2 = lines[2]?.split(',') ?? [];
+    // The critic's model name holds a comma-free label here; count columns from the end (errors, overflows, then the error text).
+    expect(row2.slice(-3, -1)).toEqual(['2', '1']);
+    expect(header.slice(-3)).toEqual(['critic_errors', 'context_overflows', 'error']);
   });
 
   it('quotes cells per RFC 4180', () => {

@@ -107,6 +107,8 @@ export const CSV_COLUMNS = [
   'episode_ms',
   'mean_actor_ms',
   'mean_critic_ms',
+  'critic_errors',
+  'context_overflows',
   'error',
 ] as const;
 
@@ -157,6 +159,8 @@ export function resultsCsv(record: RunRecord, prices: PriceTable): string {
       r.endedAt - r.startedAt,
       r.actorCalls ? Math.round(r.actorLatencyMs / r.actorCalls) : undefined,
       r.criticCalls ? Math.round(r.criticLatencyMs / r.criticCalls) : undefined,
+      r.criticErrors,
+      r.contextOverflows,
       r.error,
     ];
     lines.push(row.map(csvCell).join(','));

@@ -103,5 +103,5 @@ export function makeCritic(opts: ModelClientOptions, spec: ModelSpec): Critic {
     if (!opts.localCritic) throw new ValidationError(`critic ${spec.model}`, 'no in-browser critic is loaded; load it in the Critic tab, then resume');
     return new SerialCritic(opts.localCritic);
   }
-  return new RemoteCritic(opts.providerFor(spec, 'critic'), clientOptionsFor(opts, 'critic'));
+  return new RemoteCritic(opts.providerFor(spec, 'critic'), clientOptionsFor(opts, 'critic'), spec.contextWindow);
 }

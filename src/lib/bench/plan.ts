@@ -40,6 +40,8 @@ export const ModelSpecSchema = z.object({
   baseUrl: z.string().optional(),
   /** Runs on the user's machine: it costs no money. */
   local: z.boolean().optional(),
+  /** A critic's context window in tokens (a remote critic keeps to it; an in-browser one was loaded with it). */
+  contextWindow: z.number().int().positive().optional(),
 });
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 

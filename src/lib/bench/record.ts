@@ -43,6 +43,9 @@ export const SlotResultSchema = z.object({
   actorLatencyMs: z.number().nonnegative(),
   criticCalls: z.number().int().nonnegative(),
   criticLatencyMs: z.number().nonnegative(),
+  /** Critic error verdicts, and those that were context overflows (0 in records made before they were counted). */
+  criticErrors: z.number().int().nonnegative().default(0),
+  contextOverflows: z.number().int().nonnegative().default(0),
   startedAt: z.number(),
   endedAt: z.number(),
 });

@@ -34,6 +34,9 @@ export interface ConfigurationResult {
   flagged: number;
   /** UserBench runs: eval.py's micro_max, micro_avg and 1.0 / 0.8 counts, with elicitation. */
   userBench?: UserBenchSummary;
+  /** Critic error verdicts, and those that were context overflows: verdicts the critic never gave. */
+  criticErrors: number;
+  contextOverflows: number;
 }
 
 function mean(sum: number, count: number): number | undefined {
@@ -69,6 +72,8 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
       revisions: sum((r) => r.revisions),
       flagged: sum((r) => r.flagged),
       ...(userBench ? { userBench } : {}),
+      criticErrors: sum((r) => r.criticErrors),
+      contextOverflows: sum((r) => r.contextOverflows),
     };
   });
 }

@@ -4,6 +4,7 @@
  * run record, which is persisted at once, so a reload resumes only the slots
  * without a result. Everything that talks to a model or a pack is injected.
  */
+import { isContextOverflow } from '../critic/health.ts';
 import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
 import type { Critic } from '../critic/types.ts';
 import type { Env, UserSide } from '../envs/types.ts';
@@ -117,6 +118,8 @@ class SlotTally {
   actorLatencyMs = 0;
   criticCalls = 0;
   criticLatencyMs = 0;
+  criticErrors = 0;
+  contextOverflows = 0;
   actorUsage: Usage = { promptTokens: 0, completionTokens: 0 };
   criticUsage: Usage = { promptTokens: 0, completionTokens: 0 };
   turnRewards: number[] = [];
@@ -137,6 +140,8 @@ class SlotTally {
       if (p.verdict) {
         this.criticCalls++;
         this.criticLatencyMs += p.verdict.latencyMs;
+        if (p.verdict.decision === 'error') this.criticErrors++;
+        if (isContextOverflow(p.verdict)) this.contextOverflows++;
         if (p.verdict.usage) {
           this.criticUsage.promptTokens += p.verdict.usage.promptTokens;
           this.criticUsage.completionTokens += p.verdict.usage.completionTokens;
@@ -270,6 +275,8 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
       actorLatencyMs: tally.actorLatencyMs,
       criticCalls: tally.criticCalls,
       criticLatencyMs: tally.criticLatencyMs,
+      criticErrors: tally.criticErrors,
+      contextOverflows: tally.contextOverflows,
       startedAt,
       endedAt: end.at,
     };

@@ -32,6 +32,8 @@ function result(taskIndex: number, trial: number, turnRewards: number[] | undefi
     actorLatencyMs: 0,
     criticCalls: 0,
     criticLatencyMs: 0,
+    criticErrors: 0,
+    contextOverflows: 0,
     startedAt: 0,
     endedAt: 1,
   };

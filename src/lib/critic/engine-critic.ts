@@ -1,10 +1,21 @@
 /**
- * A Critic over any in-browser engine: builds the critic prompt, asks for a
- * constrained JSON verdict, and parses it strictly (malformed → `unparsed`).
+ * A Critic over any in-browser engine: builds the critic prompt within the
+ * engine's prompt budget (a prompt that still cannot fit is a
+ * `context-overflow` error), asks for a constrained JSON verdict, and parses
+ * it strictly (malformed → `unparsed`).
  */
 import type { Verdict } from '../types.ts';
-import type { CriticEngine, GenerateResult } from './engines/types.ts';
-import { buildCriticPrompt } from './prompt.ts';
+import type { ChatTurn, CriticEngine, GenerateOptions, GenerateResult, PrefillResult } from './engines/types.ts';
+import {
+  nextCriticConversation,
+  openTurnsBeforeProposal,
+  withPlaceholderProposal,
+  withVerdict,
+  type CriticConversation,
+  type PreparedInput,
+} from './incremental-prompt.ts';
+import { ContextOverflowError } from '../errors.ts';
+import { budgetedCriticPrompt, VERDICT_RESERVE_TOKENS, type PromptBudget } from './budget.ts';
 import { verdictFromText } from './remote.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
@@ -18,6 +29,10 @@ export class EngineCritic implements Critic {
   readonly label: string;
   /** Prefill accounting of the latest verdict, for the bench and the panel. */
   lastStats: JudgeStats | undefined;
+  /** Tokens prefilled by the latest preparation (0 when none ran). */
+  lastPrepared: PrefillResult | undefined;
+  /** The incremental chat so far, with the model's replies (incremental engines only). */
+  #conversation: CriticConversation | undefined;
 
   constructor(
     private readonly engine: CriticEngine,
@@ -26,15 +41,71 @@ export class EngineCritic implements Critic {
     this.label = engine.label;
   }
 
-  async judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
-    const prompt = buildCriticPrompt(input);
-    const r: GenerateResult = await this.engine.generate(
-      { ...prompt, maxNewTokens: this.maxNewTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA), stopAtJson: true },
-      signal,
-    );
+  get contextWindow(): number | undefined {
+    return this.engine.contextWindow;
+  }
+
+  get #incremental(): boolean {
+    return this.engine.promptStyle === 'incremental' && this.engine.generateChat !== undefined;
+  }
+
+  judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
+    const budget = this.engine.promptBudget?.();
+    return this.#incremental ? this.#judgeIncremental(input, budget, signal) : this.judgeSingleTurn(input, budget, signal);
+  }
+
+  /**
+   * Prefills the prompt up to the proposal while the actor is still writing
+   * it, so the verdict request computes only the proposal and the verdict.
+   * Changes no prompt and no verdict: the request is built exactly as without
+   * it; only the engine's cache is warmer. A no-op for an engine without prefill.
+   */
+  async prepare(prepared: PreparedInput, signal: AbortSignal): Promise<void> {
+    if (!this.engine.prefill) return;
+    const input = withPlaceholderProposal(prepared);
+    const budget = this.engine.promptBudget?.();
+    let turns: ChatTurn[];
+    if (this.#incremental) {
+      const next = nextCriticConversation(this.#conversation, input, budget);
+      if (!next.fits) return;
+      turns = next.messages;
+    } else {
+      const { prompt, fit } = budgetedCriticPrompt(input, budget);
+      if (fit && !fit.fits) return;
+      turns = [
+        { role: 'system', content: prompt.system },
+        { role: 'user', content: prompt.user },
+      ];
+    }
+    this.lastPrepared = await this.engine.prefill(openTurnsBeforeProposal(turns), signal);
+  }
+
+  async #judgeIncremental(input: CriticInput, budget: PromptBudget | undefined, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
+    const generateChat = this.engine.generateChat?.bind(this.engine);
+    if (!generateChat) throw new Error('unreachable: incremental engines generate chats');
+    const next = nextCriticConversation(this.#conversation, input, budget);
+    if (budget && !next.fits) throw ContextOverflowError.of(next.state.tokens, budget.maxTokens + VERDICT_RESERVE_TOKENS);
+    this.#conversation = undefined;
+    const r = await generateChat(next.messages, this.#options(), signal);
+    this.#conversation = withVerdict(next.state, r.text, r.usage.completionTokens);
+    return this.#result(r);
+  }
+
+  #options(): GenerateOptions {
+    return { maxNewTokens: this.maxNewTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA), stopAtJson: true };
+  }
+
+  #result(r: GenerateResult): { verdict: Verdict; stats: JudgeStats } {
     const stats = { prefillTokens: r.prefillTokens, reusedTokens: r.reusedTokens };
     this.lastStats = stats;
     return { verdict: verdictFromText(r.text, this.label, r.latencyMs, r.usage), stats };
+  }
+
+  /** buildCriticPrompt's request within `budget` (none: the whole prompt). */
+  protected async judgeSingleTurn(input: CriticInput, budget: PromptBudget | undefined, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
+    const { prompt, fit } = budgetedCriticPrompt(input, budget);
+    if (budget && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, budget.maxTokens + VERDICT_RESERVE_TOKENS);
+    return this.#result(await this.engine.generate({ ...prompt, ...this.#options() }, signal));
   }
 
   async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {

@@ -34,9 +34,13 @@ export function renderToolsSection(tools: CriticInput['tools']): string {
   return list ? `# Tools available to the agent\n${list}` : '';
 }
 
-/** Conversation lines, one rendered message after another (messages that render empty are skipped). */
-export function renderConversation(history: ChatMessage[]): string {
-  return history.map(renderMessage).filter(Boolean).join('\n');
+/** The line that stands for the oldest messages when a prompt budget left them out. */
+export const omittedMessagesMarker = (n: number): string => `(${n} earlier messages left out to fit the critic's context window)`;
+
+/** Conversation lines, one rendered message after another (messages that render empty are skipped); `omitted` earlier messages become one marker line. */
+export function renderConversation(history: ChatMessage[], omitted = 0): string {
+  const lines = history.map(renderMessage).filter(Boolean);
+  return (omitted > 0 ? [omittedMessagesMarker(omitted), ...lines] : lines).join('\n');
 }
 
 /** The rejected proposals of this step with their feedback; '' when there are none. */
@@ -47,6 +51,8 @@ export function renderAttemptsSection(attempts: CriticInput['previousAttempts'])
     .join('\n')}`;
 }
 
+export const renderPolicySection = (policy: string): string => `# Policy\n${policy}`;
+
 export const renderProposalSection = (proposal: Action): string => `# Proposed next action\n${renderAction(proposal)}`;
 
 export const VERDICT_REQUEST = 'Your verdict as JSON:';
@@ -56,12 +62,14 @@ export const VERDICT_REQUEST = 'Your verdict as JSON:';
  * built with this same function, so a fine-tuned critic sees at run time what
  * it saw in training. The history comes before the proposal so that, step
  * after step, prompts share their prefix and engines can reuse the KV cache.
+ * `omitted` is set by the prompt budget (budget.ts) when it left out the
+ * oldest messages; `input.history` then holds only the rest.
  */
-export function buildCriticPrompt(input: CriticInput): { system: string; user: string } {
+export function buildCriticPrompt(input: CriticInput, omitted = 0): { system: string; user: string } {
   const parts = [
-    `# Policy\n${input.policy}`,
+    renderPolicySection(input.policy),
     renderToolsSection(input.tools),
-    `# Conversation so far\n${renderConversation(input.history) || '(empty)'}`,
+    `# Conversation so far\n${renderConversation(input.history, omitted) || '(empty)'}`,
     renderAttemptsSection(input.previousAttempts),
     renderProposalSection(input.proposal),
     VERDICT_REQUEST,

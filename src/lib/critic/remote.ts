@@ -3,7 +3,8 @@ import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import type { Actor } from '../actor/types.ts';
 import type { Verdict } from '../types.ts';
-import { buildCriticPrompt } from './prompt.ts';
+import { ContextOverflowError } from '../errors.ts';
+import { budgetedCriticPrompt, budgetForWindow, estimateTokens, memoCounter, type PromptBudget } from './budget.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { parseVerdict } from './verdict.ts';
 
@@ -27,14 +28,26 @@ export function verdictFromText(raw: string, critic: string, latencyMs: number, 
 export class RemoteCritic implements Critic {
   readonly label: string;
   readonly #model: Actor;
+  readonly #budget: PromptBudget | undefined;
 
-  constructor(cfg: ProviderConfig, opts: OpenAIClientOptions = {}) {
+  /**
+   * `contextWindow` (tokens, none by default) makes the remote critic keep to
+   * a window, e.g. a large hosted model standing in for a small model's 4k;
+   * its tokenizer is unknown, so prompts are counted with estimateTokens.
+   */
+  constructor(
+    cfg: ProviderConfig,
+    opts: OpenAIClientOptions = {},
+    readonly contextWindow?: number,
+  ) {
     this.label = `remote:${cfg.model}`;
     this.#model = createActor({ ...cfg, stream: false }, opts);
+    this.#budget = contextWindow ? budgetForWindow(contextWindow, memoCounter(estimateTokens)) : undefined;
   }
 
   async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
-    const prompt = buildCriticPrompt(input);
+    const { prompt, fit } = budgetedCriticPrompt(input, this.#budget);
+    if (this.contextWindow && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, this.contextWindow);
     const reply = await this.#model.propose({ system: prompt.system, messages: [{ role: 'user', content: prompt.user }], tools: [] }, signal);
     const text = reply.action.kind === 'message' ? reply.action.content : (reply.action.content ?? '');
     return verdictFromText(text, this.label, reply.latencyMs, reply.usage);

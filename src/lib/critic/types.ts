@@ -19,5 +19,14 @@ export interface CriticInput {
  */
 export interface Critic {
   readonly label: string;
+  /** Tokens the critic's prompt and verdict may take, when it keeps to a window (recorded with benchmark runs). */
+  readonly contextWindow?: number | undefined;
   judge(input: CriticInput, signal: AbortSignal): Promise<Verdict>;
+  /**
+   * Optional: start computing the prompt up to the proposal (everything but
+   * the proposal is known while the actor still writes it). The loop calls
+   * it before asking the actor and aborts it with the episode; it must not
+   * change any prompt or verdict, only make the next judge faster.
+   */
+  prepare?(input: Omit<CriticInput, 'proposal'>, signal: AbortSignal): Promise<void>;
 }

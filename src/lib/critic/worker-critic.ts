@@ -8,6 +8,7 @@ import { AbortedError, EngineError, errorFromWire } from '../errors.ts';
 import type { Verdict } from '../types.ts';
 import type { JudgeStats } from './engine-critic.ts';
 import type { EngineLoadInfo, EngineProgress, GenerateRequest, GenerateResult } from './engines/types.ts';
+import type { PreparedInput } from './incremental-prompt.ts';
 import type { Critic, CriticInput } from './types.ts';
 import {
   RESULT_SCHEMAS,
@@ -53,6 +54,10 @@ export class WorkerCritic implements Critic {
     });
   }
 
+  get contextWindow(): number | undefined {
+    return this.loadInfo?.contextWindow;
+  }
+
   get dead(): boolean {
     return this.#dead !== undefined;
   }
@@ -68,6 +73,11 @@ export class WorkerCritic implements Critic {
     const r = await this.#call({ type: 'judge', input }, RESULT_SCHEMAS.judge, signal);
     this.lastStats = r.stats;
     return r.verdict;
+  }
+
+  /** Prefills the prompt up to the proposal in the worker while the actor writes it (see EngineCritic.prepare). */
+  async prepare(input: PreparedInput, signal: AbortSignal): Promise<void> {
+    await this.#call({ type: 'prepare', input }, RESULT_SCHEMAS.prepare, signal);
   }
 
   generate(request: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {

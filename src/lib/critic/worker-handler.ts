@@ -82,6 +82,9 @@ export class CriticWorkerHandler {
       }
       case 'judge':
         return await this.#loadedCritic().judgeWithStats(req.input, signal);
+      case 'prepare':
+        await this.#loadedCritic().prepare(req.input, signal);
+        return null;
       case 'generate':
         return await this.#loadedEngine().generate(req.request, signal);
       case 'unload':

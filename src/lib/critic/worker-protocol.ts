@@ -27,6 +27,10 @@ export const TransformersConfigSchema = z.object({
   shaderF16: z.boolean().optional(),
   maxNewTokens: z.number().int().positive().optional(),
   reusePrefix: z.boolean().optional(),
+  /** A smaller context window than the model's own (config.json max_position_embeddings), for a small device. */
+  contextWindow: z.number().int().positive().optional(),
+  /** 'single-turn' for a critic fine-tuned on buildCriticPrompt's format; default: incremental where the model keeps a KV cache. */
+  promptStyle: z.enum(['single-turn', 'incremental']).optional(),
 });
 export type TransformersConfig = z.infer<typeof TransformersConfigSchema>;
 
@@ -35,6 +39,8 @@ const id = z.string().min(1);
 export const WorkerRequestSchema = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('load'), config: TransformersConfigSchema }),
   z.object({ id, type: z.literal('judge'), input: CriticInputSchema }),
+  /** Prefill the prompt up to the proposal (the critic contract's optional prepare). */
+  z.object({ id, type: z.literal('prepare'), input: CriticInputSchema.omit({ proposal: true }) }),
   z.object({ id, type: z.literal('generate'), request: GenerateRequestSchema }),
   z.object({ id, type: z.literal('cancel'), target: id }),
   z.object({ id, type: z.literal('unload') }),
@@ -70,6 +76,7 @@ export type DeleteCacheResult = z.infer<typeof DeleteCacheResultSchema>;
 export const RESULT_SCHEMAS = {
   load: EngineLoadInfoSchema,
   judge: JudgeResultSchema,
+  prepare: z.null(),
   generate: GenerateResultSchema,
   cancel: z.null(),
   unload: z.null(),

@@ -1,3 +1,4 @@
+import { isContextOverflow } from '../critic/health.ts';
 import type { Critic } from '../critic/types.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { Verdict } from '../types.ts';
@@ -19,6 +20,8 @@ export interface CriticReport {
   revise: number;
   unparsed: number;
   errors: number;
+  /** Errors that were context overflows: the prompt did not fit the critic's window. */
+  contextOverflows: number;
   /** Points with a label that got an approve/revise verdict: the confusion matrix covers exactly these. */
   compared: number;
   /** Points with a label whose verdict was unparsed or an error: outside the matrix, counted here. */
@@ -39,6 +42,7 @@ export function criticReport(critic: string, points: readonly DecisionPoint[], v
     revise: 0,
     unparsed: 0,
     errors: 0,
+    contextOverflows: 0,
     compared: 0,
     labelledUnusable: 0,
     confusion: { tp: 0, fp: 0, fn: 0, tn: 0 },
@@ -51,8 +55,10 @@ export function criticReport(critic: string, points: readonly DecisionPoint[], v
     const v = verdicts.get(p.key);
     if (!v) continue;
     r.judged++;
-    if (v.decision === 'error') r.errors++;
-    else {
+    if (v.decision === 'error') {
+      r.errors++;
+      if (isContextOverflow(v)) r.contextOverflows++;
+    } else {
       r[v.decision]++;
       latencies.push(v.latencyMs);
     }

@@ -1,3 +1,4 @@
+import { budgetedCriticPrompt, budgetForWindow, estimateTokens } from '../critic/budget.ts';
 import { buildCriticPrompt } from '../critic/prompt.ts';
 import type { CriticInput } from '../critic/types.ts';
 import type { VerdictOutput } from '../critic/verdict.ts';
@@ -26,9 +27,14 @@ export interface TrainingExample {
   completion: string;
 }
 
-/** The exact text the critic sees for this example (buildCriticPrompt, as at run time). */
-export function examplePrompt(e: Pick<TrainingExample, 'input'>): { system: string; user: string } {
-  return buildCriticPrompt(e.input);
+/**
+ * The exact text the critic sees for this example (buildCriticPrompt, as at
+ * run time). With `contextWindow`, the prompt budget shortens it as it would
+ * for a critic with that window (counted with the documented estimate), so a
+ * fine-tuned critic sees in training what it sees at run time.
+ */
+export function examplePrompt(e: Pick<TrainingExample, 'input'>, contextWindow?: number): { system: string; user: string } {
+  return budgetedCriticPrompt(e.input, contextWindow ? budgetForWindow(contextWindow, estimateTokens) : undefined).prompt;
 }
 
 /** cyrb53 (a fast 53-bit string hash built on Math.imul). */

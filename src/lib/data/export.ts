@@ -22,8 +22,8 @@ export type TrlPromptCompletionLine = z.infer<typeof TrlPromptCompletionLineSche
 
 export type ExportFormat = 'openai' | 'trl';
 
-export function toOpenAIChat(e: TrainingExample): OpenAIChatLine {
-  const p = examplePrompt(e);
+export function toOpenAIChat(e: TrainingExample, contextWindow?: number): OpenAIChatLine {
+  const p = examplePrompt(e, contextWindow);
   return {
     messages: [
       { role: 'system', content: p.system },
@@ -33,8 +33,8 @@ export function toOpenAIChat(e: TrainingExample): OpenAIChatLine {
   };
 }
 
-export function toTrl(e: TrainingExample): TrlPromptCompletionLine {
-  const p = examplePrompt(e);
+export function toTrl(e: TrainingExample, contextWindow?: number): TrlPromptCompletionLine {
+  const p = examplePrompt(e, contextWindow);
   return {
     prompt: [
       { role: 'system', content: p.system },
@@ -45,13 +45,14 @@ export function toTrl(e: TrainingExample): TrlPromptCompletionLine {
 }
 
 /** JSONL, one example per line, newline-terminated (both trainers read it with `datasets`' json loader). */
-export function toJsonl(examples: readonly TrainingExample[], format: ExportFormat): string {
-  return [...jsonlChunks(examples, format)].join('');
+export function toJsonl(examples: readonly TrainingExample[], format: ExportFormat, contextWindow?: number): string {
+  return [...jsonlChunks(examples, format, 500, contextWindow)].join('');
 }
 
 /** The same JSONL in chunks of `size` lines, so a large file can become a Blob without one giant string. */
-export function* jsonlChunks(examples: readonly TrainingExample[], format: ExportFormat, size = 500): Generator<string> {
-  const line = format === 'openai' ? toOpenAIChat : toTrl;
+export function* jsonlChunks(examples: readonly TrainingExample[], format: ExportFormat, size = 500, contextWindow?: number): Generator<string> {
+  const toLine = format === 'openai' ? toOpenAIChat : toTrl;
+  const line = (e: TrainingExample) => toLine(e, contextWindow);
   for (let i = 0; i < examples.length; i += size) {
     yield examples
       .slice(i, i + size)

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { budgetedCriticPrompt, budgetForWindow, estimateTokens, VERDICT_RESERVE_TOKENS } from '../critic/budget.ts';
 import { buildCriticPrompt } from '../critic/prompt.ts';
 import { parseVerdict } from '../critic/verdict.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
@@ -233,5 +234,19 @@ describe('examples, statistics, deduplication, split and export', () => {
       expect(parseVerdict(parsed.completion[0].content)).toEqual(r.examples[i]?.target);
     });
     expect(SHOP_TOOLS).toHaveLength(3);
+  });
+
+  it('with a context window, exports the prompts the run-time budget builds (the same function, the same shortening)', () => {
+    const r = runPipeline(traces, { toolsOf: toolsOfShop, goldOf: goldOfShop }, opts);
+    const longest = [...r.examples].sort((a, b) => examplePrompt(b).user.length - examplePrompt(a).user.length)[0];
+    const e = must(longest);
+    // A window just too small for the longest prompt whole.
+    const window = estimateTokens(examplePrompt(e).system) + estimateTokens(examplePrompt(e).user) + VERDICT_RESERVE_TOKENS - 40;
+    const line = OpenAIChatLineSchema.parse(JSON.parse(toJsonl([e], 'openai', window)));
+    const budgeted = budgetedCriticPrompt(e.input, budgetForWindow(window, estimateTokens));
+    expect(line.messages[1].content).toBe(budgeted.prompt.user);
+    expect(budgeted.fit?.omitted || budgeted.fit?.shortenedObservations).toBeTruthy();
+    expect(line.messages[1].content).not.toBe(examplePrompt(e).user);
+    expect(OpenAIChatLineSchema.parse(JSON.parse(toJsonl([e], 'openai'))).messages[1].content).toBe(examplePrompt(e).user);
   });
 });

@@ -1,5 +1,6 @@
+import { criticErrorVerdict } from '../critic/health.ts';
 import type { Critic } from '../critic/types.ts';
-import { AbortedError, errorMessage } from '../errors.ts';
+import { AbortedError } from '../errors.ts';
 import type { Verdict } from '../types.ts';
 import type { DecisionPoint } from './points.ts';
 
@@ -32,8 +33,7 @@ export async function rejudge(points: readonly DecisionPoint[], critic: Critic, 
       verdict = await critic.judge(p.input, signal);
     } catch (err) {
       if (opts.signal.aborted) throw new AbortedError();
-      const message = timeout?.aborted ? `Critic timed out after ${opts.timeoutMs} ms` : errorMessage(err);
-      verdict = { decision: 'error', error: message, latencyMs: now() - started, critic: critic.label };
+      verdict = criticErrorVerdict(err, timeout?.aborted ? opts.timeoutMs : undefined, now() - started, critic.label);
     }
     out.set(p.key, verdict);
     done++;

@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/servers/openai-double.ts';
 import { OpenAICompatibleActor } from '../actor/openai.ts';
 import { RemoteCritic } from '../critic/remote.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic, CriticInput } from '../critic/types.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import type { Env } from '../envs/types.ts';
 import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, type ActorStep, type CriticStep } from '../testing/doubles.ts';
 import type { Action, CriticMode, FailureRule } from '../types.ts';
 import type { LoopEvent, TimelineEntry } from './events.ts';
 import { runEpisode, type EpisodeConfig } from './runEpisode.ts';
+import { ContextOverflowError } from '../errors.ts';
+import { blindBannerText, criticHealth } from '../critic/health.ts';
 
 const say = (content: string): Action => ({ kind: 'message', content });
 const call = (name: string, args: Record<string, unknown> = {}): Action => ({ kind: 'tool_call', call: { id: `id-${name}`, name, arguments: args } });
@@ -250,3 +252,108 @@ describe('resume after a reload', () => {
   });
 });
 
+describe('the first user message', () => {
+  it('never ends the episode, even with ###STOP### in it (tau-bench Env.reset never checks it): the agent acts', async () => {
+    const said: string[] = [];
+    const user: EpisodeConfig['user'] = {
+      kind: 'simulated',
+      first: async () => ({ content: 'Hi! ###STOP###', stop: true }),
+      reply: async (m) => {
+        said.push(m);
+        return { content: '###STOP###', stop: true };
+      },
+    };
+    const events: LoopEvent[] = [];
+    for await (const e of runEpisode(
+      {
+        episodeId: 'ep-stop',
+        env: toolEnv,
+        user,
+        actor: new ScriptedActorDouble([say('done, how can I help?')]),
+        mode: 'off',
+        maxRevisions: 2,
+        failureRule: 'fail-open',
+        maxSteps: 30,
+        criticTimeoutMs: 5000,
+        meta: { environment: 'test' },
+      },
+      new AbortController().signal,
+    )) events.push(e);
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(1);
+    expect(said).toEqual(['done, how can I help?']);
+    expect(events.at(-1)).toMatchObject({ type: 'episode_end', outcome: 'done', reward: 1 });
+  });
+});
+
+describe('critic errors are never silent', () => {
+  it('records a context overflow with its code, and three errors in a row make the critic blind', async () => {
+    const overflow = ContextOverflowError.of(9000, 4096);
+    const { steps } = await run({
+      actor: [call('refund', { amount: 1 }), call('refund', { amount: 2 }), call('refund', { amount: 3 }), say('done')],
+      critic: [overflow, overflow, new Error('network down'), { decision: 'approve' }],
+      user: ['refund please'],
+    });
+    const verdicts = steps.flatMap((s) => s.proposals.map((p) => p.verdict));
+    expect(verdicts.map((v) => v?.errorCode)).toEqual(['context-overflow', 'context-overflow', undefined, undefined]);
+    expect(verdicts[0]?.error).toContain('9000 tokens');
+    const health = criticHealth(steps);
+    expect(health).toEqual({ errors: 3, contextOverflows: 2, longestErrorRun: 3, blind: true });
+    expect(blindBannerText(health)).toMatch(/^The critic is not checking anything: 3 critic errors in a row; 2 context overflows/);
+    expect(criticHealth(steps.slice(1)).blind).toBe(false);
+  });
+
+  it('records a timeout with the timeout code', async () => {
+    const { steps } = await run({ actor: [say('done')], critic: ['hang'], criticTimeoutMs: 50 });
+    expect(steps[0]?.proposals[0]?.verdict).toMatchObject({ decision: 'error', errorCode: 'timeout' });
+  });
+});
+
+describe('critic preparation while the actor writes', () => {
+  it('prepares the exact judged input minus the proposal before each actor call, and aborts it with the episode', async () => {
+    const prepared: Array<{ input: Omit<CriticInput, 'proposal'>; signal: AbortSignal; actorCallsBefore: number }> = [];
+    const judged: CriticInput[] = [];
+    const actor = new ScriptedActorDouble([call('refund', { amount: 500 }), call('refund', { amount: 50 }), say('done')]);
+    const critic: Critic = {
+      label: 'preparing-critic',
+      prepare: async (input, signal) => {
+        prepared.push({ input, signal, actorCallsBefore: actor.requests.length });
+      },
+      judge: async (input) => {
+        judged.push(structuredClone(input));
+        const verdict = judged.length === 1 ? { decision: 'revise' as const, feedback: 'over $100' } : { decision: 'approve' as const };
+        return { ...verdict, latencyMs: 1, critic: 'preparing-critic' };
+      },
+    };
+    const r = await run({ actor, critic });
+    expect(r.end).toMatchObject({ outcome: 'done' });
+    expect(prepared).toHaveLength(judged.length);
+    prepared.forEach((p, i) => {
+      const { proposal, ...rest } = judged[i] ?? ({} as CriticInput);
+      expect(proposal).toBeDefined();
+      expect(p.input).toEqual(rest);
+      expect(p.actorCallsBefore).toBe(i);
+    });
+    // The revision attempt is prepared with the rejected attempt in it.
+    expect(prepared[1]?.input.previousAttempts).toHaveLength(1);
+  });
+
+  it('the episode abort reaches the preparation; a failing preparation changes nothing', async () => {
+    const ctrl = new AbortController();
+    const signals: AbortSignal[] = [];
+    const critic: Critic = {
+      label: 'c',
+      prepare: (_input, signal) => {
+        signals.push(signal);
+        return Promise.reject(new Error('prefill failed'));
+      },
+      judge: async () => ({ decision: 'approve', latencyMs: 1, critic: 'c' }),
+    };
+    const r = await run({ actor: [say('hello'), say('done')], critic, user: ['hi', 'thanks'] }, ctrl.signal);
+    expect(r.end).toMatchObject({ outcome: 'done' });
+    expect(r.steps.map((s) => s.proposals[0]?.verdict?.decision)).toEqual(['approve', 'approve']);
+    expect(signals.length).toBe(2);
+    expect(signals.some((s) => s.aborted)).toBe(false);
+    ctrl.abort();
+    expect(signals.every((s) => s.aborted)).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import type { Actor } from '../actor/types.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import type { Env, UserSide, UserTurn } from '../envs/types.ts';
 import { errorMessage, isAbort } from '../errors.ts';
+import { criticErrorVerdict } from '../critic/health.ts';
 import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../types.ts';
 import type { EpisodeMeta, LoopEvent, Outcome, TimelineEntry } from './events.ts';
 import { historyFromTimeline, revisionMessages } from './history.ts';
@@ -56,9 +57,19 @@ async function judgeSafely(critic: Critic, input: CriticInput, timeoutMs: number
     return await critic.judge(input, both);
   } catch (err) {
     if (signal.aborted) throw err;
-    const message = timeout.aborted ? `Critic timed out after ${timeoutMs} ms` : errorMessage(err);
-    return { decision: 'error', error: message, latencyMs: now() - started, critic: critic.label };
+    return criticErrorVerdict(err, timeout.aborted ? timeoutMs : undefined, now() - started, critic.label);
   }
+}
+
+/**
+ * Lets the critic prefill the prompt up to the proposal while the actor
+ * writes it (the verdict then hides behind the actor). Fire and forget: a
+ * failed or aborted preparation only means the verdict computes more; the
+ * episode's abort (or the critic timeout) cancels it.
+ */
+function prepareCritic(critic: Critic, input: Omit<CriticInput, 'proposal'>, timeoutMs: number, signal: AbortSignal): void {
+  if (!critic.prepare) return;
+  critic.prepare(structuredClone(input), AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])).catch(() => undefined);
 }
 
 /**
@@ -142,12 +153,8 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
         awaitingReplyTo = executed.kind === 'message' ? executed.content : undefined;
       }
     } else {
-      const turn = await cfg.user.first(signal);
-      yield userSays(turn);
-      if (turn.stop) {
-        yield await end('done');
-        return;
-      }
+      // As tau-bench's Env.reset: the first user message never ends the episode, even one with ###STOP###; the agent always acts.
+      yield userSays(await cfg.user.first(signal));
     }
     if (awaitingReplyTo !== undefined) {
       const turn = await cfg.user.reply(awaitingReplyTo, signal);
@@ -167,6 +174,7 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
       let chosen: Action | undefined;
 
       for (let attempt = 0; attempt <= cfg.maxRevisions; attempt++) {
+        if (critic) prepareCritic(critic, { policy: cfg.env.policy, tools: cfg.env.tools, history, previousAttempts: [...rejected] }, cfg.criticTimeoutMs, signal);
         const revisionContext = rejected.flatMap((r) => revisionMessages(r.action, r.feedback));
         const reply = await cfg.actor.propose(
           {

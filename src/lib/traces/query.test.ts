@@ -76,3 +76,32 @@ describe('summarize', () => {
     expect(summarize(unscored).outcome).toBe('unscored');
   });
 });
+
+describe('the critic-problem filter', () => {
+  it('finds episodes with critic errors, and those with context overflows among them', () => {
+    const base = syntheticTrace(3);
+    const firstStep = base.timeline.find((e) => e.type === 'step');
+    // Three steps, whatever the synthetic trace held.
+    if (firstStep) base.timeline = [firstStep, firstStep, firstStep].map((e) => structuredClone(e));
+    const withVerdicts = (codes: string[]) => {
+      const t = structuredClone(base);
+      t.id = `ep-codes-${codes.join('-')}`;
+      const steps = t.timeline.flatMap((e) => (e.type === 'step' ? [e.step] : []));
+      steps.forEach((step, i) => {
+        const code = codes[i] ?? 'ok';
+        const first = step.proposals[0];
+        if (!first) return;
+        step.proposals = [{ ...first, verdict: code === 'ok' ? { decision: 'approve', latencyMs: 1, critic: 'c' } : { decision: 'error', latencyMs: 1, critic: 'c', ...(code === 'none' ? {} : { errorCode: code }) } }];
+      });
+      return summarize(t);
+    };
+    const overflow = withVerdicts(['context-overflow', 'context-overflow', 'context-overflow']);
+    const failed = withVerdicts(['none', 'ok']);
+    const fine = withVerdicts(['ok']);
+    expect(overflow).toMatchObject({ criticErrors: 3, contextOverflows: 3, criticBlind: true });
+    expect(failed).toMatchObject({ criticErrors: 1, contextOverflows: 0, criticBlind: false });
+    const list = [overflow, failed, fine];
+    expect(queryEpisodes(list, { criticProblem: 'context-overflow' }).map((s) => s.id)).toEqual([overflow.id]);
+    expect(queryEpisodes(list, { criticProblem: 'critic-error' }).map((s) => s.id).sort()).toEqual([overflow.id, failed.id].sort());
+  });
+});

@@ -13,6 +13,8 @@ export interface TraceQuery {
   critic?: string;
   outcome?: ReviewOutcome;
   runId?: string;
+  /** Episodes where the critic failed: any error verdict, or a context overflow in particular. */
+  criticProblem?: CriticProblem;
   /** Inclusive bounds on createdAt (ms since epoch). */
   from?: number;
   to?: number;
@@ -20,6 +22,9 @@ export interface TraceQuery {
   text?: string;
   sort?: SortKey;
 }
+
+export const CRITIC_PROBLEMS = ['critic-error', 'context-overflow'] as const;
+export type CriticProblem = (typeof CRITIC_PROBLEMS)[number];
 
 export function searchTerms(text: string | undefined): string[] {
   if (!text) return [];
@@ -33,6 +38,8 @@ function matches(s: EpisodeSummary, q: TraceQuery, terms: readonly string[]): bo
   if (q.critic !== undefined && (s.critic ?? '') !== q.critic) return false;
   if (q.outcome !== undefined && s.outcome !== q.outcome) return false;
   if (q.runId !== undefined && s.runId !== q.runId) return false;
+  if (q.criticProblem === 'critic-error' && s.criticErrors === 0) return false;
+  if (q.criticProblem === 'context-overflow' && s.contextOverflows === 0) return false;
   if (q.from !== undefined && s.createdAt < q.from) return false;
   if (q.to !== undefined && s.createdAt > q.to) return false;
   for (const term of terms) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CriticModeSchema } from '../types.ts';
 import { OutcomeSchema } from '../loop/events.ts';
+import { criticHealth } from '../critic/health.ts';
 import type { EpisodeTrace } from './schema.ts';
 
 /** How an episode ended, as the review list filters it: scored pass/fail, or why it has no score. */
@@ -8,7 +9,7 @@ export const ReviewOutcomeSchema = z.enum(['pass', 'fail', 'unscored', 'running'
 export type ReviewOutcome = z.infer<typeof ReviewOutcomeSchema>;
 
 /** Bump when the summary shape or its derivation changes: stored summaries are then rebuilt. */
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
 
 /** Search text is capped so 10,000 summaries stay small enough to hold in memory. */
 export const SEARCH_TEXT_MAX = 16_000;
@@ -35,6 +36,11 @@ export const EpisodeSummarySchema = z.object({
   /** Revise verdicts across all proposals (in monitor mode: would-be interventions). */
   interventions: z.number().int().nonnegative(),
   flagged: z.number().int().nonnegative(),
+  /** Critic error verdicts, and those of them that were context overflows (the prompt did not fit the critic's window). */
+  criticErrors: z.number().int().nonnegative(),
+  contextOverflows: z.number().int().nonnegative(),
+  /** The critic failed BLIND_AFTER_ERRORS times in a row: it was not checking anything. */
+  criticBlind: z.boolean(),
   /** Lowercased user and agent messages, for full-text search. */
   text: z.string(),
 });
@@ -67,6 +73,7 @@ export function summarize(t: EpisodeTrace): EpisodeSummary {
       parts.push(ex.call.name);
     }
   }
+  const health = criticHealth(t.timeline.flatMap((e) => (e.type === 'step' ? [e.step] : [])));
   const s: EpisodeSummary = {
     v: SUMMARY_VERSION,
     id: t.id,
@@ -79,6 +86,9 @@ export function summarize(t: EpisodeTrace): EpisodeSummary {
     steps,
     interventions,
     flagged,
+    criticErrors: health.errors,
+    contextOverflows: health.contextOverflows,
+    criticBlind: health.blind,
     text: parts.join('\n').toLowerCase().slice(0, SEARCH_TEXT_MAX),
   };
   if (t.meta.taskIndex !== undefined) s.taskIndex = t.meta.taskIndex;

@@ -26,6 +26,8 @@ export class CriticPanelState {
   caps = $state.raw<Capabilities | undefined>(undefined);
   kind = $state<CriticEngineKind>('transformers');
   webllmModel = $state('Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
+  /** The context window to load a web-llm critic with; 0: the model's default (criticWindowDefault). */
+  webllmWindow = $state(0);
   cacheBackend = $state<CacheBackend>('cache');
   useCustom = $state(false);
   customModelUrl = $state('');
@@ -143,7 +145,13 @@ export class CriticPanelState {
       } else if (this.kind === 'webllm') {
         const custom = this.useCustom && this.customModelUrl && this.customModelLibUrl ? { modelUrl: this.customModelUrl, modelLibUrl: this.customModelLibUrl } : undefined;
         const { WebLLMEngine, WebLLMCritic } = await import('../../lib/critic/engines/webllm.ts');
-        const engine = new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker, ...(custom ? { custom } : {}) });
+        const engine = new WebLLMEngine({
+          model: this.webllmModel,
+          cacheBackend: this.cacheBackend,
+          createWorker: webllmWorker,
+          ...(custom ? { custom } : {}),
+          ...(this.webllmWindow > 0 ? { contextWindow: this.webllmWindow } : {}),
+        });
         this.#webllm = engine;
         this.loadInfo = await engine.load(onProgress);
         // Extends one chat per episode, so web-llm prefills only each step's new turn (single-turn for custom critics).

@@ -64,6 +64,8 @@ export class DataState {
   ctx = $state.raw<EnvContext>(EMPTY_CTX);
   problems = $state.raw<string[]>([]);
   loading = $state(false);
+  /** The critic's context window the exported prompts are budgeted to (0: whole prompts). */
+  exportWindow = $state(0);
   error = $state<string | undefined>(undefined);
 
   // Label sources and split.
@@ -143,7 +145,7 @@ export class DataState {
   file(part: 'train' | 'validation', format: ExportFormat): { name: string; blob: Blob } {
     const examples = part === 'train' ? this.result.split.train : this.result.split.validation;
     let blob = new Blob([], { type: 'application/jsonl' });
-    for (const chunk of jsonlChunks(examples, format)) blob = new Blob([blob, chunk], { type: 'application/jsonl' });
+    for (const chunk of jsonlChunks(examples, format, 500, this.exportWindow || undefined)) blob = new Blob([blob, chunk], { type: 'application/jsonl' });
     return { name: exportFileName(format, part), blob };
   }
 

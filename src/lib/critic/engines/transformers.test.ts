@@ -3,6 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../../../../scripts/make-tiny-model.ts';
 import { deviceCandidates, dtypeCandidates, splitModelLocation, TransformersEngine } from './transformers.ts';
 import type { EngineProgress } from './types.ts';
+import type { ChatMessage } from '../../types.ts';
+import { EngineCritic } from '../engine-critic.ts';
+import { buildCriticPrompt } from '../prompt.ts';
+import type { CriticInput } from '../types.ts';
 
 const MODELS = resolve(import.meta.dirname, '../../../../.fixtures/models');
 const system = 'You are a critic. Answer JSON.';
@@ -63,6 +67,48 @@ describe('TransformersEngine on the tiny model (real onnxruntime, Node cpu)', ()
   it('fails loading a missing model with a load-failed EngineError', async () => {
     const engine = new TransformersEngine({ model: 'no-such-model', localModelPath: `${MODELS}/` });
     await expect(engine.load(() => {})).rejects.toMatchObject({ code: 'load-failed' });
+  });
+});
+
+describe('the context window (tiny-critic-2k: 2,048 positions, one token per byte)', () => {
+  const sig = new AbortController().signal;
+  const longInput = (policy: string): CriticInput => ({
+    policy,
+    tools: [],
+    history: Array.from({ length: 30 }, (_, i): ChatMessage[] => [
+      { role: 'user', content: `Where is order ${i}?` },
+      { role: 'assistant', content: '', toolCalls: [{ id: `c${i}`, name: 'get_order', arguments: { id: i } }] },
+      { role: 'tool', toolCallId: `c${i}`, name: 'get_order', content: JSON.stringify({ id: i, items: ['shirt', 'lamp', 'kettle'], status: 'delivered' }) },
+    ]).flat(),
+    proposal: { kind: 'message', content: 'Your order is on its way.' },
+    previousAttempts: [],
+  });
+
+  it('reads the window from config.json, takes a smaller one when asked, and counts with the model tokenizer', async () => {
+    const engine = new TransformersEngine({ model: 'tiny-critic-2k', localModelPath: `${MODELS}/`, dtype: 'fp32' });
+    expect((await engine.load(() => {})).contextWindow).toBe(2048);
+    expect(engine.promptBudget()?.count('héllo')).toBe(6); // byte-level: é is two bytes
+    const smaller = new TransformersEngine({ model: 'tiny-critic-2k', localModelPath: `${MODELS}/`, dtype: 'fp32', contextWindow: 512 });
+    expect((await smaller.load(() => {})).contextWindow).toBe(512);
+  });
+
+  it('fits a long episode into the window through the budget, and every verdict parses', async () => {
+    const engine = new TransformersEngine({ model: 'tiny-critic-2k', localModelPath: `${MODELS}/`, dtype: 'fp32' });
+    await engine.load(() => {});
+    const critic = new EngineCritic(engine, 24);
+    const input = longInput('Verify the user before any change.');
+    expect(buildCriticPrompt(input).user.length).toBeGreaterThan(2048);
+    const { verdict, stats } = await critic.judgeWithStats(input, sig);
+    expect(verdict.decision).toBe('approve');
+    expect(stats.prefillTokens + stats.reusedTokens).toBeLessThan(2048);
+  });
+
+  it('refuses a prompt that cannot fit with a context-overflow error, from the budget and from the engine itself', async () => {
+    const engine = new TransformersEngine({ model: 'tiny-critic-2k', localModelPath: `${MODELS}/`, dtype: 'fp32' });
+    await engine.load(() => {});
+    const critic = new EngineCritic(engine, 24);
+    await expect(critic.judge(longInput('Never refund. '.repeat(200)), sig)).rejects.toMatchObject({ code: 'context-overflow' });
+    await expect(engine.generate({ system, user: 'x'.repeat(4000) }, sig)).rejects.toMatchObject({ code: 'context-overflow' });
   });
 });
 

@@ -13,15 +13,20 @@ import {
   type ProgressInfo,
 } from '@huggingface/transformers';
 import { probeCapabilities } from '../capabilities.ts';
-import { AbortedError, EngineError, errorMessage } from '../../errors.ts';
+import { AbortedError, ContextOverflowError, EngineError, errorMessage } from '../../errors.ts';
+import { budgetForWindow, memoCounter, type PromptBudget } from '../budget.ts';
 import {
   commonPrefixLength,
   hasCompleteJsonObject,
   type CriticEngine,
   type EngineLoadInfo,
+  type ChatTurn,
+  type GenerateOptions,
   type GenerateRequest,
   type GenerateResult,
+  type PrefillResult,
   type ProgressListener,
+  type PromptStyle,
 } from './types.ts';
 
 export type TransformersDevice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -42,6 +47,15 @@ export interface TransformersEngineOptions {
   maxNewTokens?: number;
   /** Keep the KV cache between calls and reuse the shared prefix (default true). */
   reusePrefix?: boolean;
+  /** A smaller window than the model's own max_position_embeddings (config.json). */
+  contextWindow?: number;
+  /**
+   * 'incremental' (default for a model with KV-cache inputs) grows one critic
+   * chat per episode, so every request extends the cached tokens exactly and
+   * the cache is reused on WebGPU too; 'single-turn' sends buildCriticPrompt's
+   * text, the format a fine-tuned critic was trained on.
+   */
+  promptStyle?: PromptStyle;
 }
 
 type Model = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
@@ -128,6 +142,11 @@ class VerdictStop extends StoppingCriteria {
   }
 }
 
+/** Marks where an open (unfinished) last turn ends in the rendered template; never in real text. */
+const OPEN_END = '\u0000spotter-open-end\u0000';
+/** Tokens of a prepared prefix left for the verdict request: they may tokenize differently once the proposal follows. */
+const OPEN_MARGIN_TOKENS = 4;
+
 function toBigInts(ids: readonly number[]): BigInt64Array {
   return BigInt64Array.from(ids, (x) => BigInt(x));
 }
@@ -151,8 +170,20 @@ export class TransformersEngine implements CriticEngine {
   readonly label: string;
   #model: Model | undefined;
   #tokenizer: Tokenizer | undefined;
-  #cache: { tokens: number[]; kv: Cache } | undefined;
+  /**
+   * The kept KV cache: the tokens it holds; every token of the last call
+   * (prompt, then what the model generated, or the prefilled prefix); and the
+   * text those are, when known exactly. A new prompt whose text starts with
+   * that text is tokenized as those tokens plus the rest, so it extends the
+   * cache exactly even where the model wrote its reply in other tokens than
+   * the tokenizer would (re-encoding would break the match, and a GPU cache
+   * cannot be cropped to the point where it breaks).
+   */
+  #cache: { tokens: number[]; all: number[]; text: string | undefined; kv: Cache } | undefined;
   #kvCapable = false;
+  /** Positions the loaded model attends to: config.json's max_position_embeddings, or the smaller one asked for. */
+  #window: number | undefined;
+  #budget: PromptBudget | undefined;
   #busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: TransformersEngineOptions) {
@@ -197,6 +228,7 @@ export class TransformersEngine implements CriticEngine {
           attempts.push({ device, dtype });
           // use_cache: false marks exports without past_key_values inputs.
           this.#kvCapable = Reflect.get(this.#model.config, 'use_cache') !== false;
+          this.#setWindow(this.#model.config, this.#tokenizer);
           onProgress({ stage: 'ready', fraction: 1, text: `Ready on ${device} (${dtype})` });
           return {
             engine: 'transformers',
@@ -206,6 +238,7 @@ export class TransformersEngine implements CriticEngine {
             attempts,
             loadMs: performance.now() - started,
             kvReuse: this.#kvCapable && (this.opts.reusePrefix ?? true),
+            ...(this.#window ? { contextWindow: this.#window } : {}),
           };
         } catch (err) {
           attempts.push({ device, dtype, error: errorMessage(err) });
@@ -216,69 +249,184 @@ export class TransformersEngine implements CriticEngine {
     throw new EngineError('load-failed', `${this.opts.model} could not be loaded (${tried})`);
   }
 
-  /** One generation at a time: the cache belongs to the previous call. */
-  generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
-    const run = this.#busy.then(() => this.#generate(req, signal));
-    this.#busy = run.catch(() => undefined);
-    return run;
+  #setWindow(config: unknown, tokenizer: Tokenizer): void {
+    const max: unknown = config instanceof Object ? Reflect.get(config, 'max_position_embeddings') : undefined;
+    const own = typeof max === 'number' && max > 0 ? max : undefined;
+    const asked = this.opts.contextWindow;
+    this.#window = own !== undefined && asked !== undefined ? Math.min(own, asked) : (asked ?? own);
+    const count = memoCounter((text) => tokenizer.encode(text, { add_special_tokens: false }).length);
+    this.#budget = this.#window ? budgetForWindow(this.#window, count) : undefined;
   }
 
-  async #generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
-    const model = this.#model;
-    const tokenizer = this.#tokenizer;
-    if (!model || !tokenizer) throw new EngineError('engine', 'The transformers.js engine is not loaded');
-    if (signal.aborted) throw new AbortedError();
-    const started = performance.now();
-    const rendered = tokenizer.apply_chat_template(
+  get contextWindow(): number | undefined {
+    return this.#window;
+  }
+
+  /** Known once loaded: incremental only where the cache is kept. */
+  get promptStyle(): PromptStyle {
+    return this.opts.promptStyle ?? (this.#reuse ? 'incremental' : 'single-turn');
+  }
+
+  promptBudget(): PromptBudget | undefined {
+    return this.#budget;
+  }
+
+  /** One single-turn request (system + user). */
+  generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
+    return this.generateChat(
       [
         { role: 'system', content: req.system },
         { role: 'user', content: req.user },
       ],
-      { add_generation_prompt: true, tokenize: false },
+      req,
+      signal,
     );
+  }
+
+  /** One generation over a whole chat; one at a time (the cache belongs to the previous call). */
+  generateChat(turns: readonly ChatTurn[], req: GenerateOptions, signal: AbortSignal): Promise<GenerateResult> {
+    return this.#queue(() => this.#generate(turns, req, signal));
+  }
+
+  /**
+   * Prefills the KV cache with `turns`, whose last turn is still open (the
+   * prompt up to the proposal), so that the verdict request that follows
+   * computes only the rest. Queued like a generation; a no-op without reuse.
+   */
+  prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillResult> {
+    return this.#queue(() => this.#prefill(turns, signal));
+  }
+
+  #queue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#busy.then(task);
+    this.#busy = run.catch(() => undefined);
+    return run;
+  }
+
+  get #reuse(): boolean {
+    return this.#kvCapable && (this.opts.reusePrefix ?? true);
+  }
+
+  #loaded(): { model: Model; tokenizer: Tokenizer } {
+    const model = this.#model;
+    const tokenizer = this.#tokenizer;
+    if (!model || !tokenizer) throw new EngineError('engine', 'The transformers.js engine is not loaded');
+    return { model, tokenizer };
+  }
+
+  /** A chat as text and token ids: finished with the reply header, or `open` (the last turn cut before its end, a prefix of the finished chat). */
+  #render(tokenizer: Tokenizer, turns: readonly ChatTurn[], open: boolean): { text: string; ids: number[] } {
+    const last = turns.at(-1);
+    const messages = open && last ? [...turns.slice(0, -1), { ...last, content: `${last.content}${OPEN_END}` }] : [...turns];
+    const rendered = tokenizer.apply_chat_template(messages, { add_generation_prompt: !open, tokenize: false });
     if (typeof rendered !== 'string') throw new EngineError('engine', 'Chat template did not render to text');
-    const ids: number[] = tokenizer.encode(rendered, { add_special_tokens: false });
-
-    const reuse = this.#kvCapable && (this.opts.reusePrefix ?? true);
-    let past: Cache | undefined;
-    let reused = 0;
-    if (reuse && this.#cache) {
-      // At least one prompt token must be fed so the model yields next-token logits.
-      const shared = Math.min(commonPrefixLength(this.#cache.tokens, ids), ids.length - 1);
-      if (shared > 0) past = cropCache(this.#cache.kv, shared);
-      if (past) reused = shared;
+    const text = open ? rendered.slice(0, Math.max(0, rendered.indexOf(OPEN_END))) : rendered;
+    const known = this.#cache?.text;
+    if (this.#reuse && known !== undefined && this.#cache && text.startsWith(known)) {
+      return { text, ids: [...this.#cache.all, ...tokenizer.encode(text.slice(known.length), { add_special_tokens: false })] };
     }
-    await this.#dropCache();
+    return { text, ids: tokenizer.encode(text, { add_special_tokens: false }) };
+  }
 
-    const decode = (x: bigint[]) => tokenizer.decode(x, { skip_special_tokens: true });
-    const stop = new VerdictStop(ids.length, decode, signal, req.stopAtJson ?? true);
+  /**
+   * The cache to continue from for `ids`: the kept cache itself when `ids`
+   * extends its tokens exactly (any device: the tensors stay where they are,
+   * on the GPU too), else a CPU copy cropped to the shared prefix (wasm/cpu
+   * only; a GPU cache cannot be cropped, so the prompt is prefilled afresh).
+   */
+  async #continueFrom(ids: readonly number[]): Promise<{ past: Cache | undefined; reused: number }> {
+    const cache = this.#cache;
+    this.#cache = undefined;
+    if (!this.#reuse || !cache) {
+      await cache?.kv.dispose();
+      return { past: undefined, reused: 0 };
+    }
+    const shared = commonPrefixLength(cache.tokens, ids);
+    // At least one prompt token must be fed so the model yields next-token logits.
+    if (shared === cache.tokens.length && shared < ids.length) return { past: cache.kv, reused: shared };
+    const keep = Math.min(shared, ids.length - 1);
+    const past = keep > 0 ? cropCache(cache.kv, keep) : undefined;
+    await cache.kv.dispose();
+    return { past, reused: past ? keep : 0 };
+  }
+
+  #checkWindow(ids: readonly number[]): void {
+    // The model has no positions past its window: refuse, as web-llm does, rather than produce garbage.
+    if (this.#window !== undefined && ids.length >= this.#window) throw ContextOverflowError.of(ids.length, this.#window);
+  }
+
+  #keep(all: readonly number[], text: string | undefined, kv: unknown): void {
+    if (!this.#reuse || !isCache(kv)) return;
+    try {
+      this.#cache = { tokens: all.slice(0, kv.get_seq_length()), all: [...all], text, kv };
+    } catch {
+      this.#cache = undefined;
+    }
+  }
+
+  async #prefill(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillResult> {
+    const { model, tokenizer } = this.#loaded();
+    if (signal.aborted) throw new AbortedError();
+    if (!this.#reuse) return { prefillTokens: 0, reusedTokens: 0 };
+    // The last few tokens of an open prompt may merge with the text that follows it: leave them to the verdict request.
+    const open = this.#render(tokenizer, turns, true);
+    const ids = open.ids.slice(0, -OPEN_MARGIN_TOKENS);
+    if (ids.length < 2 || (this.#window !== undefined && ids.length >= this.#window)) return { prefillTokens: 0, reusedTokens: 0 };
+    const { past, reused } = await this.#continueFrom(ids);
     const out = await model.generate({
       inputs: new Tensor('int64', toBigInts(ids), [1, ids.length]),
       attention_mask: new Tensor('int64', toBigInts(ids.map(() => 1)), [1, ids.length]),
       ...(past ? { past_key_values: past } : {}),
-      max_new_tokens: req.maxNewTokens ?? this.opts.maxNewTokens ?? 256,
+      max_new_tokens: 1,
       do_sample: false,
-      return_dict_in_generate: reuse,
-      stopping_criteria: [stop],
+      return_dict_in_generate: true,
     });
+    const kv = out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values;
+    // One forward pass over the prompt: the sampled token is not in the cache, so it holds exactly `ids`.
+    const text = tokenizer.decode([...ids], { skip_special_tokens: false });
+    this.#keep(ids, open.text.startsWith(text) ? text : undefined, kv);
+    return { prefillTokens: ids.length - reused, reusedTokens: reused };
+  }
+
+  async #generate(turns: readonly ChatTurn[], req: GenerateOptions, signal: AbortSignal): Promise<GenerateResult> {
+    const { model, tokenizer } = this.#loaded();
+    if (signal.aborted) throw new AbortedError();
+    const started = performance.now();
+    const { text: promptText, ids } = this.#render(tokenizer, turns, false);
+    this.#checkWindow(ids);
+    const maxNew = Math.min(req.maxNewTokens ?? this.opts.maxNewTokens ?? 256, (this.#window ?? Infinity) - ids.length);
+    const { past, reused } = await this.#continueFrom(ids);
+
+    const decode = (x: bigint[]) => tokenizer.decode(x, { skip_special_tokens: true });
+    const stop = new VerdictStop(ids.length, decode, signal, req.stopAtJson ?? true);
+    let out: Awaited<ReturnType<Model['generate']>>;
+    try {
+      out = await model.generate({
+        inputs: new Tensor('int64', toBigInts(ids), [1, ids.length]),
+        attention_mask: new Tensor('int64', toBigInts(ids.map(() => 1)), [1, ids.length]),
+        ...(past ? { past_key_values: past } : {}),
+        max_new_tokens: maxNew,
+        do_sample: false,
+        return_dict_in_generate: this.#reuse,
+        stopping_criteria: [stop],
+      });
+    } catch (err) {
+      await past?.dispose();
+      throw err;
+    }
     if (signal.aborted) throw new AbortedError();
 
     const sequences = out instanceof Tensor ? out : 'sequences' in out ? out.sequences : undefined;
     if (!(sequences instanceof Tensor)) throw new EngineError('engine', 'Generation returned no sequences');
     const all = Array.from(sequences.data as ArrayLike<bigint | number>, (x) => Number(x));
     const generated = all.slice(ids.length);
-    const kv = out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values;
-    if (reuse && isCache(kv)) {
-      try {
-        this.#cache = { tokens: all.slice(0, kv.get_seq_length()), kv };
-      } catch {
-        this.#cache = undefined;
-      }
-    }
     const text = tokenizer.decode(
       generated.map((x) => BigInt(x)),
       { skip_special_tokens: true },
     );
+    // The reply's text is known exactly only when it holds no special tokens (an end-of-sequence, say).
+    const exact = tokenizer.decode(generated, { skip_special_tokens: false }) === text;
+    this.#keep(all, exact ? promptText + text : undefined, out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values);
     return {
       text,
       usage: { promptTokens: ids.length, completionTokens: generated.length },

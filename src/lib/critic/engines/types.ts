@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { UsageSchema } from '../../types.ts';
+import type { PromptBudget } from '../budget.ts';
 
 export const EngineProgressSchema = z.object({
   stage: z.enum(['download', 'load', 'ready']),
@@ -28,6 +29,8 @@ export const EngineLoadInfoSchema = z.object({
   loadMs: z.number().nonnegative(),
   /** Whether the engine keeps the shared prompt prefix cached between calls. */
   kvReuse: z.boolean(),
+  /** Tokens the loaded model can attend to (prompt + verdict); the prompt budget is sized from it. */
+  contextWindow: z.number().int().positive().optional(),
 });
 export type EngineLoadInfo = z.infer<typeof EngineLoadInfoSchema>;
 
@@ -41,6 +44,25 @@ export const GenerateRequestSchema = z.object({
   stopAtJson: z.boolean().optional(),
 });
 export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
+/** A request's decoding options, for a chat given as turns. */
+export type GenerateOptions = Omit<GenerateRequest, 'system' | 'user'>;
+
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/**
+ * How a critic lays out its prompt: 'single-turn' (buildCriticPrompt, the
+ * training format) or 'incremental' (one growing chat per episode, whose
+ * every request extends the previous one, so engines reuse their KV cache).
+ */
+export type PromptStyle = 'single-turn' | 'incremental';
+
+export interface PrefillResult {
+  prefillTokens: number;
+  reusedTokens: number;
+}
 
 export const GenerateResultSchema = z.object({
   text: z.string(),
@@ -57,8 +79,18 @@ export type ProgressListener = (p: EngineProgress) => void;
 
 export interface CriticEngine {
   readonly label: string;
+  /** The loaded model's context window; undefined before load or when unknown. */
+  readonly contextWindow?: number | undefined;
   load(onProgress: ProgressListener): Promise<EngineLoadInfo>;
   generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;
+  /** The prompt layout this engine's critic uses (single-turn when absent). */
+  readonly promptStyle?: PromptStyle;
+  /** One generation over a whole chat (the incremental style). */
+  generateChat?(turns: readonly ChatTurn[], req: GenerateOptions, signal: AbortSignal): Promise<GenerateResult>;
+  /** Prefills the cache with a chat whose last turn is still open (the prompt up to the proposal). */
+  prefill?(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillResult>;
+  /** The prompt budget of the loaded model (its window, its own tokenizer); undefined before load. */
+  promptBudget?(): PromptBudget | undefined;
   /** Drops the cached prefix (a new episode starts). */
   resetCache(): Promise<void>;
   unload(): Promise<void>;

@@ -1,6 +1,7 @@
 import { prebuiltAppConfig, type ModelRecord } from '@mlc-ai/web-llm';
 import { describe, expect, it } from 'vitest';
 import { actorModelOptions, criticModelOptions, paramsOf, quantOf } from './webllm-models.ts';
+import { criticWindowDefault, kvBytesPerToken, modelMaxWindow, vramAtWindowMB } from './webllm-models.ts';
 
 const list = prebuiltAppConfig.model_list;
 
@@ -101,5 +102,25 @@ describe('actorModelOptions over web-llm 0.2.86 prebuilt list', () => {
     expect(opts.length).toBeGreaterThan(0);
     for (const o of opts) expect(o.vramMB).toBeLessThanOrEqual(4000);
     expect(opts.map((o) => o.id)).not.toContain('Llama-3.1-8B-Instruct-q4f16_1-MLC');
+  });
+});
+
+describe('windows and GPU memory at a window', () => {
+  it('defaults a critic to 16k where the model allows it, else to the model’s own maximum', () => {
+    expect(criticWindowDefault('Qwen2.5-1.5B-Instruct-q4f16_1-MLC')).toBe(16384);
+    expect(modelMaxWindow('Qwen2.5-1.5B-Instruct-q4f16_1-MLC')).toBe(32768);
+    expect(modelMaxWindow('Llama-3.2-1B-Instruct-q4f16_1-MLC')).toBe(131072);
+    expect(criticWindowDefault('gemma-2-2b-it-q4f16_1-MLC')).toBe(8192);
+    expect(criticWindowDefault('unknown-model-q4f16_1-MLC')).toBe(4096);
+  });
+
+  it('adds the KV cache of the extra tokens to web-llm’s 4k figure (f16 cache; f32 for q4f32 builds)', () => {
+    // Qwen2.5-0.5B: 24 layers × 2 KV heads × 64 dims × K and V × 2 bytes = 12,288 bytes per token.
+    expect(kvBytesPerToken('Qwen2.5-0.5B-Instruct-q4f16_1-MLC')).toBe(12288);
+    expect(kvBytesPerToken('Qwen2.5-0.5B-Instruct-q4f32_1-MLC')).toBe(24576);
+    const o = { id: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC', vramMB: 945 };
+    expect(vramAtWindowMB(o, 4096)).toBe(945);
+    expect(vramAtWindowMB(o, 16384)).toBe(945 + Math.round((12288 * 12288) / 1e6));
+    expect(vramAtWindowMB(o, 2048)).toBeLessThan(945);
   });
 });

@@ -71,6 +71,74 @@ const BITS: Record<string, number> = { q4f16_1: 4.5, q4f32_1: 5, q0f16: 16, q0f3
 /** A critic prompt holds the whole policy: tau-bench's airline policy alone is ~3k tokens. */
 export const MIN_CONTEXT = 4096;
 
+/** web-llm loads every prebuilt model with this window unless told otherwise (config.ts). */
+export const WEBLLM_DEFAULT_WINDOW = 4096;
+/**
+ * The critic's default window: a full tau-bench episode at the prompt budget
+ * fits in it (tests/real-length: no overflow at 16k for either domain), where
+ * the model allows it.
+ */
+export const DEFAULT_CRITIC_WINDOW = 16384;
+
+/**
+ * Architecture facts per model family, from each model's config.json on the
+ * Hugging Face hub: the longest window (max_position_embeddings) and the KV
+ * cache per token (2 × layers × KV heads × head size values).
+ */
+interface Architecture {
+  re: RegExp;
+  maxWindow: number;
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+}
+const ARCHITECTURES: Architecture[] = [
+  { re: /^Qwen2(\.5)?-0\.5B/, maxWindow: 32768, layers: 24, kvHeads: 2, headDim: 64 },
+  { re: /^Qwen2(\.5)?-1\.5B/, maxWindow: 32768, layers: 28, kvHeads: 2, headDim: 128 },
+  { re: /^Qwen2\.5-3B/, maxWindow: 32768, layers: 36, kvHeads: 2, headDim: 128 },
+  { re: /^Qwen3-0\.6B/, maxWindow: 40960, layers: 28, kvHeads: 8, headDim: 128 },
+  { re: /^Qwen3-1\.7B/, maxWindow: 40960, layers: 28, kvHeads: 8, headDim: 128 },
+  { re: /^Qwen3-4B/, maxWindow: 40960, layers: 36, kvHeads: 8, headDim: 128 },
+  { re: /^Llama-3\.2-1B/, maxWindow: 131072, layers: 16, kvHeads: 8, headDim: 64 },
+  { re: /^Llama-3\.2-3B/, maxWindow: 131072, layers: 28, kvHeads: 8, headDim: 128 },
+  { re: /^Phi-3\.5-mini/, maxWindow: 131072, layers: 32, kvHeads: 32, headDim: 96 },
+  { re: /^Phi-3-mini-4k/, maxWindow: 4096, layers: 32, kvHeads: 32, headDim: 96 },
+  { re: /^gemma-2-2b/, maxWindow: 8192, layers: 26, kvHeads: 4, headDim: 256 },
+  { re: /^SmolLM2-1\.7B/, maxWindow: 8192, layers: 24, kvHeads: 32, headDim: 64 },
+  { re: /^SmolLM2-360M/, maxWindow: 8192, layers: 32, kvHeads: 5, headDim: 64 },
+  { re: /^SmolLM2-135M/, maxWindow: 8192, layers: 30, kvHeads: 3, headDim: 64 },
+];
+
+const architectureOf = (modelId: string): Architecture | undefined => ARCHITECTURES.find((a) => a.re.test(modelId));
+
+/** The longest window a prebuilt model supports; web-llm's default for a model not in the table. */
+export function modelMaxWindow(modelId: string): number {
+  return architectureOf(modelId)?.maxWindow ?? WEBLLM_DEFAULT_WINDOW;
+}
+
+/** The window a critic loads with by default: DEFAULT_CRITIC_WINDOW, or less where the model stops sooner. */
+export function criticWindowDefault(modelId: string): number {
+  return Math.min(DEFAULT_CRITIC_WINDOW, modelMaxWindow(modelId));
+}
+
+/** KV-cache bytes per token (f16 values; f32 for q*f32 builds); undefined for a model not in the table. */
+export function kvBytesPerToken(modelId: string): number | undefined {
+  const a = architectureOf(modelId);
+  if (!a) return undefined;
+  const bytes = /f32/.test(quantOf(modelId) ?? '') ? 4 : 2;
+  return 2 * a.layers * a.kvHeads * a.headDim * bytes;
+}
+
+/**
+ * GPU memory at a window: web-llm's figure (measured at its 4,096 window) with
+ * the KV cache of 4,096 tokens swapped for that of `window` tokens.
+ */
+export function vramAtWindowMB(option: Pick<WebLLMModelOption, 'id' | 'vramMB'>, window: number): number {
+  const perToken = kvBytesPerToken(option.id);
+  if (perToken === undefined) return option.vramMB;
+  return Math.round(option.vramMB + ((window - WEBLLM_DEFAULT_WINDOW) * perToken) / 1e6);
+}
+
 export function paramsOf(modelId: string): number | undefined {
   for (const [name, size] of Object.entries(NAMED_SIZES)) if (modelId.startsWith(`${name}-`)) return size;
   const m = /[-_](\d+(?:\.\d+)?)([BM])(?=[-_])/i.exec(modelId);

@@ -14,6 +14,9 @@ import { WebLLMCritic, WebLLMEngine } from './webllm.ts';
 import { ModelStorageDouble, newScript, workerFactory } from './webllm-double.ts';
 
 const MODEL = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
+const bytes = (t: string) => new TextEncoder().encode(t).length;
+const chatmlTokens = (messages: ReadonlyArray<{ role: string; content?: unknown }>) =>
+  messages.reduce((n, m) => n + bytes(`<|im_start|>${m.role}\n${typeof m.content === 'string' ? m.content : ''}<|im_end|>\n`), 0) + bytes('<|im_start|>assistant\n');
 const input: CriticInput = { policy: 'p', tools: [], history: [{ role: 'user', content: 'hi' }], proposal: { kind: 'message', content: 'hello' }, previousAttempts: [] };
 
 describe('WebLLMEngine through web-llm’s worker protocol (MLC engine doubled)', () => {
@@ -29,8 +32,9 @@ describe('WebLLMEngine through web-llm’s worker protocol (MLC engine doubled)'
     expect(script.appConfigs[0]?.cacheBackend).toBe('indexeddb');
     const critic = new EngineCritic(engine);
     const v = await critic.judge(input, new AbortController().signal);
-    expect(v).toMatchObject({ decision: 'approve', critic: `webllm:${MODEL}`, usage: { promptTokens: 321, completionTokens: 6 } });
     const req = script.requests[0];
+    // The double counts one token per byte of the ChatML rendering, as web-llm counts with the model's tokenizer.
+    expect(v).toMatchObject({ decision: 'approve', critic: `webllm:${MODEL}`, usage: { promptTokens: chatmlTokens(req?.messages ?? []), completionTokens: 23 } });
     expect(req?.response_format).toEqual({ type: 'json_object', schema: JSON.stringify(VERDICT_JSON_SCHEMA) });
     expect(req?.temperature).toBe(0);
     expect(req?.messages[0]?.role).toBe('system');
@@ -145,9 +149,14 @@ describe('WebLLMEngine through web-llm’s worker protocol (MLC engine doubled)'
         expect(cur.at(-1)).toEqual({ role: 'user', content: `# Conversation since your previous verdict\n${fresh}\n\n# Proposed next action\nMessage to the user:\np${i + 1}\n\nYour verdict as JSON:` });
         expect(reqs[i]?.response_format).toEqual(reqs[0]?.response_format);
       }
-      // The double reports 321 prompt + 6 completion tokens per request: web-llm's per-round counts.
-      expect(stats).toEqual([0, 327, 654, 981, 1308].map((reusedTokens) => ({ prefillTokens: 321, reusedTokens })));
-      expect(critic.lastStats).toEqual({ prefillTokens: 321, reusedTokens: 1308 });
+      // web-llm's per-round counts: only the new user turn is prefilled; the cache holds every earlier prompt and reply.
+      expect(stats[0]).toEqual({ prefillTokens: chatmlTokens(reqs[0]?.messages ?? []), reusedTokens: 0 });
+      for (let i = 1; i < 5; i++) {
+        expect(stats[i]?.prefillTokens).toBe(chatmlTokens((reqs[i]?.messages ?? []).slice(-1)));
+        const reply = `{"decision": "approve"}${' '.repeat(i)}`;
+        expect(stats[i]?.reusedTokens).toBe((stats[i - 1]?.reusedTokens ?? 0) + (stats[i - 1]?.prefillTokens ?? 0) + bytes(reply));
+      }
+      expect(critic.lastStats).toEqual(stats[4]);
     });
 
     it('starts a fresh chat for a new episode or an edited history, and after a failed request', async () => {
@@ -199,6 +208,63 @@ describe('WebLLMEngine through web-llm’s worker protocol (MLC engine doubled)'
         { role: 'system', content: p.system },
         { role: 'user', content: p.user },
       ]);
+    });
+  });
+
+  describe('the context window', () => {
+    const tauLikeHistory = (steps: number): ChatMessage[] =>
+      Array.from({ length: steps }, (_, i): ChatMessage[] => [
+        { role: 'user', content: `I would like to return item ${i} of my order, it arrived broken.` },
+        { role: 'assistant', content: '', toolCalls: [{ id: `c${i}`, name: 'get_order_details', arguments: { order_id: `#W${i}` } }] },
+        { role: 'tool', toolCallId: `c${i}`, name: 'get_order_details', content: JSON.stringify({ order_id: `#W${i}`, items: Array.from({ length: 8 }, (_, k) => ({ item_id: `${i}${k}`, price: 10 + k })) }) },
+      ]).flat();
+    const tauAt = (steps: number, policy = 'Verify the user first.'): CriticInput => ({ policy, tools: [], history: tauLikeHistory(steps), proposal: { kind: 'message', content: `Done ${steps}.` }, previousAttempts: [] });
+
+    it('loads with a window sized for the work (the model allows 32k; 16k by default), or the smaller one chosen', async () => {
+      const script = newScript();
+      const engine = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(script).create, storage: new ModelStorageDouble() });
+      expect((await engine.load(() => {})).contextWindow).toBe(16384);
+      const small = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(script).create, storage: new ModelStorageDouble(), contextWindow: 2048 });
+      expect((await small.load(() => {})).contextWindow).toBe(2048);
+      const tooBig = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(script).create, storage: new ModelStorageDouble(), contextWindow: 1 << 20 });
+      await tooBig.load(() => {});
+      expect(script.windows).toEqual([16384, 2048, 32768]);
+    });
+
+    it('counts tokens with the loaded model’s tokenizer, in the worker', async () => {
+      const engine = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(newScript()).create, storage: new ModelStorageDouble() });
+      await engine.load(() => {});
+      expect(await engine.countTokens(['héllo', ''])).toEqual([6, 0]);
+    });
+
+    it('follows a 40-step episode in a 4,096-token window to the end: the chat restarts shortened, web-llm never overflows', async () => {
+      const script = newScript();
+      const engine = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(script).create, storage: new ModelStorageDouble(), contextWindow: 4096 });
+      await engine.load(() => {});
+      expect(chatmlTokens([{ role: 'user', content: buildCriticPrompt(tauAt(40)).user }])).toBeGreaterThan(4 * 4096);
+      const critic = new WebLLMCritic(engine);
+      let restarts = 0;
+      for (let step = 1; step <= 40; step++) {
+        const { verdict, stats } = await critic.judgeWithStats(tauAt(step), new AbortController().signal);
+        expect(verdict.decision).toBe('approve');
+        expect(stats.prefillTokens + stats.reusedTokens).toBeLessThanOrEqual(4096);
+        if (step > 1 && stats.reusedTokens === 0) restarts++;
+      }
+      expect(restarts).toBeGreaterThan(0);
+      expect(restarts).toBeLessThan(15);
+      expect(script.requests.at(-1)?.messages[1]?.content).toMatch(/earlier messages left out|characters left out/);
+    });
+
+    it('turns a prompt that cannot fit into a context-overflow error: from the budget, and from web-llm’s own ContextWindowSizeExceededError', async () => {
+      const script = newScript();
+      const engine = new WebLLMEngine({ model: MODEL, createWorker: workerFactory(script).create, storage: new ModelStorageDouble(), contextWindow: 2048 });
+      await engine.load(() => {});
+      const critic = new WebLLMCritic(engine);
+      await expect(critic.judge(tauAt(3, 'Never refund. '.repeat(200)), new AbortController().signal)).rejects.toMatchObject({ code: 'context-overflow' });
+      expect(script.requests).toHaveLength(0);
+      const e = await engine.generate({ system: 's', user: 'x'.repeat(3000) }, new AbortController().signal).catch((err: unknown) => err);
+      expect(e).toMatchObject({ name: 'ContextOverflowError', code: 'context-overflow' });
+      expect(String(Reflect.get(Object(e), 'message'))).toContain('Prompt tokens exceed context window size: number of prompt tokens: 30');
     });
   });
 });

@@ -30,15 +30,20 @@ import {
   type ModelRecord,
   type WebWorkerMLCEngine,
 } from '@mlc-ai/web-llm';
-import { AbortedError, EngineError, errorFromWire, errorMessage } from '../../errors.ts';
+import { AbortedError, ContextOverflowError, EngineError, errorFromWire, errorMessage } from '../../errors.ts';
+import { budgetForWindow, budgetPieces, estimateTokens, type PromptBudget } from '../budget.ts';
 import type { Verdict } from '../../types.ts';
 import { EngineCritic, type JudgeStats } from '../engine-critic.ts';
-import { nextCriticConversation, withVerdict, type CriticConversation, type CriticTurn } from '../incremental-prompt.ts';
+import { INCREMENTAL_HEADER, nextCriticConversation, withVerdict, type CriticConversation, type CriticTurn } from '../incremental-prompt.ts';
 import { verdictFromText } from '../remote.ts';
 import type { CriticInput } from '../types.ts';
 import { VERDICT_JSON_SCHEMA } from '../verdict.ts';
 import { toWireError } from '../worker-protocol.ts';
-import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener } from './types.ts';
+import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener, PromptStyle } from './types.ts';
+import { criticWindowDefault, modelMaxWindow, WEBLLM_DEFAULT_WINDOW } from './webllm-models.ts';
+import { COUNT_TOKENS, TokenCountsSchema, type TokenCounts } from './webllm-tokens.ts';
+
+let countRequests = 0;
 
 export type CacheBackend = 'cache' | 'indexeddb';
 
@@ -50,6 +55,8 @@ export interface CustomWebLLMModel {
   modelLibUrl: string;
   vramMB?: number;
   needsF16?: boolean;
+  /** The longest window the model supports (its max_position_embeddings); web-llm's 4,096 when absent. */
+  contextWindow?: number;
 }
 
 /** The worker as web-llm's client uses it, plus what this engine needs to notice a crash. */
@@ -81,9 +88,15 @@ export interface WebLLMEngineOptions {
    * buildCriticPrompt's text, the format a fine-tuned critic was trained on.
    */
   promptStyle?: PromptStyle;
+  /**
+   * The context window to load with (web-llm's `context_window_size`), up to
+   * the model's own maximum; default: criticWindowDefault(model), or
+   * web-llm's 4,096 for a custom model. A small GPU takes a smaller one.
+   */
+  contextWindow?: number;
 }
 
-export type PromptStyle = 'single-turn' | 'incremental';
+export type { PromptStyle };
 
 const defaultStorage: WebLLMStorage = {
   deleteModel: (id, appConfig) => deleteModelAllInfoInCache(id, appConfig),
@@ -111,8 +124,10 @@ function isPermanent(code: string, message: string): boolean {
 }
 
 /** web-llm's worker client rejects with the error's text only; rebuild a typed error. */
-function classify(err: unknown): EngineError {
+function classify(err: unknown): EngineError | ContextOverflowError {
   const wire = toWireError(typeof err === 'string' ? new Error(err) : err);
+  // web-llm's ContextWindowSizeExceededError (error.ts): the prompt passed the window it was loaded with.
+  if (/Prompt tokens exceed context window size/.test(wire.message)) return new ContextOverflowError(wire.message);
   const e = errorFromWire(wire);
   return e instanceof EngineError ? e : new EngineError('engine', wire.message);
 }
@@ -129,9 +144,17 @@ export class WebLLMEngine implements CriticEngine {
   #engine: WebWorkerMLCEngine | undefined;
   #worker: MLCWorkerLike | undefined;
   #died: ((err: EngineError) => void) | undefined;
+  /** Token counts from the model's tokenizer (in the worker), per text: messages repeat in every prompt of an episode. */
+  readonly #counts = new Map<string, number>();
+  readonly #countWaiters = new Map<string, (reply: TokenCounts) => void>();
+  /** The window the model is loaded with. */
+  readonly contextWindow: number;
 
   constructor(private readonly opts: WebLLMEngineOptions) {
     this.label = `webllm:${opts.model}`;
+    const max = opts.custom ? (opts.custom.contextWindow ?? WEBLLM_DEFAULT_WINDOW) : modelMaxWindow(opts.model);
+    const wanted = opts.contextWindow ?? (opts.custom ? max : criticWindowDefault(opts.model));
+    this.contextWindow = Math.min(wanted, max);
     this.appConfig = webllmAppConfig(opts.model, opts.custom, opts.cacheBackend ?? 'cache');
     this.promptStyle = opts.promptStyle ?? (opts.custom ? 'single-turn' : 'incremental');
     // Methods one by one: a class instance's methods live on its prototype, which a spread would drop.
@@ -151,7 +174,15 @@ export class WebLLMEngine implements CriticEngine {
         await this.#start(onProgress);
         attempts.push({ device: 'webgpu' });
         onProgress({ stage: 'ready', fraction: 1, text: `Ready: ${this.opts.model}` });
-        return { engine: 'webllm', model: this.opts.model, device: 'webgpu', attempts, loadMs: performance.now() - started, kvReuse: this.promptStyle === 'incremental' };
+        return {
+          engine: 'webllm',
+          model: this.opts.model,
+          device: 'webgpu',
+          attempts,
+          loadMs: performance.now() - started,
+          kvReuse: this.promptStyle === 'incremental',
+          contextWindow: this.contextWindow,
+        };
       } catch (err) {
         const e = classify(err);
         attempts.push({ device: 'webgpu', error: e.message });
@@ -168,8 +199,7 @@ export class WebLLMEngine implements CriticEngine {
   }
 
   async #start(onProgress: ProgressListener): Promise<void> {
-    const worker = this.opts.createWorker();
-    this.#worker = worker;
+    const worker = this.#countingPort(this.opts.createWorker());
     const died = new Promise<never>((_, reject) => {
       this.#died = reject;
     });
@@ -178,13 +208,72 @@ export class WebLLMEngine implements CriticEngine {
     worker.addEventListener?.('error', onError);
     worker.addEventListener?.('messageerror', onError);
     this.#engine = await Promise.race([
-      CreateWebWorkerMLCEngine(worker, this.opts.model, {
-        appConfig: this.appConfig,
-        initProgressCallback: (r) =>
-          onProgress({ stage: r.progress >= 1 ? 'load' : 'download', fraction: Math.min(1, Math.max(0, r.progress)), text: r.text }),
-      }),
+      CreateWebWorkerMLCEngine(
+        worker,
+        this.opts.model,
+        {
+          appConfig: this.appConfig,
+          initProgressCallback: (r) =>
+            onProgress({ stage: r.progress >= 1 ? 'load' : 'download', fraction: Math.min(1, Math.max(0, r.progress)), text: r.text }),
+        },
+        { context_window_size: this.contextWindow },
+      ),
       died,
     ]);
+  }
+
+  /**
+   * The worker as web-llm's client sees it, with the token-count replies
+   * (webllm-tokens.ts) taken out before they reach the client, which would
+   * throw on a message kind it does not know.
+   */
+  #countingPort(worker: MLCWorkerLike): MLCWorkerLike {
+    this.#worker = worker;
+    const port: MLCWorkerLike = {
+      onmessage: undefined,
+      postMessage: (m) => worker.postMessage(m),
+      ...(worker.addEventListener ? { addEventListener: (t: 'error' | 'messageerror', l: (e: Event) => void) => worker.addEventListener?.(t, l) } : {}),
+      ...(worker.terminate ? { terminate: () => worker.terminate?.() } : {}),
+    };
+    worker.onmessage = (event: unknown) => {
+      const data: unknown = typeof MessageEvent !== 'undefined' && event instanceof MessageEvent ? event.data : event;
+      const counts = TokenCountsSchema.safeParse(data);
+      if (counts.success) {
+        this.#countWaiters.get(counts.data.uuid)?.(counts.data);
+        this.#countWaiters.delete(counts.data.uuid);
+        return;
+      }
+      if (typeof port.onmessage === 'function') port.onmessage(event);
+    };
+    return port;
+  }
+
+  /** Counts of `texts` with the model's own tokenizer, in the worker. */
+  async countTokens(texts: string[]): Promise<number[]> {
+    const worker = this.#worker;
+    if (!worker || !this.#engine) throw new EngineError('engine', 'The web-llm engine is not loaded');
+    const uuid = `count-${++countRequests}`;
+    const reply = await new Promise<TokenCounts>((resolve) => {
+      this.#countWaiters.set(uuid, resolve);
+      worker.postMessage({ kind: COUNT_TOKENS, uuid, content: texts });
+    });
+    if (reply.error || reply.content.length !== texts.length) throw new EngineError('engine', `Token count failed: ${reply.error ?? 'wrong number of counts'}`);
+    return reply.content;
+  }
+
+  /**
+   * The prompt budget for `input`: the window minus the verdict reserve, with
+   * every piece the budget may count counted by the model's tokenizer first
+   * (new pieces only). A text the budget asks for beyond those is estimated.
+   */
+  async budgetFor(input: CriticInput): Promise<PromptBudget> {
+    const pieces = [...new Set([...budgetPieces(input), ...budgetPieces(input, INCREMENTAL_HEADER)])].filter((p) => p && !this.#counts.has(p));
+    if (pieces.length > 0) {
+      if (this.#counts.size > 20_000) this.#counts.clear();
+      const counts = await this.countTokens(pieces);
+      pieces.forEach((p, i) => this.#counts.set(p, counts[i] ?? estimateTokens(p)));
+    }
+    return budgetForWindow(this.contextWindow, (text) => this.#counts.get(text) ?? estimateTokens(text));
   }
 
   /** One single-turn request (system + user); web-llm prefills all of it. */
@@ -211,14 +300,20 @@ export class WebLLMEngine implements CriticEngine {
    * between (chatEngine), web-llm resets and prefills all: correct, only slower,
    * but then reusedTokens overstates the reuse.
    */
-  async generateIncremental(input: CriticInput, req: Omit<GenerateRequest, 'system' | 'user'>, signal: AbortSignal): Promise<GenerateResult> {
-    const next = nextCriticConversation(this.#conversation, input);
+  async generateIncremental(
+    input: CriticInput,
+    req: Omit<GenerateRequest, 'system' | 'user'>,
+    signal: AbortSignal,
+    budget?: PromptBudget,
+  ): Promise<GenerateResult> {
+    const next = nextCriticConversation(this.#conversation, input, budget);
+    if (!next.fits) throw ContextOverflowError.of(next.state.tokens, this.contextWindow);
     const reused = next.extended ? this.#cachedTokens : 0;
     this.#forget();
     const { text, usage, latencyMs, finishReason } = await this.#complete(next.messages, req, signal);
     // web-llm continues a chat only after a reply that stopped normally ("length"/"abort" force a reset).
     if (finishReason === 'stop') {
-      this.#conversation = withVerdict(next.state, text);
+      this.#conversation = withVerdict(next.state, text, usage.completionTokens);
       this.#cachedTokens = reused + usage.promptTokens + usage.completionTokens;
     }
     return { text, usage: { ...usage, promptTokens: reused + usage.promptTokens }, prefillTokens: usage.promptTokens, reusedTokens: reused, latencyMs };
@@ -331,8 +426,9 @@ export class WebLLMCritic extends EngineCritic {
   }
 
   override async judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
-    if (this.webllm.promptStyle === 'single-turn') return super.judgeWithStats(input, signal);
-    const r = await this.webllm.generateIncremental(input, { maxNewTokens: this.maxTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA) }, signal);
+    const budget = await this.webllm.budgetFor(input);
+    if (this.webllm.promptStyle === 'single-turn') return this.judgeSingleTurn(input, budget, signal);
+    const r = await this.webllm.generateIncremental(input, { maxNewTokens: this.maxTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA) }, signal, budget);
     const stats = { prefillTokens: r.prefillTokens, reusedTokens: r.reusedTokens };
     this.lastStats = stats;
     return { verdict: verdictFromText(r.text, this.label, r.latencyMs, r.usage), stats };
