@@ -49,7 +49,8 @@ async function setUp(p: Page, policy: string): Promise<void> {
   await p.fill('input[name=actor-base-url]', `${provider.url}/v1`);
   await p.fill('input[name=actor-model]', 'actor');
   await p.fill('input[name=actor-key]', 'sk-e2e-context');
-  await p.selectOption('select[name=critic-engine]', 'local');
+  // Loaded in the Critic tab, it is the active critic: the Setup panel only shows it.
+  await expect(p.getByTestId('active-critic').getAttribute('data-engine')).resolves.toBe('local');
   await p.fill('textarea[name=policy]', policy);
   await p.locator('textarea[name=policy]').dispatchEvent('change');
 }
