@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-export const PURPOSES = ['actor', 'critic', 'simulated user', 'model download', 'pack'] as const;
+export const PURPOSES = ['actor', 'critic', 'simulated user', 'model download', 'pack', 'episodes'] as const;
 export const PurposeSchema = z.enum(PURPOSES);
 export type Purpose = z.infer<typeof PurposeSchema>;
 
