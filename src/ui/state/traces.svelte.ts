@@ -87,6 +87,7 @@ export class TraceReview {
     let blob: Blob;
     this.busy = 'Downloading…';
     try {
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
       const res = await this.fetchEpisodes(new URL(url, globalThis.location?.href).href);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       blob = await res.blob();
