@@ -5,8 +5,12 @@
  * except the app's own files, is in the panel, request for request, with its
  * purpose, and the key is never on screen.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Request } from 'playwright-core';
+import { toJsonl } from '../../src/lib/traces/jsonl.ts';
+import { syntheticTrace } from '../../src/lib/traces/synthetic.ts';
 import { ProviderServerDouble } from '../servers/openai-double.ts';
 import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
 
@@ -85,5 +89,38 @@ describe('What left this browser', () => {
     expect(await page.getByTestId('privacy-critic').innerText()).toContain('The critic is remote');
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('opens a JSONL file of episodes from a URL (another host), imports it, and lists that request as "episodes"', async () => {
+    const body = toJsonl([1, 2, 3].map(syntheticTrace));
+    const files = createServer((req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      if (req.url === '/talk/episodes.jsonl') res.writeHead(200, { 'Content-Type': 'application/jsonl' }).end(body);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ok) => files.listen(0, '127.0.0.1', ok));
+    const filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    const page = await browser.newPage();
+    try {
+      await page.goto(app.url);
+      await page.getByTestId('close-welcome').click();
+      await page.getByTestId('tab-history').click();
+      await page.fill('input[name=import-url]', `${filesUrl}/talk/missing.jsonl`);
+      await page.getByTestId('import-url').click();
+      await expect.poll(() => page.getByTestId('import-notice').getAttribute('data-kind')).toBe('error');
+      await expect(page.getByTestId('import-notice').innerText()).resolves.toMatch(/HTTP 404.*Nothing was written/);
+      await page.fill('input[name=import-url]', `${filesUrl}/talk/episodes.jsonl`);
+      await page.getByTestId('import-url').click();
+      await expect.poll(() => page.getByTestId('import-notice').innerText()).toBe('Imported 3 episodes.');
+      await page.getByTestId('tab-privacy').click();
+      const rows = await page.getByTestId('privacy-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-purpose'), e.getAttribute('data-url')]));
+      expect(rows).toEqual([
+        ['episodes', `${filesUrl}/talk/missing.jsonl`],
+        ['episodes', `${filesUrl}/talk/episodes.jsonl`],
+      ]);
+    } finally {
+      await page.close();
+      await new Promise<void>((ok) => files.close(() => ok()));
+    }
   });
 });

@@ -61,6 +61,21 @@ describe('RequestLog', () => {
     expect(seen.at(-1)).toBe(3);
   });
 
+  it('passes a streamed request body through untouched, and reads method and headers from a Request', async () => {
+    const log = new RequestLog();
+    const f = log.fetchFor('pack');
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('abc'));
+        c.close();
+      },
+    });
+    const res = await f(`${origin}/echo`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(await res.json()).toEqual({ got: 3 });
+    await (await f(new Request(`${origin}/x`, { method: 'PUT', body: 'hi', headers: { 'x-api-key': 'k' } }))).text();
+    expect(log.records[1]).toMatchObject({ method: 'PUT', keyIn: ['x-api-key'] });
+  });
+
   it('takes records from a worker only when they are well formed', () => {
     const log = new RequestLog();
     log.add({ nonsense: true });

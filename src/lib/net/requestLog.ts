@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-export const PURPOSES = ['actor', 'critic', 'simulated user', 'model download', 'pack'] as const;
+export const PURPOSES = ['actor', 'critic', 'simulated user', 'model download', 'pack', 'episodes'] as const;
 export const PurposeSchema = z.enum(PURPOSES);
 export type Purpose = z.infer<typeof PurposeSchema>;
 
@@ -92,20 +92,23 @@ export class RequestLog {
   /** A fetch that records every request it makes under `purpose`, then hands each update to `onRecord` too. */
   fetchFor(purpose: Purpose, onRecord?: (r: RequestRecord) => void): typeof fetch {
     return async (input, init) => {
-      const request = new Request(input, init);
-      const url = new URL(request.url);
-      const bytesSent = init?.body !== undefined ? bodySize(init.body) : input instanceof Request ? Number(input.headers.get('content-length') ?? 0) : 0;
+      // Read the request's parts without building a Request: that would take (lock) a streamed body.
+      const asRequest = input instanceof Request ? input : undefined;
+      const url = new URL(asRequest ? asRequest.url : String(input), globalThis.location?.href);
+      const method = (init?.method ?? asRequest?.method ?? 'GET').toUpperCase();
+      const headers = new Headers(init?.headers ?? asRequest?.headers);
+      const bytesSent = init?.body !== undefined ? bodySize(init.body) : Number(asRequest?.headers.get('content-length') ?? 0);
       const record: RequestRecord = {
         id: `${this.now()}-${this.#next++}-${Math.random().toString(36).slice(2, 8)}`,
         time: this.now(),
-        method: request.method,
+        method,
         url: `${url.origin}${url.pathname}`,
         host: url.host,
         path: url.pathname,
         purpose,
         bytesSent,
         bytesReceived: 0,
-        keyIn: credentialCarriers(url, request.headers),
+        keyIn: credentialCarriers(url, headers),
         state: 'pending',
       };
       const update = (patch: Partial<RequestRecord>) => {

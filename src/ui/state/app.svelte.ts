@@ -23,7 +23,7 @@ export class AppState {
   /** Which world the chat tab runs in. */
   readonly environment = new EnvironmentChoice(this.requests.fetchFor('pack'));
   /** The History tab: stored episodes, filters, import/export, presentation. */
-  readonly review = new TraceReview(this.traces, () => this.settings.secrets);
+  readonly review = new TraceReview(this.traces, () => this.settings.secrets, this.requests.fetchFor('episodes'));
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */
   localCritic = $state.raw<Critic | undefined>(undefined);
   /**

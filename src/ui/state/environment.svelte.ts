@@ -66,7 +66,10 @@ export class EnvironmentChoice {
   async refreshTask(): Promise<void> {
     if (this.kind === 'userbench') return this.userBench.refreshTask(this.folder);
     if (this.kind !== 'tau-bench') return;
+    const picked = [this.folder, this.packUrl, this.domain, this.taskIndex];
     const pack = await this.pack();
+    // A slower load of an earlier pick must not overwrite what a newer pick shows.
+    if ([this.folder, this.packUrl, this.domain, this.taskIndex].some((v, i) => v !== picked[i])) return;
     this.taskCount = pack.domains[this.domain]?.tasks.test?.length;
     this.instruction = taskOf(pack, this.domain, this.taskIndex).instruction;
   }

@@ -32,6 +32,8 @@ export class TraceReview {
     private readonly store: TraceStore,
     /** The API keys currently configured, so an export can refuse any trace holding one. */
     private readonly secrets: () => string[],
+    /** The fetch an episodes file from a URL comes through (recorded for "What left this browser"). */
+    private readonly fetchEpisodes: typeof fetch = (...a) => fetch(...a),
   ) {}
 
   async refresh(): Promise<void> {
@@ -77,6 +79,24 @@ export class TraceReview {
     } catch (err) {
       this.notice = { kind: 'error', text: errorMessage(err) };
     }
+  }
+
+  /** Imports a JSONL file of episodes from a URL (a link shared after a talk); the same checks as a file. */
+  async importUrl(url: string): Promise<void> {
+    this.notice = undefined;
+    let blob: Blob;
+    this.busy = 'Downloading…';
+    try {
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
+      const res = await this.fetchEpisodes(new URL(url, globalThis.location?.href).href);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      blob = await res.blob();
+    } catch (err) {
+      this.notice = { kind: 'error', text: `Could not open ${url}: ${errorMessage(err)}. Nothing was written.` };
+      this.busy = undefined;
+      return;
+    }
+    await this.importFile(blob);
   }
 
   /** Validates the whole file before writing anything; a bad file changes nothing. */
