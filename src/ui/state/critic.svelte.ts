@@ -32,6 +32,8 @@ export class CriticPanelState {
   tfModel = $state('onnx-community/Qwen2.5-0.5B-Instruct');
   tfDevice = $state<'auto' | 'webgpu' | 'wasm'>('auto');
   tfDtype = $state<'auto' | 'q4' | 'q4f16' | 'fp32'>('auto');
+  /** A smaller context window than the model's own (0: config.json's max_position_embeddings). */
+  tfWindow = $state(0);
 
   status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
   progress = $state.raw<EngineProgress | undefined>(undefined);
@@ -91,6 +93,7 @@ export class CriticPanelState {
       ortWasmPrefix: `${import.meta.env.BASE_URL}ort/`,
       shaderF16: this.caps?.shaderF16 ?? false,
       maxNewTokens: 256,
+      ...(this.tfWindow > 0 ? { contextWindow: this.tfWindow } : {}),
     };
   }
 
