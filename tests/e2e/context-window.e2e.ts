@@ -1,6 +1,7 @@
 /**
  * The critic's context window in headless Chromium: the tiny KV critic with a
- * 2,048-token window (tiny-critic-2k, one token per byte) in its wasm worker.
+ * 2,048-token window (tiny-critic-2k, one token per byte) in its worker, on
+ * wasm and WebGPU.
  * A long policy-chat episode runs to the end with every verdict parsed (the
  * budget shortens the prompt); a policy longer than the window gives
  * `context-overflow` verdicts, on screen and in the stored trace, and the
@@ -36,15 +37,16 @@ beforeEach(async () => {
   errors = collectErrors(page);
 });
 
-async function setUp(p: Page, policy: string): Promise<void> {
+async function setUp(p: Page, policy: string, device: 'wasm' | 'webgpu' = 'wasm'): Promise<void> {
   await p.goto(app.url);
   await p.getByTestId('tab-critic').click();
   await p.getByLabel('transformers.js (WebGPU or wasm)').check();
   await p.getByTestId('tf-model').fill('tiny-critic-2k');
-  await p.getByTestId('tf-device').selectOption('wasm');
+  await p.getByTestId('tf-device').selectOption(device);
   await p.getByTestId('tf-dtype').selectOption('fp32');
   await p.getByTestId('critic-load').click();
   await p.getByTestId('critic-ready').waitFor({ timeout: 120_000 });
+  expect(await p.getByTestId('critic-ready').getAttribute('data-device')).toBe(device);
   await p.getByTestId('tab-chat').click();
   await p.fill('input[name=actor-base-url]', `${provider.url}/v1`);
   await p.fill('input[name=actor-model]', 'actor');
@@ -69,8 +71,9 @@ async function chat(p: Page, n: number): Promise<void> {
 }
 
 describe('the critic context window, in a real browser', () => {
-  it('follows a long episode past its 2,048-token window: every verdict parsed, no context error', async () => {
-    await setUp(page, 'Never promise a refund over $100.');
+  // On WebGPU (SwiftShader) the KV cache stays in GPU buffers and is passed back as it is: the incremental chat extends it exactly.
+  it.each(['wasm', 'webgpu'] as const)('follows a long episode past its 2,048-token window on %s: every verdict parsed, no context error', async (device) => {
+    await setUp(page, 'Never promise a refund over $100.', device);
     await chat(page, 24);
     const decisions = await page.getByTestId('step').getByTestId('verdict').evaluateAll((els) => els.map((e) => e.getAttribute('data-decision')));
     expect(decisions).toEqual(Array.from({ length: 24 }, () => 'approve'));

@@ -19,7 +19,9 @@
  */
 import type { ChatMessage } from '../types.ts';
 import {
+  CONVERSATION_HEADING,
   CRITIC_SYSTEM_PROMPT,
+  LATER_CONVERSATION_HEADING,
   buildCriticPrompt,
   omittedMessagesMarker,
   renderAttemptsSection,
@@ -112,7 +114,7 @@ function shortenAt(m: ChatMessage, i: number, level: Level): ChatMessage {
 
 /** Every text whose count the budget may ask for, for engines that count asynchronously (in a worker). */
 export function budgetPieces(input: CriticInput, system = CRITIC_SYSTEM_PROMPT): string[] {
-  const pieces = [system, ...fixedPieces(input), '# Conversation since your previous verdict'];
+  const pieces = [system, ...fixedPieces(input), LATER_CONVERSATION_HEADING];
   for (const m of input.history) {
     pieces.push(renderMessage(m));
     if (m.role === 'tool') pieces.push(renderMessage({ ...m, content: shortenObservation(m.content) }));
@@ -124,7 +126,7 @@ function fixedPieces(input: CriticInput): string[] {
   return [
     renderPolicySection(input.policy),
     renderToolsSection(input.tools),
-    '# Conversation so far',
+    CONVERSATION_HEADING,
     renderAttemptsSection(input.previousAttempts),
     renderProposalSection(input.proposal),
     VERDICT_REQUEST,

@@ -19,7 +19,9 @@ import type { ChatMessage } from '../types.ts';
 import type { ChatTurn } from './engines/types.ts';
 import { fitCriticInput, type BudgetedPrompt, type PromptBudget, type TokenCounter } from './budget.ts';
 import {
+  CONVERSATION_HEADING,
   CRITIC_SYSTEM_PROMPT,
+  LATER_CONVERSATION_HEADING,
   renderAttemptsSection,
   renderConversation,
   renderMessage,
@@ -70,18 +72,16 @@ export function extendsHistory(prefix: ChatMessage[], history: ChatMessage[]): b
 
 /** A follow-up turn's tokens, summed per piece as the budget does (the pieces are counted once per episode). */
 function turnTokens(newMessages: ChatMessage[], input: CriticInput, count: TokenCounter): number {
-  const pieces = [LATER_HEADING, ...newMessages.map(renderMessage), renderAttemptsSection(input.previousAttempts), renderProposalSection(input.proposal), VERDICT_REQUEST];
+  const pieces = [LATER_CONVERSATION_HEADING, ...newMessages.map(renderMessage), renderAttemptsSection(input.previousAttempts), renderProposalSection(input.proposal), VERDICT_REQUEST];
   let n = TURN_TOKENS;
   for (const p of pieces) if (p) n += count(p) + 1;
   return n;
 }
 
-const FIRST_HEADING = '# Conversation so far';
-const LATER_HEADING = '# Conversation since your previous verdict';
 
 function userTurn(newMessages: ChatMessage[], first: boolean, input: CriticInput, omitted = 0): string {
   const conversation = renderConversation(newMessages, omitted);
-  const heading = first ? FIRST_HEADING : LATER_HEADING;
+  const heading = first ? CONVERSATION_HEADING : LATER_CONVERSATION_HEADING;
   const parts = [
     `${heading}\n${conversation || (first ? '(empty)' : '(nothing new)')}`,
     renderAttemptsSection(input.previousAttempts),

@@ -57,6 +57,10 @@ export const renderProposalSection = (proposal: Action): string => `# Proposed n
 
 export const VERDICT_REQUEST = 'Your verdict as JSON:';
 
+/** Headings of the conversation section: the whole of it, or (incremental chat) what is new since the previous verdict. */
+export const CONVERSATION_HEADING = '# Conversation so far';
+export const LATER_CONVERSATION_HEADING = '# Conversation since your previous verdict';
+
 /**
  * The exact text a critic sees at one decision point. Training examples are
  * built with this same function, so a fine-tuned critic sees at run time what
@@ -69,7 +73,7 @@ export function buildCriticPrompt(input: CriticInput, omitted = 0): { system: st
   const parts = [
     renderPolicySection(input.policy),
     renderToolsSection(input.tools),
-    `# Conversation so far\n${renderConversation(input.history, omitted) || '(empty)'}`,
+    `${CONVERSATION_HEADING}\n${renderConversation(input.history, omitted) || '(empty)'}`,
     renderAttemptsSection(input.previousAttempts),
     renderProposalSection(input.proposal),
     VERDICT_REQUEST,

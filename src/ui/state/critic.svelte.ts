@@ -35,6 +35,8 @@ export class CriticPanelState {
   tfModel = $state('onnx-community/Qwen2.5-0.5B-Instruct');
   tfDevice = $state<'auto' | 'webgpu' | 'wasm'>('auto');
   tfDtype = $state<'auto' | 'q4' | 'q4f16' | 'fp32'>('auto');
+  /** A smaller context window than the model's own (0: config.json's max_position_embeddings). */
+  tfWindow = $state(0);
 
   status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
   progress = $state.raw<EngineProgress | undefined>(undefined);
@@ -119,6 +121,7 @@ export class CriticPanelState {
       allowRemoteModels: true,
       shaderF16: this.caps?.shaderF16 ?? false,
       maxNewTokens: 256,
+      ...(this.tfWindow > 0 ? { contextWindow: this.tfWindow } : {}),
     };
   }
 
