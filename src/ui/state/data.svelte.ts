@@ -1,3 +1,4 @@
+import type { OpenAIClientOptions } from '../../lib/actor/openai.ts';
 import type { ProviderConfig } from '../../lib/actor/provider.ts';
 import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
@@ -34,13 +35,13 @@ function callable(cfg: ProviderConfig): boolean {
 /**
  * The critics the Data tab offers: the configured critic endpoint, the
  * actor's (large) model judging as a critic or teacher, and the in-browser
- * critic when one is loaded.
+ * critic when one is loaded. `clientOptions` carries the fetch their requests go through.
  */
-export function criticChoicesFrom(remote: { critic: ProviderConfig; actor: ProviderConfig }, local: Critic | undefined): CriticChoice[] {
+export function criticChoicesFrom(remote: { critic: ProviderConfig; actor: ProviderConfig }, local: Critic | undefined, clientOptions: OpenAIClientOptions = {}): CriticChoice[] {
   const { critic, actor } = remote;
   return [
-    { id: 'critic-api', label: `Critic API: ${critic.model}`, make: callable(critic) ? () => new RemoteCritic(critic) : undefined },
-    { id: 'actor-api', label: `Actor model as critic: ${actor.model}`, make: callable(actor) ? () => new RemoteCritic(actor) : undefined },
+    { id: 'critic-api', label: `Critic API: ${critic.model}`, make: callable(critic) ? () => new RemoteCritic(critic, clientOptions) : undefined },
+    { id: 'actor-api', label: `Actor model as critic: ${actor.model}`, make: callable(actor) ? () => new RemoteCritic(actor, clientOptions) : undefined },
     { id: 'local', label: `In-browser critic${local ? `: ${local.label}` : ''}`, make: local ? () => local : undefined },
   ];
 }
