@@ -15,9 +15,9 @@ import { ValidationError, errorMessage } from '../src/lib/errors.ts';
 import { DEFAULT_TRAVEL_GYM_CONFIG } from '../src/lib/envs/userbench/gym.ts';
 import { loadPrompts, loadScenarios } from '../src/lib/envs/userbench/pack.ts';
 import { defaultUserBenchDir, nodePackSource } from '../src/lib/envs/userbench/pack-node.ts';
-import { ReplayError, ReplayStepSchema, replaySteps, type ReplayStep } from '../src/lib/envs/userbench/replay.ts';
+import { ReplayError, ReplayStepSchema, replayLine, replaySteps, type ReplayStep } from '../src/lib/envs/userbench/replay.ts';
 import { formatPath } from '../src/lib/envs/tau-bench/pack.ts';
-import { JsonSyntaxError, PyFloat, dumps, parseJson, toJs, type PyValue } from '../src/lib/envs/tau-bench/py.ts';
+import { JsonSyntaxError, parseJson, toJs, type PyValue } from '../src/lib/envs/tau-bench/py.ts';
 
 const USAGE =
   'usage: npm run --silent userbench -- replay --scenario <file.json> --steps <steps.json> [--one-choice] [--max-steps N] [--sync] [--seed N] [--id <scenario id>] [--pack-dir <dir>]';
@@ -120,15 +120,7 @@ async function main(argv: string[]): Promise<number> {
       maxSteps: args.maxSteps,
       seed,
     });
-    const line = dumps(
-      new Map<string, PyValue>([
-        ['observations', result.observations],
-        ['rewards', result.rewards.map((r) => new PyFloat(r))],
-        ['terminated', result.terminated],
-        ['truncated', result.truncated],
-      ]),
-    );
-    process.stdout.write(`${line}\n`);
+    process.stdout.write(`${replayLine(result)}\n`);
     return 0;
   } catch (err) {
     process.stderr.write(`userbench: ${errorMessage(err)}\n`);
