@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadCritic, offHostRequests, useE2E } from './harness.ts';
+import { loadCritic, offHostRequests, useE2E, waitForCritic } from './harness.ts';
 
 const { app, nextPage } = useE2E();
 let page: Page;
@@ -39,12 +39,7 @@ async function judge(p: Page, n: number): Promise<{ decisions: string[]; latenci
   for (let i = 0; i < n; i++) {
     await p.getByTestId('critic-try').click();
     const result = p.getByTestId('critic-try-result');
-    await Promise.race([
-      result.waitFor({ timeout: 60_000 }),
-      p.getByTestId('critic-error').waitFor({ timeout: 60_000 }).then(async () => {
-        throw new Error(`verdict failed: ${await p.getByTestId('critic-error').innerText()}`);
-      }),
-    ]);
+    await waitForCritic(p, result, 'verdict', 60_000);
     decisions.push((await result.getAttribute('data-decision')) ?? '');
     latencies.push(Number(/in (\d+) ms/.exec(await result.innerText())?.[1] ?? NaN));
   }

@@ -4,7 +4,7 @@
  * records every request a page makes so tests can assert where traffic went.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { ProviderServerDouble } from '../servers/openai-double.ts';
 import { startStaticServer } from './static-server.ts';
@@ -225,13 +225,19 @@ export async function loadCritic(page: Page, opts: { model: string; device: 'web
   await page.getByTestId('tf-dtype').selectOption('fp32');
   await page.getByTestId('critic-load').click();
   const ready = page.getByTestId('critic-ready');
+  await waitForCritic(page, ready, 'load', 120_000);
+  return ready.getAttribute('data-device');
+}
+
+/** Waits for `target`; if the critic panel shows an error first, fails at once with it (`<what> failed: …`). */
+export async function waitForCritic(page: Page, target: Locator, what: string, timeoutMs: number): Promise<void> {
+  const error = page.getByTestId('critic-error');
   await Promise.race([
-    ready.waitFor({ timeout: 120_000 }),
-    page.getByTestId('critic-error').waitFor({ timeout: 120_000 }).then(async () => {
-      throw new Error(`load failed: ${await page.getByTestId('critic-error').innerText()}`);
+    target.waitFor({ timeout: timeoutMs }),
+    error.waitFor({ timeout: timeoutMs }).then(async () => {
+      throw new Error(`${what} failed: ${await error.innerText()}`);
     }),
   ]);
-  return ready.getAttribute('data-device');
 }
 
 /** Polls `check` (a throw counts as false) until it holds; fails naming `what` after `timeoutMs`. */
