@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { runScript } from '../tests/run-script.ts';
 
 const OutputSchema = z.object({
   observations: z.array(z.string().nullable()),
@@ -12,20 +11,7 @@ const OutputSchema = z.object({
   db: z.record(z.string(), z.unknown()),
 });
 
-const run = promisify(execFile);
-const TSX = path.resolve(process.cwd(), 'node_modules', '.bin', 'tsx');
-
-async function tau(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, ['scripts/tau.ts', ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    // execFile's error carries the exit code and the output.
-    const pick = (k: string): unknown => (err !== null && typeof err === 'object' && k in err ? Reflect.get(err, k) : undefined);
-    const code = pick('code');
-    return { code: typeof code === 'number' ? code : -1, stdout: String(pick('stdout') ?? ''), stderr: String(pick('stderr') ?? '') };
-  }
-}
+const tau = (args: string[]) => runScript('scripts/tau.ts', args);
 
 describe('npm run tau -- replay', () => {
   it('prints one JSON line for the gold actions, reward 1', async () => {

@@ -6,20 +6,18 @@
  * one observation per action (null for respond), the database in its original
  * key order with Python's number formatting. Bad arguments exit with code 2.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../src/lib/errors.ts';
 import { replayActions } from '../src/lib/envs/tau-bench/env.ts';
-import { TASK_SPLITS, formatPath, loadTauPack, taskOf, type TaskSplit, type TauAction } from '../src/lib/envs/tau-bench/pack.ts';
+import { TASK_SPLITS, loadTauPack, taskOf, type TaskSplit, type TauAction } from '../src/lib/envs/tau-bench/pack.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
-import { JsonSyntaxError, dumps, isDict, parseJson, toJs, type PyValue } from '../src/lib/envs/tau-bench/py.ts';
+import { dumps, isDict, type PyValue } from '../src/lib/envs/tau-bench/py.ts';
 import { TAU_DOMAINS, type TauDomain } from '../src/lib/envs/tau-bench/tool.ts';
+import { UsageError, readOptionFile } from './cli.ts';
 
 const USAGE =
   'usage: npm run --silent tau -- replay --domain <retail|airline> --task-index <N> [--actions <file.json>] [--data-dir <dir>] [--split <test|train|dev>]';
-
-class UsageError extends Error {}
 
 interface Args {
   domain: TauDomain;
@@ -64,26 +62,9 @@ const ActionsFileSchema = z.array(z.object({ name: z.string(), kwargs: z.record(
 
 /** An actions file: [{"name": ..., "kwargs": {...}}, ...], parsed as Python's json.load would. */
 async function readActions(file: string): Promise<TauAction[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read --actions file ${file}: ${errorMessage(err)}`);
-  }
-  let raw: PyValue;
-  try {
-    raw = parseJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new UsageError(`${file}: invalid JSON: ${err.message}`);
-    throw err;
-  }
-  const r = ActionsFileSchema.safeParse(toJs(raw));
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new UsageError(`${file}: ${issue ? `${formatPath(issue.path)}: ${issue.message}` : 'invalid'}`);
-  }
+  const { raw, data } = await readOptionFile('actions', file, ActionsFileSchema);
   const items = Array.isArray(raw) ? raw : [];
-  return r.data.map((a, i) => {
+  return data.map((a, i) => {
     const item = items[i];
     const kwargs = item !== undefined && isDict(item) ? item.get('kwargs') : undefined;
     return { name: a.name, kwargs: kwargs !== undefined && isDict(kwargs) ? kwargs : new Map() };

@@ -1,43 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parityFixture as parity } from '../tests/fixtures/userbench/parity.ts';
+import { runScript } from '../tests/run-script.ts';
 
-const run = promisify(execFile);
-const TSX = path.resolve(process.cwd(), 'node_modules', '.bin', 'tsx');
 const SCENARIOS = path.resolve(process.cwd(), '..', 'shared', 'userbench', 'scenarios');
-
-// Lines the original Python printed for the same steps (tests/fixtures/userbench/make_parity_fixtures.py).
-const Parity = z.object({
-  records: z.array(
-    z.object({
-      scenario: z.string(),
-      script: z.string(),
-      mode: z.enum(['async', 'sync']),
-      oneChoice: z.boolean(),
-      maxSteps: z.number(),
-      upstreamFile: z.boolean(),
-      seed: z.number().nullable(),
-      steps: z.array(z.unknown()),
-      line: z.string(),
-    }),
-  ),
-});
-const parity = Parity.parse(JSON.parse(readFileSync(path.resolve('tests/fixtures/userbench/parity.json'), 'utf8')));
-
-async function userbench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, ['scripts/userbench.ts', ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const pick = (k: string): unknown => (err !== null && typeof err === 'object' && k in err ? Reflect.get(err, k) : undefined);
-    const code = pick('code');
-    return { code: typeof code === 'number' ? code : -1, stdout: String(pick('stdout') ?? ''), stderr: String(pick('stderr') ?? '') };
-  }
-}
+const userbench = (args: string[]) => runScript('scripts/userbench.ts', args);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'userbench-'));
 function stepsFile(name: string, steps: unknown): string {

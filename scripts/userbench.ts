@@ -8,21 +8,17 @@
  * Without --sync: step_async (eval.py's path); with it: the sync step, `random` seeded with --seed.
  * Exit 2: bad arguments or files; 3: the steps use fewer or more LLM texts than given.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../src/lib/errors.ts';
 import { DEFAULT_TRAVEL_GYM_CONFIG } from '../src/lib/envs/userbench/gym.ts';
 import { loadPrompts, loadScenarios } from '../src/lib/envs/userbench/pack.ts';
 import { defaultUserBenchDir, nodePackSource } from '../src/lib/envs/userbench/pack-node.ts';
-import { ReplayError, ReplayStepSchema, replaySteps, type ReplayStep } from '../src/lib/envs/userbench/replay.ts';
-import { formatPath } from '../src/lib/envs/tau-bench/pack.ts';
-import { JsonSyntaxError, PyFloat, dumps, parseJson, toJs, type PyValue } from '../src/lib/envs/tau-bench/py.ts';
+import { ReplayError, ReplayStepSchema, replayLine, replaySteps, type ReplayStep } from '../src/lib/envs/userbench/replay.ts';
+import { UsageError, readOptionFile } from './cli.ts';
 
 const USAGE =
   'usage: npm run --silent userbench -- replay --scenario <file.json> --steps <steps.json> [--one-choice] [--max-steps N] [--sync] [--seed N] [--id <scenario id>] [--pack-dir <dir>]';
-
-class UsageError extends Error {}
 
 interface Args {
   scenario: string;
@@ -79,19 +75,7 @@ export function parseArgs(argv: readonly string[]): Args {
 }
 
 async function readSteps(file: string): Promise<ReplayStep[]> {
-  let raw: PyValue;
-  try {
-    raw = parseJson(await readFile(file, 'utf8'));
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new UsageError(`${file}: invalid JSON: ${err.message}`);
-    throw new UsageError(`cannot read --steps file ${file}: ${errorMessage(err)}`);
-  }
-  const r = z.array(ReplayStepSchema).safeParse(toJs(raw));
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new UsageError(`${file}: ${issue ? `${formatPath(issue.path)}: ${issue.message}` : 'invalid'}`);
-  }
-  return r.data;
+  return (await readOptionFile('steps', file, z.array(ReplayStepSchema))).data;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -120,15 +104,7 @@ async function main(argv: string[]): Promise<number> {
       maxSteps: args.maxSteps,
       seed,
     });
-    const line = dumps(
-      new Map<string, PyValue>([
-        ['observations', result.observations],
-        ['rewards', result.rewards.map((r) => new PyFloat(r))],
-        ['terminated', result.terminated],
-        ['truncated', result.truncated],
-      ]),
-    );
-    process.stdout.write(`${line}\n`);
+    process.stdout.write(`${replayLine(result)}\n`);
     return 0;
   } catch (err) {
     process.stderr.write(`userbench: ${errorMessage(err)}\n`);

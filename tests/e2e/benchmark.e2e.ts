@@ -8,11 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../servers/openai-double.ts';
-import { collectErrors, dumpIndexedDB, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { dumpIndexedDB, openWithSettings, useE2E, waitFor } from './harness.ts';
 
 const TaskSchema = z.object({
   instruction: z.string(),
@@ -70,59 +70,17 @@ function criticReply(req: RecordedRequest): ScriptedReply {
     : { kind: 'message', content: '{"decision": "approve"}' };
 }
 
-const provider = new ProviderServerDouble();
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await provider.start();
-  provider.respond('agent', agentReply).respond('user-sim', userReply).respond('critic', criticReply);
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await provider.stop();
-});
+const provider = new ProviderServerDouble().respond('agent', agentReply).respond('user-sim', userReply).respond('critic', criticReply);
+const { app, openPage } = useE2E({ provider });
 
 async function progressText(page: Page): Promise<string> {
   return page.getByTestId('bench-progress-text').innerText();
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('benchmark runner in a real browser', () => {
   it('runs 2 tasks x 2 trials x 2 configurations, survives a reload mid-run, and shows pass^1 and pass^2', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto(app.url);
-    await page.evaluate((url) => {
-      const provider = { kind: 'openai-compatible', baseUrl: url, temperature: 0, maxTokens: 512, stream: false };
-      localStorage.setItem(
-        'spotter.settings.v1',
-        JSON.stringify({
-          actor: { ...provider, model: 'agent' },
-          critic: { ...provider, model: 'critic' },
-          criticEngine: 'remote',
-          mode: 'intervene',
-          maxRevisions: 2,
-          failureRule: 'fail-open',
-          criticTimeoutS: 60,
-          rememberKeys: false,
-          policy: '',
-        }),
-      );
-    }, `${provider.url}/v1`);
-    await page.reload();
+    const { context, page, errors } = await openPage();
+    await openWithSettings(page, app.url, { baseUrl: `${provider.url}/v1`, actor: 'agent', critic: 'critic', mode: 'intervene' });
     await page.getByTestId('tab-bench').click();
 
     await page.fill('input[name=bench-tasks]', TASKS.join(','));

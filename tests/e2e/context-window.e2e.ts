@@ -7,34 +7,18 @@
  * `context-overflow` verdicts, on screen and in the stored trace, and the
  * "not checking anything" banner after three in a row.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { ProviderServerDouble } from '../servers/openai-double.ts';
-import { collectErrors, dumpIndexedDB, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { dumpIndexedDB, useE2E } from './harness.ts';
 
 const provider = new ProviderServerDouble();
-let app: AppServer;
-let browser: Browser;
-let context: BrowserContext;
+const { app, nextPage } = useE2E({ provider });
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  await provider.start();
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await provider.stop();
-});
 beforeEach(async () => {
-  provider.reset();
-  await context?.close();
-  context = await browser.newContext();
-  page = await context.newPage();
-  errors = collectErrors(page);
+  ({ page, errors } = await nextPage());
 });
 
 async function setUp(p: Page, policy: string, device: 'wasm' | 'webgpu' = 'wasm'): Promise<void> {

@@ -4,31 +4,17 @@
  * wasm) comes from 127.0.0.1, and the main thread never blocks for > 50 ms
  * while the critic generates.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { loadCritic, offHostRequests, useE2E, waitForCritic } from './harness.ts';
 
-let app: AppServer;
-let browser: Browser;
-let context: BrowserContext;
+const { app, nextPage } = useE2E();
 let page: Page;
 let requests: string[];
 let errors: string[];
 
-beforeAll(async () => {
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
 beforeEach(async () => {
-  await context?.close();
-  context = await browser.newContext();
-  requests = recordRequests(context);
-  page = await context.newPage();
-  errors = collectErrors(page);
+  ({ page, requests, errors } = await nextPage());
   // Long tasks on the main thread, from the first script on.
   await page.addInitScript(() => {
     const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }> };
@@ -39,22 +25,10 @@ beforeEach(async () => {
   });
 });
 
-async function loadCritic(p: Page, model: string, device: 'webgpu' | 'wasm'): Promise<string | null> {
+/** Opens the app afresh and loads `model` on `device`; returns the device it runs on. */
+async function reloadWithCritic(p: Page, model: string, device: 'webgpu' | 'wasm'): Promise<string | null> {
   await p.goto(app.url);
-  await p.getByTestId('tab-critic').click();
-  await p.getByLabel('transformers.js (WebGPU or wasm)').check();
-  await p.getByTestId('tf-model').fill(model);
-  await p.getByTestId('tf-device').selectOption(device);
-  await p.getByTestId('tf-dtype').selectOption('fp32');
-  await p.getByTestId('critic-load').click();
-  const ready = p.getByTestId('critic-ready');
-  await Promise.race([
-    ready.waitFor({ timeout: 120_000 }),
-    p.getByTestId('critic-error').waitFor({ timeout: 120_000 }).then(async () => {
-      throw new Error(`load failed: ${await p.getByTestId('critic-error').innerText()}`);
-    }),
-  ]);
-  return ready.getAttribute('data-device');
+  return loadCritic(p, { model, device });
 }
 
 /** Runs `n` verdicts from the panel; returns their decisions, latencies and the long tasks seen meanwhile. */
@@ -65,12 +39,7 @@ async function judge(p: Page, n: number): Promise<{ decisions: string[]; latenci
   for (let i = 0; i < n; i++) {
     await p.getByTestId('critic-try').click();
     const result = p.getByTestId('critic-try-result');
-    await Promise.race([
-      result.waitFor({ timeout: 60_000 }),
-      p.getByTestId('critic-error').waitFor({ timeout: 60_000 }).then(async () => {
-        throw new Error(`verdict failed: ${await p.getByTestId('critic-error').innerText()}`);
-      }),
-    ]);
+    await waitForCritic(p, result, 'verdict', 60_000);
     decisions.push((await result.getAttribute('data-decision')) ?? '');
     latencies.push(Number(/in (\d+) ms/.exec(await result.innerText())?.[1] ?? NaN));
   }
@@ -85,7 +54,7 @@ async function judge(p: Page, n: number): Promise<{ decisions: string[]; latenci
 
 describe('transformers.js critic in a worker, headless Chromium', () => {
   it('generates with device webgpu (SwiftShader): approve verdicts, main thread free, local requests only', async () => {
-    expect(await loadCritic(page, 'tiny-critic', 'webgpu')).toBe('webgpu');
+    expect(await reloadWithCritic(page, 'tiny-critic', 'webgpu')).toBe('webgpu');
     const r = await judge(page, 5);
     expect(r.decisions).toEqual(['approve', 'approve', 'approve', 'approve', 'approve']);
     expect(r.longTasks.filter((t) => t.duration > 50)).toEqual([]);
@@ -95,10 +64,10 @@ describe('transformers.js critic in a worker, headless Chromium', () => {
   });
 
   it('generates with wasm: approve verdicts, then unparsed ones from the babbling model, main thread free, ort wasm from 127.0.0.1', async () => {
-    expect(await loadCritic(page, 'tiny-critic', 'wasm')).toBe('wasm');
+    expect(await reloadWithCritic(page, 'tiny-critic', 'wasm')).toBe('wasm');
     const approve = await judge(page, 5);
     expect(approve.decisions).toEqual(['approve', 'approve', 'approve', 'approve', 'approve']);
-    expect(await loadCritic(page, 'tiny-critic-babble', 'wasm')).toBe('wasm');
+    expect(await reloadWithCritic(page, 'tiny-critic-babble', 'wasm')).toBe('wasm');
     const r = await judge(page, 3);
     expect(r.decisions).toEqual(['unparsed', 'unparsed', 'unparsed']);
     console.log(`wasm verdict latency ms (256 new tokens): ${r.latencies.join(', ')}`);
@@ -109,7 +78,7 @@ describe('transformers.js critic in a worker, headless Chromium', () => {
   });
 
   it('deletes the cached model files and reports it', async () => {
-    await loadCritic(page, 'tiny-critic', 'wasm');
+    await reloadWithCritic(page, 'tiny-critic', 'wasm');
     await page.getByTestId('critic-delete').click();
     await page.getByTestId('critic-freed').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('critic-freed').innerText()).toMatch(/[1-9]\d* file\(s\) deleted/);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvContext } from '../../src/lib/data/envContext.ts';
 import { toJsonl as examplesJsonl, type ExportFormat } from '../../src/lib/data/export.ts';
@@ -13,7 +13,7 @@ import { allDecisionPoints, runPipeline, type PipelineResult } from '../../src/l
 import { call, recordEpisode, recordScripted, say, type ScriptedEpisode } from '../../src/lib/data/testEpisodes.ts';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
 import type { EpisodeTrace } from '../../src/lib/traces/schema.ts';
-import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { loadCritic, useE2E } from './harness.ts';
 
 // Retail test task 0's gold actions (../shared/tau-bench), acted out right and wrong.
 const FIND = call('find_user_id_by_name_zip', { first_name: 'Yusuf', last_name: 'Rossi', zip: '19122' });
@@ -42,8 +42,7 @@ const RETAIL: ScriptedEpisode[] = [
 const PACK = resolve(import.meta.dirname, '../../../shared/tau-bench');
 const OPTIONS = { outcome: true, interventions: true, hardTasksOnly: false, validationFraction: 0.2, seed: 'spotter' };
 
-let app: AppServer | undefined;
-let browser: Browser;
+const { app, openPage } = useE2E();
 let dir: string;
 let traces: EpisodeTrace[];
 let expected: PipelineResult;
@@ -64,12 +63,8 @@ beforeAll(async () => {
   expected = runPipeline(traces, ctx, OPTIONS);
   const labels = combineLabels([outcomeLabels(traces, ctx.goldOf), interventionLabels(traces, ctx.goldOf)]);
   labelled = allDecisionPoints(traces, ctx.toolsOf).filter((p) => labels.has(p.key)).length;
-  app = await serveApp();
-  browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -86,10 +81,8 @@ describe('Data tab in a real browser', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    context = await browser.newContext({ acceptDownloads: true });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    await page.goto(app?.url ?? '');
+    ({ context, page, errors } = await openPage({ acceptDownloads: true }));
+    await page.goto(app.url);
     await page.getByTestId('tab-history').click();
     const file = join(dir, 'episodes.jsonl');
     writeFileSync(file, toJsonl(traces));
@@ -141,13 +134,7 @@ describe('Data tab in a real browser', () => {
   });
 
   it('re-judges with the tiny in-browser critic loaded in the Critic tab, with progress and a chart', async () => {
-    await page.getByTestId('tab-critic').click();
-    await page.getByLabel('transformers.js (WebGPU or wasm)').check();
-    await page.getByTestId('tf-model').fill('tiny-critic');
-    await page.getByTestId('tf-device').selectOption('wasm');
-    await page.getByTestId('tf-dtype').selectOption('fp32');
-    await page.getByTestId('critic-load').click();
-    await page.getByTestId('critic-ready').waitFor({ timeout: 120_000 });
+    await loadCritic(page, { model: 'tiny-critic', device: 'wasm' });
     await page.getByTestId('tab-data').click();
     await page.getByTestId('eval-critic-local').check();
     await page.getByTestId('eval-run').click();

@@ -8,21 +8,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Response } from 'playwright-core';
-import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { Response } from 'playwright-core';
+import { useE2E } from './harness.ts';
 
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await serveApp({ base: '/spotter/' });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const { app, openPage } = useE2E({ base: '/spotter/' });
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -44,11 +34,9 @@ describe('dist/ under a sub-path', () => {
   });
 
   it('loads at /spotter/: no 404, no console error, service worker scoped there, pack and critic worker from the sub-path', async () => {
-    const context = await browser.newContext();
+    const { context, page, errors } = await openPage();
     const responses: Response[] = [];
     context.on('response', (r) => responses.push(r));
-    const page = await context.newPage();
-    const errors = collectErrors(page);
     await page.goto(app.url);
     await page.waitForSelector('html[data-offline-ready=true]', { timeout: 60_000 });
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);

@@ -6,32 +6,17 @@
  * under it; the privacy panel shows nothing about its verdicts left the
  * machine. The first screen shows once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../servers/openai-double.ts';
-import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { configureProvider, useE2E } from './harness.ts';
 
 const provider = new ProviderServerDouble();
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await provider.start();
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await provider.stop();
-});
+const { app, openPage } = useE2E({ provider });
 
 describe('first run', () => {
   it('first screen, one-click recommended critic, an episode under it, nothing about verdicts leaves', async () => {
     provider.script('actor', { kind: 'message', content: 'I can refund up to $100 today.' });
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectErrors(page);
+    const { context, page, errors } = await openPage();
     await page.goto(`${app.url}/?critic=transformers:tiny-critic`);
 
     const welcome = page.getByTestId('welcome');
@@ -52,9 +37,7 @@ describe('first run', () => {
 
     await welcome.getByTestId('start-chat').click();
     await expect(page.getByTestId('welcome').count()).resolves.toBe(0);
-    await page.fill('input[name=actor-base-url]', `${provider.url}/v1`);
-    await page.fill('input[name=actor-model]', 'actor');
-    await page.fill('input[name=actor-key]', 'sk-first-run');
+    await configureProvider(page, provider, { key: 'sk-first-run' });
     await page.fill('textarea[name=message]', 'I want a refund');
     await page.press('textarea[name=message]', 'Enter');
     await page.getByTestId('step').getByTestId('agent-message').last().waitFor({ timeout: 60_000 });

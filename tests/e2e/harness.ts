@@ -4,7 +4,9 @@
  * records every request a page makes so tests can assert where traffic went.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { ProviderServerDouble } from '../servers/openai-double.ts';
 import { startStaticServer } from './static-server.ts';
 
 export const CHROMIUM_PATH = process.env.SPOTTER_CHROMIUM ?? '/usr/bin/chromium';
@@ -97,4 +99,153 @@ export async function dumpIndexedDB(page: Page, dbName: string): Promise<string>
     db.close();
     return JSON.stringify(out);
   }, dbName);
+}
+
+/** A browser context with one page, recording its requests and errors from the start. */
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the context requested (see recordRequests). */
+  requests: string[];
+  /** Page and console errors (see collectErrors). */
+  errors: string[];
+}
+
+/** What a test file's hooks started, for use inside its tests and hooks. */
+export interface E2E {
+  /** The served app; its url is known once the file's beforeAll ran. */
+  readonly app: AppServer;
+  /** A fresh context (with `options`) and page in the file's browser. */
+  openPage(options?: BrowserContextOptions): Promise<OpenedPage>;
+  /** For a beforeEach: resets the provider double, closes the page this opened last and opens a fresh one. */
+  nextPage(options?: BrowserContextOptions): Promise<OpenedPage>;
+}
+
+/**
+ * Registers the file's beforeAll/afterAll: starts `provider` (if given), serves the app under `base` and
+ * launches Chromium (`webgpu: false`: without a GPU adapter); stops them all afterwards.
+ */
+export function useE2E(opts: { provider?: ProviderServerDouble; webgpu?: boolean; base?: string } = {}): E2E {
+  let server: AppServer | undefined;
+  let browser: Browser | undefined;
+  let last: BrowserContext | undefined;
+  beforeAll(async () => {
+    await opts.provider?.start();
+    server = await serveApp({ base: opts.base });
+    browser = await launchBrowser({ webgpu: opts.webgpu });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await opts.provider?.stop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started: use it inside a test or hook`);
+    return value;
+  };
+  const openPage = async (options?: BrowserContextOptions): Promise<OpenedPage> => {
+    const context = await started(browser, 'the browser').newContext(options);
+    const requests = recordRequests(context);
+    const page = await context.newPage();
+    return { context, page, requests, errors: collectErrors(page) };
+  };
+  return {
+    app: {
+      get url() {
+        return started(server, 'the app server').url;
+      },
+      // A test may stop the server early (to go offline); afterAll then has nothing left to stop.
+      stop: async () => {
+        const stopping = started(server, 'the app server');
+        server = undefined;
+        await stopping.stop();
+      },
+    },
+    openPage,
+    async nextPage(options) {
+      opts.provider?.reset();
+      await last?.close();
+      const opened = await openPage(options);
+      last = opened.context;
+      return opened;
+    },
+  };
+}
+
+/** Fills the Setup panel: the actor at the provider double and, given `critic`, a remote critic there too. */
+export async function configureProvider(page: Page, provider: ProviderServerDouble, fields: { key: string; actor?: string; critic?: string }): Promise<void> {
+  const baseUrl = `${provider.url}/v1`;
+  await page.fill('input[name=actor-base-url]', baseUrl);
+  await page.fill('input[name=actor-model]', fields.actor ?? 'actor');
+  await page.fill('input[name=actor-key]', fields.key);
+  if (fields.critic === undefined) return;
+  await page.fill('input[name=critic-base-url]', baseUrl);
+  await page.fill('input[name=critic-model]', fields.critic);
+}
+
+/**
+ * Opens the app with settings stored as the Setup panel keeps them (actor and remote critic at `baseUrl`,
+ * temperature 0, no streaming, keys not remembered) and reloads so it starts from them.
+ */
+export async function openWithSettings(
+  page: Page,
+  appUrl: string,
+  settings: { baseUrl: string; actor: string; critic: string; mode: 'off' | 'intervene' },
+): Promise<void> {
+  await page.goto(appUrl);
+  await page.evaluate((s) => {
+    const provider = { kind: 'openai-compatible', baseUrl: s.baseUrl, temperature: 0, maxTokens: 512, stream: false };
+    localStorage.setItem(
+      'spotter.settings.v1',
+      JSON.stringify({
+        actor: { ...provider, model: s.actor },
+        critic: { ...provider, model: s.critic },
+        criticEngine: 'remote',
+        mode: s.mode,
+        maxRevisions: 2,
+        failureRule: 'fail-open',
+        criticTimeoutS: 60,
+        rememberKeys: false,
+        policy: '',
+      }),
+    );
+  }, settings);
+  await page.reload();
+}
+
+/**
+ * Loads a transformers.js critic (fp32) from the Critic tab and waits until it is ready, failing at once
+ * with its message if loading fails. Returns the device it runs on.
+ */
+export async function loadCritic(page: Page, opts: { model: string; device: 'webgpu' | 'wasm' }): Promise<string | null> {
+  await page.getByTestId('tab-critic').click();
+  await page.getByLabel('transformers.js (WebGPU or wasm)').check();
+  await page.getByTestId('tf-model').fill(opts.model);
+  await page.getByTestId('tf-device').selectOption(opts.device);
+  await page.getByTestId('tf-dtype').selectOption('fp32');
+  await page.getByTestId('critic-load').click();
+  const ready = page.getByTestId('critic-ready');
+  await waitForCritic(page, ready, 'load', 120_000);
+  return ready.getAttribute('data-device');
+}
+
+/** Waits for `target`; if the critic panel shows an error first, fails at once with it (`<what> failed: …`). */
+export async function waitForCritic(page: Page, target: Locator, what: string, timeoutMs: number): Promise<void> {
+  const error = page.getByTestId('critic-error');
+  await Promise.race([
+    target.waitFor({ timeout: timeoutMs }),
+    error.waitFor({ timeout: timeoutMs }).then(async () => {
+      throw new Error(`${what} failed: ${await error.innerText()}`);
+    }),
+  ]);
+}
+
+/** Polls `check` (a throw counts as false) until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }

@@ -4,46 +4,25 @@
  * must not redress the app, clobber globals, or hide where a link goes.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { ProviderServerDouble, type ScriptedReply } from '../servers/openai-double.ts';
-import { collectErrors, dumpIndexedDB, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+import { configureProvider, dumpIndexedDB, offHostRequests, useE2E } from './harness.ts';
 
 /** No common words inside: any 8-character run of it found anywhere is a leak. */
 const KEY = 'sk-proj-Vq8Jd3Xw7Nz2Lk5Rb9Tm4Hc6';
 const provider = new ProviderServerDouble();
-let app: AppServer;
-let browser: Browser;
-let context: BrowserContext;
+const { app, nextPage } = useE2E({ provider });
 let page: Page;
 let requests: string[];
 let errors: string[];
 
-beforeAll(async () => {
-  await provider.start();
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await provider.stop();
-});
 beforeEach(async () => {
-  provider.reset();
-  await context?.close();
-  context = await browser.newContext({ acceptDownloads: true });
-  requests = recordRequests(context);
-  page = await context.newPage();
-  errors = collectErrors(page);
+  ({ page, requests, errors } = await nextPage({ acceptDownloads: true }));
 });
 
 async function fillProviders(p: Page): Promise<void> {
-  await p.fill('input[name=actor-base-url]', `${provider.url}/v1`);
-  await p.fill('input[name=actor-model]', 'actor');
-  await p.fill('input[name=actor-key]', KEY);
-  await p.fill('input[name=critic-base-url]', `${provider.url}/v1`);
-  await p.fill('input[name=critic-model]', 'critic');
+  await configureProvider(p, provider, { key: KEY, critic: 'critic' });
 }
 
 async function sendMessage(p: Page, text: string): Promise<void> {

@@ -4,28 +4,14 @@
  * models, and an episode started before loading one fails with a clear
  * message and no request leaving the machine.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { collectErrors, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { offHostRequests, useE2E } from './harness.ts';
 
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const { app, openPage } = useE2E();
 
 describe('in-browser actor (web-llm) in the Setup panel', () => {
   it('lists actor models, refuses to start before one is loaded, and sends nothing off the machine', async () => {
-    const context = await browser.newContext();
-    const requests = recordRequests(context);
-    const page = await context.newPage();
-    const errors = collectErrors(page);
+    const { context, page, requests, errors } = await openPage();
     await page.goto(app.url);
 
     await page.selectOption('select[name=actor-engine]', 'local');

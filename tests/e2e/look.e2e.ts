@@ -7,9 +7,9 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useE2E } from './harness.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = 'test-results/screenshots';
@@ -21,17 +21,9 @@ const SIZES = [
   { name: 'phone', width: 390, height: 844, colorScheme: 'dark' },
 ] as const;
 
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await serveApp();
-  browser = await launchBrowser();
+const { app, openPage } = useE2E();
+beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
 });
 
 interface AxeViolation {
@@ -67,9 +59,7 @@ describe('look and feel', () => {
   for (const size of SIZES) {
     it(`every tab at ${size.width}px, ${size.colorScheme}: no serious axe violation, no sideways scroll, a screenshot`, async () => {
       // axe is injected by evaluation; the app's CSP (no inline scripts) stays on for everything else.
-      const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, colorScheme: size.colorScheme });
-      const page = await context.newPage();
-      const errors = collectErrors(page);
+      const { context, page, errors } = await openPage({ viewport: { width: size.width, height: size.height }, colorScheme: size.colorScheme });
       await page.goto(app.url);
       const problems: string[] = [];
       for (const tab of TABS) {

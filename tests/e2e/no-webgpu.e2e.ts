@@ -2,28 +2,14 @@
  * A browser without a GPU adapter: the app says so plainly, offers what still
  * works, and the transformers.js critic falls back to wasm on its own.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { collectErrors, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { offHostRequests, useE2E } from './harness.ts';
 
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await serveApp();
-  browser = await launchBrowser({ webgpu: false });
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const { app, openPage } = useE2E({ webgpu: false });
 
 describe('no WebGPU', () => {
   it('explains it, disables web-llm, and the critic runs on wasm with device auto', async () => {
-    const context = await browser.newContext();
-    const requests = recordRequests(context);
-    const page = await context.newPage();
-    const errors = collectErrors(page);
+    const { context, page, requests, errors } = await openPage();
     await page.goto(app.url);
     await page.getByTestId('tab-critic').click();
     await page.getByText('No WebGPU in this browser').waitFor({ timeout: 10_000 });

@@ -1,43 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { ProviderServerDouble } from '../servers/openai-double.ts';
-import { collectErrors, dumpIndexedDB, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+import { configureProvider, dumpIndexedDB, offHostRequests, useE2E } from './harness.ts';
 
 const KEY = 'sk-e2e-SECRET-7f3a9c';
 const provider = new ProviderServerDouble();
-let app: AppServer;
-let browser: Browser;
-let context: BrowserContext;
+const { app, nextPage } = useE2E({ provider });
 let page: Page;
 let requests: string[];
 let errors: string[];
 
-beforeAll(async () => {
-  await provider.start();
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await provider.stop();
-});
 beforeEach(async () => {
-  provider.reset();
-  await context?.close();
-  context = await browser.newContext();
-  requests = recordRequests(context);
-  page = await context.newPage();
-  errors = collectErrors(page);
+  ({ page, requests, errors } = await nextPage());
 });
 
 async function configure(p: Page): Promise<void> {
   await p.goto(app.url);
-  await p.fill('input[name=actor-base-url]', `${provider.url}/v1`);
-  await p.fill('input[name=actor-model]', 'actor');
-  await p.fill('input[name=actor-key]', KEY);
-  await p.fill('input[name=critic-base-url]', `${provider.url}/v1`);
-  await p.fill('input[name=critic-model]', 'critic');
+  await configureProvider(p, provider, { key: KEY, critic: 'critic' });
 }
 
 async function sendMessage(p: Page, text: string): Promise<void> {

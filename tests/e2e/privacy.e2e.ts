@@ -7,28 +7,16 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Request } from 'playwright-core';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
 import { syntheticTrace } from '../../src/lib/traces/synthetic.ts';
 import { ProviderServerDouble } from '../servers/openai-double.ts';
-import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { configureProvider, useE2E } from './harness.ts';
 
 const KEY = 'sk-e2e-PRIVACY-4b1d';
 const provider = new ProviderServerDouble();
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await provider.start();
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await provider.stop();
-});
+const { app, openPage } = useE2E({ provider });
 
 /** The app's own files (the shell, its chunks, the service worker): not requests the app "made". */
 function isAppFile(url: URL, appOrigin: string): boolean {
@@ -40,24 +28,18 @@ describe('What left this browser', () => {
     provider
       .script('actor', { kind: 'message', content: "Of course! I'll refund the full $500 right away." }, { kind: 'message', content: 'I can refund up to $100 today.' })
       .script('critic', { kind: 'message', content: '{"decision": "revise", "feedback": "Over the $100 limit."}' }, { kind: 'message', content: '{"decision": "approve"}' });
-    const context = await browser.newContext();
+    const { context, page, errors } = await openPage();
     const seen: Request[] = [];
     // Requests the page and its workers made; a service worker's own fetches are its cache at work.
     context.on('request', (r) => {
       if (!r.serviceWorker() && /^https?:/.test(r.url())) seen.push(r);
     });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
     await page.goto(app.url);
     // The tau-bench pack, loaded through the pack loader; then back to the policy chat.
     await page.selectOption('select[name=env-kind]', 'tau-bench');
     await page.getByText('Your instructions as the customer').waitFor({ timeout: 30_000 });
     await page.selectOption('select[name=env-kind]', 'policy-chat');
-    await page.fill('input[name=actor-base-url]', `${provider.url}/v1`);
-    await page.fill('input[name=actor-model]', 'actor');
-    await page.fill('input[name=actor-key]', KEY);
-    await page.fill('input[name=critic-base-url]', `${provider.url}/v1`);
-    await page.fill('input[name=critic-model]', 'critic');
+    await configureProvider(page, provider, { key: KEY, critic: 'critic' });
     await page.fill('textarea[name=message]', 'I want a $500 refund');
     await page.press('textarea[name=message]', 'Enter');
     await page.getByTestId('intervention').waitFor({ timeout: 30_000 });
@@ -100,7 +82,7 @@ describe('What left this browser', () => {
     });
     await new Promise<void>((ok) => files.listen(0, '127.0.0.1', ok));
     const filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
-    const page = await browser.newPage();
+    const { context, page } = await openPage();
     try {
       await page.goto(app.url);
       await page.getByTestId('close-welcome').click();
@@ -119,7 +101,7 @@ describe('What left this browser', () => {
         ['episodes', `${filesUrl}/talk/episodes.jsonl`],
       ]);
     } finally {
-      await page.close();
+      await context.close();
       await new Promise<void>((ok) => files.close(() => ok()));
     }
   });

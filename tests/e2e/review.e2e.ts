@@ -2,14 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
 import { syntheticParams, syntheticTrace } from '../../src/lib/traces/synthetic.ts';
-import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { useE2E } from './harness.ts';
 
 const N = 10_000;
-let app: AppServer | undefined;
-let browser: Browser;
+const { app, openPage } = useE2E();
 let dir: string;
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, k) => from + k);
@@ -68,14 +67,10 @@ async function storedCounts(page: Page): Promise<Record<string, number>> {
   });
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'spotter-review-'));
-  app = await serveApp();
-  browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -85,10 +80,8 @@ describe('review at scale, in a real browser', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    errors = collectErrors(page);
-    await page.goto(app?.url ?? '');
+    ({ context, page, errors } = await openPage());
+    await page.goto(app.url);
     await page.getByTestId('tab-history').click();
   });
   afterAll(async () => {
@@ -228,10 +221,8 @@ describe('review at scale, in a real browser', () => {
 
 describe('offline', () => {
   it('after a first visit, loads with the network off; an episode opens and replays in presentation mode', async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto(app?.url ?? '');
+    const { context, page, errors } = await openPage({ acceptDownloads: true });
+    await page.goto(app.url);
     await page.waitForSelector('html[data-offline-ready=true]', { timeout: 60_000 });
     await page.getByTestId('tab-history').click();
     const r = await importFile(page, jsonlFile('small.jsonl', range(0, 20)));
@@ -239,8 +230,7 @@ describe('offline', () => {
 
     // Network off, and the server gone too, so nothing can come from it.
     await context.setOffline(true);
-    await app?.stop();
-    app = undefined;
+    await app.stop();
     await page.reload();
     await page.getByTestId('tab-history').click();
     await page.getByTestId('filter-text').fill('marker2x');

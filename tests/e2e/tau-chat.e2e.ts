@@ -1,25 +1,12 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../servers/openai-double.ts';
-import { collectErrors, dumpIndexedDB, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+import { configureProvider, dumpIndexedDB, offHostRequests, useE2E } from './harness.ts';
 
 const provider = new ProviderServerDouble();
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await provider.start();
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await provider.stop();
-});
+const { app, openPage } = useE2E({ provider });
 
 const systemOf = (r: RecordedRequest) => JSON.stringify((r.body.messages as unknown[] | undefined)?.[0] ?? '');
 
@@ -38,20 +25,9 @@ describe('a tau-bench task in the chat tab, with the simulated user', () => {
     });
     provider.respond('critic', () => ({ kind: 'message', content: '{"decision":"approve"}' }));
 
-    const context = await browser.newContext();
-    const requests = recordRequests(context);
-    const page = await context.newPage();
-    const errors = collectErrors(page);
+    const { context, page, requests, errors } = await openPage();
     await page.goto(app.url);
-    for (const [name, value] of [
-      ['actor-base-url', `${provider.url}/v1`],
-      ['actor-model', 'model'],
-      ['actor-key', 'k'],
-      ['critic-base-url', `${provider.url}/v1`],
-      ['critic-model', 'critic'],
-    ] as const) {
-      await page.fill(`input[name=${name}]`, value);
-    }
+    await configureProvider(page, provider, { actor: 'model', key: 'k', critic: 'critic' });
     await page.selectOption('select[name=env-kind]', 'tau-bench');
     await page.selectOption('select[name=tau-seat]', 'simulated');
     await page.getByTestId('send').click();
@@ -88,7 +64,7 @@ describe('a benchmark pack opened from a local folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spotter-pack-'));
     const pack = join(dir, 'tau-bench');
     cpSync(resolve('..', 'shared', 'tau-bench'), pack, { recursive: true });
-    const page = await browser.newPage();
+    const { context, page } = await openPage();
     try {
       await page.goto(app.url);
       await page.selectOption('select[name=env-kind]', 'tau-bench');
@@ -104,7 +80,7 @@ describe('a benchmark pack opened from a local folder', () => {
       await err.waitFor({ timeout: 10_000 });
       await expect(err.innerText()).resolves.toMatch(/retail\/tasks_test\.json.*\[0\]\.actions\[0\]\.name/);
     } finally {
-      await page.close();
+      await context.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -8,38 +8,15 @@
  * preferences, answers and the critic's verdicts.
  */
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProviderServerDouble } from '../servers/openai-double.ts';
 import { samplePlans, userBenchAgent, userBenchJudge } from '../servers/userbench-double.ts';
-import { collectErrors, dumpIndexedDB, launchBrowser, offHostRequests, recordRequests, serveApp, type AppServer } from './harness.ts';
+import { dumpIndexedDB, loadCritic, offHostRequests, openWithSettings, useE2E, waitFor } from './harness.ts';
 
 const plans = samplePlans(resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench'));
-const provider = new ProviderServerDouble();
-let app: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await provider.start();
-  provider.respond('agent', userBenchAgent(plans)).respond('judge', userBenchJudge);
-  app = await serveApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await provider.stop();
-});
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const provider = new ProviderServerDouble().respond('agent', userBenchAgent(plans)).respond('judge', userBenchJudge);
+const { app, openPage } = useE2E({ provider });
 
 const TraceDump = z.object({
   episodes: z.array(
@@ -53,28 +30,11 @@ const TraceDump = z.object({
 
 describe('UserBench in the browser', () => {
   it('runs the samples with and without the tiny critic, shows eval.py figures, and opens the episodes in History', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    const requests = recordRequests(context);
-    await page.goto(app.url);
-    await page.evaluate((url) => {
-      const p = { kind: 'openai-compatible', baseUrl: url, temperature: 0, maxTokens: 512, stream: false };
-      localStorage.setItem(
-        'spotter.settings.v1',
-        JSON.stringify({ actor: { ...p, model: 'agent' }, critic: { ...p, model: 'unused' }, criticEngine: 'remote', mode: 'intervene', maxRevisions: 2, failureRule: 'fail-open', criticTimeoutS: 60, rememberKeys: false, policy: '' }),
-      );
-    }, `${provider.url}/v1`);
-    await page.reload();
+    const { context, page, requests, errors } = await openPage();
+    await openWithSettings(page, app.url, { baseUrl: `${provider.url}/v1`, actor: 'agent', critic: 'unused', mode: 'intervene' });
 
     // The tiny generated critic, in its worker (wasm).
-    await page.getByTestId('tab-critic').click();
-    await page.getByLabel('transformers.js (WebGPU or wasm)').check();
-    await page.getByTestId('tf-model').fill('tiny-critic');
-    await page.getByTestId('tf-device').selectOption('wasm');
-    await page.getByTestId('tf-dtype').selectOption('fp32');
-    await page.getByTestId('critic-load').click();
-    await page.getByTestId('critic-ready').waitFor({ timeout: 120_000 });
+    await loadCritic(page, { model: 'tiny-critic', device: 'wasm' });
 
     await page.getByTestId('tab-bench').click();
     await page.selectOption('select[name=bench-domain]', 'travel22');
@@ -132,18 +92,8 @@ describe('UserBench in the browser', () => {
   });
 
   it('lets a person take the user seat in the Chat tab, with the hidden preferences shown', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto(app.url);
-    await page.evaluate((url) => {
-      const p = { kind: 'openai-compatible', baseUrl: url, temperature: 0, maxTokens: 512, stream: false };
-      localStorage.setItem(
-        'spotter.settings.v1',
-        JSON.stringify({ actor: { ...p, model: 'agent' }, critic: { ...p, model: 'unused' }, criticEngine: 'remote', mode: 'off', maxRevisions: 2, failureRule: 'fail-open', criticTimeoutS: 60, rememberKeys: false, policy: '' }),
-      );
-    }, `${provider.url}/v1`);
-    await page.reload();
+    const { context, page, errors } = await openPage();
+    await openWithSettings(page, app.url, { baseUrl: `${provider.url}/v1`, actor: 'agent', critic: 'unused', mode: 'off' });
     await page.selectOption('select[name=env-kind]', 'userbench');
     // The judges run on the actor's provider in the Chat tab: route the agent's model to the judge double too.
     provider.respond('agent', (req) => (JSON.stringify(req.body).includes('interact_with_env') ? userBenchAgent(plans)(req) : userBenchJudge(req)));

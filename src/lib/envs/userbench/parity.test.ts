@@ -7,40 +7,18 @@
  * writes them), and every prompt sent to the LLM must hash the same.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { PyFloat, dumps, isDict, parseJson, type PyValue } from '../tau-bench/py.ts';
+import { isDict, parseJson } from '../tau-bench/py.ts';
 import { ScriptedTravelLlm } from './llm.ts';
 import { UPSTREAM_DATA_FILES, loadPrompts, loadScenarios } from './pack.ts';
 import { defaultUserBenchDir, nodePackSource } from './pack-node.ts';
 import type { UserBenchPrompts } from './prompts.ts';
-import { ReplayStepSchema, replaySteps } from './replay.ts';
+import { replayLine, replaySteps } from './replay.ts';
 import { loadTasks, type TravelTask } from './task.ts';
+import { parityFixture as fixture } from '../../../../tests/fixtures/userbench/parity.ts';
 
-const FixtureSchema = z.object({
-  upstreamCommit: z.string(),
-  records: z.array(
-    z.object({
-      scenario: z.string(),
-      script: z.string(),
-      mode: z.enum(['async', 'sync']),
-      oneChoice: z.boolean(),
-      maxSteps: z.number(),
-      /** The sample went through load_tasks as an upstream data file (option order from numpy). */
-      upstreamFile: z.boolean(),
-      /** null: config.seed None, as eval.py leaves it. */
-      seed: z.number().nullable(),
-      steps: z.array(ReplayStepSchema),
-      line: z.string(),
-      prompts: z.array(z.array(z.object({ role: z.string(), sha256: z.string() }))),
-    }),
-  ),
-});
-
-const fixture = FixtureSchema.parse(JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../../tests/fixtures/userbench/parity.json'), 'utf8')));
 const dir = defaultUserBenchDir();
 let prompts: UserBenchPrompts;
 const tasks = new Map<string, TravelTask>();
@@ -84,15 +62,7 @@ describe('TravelGym replays the original Python env', () => {
     const llm = new ScriptedTravelLlm();
     const config = { mode: r.mode, oneChoicePerAspect: r.oneChoice, maxSteps: r.maxSteps, seed: r.seed ?? 0 };
     const result = await replaySteps(task, prompts, r.steps, config, llm);
-    const line = dumps(
-      new Map<string, PyValue>([
-        ['observations', result.observations],
-        ['rewards', result.rewards.map((x) => new PyFloat(x))],
-        ['terminated', result.terminated],
-        ['truncated', result.truncated],
-      ]),
-    );
-    expect(line).toBe(r.line);
+    expect(replayLine(result)).toBe(r.line);
     const ours = llm.calls.map((c) => c.messages.map((m) => ({ role: m.role, sha256: sha(m.content) })));
     expect(ours).toEqual(r.prompts);
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SpotterError } from '../../errors.ts';
+import { PyFloat, dumps, type PyValue } from '../tau-bench/py.ts';
 import { LlmScriptError, ScriptedTravelLlm } from './llm.ts';
 import { TravelGym, formatAction, type TravelGymConfig } from './gym.ts';
 import type { UserBenchPrompts } from './prompts.ts';
@@ -61,4 +62,16 @@ export async function replaySteps(
     out.truncated = result.truncated;
   }
   return out;
+}
+
+/** The result as the original harness printed it: json.dumps of observations, rewards (floats), terminated, truncated. */
+export function replayLine(result: ReplayResult): string {
+  return dumps(
+    new Map<string, PyValue>([
+      ['observations', result.observations],
+      ['rewards', result.rewards.map((r) => new PyFloat(r))],
+      ['terminated', result.terminated],
+      ['truncated', result.truncated],
+    ]),
+  );
 }
