@@ -19,7 +19,7 @@ export const PackLoadOptionsSchema = z.object({
   env: z.string().optional(),
   oneChoice: z.boolean().optional(),
   indexFile: z.string().optional(),
-  scenarioFiles: z.array(z.string()).optional(),
+  scenarioFiles: z.array(z.string()).readonly().optional(),
   numpySeed: z.number().int().optional(),
 });
 export type PackLoadOptions = z.infer<typeof PackLoadOptionsSchema>;
