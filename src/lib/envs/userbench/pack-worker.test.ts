@@ -82,7 +82,9 @@ describe('UserBench pack worker (handler + client over a MessageChannel)', () =>
       expect(pyOf(mine)).toBe(pyOf(theirs));
       expect(pack.scenarios.get(row.id)).toBe(mine); // parsed once
     }
-    expect(() => scenarioOf(pack, pack.tasks[5]!)).toThrow(/is in none of the loaded scenario files/);
+    const sixth = pack.tasks[5];
+    if (!sixth) throw new Error('travel22 has 101 test rows');
+    expect(() => scenarioOf(pack, sixth)).toThrow(/is in none of the loaded scenario files/);
 
     const bytes = [...files.values()].reduce((n, t) => n + Buffer.byteLength(t), 0);
     expect(progress.map((p) => [p.stage, p.filesDone, p.filesTotal])).toEqual([
