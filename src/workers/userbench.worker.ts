@@ -7,7 +7,7 @@ import { workerRecordingFetch } from '../lib/net/workerRequests.ts';
 const fetchPack = workerRecordingFetch('pack', globalThis.fetch.bind(globalThis));
 
 const handler = new PackWorkerHandler({
-  post: (message) => self.postMessage(message),
+  post: (message, transfer) => self.postMessage(message, transfer ?? []),
   sourceFor: (location, upstreamData) => browserPackSource(location, upstreamData, fetchPack),
 });
 self.addEventListener('message', (e) => void handler.handle(e.data));

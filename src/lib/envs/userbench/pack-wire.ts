@@ -2,13 +2,14 @@
  * A loaded UserBench pack as it crosses from the pack worker to the page.
  * Structured clone would drop PyFloat's class and copy every option of all
  * eight data files, so only the scenarios the index rows name travel, and
- * their Python values (options, search arguments) as Python JSON text that the
- * page parses when a scenario is first used (one scenario is a few tens of KB).
+ * their Python values (options, search arguments) as Python JSON text, all in
+ * one transferred buffer (no copy, no work on the page's thread at arrival),
+ * decoded and parsed when a scenario is first used (a few tens of KB each).
  */
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
 import { ToolSchemaSchema } from '../../types.ts';
-import { dumps, isDict, parseJson, type PyDict, type PyValue } from '../tau-bench/py.ts';
+import { dumps, isDict, parseJson, type PyValue } from '../tau-bench/py.ts';
 import type { ScenarioLookup, UserBenchPack } from './pack.ts';
 import type { TravelTask } from './task.ts';
 
@@ -25,8 +26,9 @@ const ScenarioWireSchema = z.object({
   ),
   correctIds: z.array(z.string()),
   bestIds: z.array(z.string()),
-  /** `{"all_options": {dimension: [option, …]}, "arguments": {…}}` as Python's json.dumps writes it. */
-  pyText: z.string(),
+  /** Where in `pyTexts` (UTF-8 byte offsets) `{"all_options": {…}, "arguments": {…}}` is, as Python's json.dumps writes it. */
+  pyStart: z.number().int().nonnegative(),
+  pyEnd: z.number().int().nonnegative(),
 });
 type ScenarioWire = z.infer<typeof ScenarioWireSchema>;
 
@@ -53,29 +55,43 @@ export const PackWireSchema = z.object({
   ),
   indexFile: z.string(),
   scenarios: z.array(ScenarioWireSchema),
+  pyTexts: z.instanceof(ArrayBuffer),
 });
 export type PackWire = z.infer<typeof PackWireSchema>;
 
-function scenarioToWire(task: TravelTask): ScenarioWire {
-  const py: PyDict = new Map<string, PyValue>([
-    ['all_options', new Map<string, PyValue>([...task.allOptions].map(([dim, list]) => [dim, [...list]]))],
-    ['arguments', task.arguments],
-  ]);
-  const { allOptions: _options, arguments: _arguments, ...plain } = task;
-  return { ...plain, pyText: dumps(py) };
+function pyTextOf(task: TravelTask): string {
+  return dumps(
+    new Map<string, PyValue>([
+      ['all_options', new Map<string, PyValue>([...task.allOptions].map(([dim, list]) => [dim, [...list]]))],
+      ['arguments', task.arguments],
+    ]),
+  );
 }
 
-/** The pack as the worker posts it: the scenarios of its index rows only. */
+/** The pack as the worker posts it (transfer `pyTexts`): the scenarios of its index rows only. */
 export function packToWire(pack: UserBenchPack): PackWire {
   const scenarios: ScenarioWire[] = [];
+  const texts: Uint8Array[] = [];
+  const encoder = new TextEncoder();
   const seen = new Set<string>();
+  let at = 0;
   for (const row of pack.tasks) {
     const task = pack.scenarios.get(row.id);
     if (!task || seen.has(row.id)) continue;
     seen.add(row.id);
-    scenarios.push(scenarioToWire(task));
+    const bytes = encoder.encode(pyTextOf(task));
+    texts.push(bytes);
+    const { allOptions: _options, arguments: _arguments, ...plain } = task;
+    scenarios.push({ ...plain, pyStart: at, pyEnd: at + bytes.length });
+    at += bytes.length;
   }
-  return { describe: pack.describe, prompts: pack.prompts, tool: pack.tool, tasks: pack.tasks, indexFile: pack.indexFile, scenarios };
+  const pyTexts = new Uint8Array(at);
+  let offset = 0;
+  for (const t of texts) {
+    pyTexts.set(t, offset);
+    offset += t.length;
+  }
+  return { describe: pack.describe, prompts: pack.prompts, tool: pack.tool, tasks: pack.tasks, indexFile: pack.indexFile, scenarios, pyTexts: pyTexts.buffer };
 }
 
 /** Scenarios from the wire, each parsed on first use and kept. */
@@ -83,7 +99,10 @@ class WireScenarios implements ScenarioLookup {
   readonly #wire: ReadonlyMap<string, ScenarioWire>;
   readonly #parsed = new Map<string, TravelTask>();
 
-  constructor(scenarios: readonly ScenarioWire[]) {
+  constructor(
+    scenarios: readonly ScenarioWire[],
+    private readonly pyTexts: ArrayBuffer,
+  ) {
     this.#wire = new Map(scenarios.map((s) => [s.id, s]));
   }
 
@@ -96,17 +115,18 @@ class WireScenarios implements ScenarioLookup {
     if (hit) return hit;
     const wire = this.#wire.get(id);
     if (!wire) return undefined;
-    const task = scenarioFromWire(wire);
+    const task = scenarioFromWire(wire, this.pyTexts);
     this.#parsed.set(id, task);
     return task;
   }
 }
 
-function scenarioFromWire(wire: ScenarioWire): TravelTask {
+function scenarioFromWire(wire: ScenarioWire, pyTexts: ArrayBuffer): TravelTask {
   const where = `scenario ${JSON.stringify(wire.id)} from the UserBench pack worker`;
   let py: PyValue;
   try {
-    py = parseJson(wire.pyText);
+    if (wire.pyEnd < wire.pyStart || wire.pyEnd > pyTexts.byteLength) throw new Error('its text is outside the buffer');
+    py = parseJson(new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(pyTexts, wire.pyStart, wire.pyEnd - wire.pyStart)));
   } catch (err) {
     throw new ValidationError(where, errorMessage(err));
   }
@@ -118,11 +138,12 @@ function scenarioFromWire(wire: ScenarioWire): TravelTask {
     if (!Array.isArray(list)) throw new ValidationError(where, `all_options.${dim}: expected a list`);
     allOptions.set(dim, list);
   }
-  const { pyText: _text, ...plain } = wire;
+  const { pyStart: _start, pyEnd: _end, ...plain } = wire;
   return { ...plain, allOptions, arguments: args };
 }
 
 /** The pack the page uses, from a validated wire value. */
 export function packFromWire(wire: PackWire): UserBenchPack {
-  return { ...wire, optionSchemas: wire.prompts.optionSchemas, scenarios: new WireScenarios(wire.scenarios) };
+  const { pyTexts, ...rest } = wire;
+  return { ...rest, optionSchemas: wire.prompts.optionSchemas, scenarios: new WireScenarios(wire.scenarios, pyTexts) };
 }

@@ -11,7 +11,8 @@ import { packToWire } from './pack-wire.ts';
 import { PackWorkerRequestSchema, type PackLocation, type PackWorkerResponse } from './pack-worker-protocol.ts';
 
 export interface PackWorkerDeps {
-  post(message: PackWorkerResponse): void;
+  /** `transfer`: buffers that move to the page instead of being copied. */
+  post(message: PackWorkerResponse, transfer?: ArrayBuffer[]): void;
   /** The files a load reads. */
   sourceFor(location: PackLocation, upstreamData: boolean): PackSource;
 }
@@ -47,7 +48,8 @@ export class PackWorkerHandler {
     try {
       const source = this.deps.sourceFor(req.location, req.upstreamData);
       const pack = await loadUserBenchPack(source, { ...req.options, onProgress: (progress) => this.deps.post({ id: req.id, type: 'progress', progress }) });
-      this.deps.post({ id: req.id, type: 'result', value: packToWire(pack) });
+      const wire = packToWire(pack);
+      this.deps.post({ id: req.id, type: 'result', value: wire }, [wire.pyTexts]);
     } catch (err) {
       this.deps.post({ id: req.id, type: 'error', error: toWireError(err) });
     }

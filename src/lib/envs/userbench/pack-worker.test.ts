@@ -41,7 +41,7 @@ function memorySource(files: ReadonlyMap<string, string>): PackSource {
 function connect(source: PackSource): { client: PackWorkerClient; mainSide: MessagePort } {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
-  const handler = new PackWorkerHandler({ post: (m) => port2.postMessage(m), sourceFor: () => source });
+  const handler = new PackWorkerHandler({ post: (m, transfer) => port2.postMessage(m, transfer ?? []), sourceFor: () => source });
   port2.on('message', (data: unknown) => void handler.handle(data));
   return { client: new PackWorkerClient(port1), mainSide: port1 };
 }
@@ -58,7 +58,7 @@ async function dataFiles(patch?: (text: string) => string): Promise<Map<string, 
   return new Map(files.map(({ suffix, text }) => [`travelgym/data/travelgym_data_${suffix}.json`, suffix === '33' && patch ? patch(text) : text]));
 }
 
-const pyOf = (t: TravelTask): string => dumps(new Map<string, PyValue>([['o', new Map([...t.allOptions])], ['a', t.arguments]]));
+const pyOf = (t: TravelTask): string => dumps(new Map<string, PyValue>([['o', new Map([...t.allOptions].map(([k, v]) => [k, [...v]]))], ['a', t.arguments]]));
 const location = { kind: 'url' as const, baseUrl: 'http://127.0.0.1:1/userbench/' };
 
 describe('UserBench pack worker (handler + client over a MessageChannel)', () => {
