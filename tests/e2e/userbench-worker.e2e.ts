@@ -76,6 +76,11 @@ describe('UserBench data files in the pack worker', () => {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: true });
+      const d = window as unknown as { __loaf: unknown[] };
+      d.__loaf = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) d.__loaf.push(JSON.parse(JSON.stringify(e)));
+      }).observe({ type: 'long-animation-frame', buffered: true });
     });
     await openUserBenchChat(page);
     const expected = [...(await loadScenarios(nodePackSource(DIR), ['scenarios/testtask272_flight_apartment.json'])).values()][0]?.preferences ?? [];
@@ -101,6 +106,7 @@ describe('UserBench data files in the pack worker', () => {
       (since) => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks.filter((t) => t.start >= since),
       t0,
     );
+    console.log(JSON.stringify(await page.evaluate((since) => (window as unknown as { __loaf: { startTime: number; duration: number; scripts: { invoker: string; sourceFunctionName: string; sourceCharPosition: number; duration: number; sourceURL: string }[] }[] }).__loaf.filter((e) => e.startTime >= since).map((e) => [e.startTime, e.duration, e.scripts.map((x) => [x.invoker, x.sourceURL.slice(-25), x.sourceFunctionName, x.sourceCharPosition, x.duration])]), t0)));
     const mib = files8Mib();
     console.log(`userbench worker load (Chromium, ${mib.toFixed(1)} MiB, first load, fetched and cached): ${loadMs} ms; main-thread long tasks: ${JSON.stringify(longTasks)}`);
     expect(longTasks.filter((t) => t.duration > 50)).toEqual([]);

@@ -32,6 +32,15 @@ const ScenarioWireSchema = z.object({
 });
 type ScenarioWire = z.infer<typeof ScenarioWireSchema>;
 
+const TaskRowSchema = z.object({
+  index: z.number().int(),
+  id: z.string(),
+  groundTruth: z.array(z.string()),
+  system: z.string(),
+  user: z.string(),
+  sourceFile: z.string().optional(),
+});
+
 export const PackWireSchema = z.object({
   describe: z.string(),
   prompts: z.object({
@@ -43,16 +52,7 @@ export const PackWireSchema = z.object({
     optionSchemas: z.record(z.string(), z.string()),
   }),
   tool: ToolSchemaSchema,
-  tasks: z.array(
-    z.object({
-      index: z.number().int(),
-      id: z.string(),
-      groundTruth: z.array(z.string()),
-      system: z.string(),
-      user: z.string(),
-      sourceFile: z.string().optional(),
-    }),
-  ),
+  tasks: z.array(TaskRowSchema),
   indexFile: z.string(),
   scenarios: z.array(ScenarioWireSchema),
   pyTexts: z.instanceof(ArrayBuffer),
@@ -146,4 +146,33 @@ function scenarioFromWire(wire: ScenarioWire, pyTexts: ArrayBuffer): TravelTask 
 export function packFromWire(wire: PackWire): UserBenchPack {
   const { pyTexts, ...rest } = wire;
   return { ...rest, optionSchemas: wire.prompts.optionSchemas, scenarios: new WireScenarios(wire.scenarios, pyTexts) };
+}
+
+const SLICE = 16;
+const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * Validates a posted pack a few rows at a time, yielding between slices, so a
+ * big index never holds the page's thread for long; then packFromWire.
+ */
+export async function packFromPosted(value: unknown): Promise<UserBenchPack> {
+  const fail = (what: string, issue: z.core.$ZodIssue | undefined): never => {
+    throw new ValidationError('pack from the UserBench pack worker', `${what}${issue ? ` ${issue.path.join('.')}: ${issue.message}` : ''}`);
+  };
+  const head = PackWireSchema.extend({ tasks: z.array(z.unknown()), scenarios: z.array(z.unknown()) }).safeParse(value);
+  if (!head.success) return fail('', head.error.issues[0]);
+  const tasks: PackWire['tasks'] = [];
+  const scenarios: ScenarioWire[] = [];
+  for (const [list, schema, out, name] of [
+    [head.data.tasks, TaskRowSchema, tasks, 'tasks'],
+    [head.data.scenarios, ScenarioWireSchema, scenarios, 'scenarios'],
+  ] as const) {
+    for (let i = 0; i < list.length; i += SLICE) {
+      await nextTask();
+      const r = z.array(schema).safeParse(list.slice(i, i + SLICE));
+      if (!r.success) return fail(`${name} from ${i}:`, r.error.issues[0]);
+      (out as unknown[]).push(...r.data);
+    }
+  }
+  return packFromWire({ ...head.data, tasks, scenarios });
 }

@@ -6,7 +6,7 @@
 import { EngineError, errorFromWire } from '../../errors.ts';
 import type { WorkerEndpoint } from '../../critic/worker-critic.ts';
 import type { PackLoadProgress, UserBenchPack } from './pack.ts';
-import { packFromWire, PackWireSchema } from './pack-wire.ts';
+import { packFromPosted } from './pack-wire.ts';
 import { PackWorkerResponseSchema, type PackWorkerRequest } from './pack-worker-protocol.ts';
 
 interface Pending {
@@ -65,9 +65,7 @@ export class PackWorkerClient {
       p.reject(errorFromWire(msg.error));
       return;
     }
-    const wire = PackWireSchema.safeParse(msg.value);
-    if (wire.success) p.resolve(packFromWire(wire.data));
-    else p.reject(new EngineError('engine', `Unexpected pack from the UserBench pack worker: ${wire.error.issues[0]?.message ?? ''}`));
+    packFromPosted(msg.value).then(p.resolve, p.reject);
   }
 
   #die(message: string): void {
