@@ -149,6 +149,8 @@ export function packFromWire(wire: PackWire): UserBenchPack {
 }
 
 const SLICE = 16;
+/** The pack without checking its rows, which packFromPosted checks a slice at a time. */
+const PostedHeadSchema = PackWireSchema.extend({ tasks: z.array(z.unknown()), scenarios: z.array(z.unknown()) });
 const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /**
@@ -159,7 +161,8 @@ export async function packFromPosted(value: unknown): Promise<UserBenchPack> {
   const fail = (what: string, issue: z.core.$ZodIssue | undefined): never => {
     throw new ValidationError('pack from the UserBench pack worker', `${what}${issue ? ` ${issue.path.join('.')}: ${issue.message}` : ''}`);
   };
-  const head = PackWireSchema.extend({ tasks: z.array(z.unknown()), scenarios: z.array(z.unknown()) }).safeParse(value);
+  await nextTask(); // the message event's own task only reads the message
+  const head = PostedHeadSchema.safeParse(value);
   if (!head.success) return fail('', head.error.issues[0]);
   const tasks: PackWire['tasks'] = [];
   const scenarios: ScenarioWire[] = [];
