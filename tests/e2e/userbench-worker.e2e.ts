@@ -121,9 +121,13 @@ describe('UserBench data files in the pack worker', () => {
 
     // The worker's fetches, in "What left this browser", as pack requests.
     await page.getByTestId('tab-privacy').click();
-    const rows = await page.getByTestId('privacy-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-url') ?? '', e.getAttribute('data-purpose') ?? '']));
-    const dataRows = rows.filter(([url]) => url?.startsWith(DATA_URL));
-    expect(dataRows).toHaveLength(8);
+    await page.getByTestId('privacy-panel').waitFor();
+    const dataRowsNow = async () =>
+      (await page.getByTestId('privacy-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-url') ?? '', e.getAttribute('data-purpose') ?? '']))).filter(([url]) =>
+        url?.startsWith(DATA_URL),
+      );
+    await expect.poll(async () => (await dataRowsNow()).length, { timeout: 10_000 }).toBe(8);
+    const dataRows = await dataRowsNow();
     expect(dataRows.every(([, purpose]) => purpose === 'pack')).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
