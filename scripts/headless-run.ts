@@ -19,7 +19,7 @@ import { runBenchmark } from '../src/lib/bench/runner.ts';
 import { familyOf } from '../src/lib/bench/plan.ts';
 import { tauBenchFactories } from '../src/lib/bench/tauFactories.ts';
 import { userBenchExport } from '../src/lib/bench/userBenchExport.ts';
-import { userBenchFactories } from '../src/lib/bench/userBenchFactories.ts';
+import { sourcePackLoader, userBenchFactories } from '../src/lib/bench/userBenchFactories.ts';
 import { sourceTauKit } from '../src/lib/bench/tauKit.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
@@ -125,7 +125,7 @@ async function main(opts: HeadlessOptions): Promise<number> {
   };
   const userBench = familyOf(opts.spec.domain) === 'userbench';
   const source = nodePackSource(resolve(opts.dataDir));
-  const factories = userBench ? userBenchFactories(source, models) : tauBenchFactories(sourceTauKit(source), models);
+  const factories = userBench ? userBenchFactories(sourcePackLoader(source), models) : tauBenchFactories(sourceTauKit(source), models);
 
   const controller = new AbortController();
   process.once('SIGINT', () => {

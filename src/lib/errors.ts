@@ -131,6 +131,11 @@ export function errorFromWire(w: WireError): SpotterError {
       return new AbortedError();
     case CONTEXT_OVERFLOW:
       return new ContextOverflowError(w.message);
+    case 'validation': {
+      // The message is `${where}: ${detail}` (ValidationError's own form).
+      const at = w.message.indexOf(': ');
+      return at > 0 ? new ValidationError(w.message.slice(0, at), w.message.slice(at + 2)) : new ValidationError('(unknown)', w.message);
+    }
     default: {
       const e = new SpotterError(w.code, w.message);
       e.name = w.name;

@@ -9,8 +9,7 @@ import { ValidationError } from '../errors.ts';
 import { actorTravelLlm } from '../envs/userbench/actorLlm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
 import { TravelGym } from '../envs/userbench/gym.ts';
-import { httpPackSource } from '../envs/tau-bench/pack.ts';
-import { cachedPackSource, loadUserBenchPack, scenarioOf, upstreamDataSource, USERBENCH_RAW_BASE, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
+import { loadUserBenchPack, scenarioOf, type LoadUserBenchOptions, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
 import { RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { UserBenchEnvSchema, type RunSpec } from './plan.ts';
@@ -26,17 +25,24 @@ export const USERBENCH_SAMPLES = {
   ],
 } as const;
 
-type PackChoice = Pick<RunSpec, 'domain' | 'split' | 'oneChoice' | 'tasksFile' | 'scenarioFiles'>;
+export type PackChoice = Pick<RunSpec, 'domain' | 'split' | 'oneChoice' | 'tasksFile' | 'scenarioFiles'>;
+/** Loads the pack a run spec names: in-process (Node) or in the pack worker (browser). */
+export type RunPackLoader = (spec: PackChoice) => Promise<UserBenchPack>;
 
 /** The pack as a run spec names it: its own index file (all its rows of the variant), or the env's. */
-export function loadRunPack(source: PackSource, spec: PackChoice): Promise<UserBenchPack> {
+export function runPackOptions(spec: PackChoice): LoadUserBenchOptions & { oneChoice: boolean } {
   const env = UserBenchEnvSchema.safeParse(spec.domain);
   if (!env.success) throw new ValidationError('run spec domain', `"${spec.domain}" is not a UserBench environment`);
-  return loadUserBenchPack(source, {
+  return {
     oneChoice: spec.oneChoice ?? false,
     ...(spec.tasksFile ? { indexFile: spec.tasksFile } : { env: env.data, indexFile: `tasks/${env.data}_multiturn${spec.oneChoice ? '_onechoice' : ''}_${spec.split}.json` }),
     ...(spec.scenarioFiles ? { scenarioFiles: spec.scenarioFiles } : {}),
-  });
+  };
+}
+
+/** Loads run packs from `source` in this thread (the headless CLI, tests). */
+export function sourcePackLoader(source: PackSource): RunPackLoader {
+  return async (spec) => loadUserBenchPack(source, runPackOptions(spec));
 }
 
 function rowOf(pack: UserBenchPack, taskIndex: number) {
@@ -45,13 +51,13 @@ function rowOf(pack: UserBenchPack, taskIndex: number) {
   return row;
 }
 
-export function userBenchFactories(source: PackSource, models: ModelClientOptions): BenchFactories {
+export function userBenchFactories(loadPack: RunPackLoader, models: ModelClientOptions): BenchFactories {
   const packs = new Map<string, Promise<UserBenchPack>>();
   const pack = (spec: PackChoice): Promise<UserBenchPack> => {
     const key = JSON.stringify([spec.domain, spec.split, spec.oneChoice ?? false, spec.tasksFile ?? '', spec.scenarioFiles ?? []]);
     let p = packs.get(key);
     if (!p) {
-      p = Promise.resolve().then(() => loadRunPack(source, spec));
+      p = Promise.resolve().then(() => loadPack(spec));
       // A failed load is not cached: the next attempt (a resume) tries again.
       p.catch(() => packs.delete(key));
       packs.set(key, p);
@@ -83,15 +89,4 @@ export function userBenchFactories(source: PackSource, models: ModelClientOption
       for (const t of spec.taskIndices) scenarioOf(p, rowOf(p, t));
     },
   };
-}
-
-/**
- * Where the browser reads a UserBench pack: the app's copy (or any URL or
- * folder laid out the same way) for prompts, tool, task index and samples;
- * with `upstreamData`, the eight data files from the upstream repository's
- * raw files, kept in Cache Storage so the pack then loads offline.
- */
-export function browserUserBenchSource(pack: PackSource, upstreamData: boolean, fetchFn?: typeof fetch): PackSource {
-  if (!upstreamData) return pack;
-  return upstreamDataSource(pack, cachedPackSource(httpPackSource(USERBENCH_RAW_BASE, fetchFn)));
 }

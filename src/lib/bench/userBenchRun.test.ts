@@ -16,7 +16,7 @@ import { parseRunSpec } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
 import { configurationResults } from './results.ts';
 import { runBenchmark } from './runner.ts';
-import { USERBENCH_SAMPLES, userBenchFactories } from './userBenchFactories.ts';
+import { sourcePackLoader, USERBENCH_SAMPLES, userBenchFactories } from './userBenchFactories.ts';
 import { userBenchExport } from './userBenchExport.ts';
 
 const DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');
@@ -58,7 +58,7 @@ describe('a UserBench run', () => {
     const traces = new TraceStore('ub-traces', 'episodes');
     const runs = new IdbRunStore('ub-runs', 'runs');
     const base = { kind: 'openai-compatible' as const, baseUrl: '', model: '', apiKey: 'sk-x', temperature: 0, maxTokens: 256, stream: false };
-    const factories = userBenchFactories(nodePackSource(DIR), {
+    const factories = userBenchFactories(sourcePackLoader(nodePackSource(DIR)), {
       providerFor: (m) => ({ ...base, model: m.model, baseUrl: m.baseUrl ?? '' }),
       clientOptions: { retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 5000 } },
     });

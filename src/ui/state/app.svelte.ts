@@ -11,6 +11,7 @@ import { EnvironmentChoice } from './environment.svelte.ts';
 import { LocalActorState } from './local-actor.svelte.ts';
 import { Settings } from './settings.svelte.ts';
 import { TraceReview } from './traces.svelte.ts';
+import { UserBenchPacks } from './userbench-packs.svelte.ts';
 
 /** The app's long-lived state, created once in main.ts and handed down as props. */
 export class AppState {
@@ -20,8 +21,10 @@ export class AppState {
   readonly stopListeningToWorkers = listenToWorkers(this.requests);
   readonly traces = new TraceStore();
   readonly session = new EpisodeSession(this.traces);
+  /** UserBench packs, loaded in their worker (Chat and Benchmark tabs). */
+  readonly userBenchPacks = new UserBenchPacks();
   /** Which world the chat tab runs in. */
-  readonly environment = new EnvironmentChoice(this.requests.fetchFor('pack'));
+  readonly environment = new EnvironmentChoice(this.userBenchPacks, this.requests.fetchFor('pack'));
   /** The History tab: stored episodes, filters, import/export, presentation. */
   readonly review = new TraceReview(this.traces, () => this.settings.secrets, this.requests.fetchFor('episodes'));
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */

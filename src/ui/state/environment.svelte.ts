@@ -9,6 +9,7 @@ import type { EpisodeMeta } from '../../lib/loop/events.ts';
 import { appUrl } from '../appUrl.ts';
 import type { TimelineEntry } from '../../lib/loop/events.ts';
 import { UserBenchChoice } from './userbench.svelte.ts';
+import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
 export type EnvKind = 'policy-chat' | 'tau-bench' | 'userbench';
 
@@ -35,8 +36,11 @@ export class EnvironmentChoice {
   /** The task's instruction, shown to a person playing the user. */
   instruction = $state<string | undefined>(undefined);
   taskCount = $state<number | undefined>(undefined);
-  constructor(private readonly fetchPack: typeof fetch = (...a) => fetch(...a)) {
-    this.userBench = new UserBenchChoice(fetchPack);
+  constructor(
+    userBenchPacks: UserBenchPacks,
+    private readonly fetchPack: typeof fetch = (...a) => fetch(...a),
+  ) {
+    this.userBench = new UserBenchChoice(userBenchPacks);
   }
 
   // A private load cache, not rendered state: no reactivity wanted.

@@ -1,8 +1,7 @@
 import type { Actor } from '../../lib/actor/types.ts';
-import { browserUserBenchSource, loadRunPack, USERBENCH_SAMPLES } from '../../lib/bench/userBenchFactories.ts';
+import { USERBENCH_SAMPLES } from '../../lib/bench/userBenchFactories.ts';
 import type { UserBenchEnvName } from '../../lib/bench/plan.ts';
 import { ValidationError } from '../../lib/errors.ts';
-import { filesPackSource, httpPackSource } from '../../lib/envs/tau-bench/pack.ts';
 import { actorTravelLlm } from '../../lib/envs/userbench/actorLlm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../../lib/envs/userbench/env.ts';
 import { TravelGym } from '../../lib/envs/userbench/gym.ts';
@@ -13,6 +12,7 @@ import type { TravelPreference } from '../../lib/envs/userbench/task.ts';
 import type { TimelineEntry } from '../../lib/loop/events.ts';
 import { appUrl } from '../appUrl.ts';
 import type { BuiltEnv } from './environment.svelte.ts';
+import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
 /** eval.sh's --max_turns. */
 const MAX_TURNS = 20;
@@ -38,15 +38,14 @@ export class UserBenchChoice {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #packs = new Map<string, Promise<UserBenchPack>>();
 
-  /** `fetchPack`: the fetch pack files go through (recorded for "What left this browser"). */
-  constructor(private readonly fetchPack: typeof fetch = (...a) => fetch(...a)) {}
+  /** `packs`: loads packs in the pack worker (its fetches are recorded for "What left this browser"). */
+  constructor(readonly packs: UserBenchPacks) {}
 
   pack(folder: File[] | undefined, packUrl: string = appUrl('userbench/')): Promise<UserBenchPack> {
     const key = JSON.stringify([folder ? folder.length : packUrl, this.env, this.samples, this.oneChoice]);
     let p = this.#packs.get(key);
     if (!p) {
-      const source = browserUserBenchSource(folder ? filesPackSource(folder) : httpPackSource(packUrl, this.fetchPack), !this.samples, this.fetchPack);
-      p = loadRunPack(source, {
+      p = this.packs.load(folder ? { kind: 'files', files: folder } : { kind: 'url', baseUrl: packUrl }, !this.samples, {
         domain: this.env,
         split: 'test',
         oneChoice: this.oneChoice,

@@ -16,19 +16,34 @@ import { loadTasks } from './task.ts';
 const SAMPLES = ['testtask272_flight_apartment.json', 'testtask733_rentalcar_restaurant.json', 'testtask2330_hotel_restaurant_flight.json'];
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-/** `perFile` scenarios in each of the eight files (each upstream file is at least 4 MiB). */
-export async function benchUserBench(dir: string = defaultUserBenchDir(), perFile = 120): Promise<Record<string, number>> {
+/**
+ * The eight upstream data files in load_tasks order, each with `perFile`
+ * scenarios copied round-robin from the three samples' raw entries (120 a file
+ * gives ~5 MiB each, ~40 MiB in all, as upstream's). `ids` names the first keys
+ * of a file (say, the ids a task index asks for); the rest are `scenario-<n>-<k>`.
+ */
+export async function synthesizeDataFiles(
+  dir: string = defaultUserBenchDir(),
+  perFile = 120,
+  ids: Partial<Record<(typeof DATA_SUFFIXES)[number], readonly string[]>> = {},
+): Promise<{ suffix: (typeof DATA_SUFFIXES)[number]; text: string }[]> {
   const entries = await Promise.all(
     SAMPLES.map(async (f) => {
       const raw = parseJson(await readFile(resolve(dir, 'scenarios', f), 'utf8'));
       return isDict(raw) ? (raw.get('preferences') ?? null) : null;
     }),
   );
-  const texts = DATA_SUFFIXES.map((suffix) => {
+  return DATA_SUFFIXES.map((suffix) => {
     const file: PyDict = new Map();
-    for (let k = 0; k < perFile; k++) file.set(`scenario-${suffix}-${k}`, deepCopy(entries[k % entries.length] ?? null));
-    return dumps(file, 4);
+    const named = ids[suffix] ?? [];
+    for (let k = 0; k < Math.max(perFile, named.length); k++) file.set(named[k] ?? `scenario-${suffix}-${k}`, deepCopy(entries[k % entries.length] ?? null));
+    return { suffix, text: dumps(file, 4) };
   });
+}
+
+/** `perFile` scenarios in each of the eight files (each upstream file is at least 4 MiB). */
+export async function benchUserBench(dir: string = defaultUserBenchDir(), perFile = 120): Promise<Record<string, number>> {
+  const texts = (await synthesizeDataFiles(dir, perFile)).map((f) => f.text);
   const t0 = performance.now();
   const files = texts.map((text, i) => ({ file: `travelgym_data_${DATA_SUFFIXES[i]}.json`, raw: parseJson(text) }));
   const t1 = performance.now();

@@ -57,10 +57,32 @@ export interface UserBenchPack {
   /** Index rows for the chosen env / variant. */
   tasks: UserBenchTaskRow[];
   indexFile: string;
-  scenarios: Map<string, TravelTask>;
+  scenarios: ScenarioLookup;
 }
 
-export interface LoadUserBenchOptions extends LoadTasksOptions {
+/** Scenarios by id: a Map in-process; parsed on first use when they came from the pack worker (pack-wire.ts). */
+export interface ScenarioLookup {
+  get(id: string): TravelTask | undefined;
+  readonly size: number;
+}
+
+/** How far a load has got: scenario files read and parsed so far, then the load_tasks shuffles. */
+export const PackLoadProgressSchema = z.object({
+  stage: z.enum(['files', 'shuffle']),
+  /** The file just read (stage 'files'). */
+  file: z.string().optional(),
+  filesDone: z.number().int().nonnegative(),
+  filesTotal: z.number().int().nonnegative(),
+  /** UTF-8 bytes of the files read so far. */
+  bytes: z.number().nonnegative(),
+});
+export type PackLoadProgress = z.infer<typeof PackLoadProgressSchema>;
+
+export interface ScenarioLoadOptions extends LoadTasksOptions {
+  onProgress?: (progress: PackLoadProgress) => void;
+}
+
+export interface LoadUserBenchOptions extends ScenarioLoadOptions {
   env?: string;
   oneChoice?: boolean;
   /** The index file; default `indexFileFor(env ?? 'travel22', oneChoice)`. */
@@ -127,14 +149,30 @@ async function readFile(source: PackSource, file: string): Promise<string> {
   }
 }
 
-async function readJson(source: PackSource, file: string): Promise<PyValue> {
+async function readJson(source: PackSource, file: string, onText?: (text: string) => void): Promise<PyValue> {
   const text = await readFile(source, file);
+  onText?.(text);
   try {
     return parseJson(text);
   } catch (err) {
     if (err instanceof JsonSyntaxError) throw new ValidationError(file, `invalid JSON: ${err.message}`);
     throw err;
   }
+}
+
+/** UTF-8 length without encoding a copy of a multi-MiB text. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function check<T>(file: string, schema: z.ZodType<T>, value: unknown, at: PropertyKey[] = []): T {
@@ -225,16 +263,20 @@ export function parseIndex(file: string, raw: PyValue, filter: { env?: string; o
 }
 
 /** Scenario files of either kind; upstream-keyed ones go through load_tasks together, in order. */
-export async function loadScenarios(source: PackSource, files: readonly string[], opts: LoadTasksOptions = {}): Promise<Map<string, TravelTask>> {
+export async function loadScenarios(source: PackSource, files: readonly string[], opts: ScenarioLoadOptions = {}): Promise<Map<string, TravelTask>> {
   const out = new Map<string, TravelTask>();
   const upstream: { file: string; raw: PyValue }[] = [];
+  const progress = { filesDone: 0, filesTotal: files.length, bytes: 0 };
   for (const file of files) {
-    const raw = await readJson(source, file);
+    const raw = await readJson(source, file, opts.onProgress && ((text) => (progress.bytes += utf8Length(text))));
     if (isProcessedFile(raw)) {
       const task = taskFromProcessed(file, raw);
       out.set(task.id, task);
     } else upstream.push({ file, raw });
+    progress.filesDone++;
+    opts.onProgress?.({ stage: 'files', file, ...progress });
   }
+  if (upstream.length) opts.onProgress?.({ stage: 'shuffle', ...progress });
   for (const task of loadTasks(upstream, opts)) out.set(task.id, task);
   return out;
 }

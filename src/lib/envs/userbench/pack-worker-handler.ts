@@ -1,0 +1,57 @@
+/**
+ * The UserBench pack worker's side, as a plain class: reads, parses and
+ * validates the pack and runs load_tasks' shuffles over the data files, then
+ * posts the pack (pack-wire.ts). The worker entry hands it its messages; tests
+ * call it under Node.
+ */
+import { SpotterError, errorMessage, type WireError } from '../../errors.ts';
+import { filesPackSource, httpPackSource } from '../tau-bench/pack.ts';
+import { cachedPackSource, loadUserBenchPack, upstreamDataSource, USERBENCH_RAW_BASE, type PackSource } from './pack.ts';
+import { packToWire } from './pack-wire.ts';
+import { PackWorkerRequestSchema, type PackLocation, type PackWorkerResponse } from './pack-worker-protocol.ts';
+
+export interface PackWorkerDeps {
+  /** `transfer`: buffers that move to the page instead of being copied. */
+  post(message: PackWorkerResponse, transfer?: ArrayBuffer[]): void;
+  /** The files a load reads. */
+  sourceFor(location: PackLocation, upstreamData: boolean): PackSource;
+}
+
+/** The browser's sources: the pack's files through `fetchFn`; the upstream data files from raw GitHub, cached. */
+export function browserPackSource(location: PackLocation, upstreamData: boolean, fetchFn: typeof fetch): PackSource {
+  const pack = location.kind === 'url' ? httpPackSource(location.baseUrl, fetchFn) : filesPackSource(location.files);
+  return upstreamData ? upstreamDataSource(pack, cachedPackSource(httpPackSource(USERBENCH_RAW_BASE, fetchFn))) : pack;
+}
+
+function toWireError(err: unknown): WireError {
+  if (err instanceof SpotterError) return err.toWire();
+  return { name: err instanceof Error ? err.name : 'Error', code: 'pack', message: errorMessage(err) };
+}
+
+export class PackWorkerHandler {
+  constructor(private readonly deps: PackWorkerDeps) {}
+
+  /** Handles one message; never throws (failures go back as error responses). */
+  async handle(data: unknown): Promise<void> {
+    const parsed = PackWorkerRequestSchema.safeParse(data);
+    if (!parsed.success) {
+      const raw: unknown = typeof data === 'object' && data !== null ? Reflect.get(data, 'id') : undefined;
+      const issue = parsed.error.issues[0];
+      this.deps.post({
+        id: typeof raw === 'string' && raw ? raw : 'unknown',
+        type: 'error',
+        error: { name: 'ValidationError', code: 'validation', message: `Bad request: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}` },
+      });
+      return;
+    }
+    const req = parsed.data;
+    try {
+      const source = this.deps.sourceFor(req.location, req.upstreamData);
+      const pack = await loadUserBenchPack(source, { ...req.options, onProgress: (progress) => this.deps.post({ id: req.id, type: 'progress', progress }) });
+      const wire = packToWire(pack);
+      this.deps.post({ id: req.id, type: 'result', value: wire }, [wire.pyTexts]);
+    } catch (err) {
+      this.deps.post({ id: req.id, type: 'error', error: toWireError(err) });
+    }
+  }
+}

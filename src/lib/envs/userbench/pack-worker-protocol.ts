@@ -1,0 +1,45 @@
+/**
+ * Messages between the page and the UserBench pack worker, validated with zod
+ * where they arrive. A load request carries an id that its progress, result or
+ * error echo back; errors travel as { name, code, message } (errorFromWire).
+ */
+import { z } from 'zod';
+import { WireErrorSchema } from '../../critic/worker-protocol.ts';
+import { PackLoadProgressSchema } from './pack.ts';
+
+/** Where the pack is: a URL (the app's copy or another), or the files of a folder the person opened. */
+export const PackLocationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('url'), baseUrl: z.url() }),
+  z.object({ kind: z.literal('files'), files: z.array(z.instanceof(File)) }),
+]);
+export type PackLocation = z.infer<typeof PackLocationSchema>;
+
+/** loadUserBenchPack's options that can cross (no callbacks). */
+export const PackLoadOptionsSchema = z.object({
+  env: z.string().optional(),
+  oneChoice: z.boolean().optional(),
+  indexFile: z.string().optional(),
+  scenarioFiles: z.array(z.string()).readonly().optional(),
+  numpySeed: z.number().int().optional(),
+});
+export type PackLoadOptions = z.infer<typeof PackLoadOptionsSchema>;
+
+const id = z.string().min(1);
+
+export const PackWorkerRequestSchema = z.object({
+  id,
+  type: z.literal('load'),
+  location: PackLocationSchema,
+  /** The eight travelgym/data files from the pinned upstream commit (kept in Cache Storage), the rest from `location`. */
+  upstreamData: z.boolean(),
+  options: PackLoadOptionsSchema,
+});
+export type PackWorkerRequest = z.infer<typeof PackWorkerRequestSchema>;
+
+export const PackWorkerResponseSchema = z.discriminatedUnion('type', [
+  /** value: a PackWire, validated by the page (pack-wire.ts). */
+  z.object({ id, type: z.literal('result'), value: z.unknown() }),
+  z.object({ id, type: z.literal('error'), error: WireErrorSchema }),
+  z.object({ id, type: z.literal('progress'), progress: PackLoadProgressSchema }),
+]);
+export type PackWorkerResponse = z.infer<typeof PackWorkerResponseSchema>;
