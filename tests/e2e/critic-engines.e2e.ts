@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadCritic, offHostRequests, useE2E, waitForCritic } from './harness.ts';
+import { loadCritic, longTasksSince, offHostRequests, useE2E, waitForCritic, watchLongTasks, type LongTask } from './harness.ts';
 
 const { app, nextPage } = useE2E();
 let page: Page;
@@ -15,14 +15,7 @@ let errors: string[];
 
 beforeEach(async () => {
   ({ page, requests, errors } = await nextPage());
-  // Long tasks on the main thread, from the first script on.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }> };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await watchLongTasks(page);
 });
 
 /** Opens the app afresh and loads `model` on `device`; returns the device it runs on. */
@@ -32,7 +25,7 @@ async function reloadWithCritic(p: Page, model: string, device: 'webgpu' | 'wasm
 }
 
 /** Runs `n` verdicts from the panel; returns their decisions, latencies and the long tasks seen meanwhile. */
-async function judge(p: Page, n: number): Promise<{ decisions: string[]; latencies: number[]; longTasks: Array<{ start: number; duration: number }> }> {
+async function judge(p: Page, n: number): Promise<{ decisions: string[]; latencies: number[]; longTasks: LongTask[] }> {
   const t0 = await p.evaluate(() => performance.now());
   const decisions: string[] = [];
   const latencies: number[] = [];
@@ -43,12 +36,7 @@ async function judge(p: Page, n: number): Promise<{ decisions: string[]; latenci
     decisions.push((await result.getAttribute('data-decision')) ?? '');
     latencies.push(Number(/in (\d+) ms/.exec(await result.innerText())?.[1] ?? NaN));
   }
-  // Let the observer deliver entries of the last task.
-  await p.waitForTimeout(100);
-  const longTasks = await p.evaluate(
-    (since) => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks.filter((t) => t.start >= since),
-    t0,
-  );
+  const longTasks = await longTasksSince(p, t0);
   return { decisions, latencies, longTasks };
 }
 

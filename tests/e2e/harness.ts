@@ -249,3 +249,25 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+export interface LongTask {
+  start: number;
+  duration: number;
+}
+
+/** Records the page's main-thread long tasks from its first script on (call before navigating). */
+export async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: LongTask[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** The long tasks that started at or after `since` (page time, ms); waits a moment so the observer delivers the last ones. */
+export async function longTasksSince(page: Page, since: number): Promise<LongTask[]> {
+  await page.waitForTimeout(200);
+  return page.evaluate((t) => (window as unknown as { __longTasks: LongTask[] }).__longTasks.filter((x) => x.start >= t), since);
+}

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { synthesizeDataFiles } from '../../src/lib/envs/userbench/bench.ts';
 import { indexFileFor, loadScenarios, USERBENCH_RAW_BASE } from '../../src/lib/envs/userbench/pack.ts';
 import { nodePackSource } from '../../src/lib/envs/userbench/pack-node.ts';
-import { collectErrors, launchBrowser, serveApp, type AppServer } from './harness.ts';
+import { collectErrors, launchBrowser, longTasksSince, serveApp, watchLongTasks, type AppServer } from './harness.ts';
 
 const DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');
 const DATA_URL = `${USERBENCH_RAW_BASE}travelgym/data/`;
@@ -70,18 +70,7 @@ describe('UserBench data files in the pack worker', () => {
     const asked = await serveData(context);
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await page.addInitScript(() => {
-      const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }> };
-      w.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-      const d = window as unknown as { __loaf: unknown[] };
-      d.__loaf = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) d.__loaf.push(JSON.parse(JSON.stringify(e)));
-      }).observe({ type: 'long-animation-frame', buffered: true });
-    });
+    await watchLongTasks(page);
     await openUserBenchChat(page);
     const expected = [...(await loadScenarios(nodePackSource(DIR), ['scenarios/testtask272_flight_apartment.json'])).values()][0]?.preferences ?? [];
     expect(expected.length).toBeGreaterThan(1);
@@ -101,12 +90,7 @@ describe('UserBench data files in the pack worker', () => {
     for (const p of expected) expect(shown).toContain(`${p.id} ${p.aspect}: ${p.preference}`);
     await expect(page.getByTestId('pack-error').count()).resolves.toBe(0);
 
-    await page.waitForTimeout(200);
-    const longTasks = await page.evaluate(
-      (since) => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks.filter((t) => t.start >= since),
-      t0,
-    );
-    console.log(JSON.stringify(await page.evaluate((since) => (window as unknown as { __loaf: { startTime: number; duration: number; scripts: { invoker: string; sourceFunctionName: string; sourceCharPosition: number; duration: number; sourceURL: string }[] }[] }).__loaf.filter((e) => e.startTime >= since).map((e) => [e.startTime, e.duration, e.scripts.map((x) => [x.invoker, x.sourceURL.slice(-25), x.sourceFunctionName, x.sourceCharPosition, x.duration])]), t0)));
+    const longTasks = await longTasksSince(page, t0);
     const mib = files8Mib();
     console.log(`userbench worker load (Chromium, ${mib.toFixed(1)} MiB, first load, fetched and cached): ${loadMs} ms; main-thread long tasks: ${JSON.stringify(longTasks)}`);
     expect(longTasks.filter((t) => t.duration > 50)).toEqual([]);
