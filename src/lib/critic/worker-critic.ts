@@ -4,53 +4,36 @@
  * EngineError('worker-died') instead of hanging.
  */
 import type { z } from 'zod';
-import { AbortedError, EngineError, errorFromWire } from '../errors.ts';
+import { AbortedError, EngineError } from '../errors.ts';
 import type { Verdict } from '../types.ts';
 import type { JudgeStats } from './engine-critic.ts';
 import type { EngineLoadInfo, EngineProgress, GenerateRequest, GenerateResult } from './engines/types.ts';
 import type { PreparedInput } from './incremental-prompt.ts';
 import type { Critic, CriticInput } from './types.ts';
+import { WorkerLink, type WorkerEndpoint } from '../worker-link.ts';
 import {
   RESULT_SCHEMAS,
   WorkerResponseSchema,
   type DeleteCacheResult,
   type TransformersConfig,
   type WorkerRequest,
-  type WorkerRequestType,
 } from './worker-protocol.ts';
 
-/** What WorkerCritic needs of a Worker (a MessagePort also fits, for tests). */
-export interface WorkerEndpoint {
-  postMessage(message: unknown): void;
-  addEventListener(type: 'message' | 'messageerror' | 'error', listener: (event: Event) => void): void;
-  terminate?(): void;
-}
-
-interface Pending {
-  type: WorkerRequestType;
-  resolve(value: unknown): void;
-  reject(err: Error): void;
-  onProgress?: (p: EngineProgress) => void;
-}
+export type { WorkerEndpoint } from '../worker-link.ts';
 
 type Body = WorkerRequest extends infer R ? (R extends { id: string } ? Omit<R, 'id'> : never) : never;
-
-let counter = 0;
 
 export class WorkerCritic implements Critic {
   label = 'in-browser critic (not loaded)';
   loadInfo: EngineLoadInfo | undefined;
   lastStats: JudgeStats | undefined;
-  #dead: EngineError | undefined;
-  readonly #pending = new Map<string, Pending>();
+  readonly #link: WorkerLink<EngineProgress>;
 
-  constructor(private readonly endpoint: WorkerEndpoint) {
-    endpoint.addEventListener('message', (e) => this.#onMessage(e));
-    endpoint.addEventListener('messageerror', () => this.#die('A message from the critic worker could not be read'));
-    endpoint.addEventListener('error', (e) => {
-      // ErrorEvent exists in browsers only; read its message without depending on the class.
-      const detail: unknown = Reflect.get(e, 'message');
-      this.#die(`The critic worker crashed${typeof detail === 'string' && detail ? `: ${detail}` : ''}`);
+  constructor(endpoint: WorkerEndpoint) {
+    // Not ours (or garbage): ignored; requests time out at the loop's critic timeout.
+    this.#link = new WorkerLink(endpoint, 'critic worker', (data) => {
+      const r = WorkerResponseSchema.safeParse(data);
+      return r.success ? r.data : undefined;
     });
   }
 
@@ -59,7 +42,7 @@ export class WorkerCritic implements Critic {
   }
 
   get dead(): boolean {
-    return this.#dead !== undefined;
+    return this.#link.dead !== undefined;
   }
 
   async load(config: TransformersConfig, onProgress?: (p: EngineProgress) => void): Promise<EngineLoadInfo> {
@@ -96,24 +79,19 @@ export class WorkerCritic implements Critic {
 
   /** Ends the worker; pending calls reject. */
   dispose(): void {
-    this.endpoint.terminate?.();
-    this.#die('The critic worker was stopped');
+    this.#link.dispose();
   }
 
   #call<S extends z.ZodType>(body: Body, schema: S, signal?: AbortSignal, onProgress?: (p: EngineProgress) => void): Promise<z.infer<S>> {
-    if (this.#dead) return Promise.reject(this.#dead);
     if (signal?.aborted) return Promise.reject(new AbortedError());
-    const id = `c${++counter}`;
     return new Promise<z.infer<S>>((resolve, reject) => {
       const onAbort = () => {
-        this.#pending.delete(id);
-        this.endpoint.postMessage({ id: `${id}-cancel`, type: 'cancel', target: id });
+        this.#link.forget(id);
+        this.#link.endpoint.postMessage({ id: `${id}-cancel`, type: 'cancel', target: id });
         reject(new AbortedError());
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => signal?.removeEventListener('abort', onAbort);
-      this.#pending.set(id, {
-        type: body.type,
+      const id = this.#link.send(body, {
         resolve: (value) => {
           done();
           const r = schema.safeParse(value);
@@ -126,30 +104,7 @@ export class WorkerCritic implements Critic {
         },
         ...(onProgress ? { onProgress } : {}),
       });
-      this.endpoint.postMessage({ id, ...body });
+      if (!this.#link.dead) signal?.addEventListener('abort', onAbort, { once: true });
     });
-  }
-
-  #onMessage(e: Event): void {
-    const data: unknown = e instanceof MessageEvent ? e.data : undefined;
-    const r = WorkerResponseSchema.safeParse(data);
-    if (!r.success) return; // not ours (or garbage): requests time out at the loop's critic timeout
-    const msg = r.data;
-    const p = this.#pending.get(msg.id);
-    if (!p) return; // answered after a cancel
-    if (msg.type === 'progress') {
-      p.onProgress?.(msg.progress);
-      return;
-    }
-    this.#pending.delete(msg.id);
-    if (msg.type === 'result') p.resolve(msg.value);
-    else p.reject(errorFromWire(msg.error));
-  }
-
-  #die(message: string): void {
-    this.#dead ??= new EngineError('worker-died', message);
-    const dead = this.#dead;
-    for (const p of this.#pending.values()) p.reject(dead);
-    this.#pending.clear();
   }
 }
