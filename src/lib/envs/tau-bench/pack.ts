@@ -120,7 +120,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-async function readFile(source: PackSource, file: string): Promise<string> {
+/** A pack file's text; a failure names the file and the source. */
+export async function readPackText(source: PackSource, file: string): Promise<string> {
   try {
     return await source.readText(file);
   } catch (err) {
@@ -128,8 +129,10 @@ async function readFile(source: PackSource, file: string): Promise<string> {
   }
 }
 
-async function readJson(source: PackSource, file: string): Promise<PyValue> {
-  const text = await readFile(source, file);
+/** A pack file parsed as Python's json.load would; `onText` sees the raw text first (progress by bytes). */
+export async function readPackJson(source: PackSource, file: string, onText?: (text: string) => void): Promise<PyValue> {
+  const text = await readPackText(source, file);
+  onText?.(text);
   try {
     return parseJson(text);
   } catch (err) {
@@ -242,7 +245,7 @@ export async function loadTauDomain(
   const impls = new Map(TOOL_IMPLEMENTATIONS[domain].map((t) => [t.name, t]));
 
   const toolsFile = `${domain}/tools.json`;
-  const tools = check(toolsFile, z.array(ToolSchemaSchema), toJs(await readJson(source, toolsFile)));
+  const tools = check(toolsFile, z.array(ToolSchemaSchema), toJs(await readPackJson(source, toolsFile)));
   const toolsByName = new Map<string, TauTool>();
   tools.forEach((t, i) => {
     const impl = impls.get(t.function.name);
@@ -252,14 +255,14 @@ export async function loadTauDomain(
     toolsByName.set(impl.name, impl);
   });
 
-  const wiki = await readFile(source, `${domain}/wiki.md`);
+  const wiki = await readPackText(source, `${domain}/wiki.md`);
   const rulesFile = `${domain}/rules.json`;
-  const rules = check(rulesFile, z.array(z.string()), toJs(await readJson(source, rulesFile)));
+  const rules = check(rulesFile, z.array(z.string()), toJs(await readPackJson(source, rulesFile)));
 
   const db: PyDict = new Map();
   for (const table of TABLES[domain]) {
     const file = `${domain}/${table}.json`;
-    const raw = await readJson(source, file);
+    const raw = await readPackJson(source, file);
     const schema = TABLE_SCHEMAS[domain][table];
     if (schema) check(file, schema, toJs(raw));
     db.set(table, raw);
@@ -268,7 +271,7 @@ export async function loadTauDomain(
   const tasks: Partial<Record<TaskSplit, TauTask[]>> = {};
   for (const split of splits) {
     const file = `${domain}/tasks_${split}.json`;
-    tasks[split] = toTasks(file, await readJson(source, file), new Set(toolsByName.keys()));
+    tasks[split] = toTasks(file, await readPackJson(source, file), new Set(toolsByName.keys()));
   }
   return { domain, wiki, rules, tools, toolsByName, tasks, db };
 }
@@ -281,7 +284,7 @@ export async function loadTauPack(
   domains: readonly TauDomain[] = ['retail', 'airline'],
   splits: Partial<Record<TauDomain, readonly TaskSplit[]>> = {},
 ): Promise<TauPack> {
-  const userSimulatorPrompt = await readFile(source, USER_PROMPT_FILE);
+  const userSimulatorPrompt = await readPackText(source, USER_PROMPT_FILE);
   if (!userSimulatorPrompt.includes('{instruction}')) {
     throw new ValidationError(USER_PROMPT_FILE, 'the prompt has no {instruction} placeholder');
   }

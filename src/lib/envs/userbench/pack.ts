@@ -10,8 +10,8 @@
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
 import { ToolSchemaSchema, type ToolSchema } from '../../types.ts';
-import { formatPath, httpPackSource, type PackSource } from '../tau-bench/pack.ts';
-import { JsonSyntaxError, parseJson, toJs, type PyValue } from '../tau-bench/py.ts';
+import { formatPath, httpPackSource, readPackJson, readPackText, type PackSource } from '../tau-bench/pack.ts';
+import { toJs, type PyValue } from '../tau-bench/py.ts';
 import { PROMPT_FILES, type PromptPair, type UserBenchPrompts } from './prompts.ts';
 import { pyFormat } from './pytext.ts';
 import { isProcessedFile, loadTasks, taskFromProcessed, type LoadTasksOptions, type TravelTask } from './task.ts';
@@ -141,25 +141,6 @@ export function cachedPackSource(
 
 // ---------------------------------------------------------------- validation
 
-async function readFile(source: PackSource, file: string): Promise<string> {
-  try {
-    return await source.readText(file);
-  } catch (err) {
-    throw new ValidationError(file, `cannot read (${errorMessage(err)}) from ${source.describe}`);
-  }
-}
-
-async function readJson(source: PackSource, file: string, onText?: (text: string) => void): Promise<PyValue> {
-  const text = await readFile(source, file);
-  onText?.(text);
-  try {
-    return parseJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new ValidationError(file, `invalid JSON: ${err.message}`);
-    throw err;
-  }
-}
-
 /** UTF-8 length without encoding a copy of a multi-MiB text. */
 function utf8Length(text: string): number {
   let n = 0;
@@ -193,8 +174,8 @@ const TEMPLATE_FIELDS: Record<keyof typeof PROMPT_FILES, readonly string[]> = {
 
 async function readPair(source: PackSource, key: keyof typeof PROMPT_FILES): Promise<PromptPair> {
   const base = `prompts/${PROMPT_FILES[key]}`;
-  const system = await readFile(source, `${base}_system.txt`);
-  const user = await readFile(source, `${base}_user.txt`);
+  const system = await readPackText(source, `${base}_system.txt`);
+  const user = await readPackText(source, `${base}_user.txt`);
   const userFile = `${base}_user.txt`;
   const fields = TEMPLATE_FIELDS[key];
   for (const f of fields) if (!user.includes(`{${f}}`)) throw new ValidationError(userFile, `the template has no {${f}} field`);
@@ -208,7 +189,7 @@ async function readPair(source: PackSource, key: keyof typeof PROMPT_FILES): Pro
 
 export async function loadPrompts(source: PackSource): Promise<UserBenchPrompts> {
   const schemasFile = 'prompts/option_schemas.json';
-  const optionSchemas = check(schemasFile, z.record(z.string(), z.string()), toJs(await readJson(source, schemasFile)));
+  const optionSchemas = check(schemasFile, z.record(z.string(), z.string()), toJs(await readPackJson(source, schemasFile)));
   return {
     judgeSearch: await readPair(source, 'judgeSearch'),
     judgeUtterance: await readPair(source, 'judgeUtterance'),
@@ -268,7 +249,7 @@ export async function loadScenarios(source: PackSource, files: readonly string[]
   const upstream: { file: string; raw: PyValue }[] = [];
   const progress = { filesDone: 0, filesTotal: files.length, bytes: 0 };
   for (const file of files) {
-    const raw = await readJson(source, file, opts.onProgress && ((text) => (progress.bytes += utf8Length(text))));
+    const raw = await readPackJson(source, file, opts.onProgress && ((text) => (progress.bytes += utf8Length(text))));
     if (isProcessedFile(raw)) {
       const task = taskFromProcessed(file, raw);
       out.set(task.id, task);
@@ -284,13 +265,13 @@ export async function loadScenarios(source: PackSource, files: readonly string[]
 export async function loadUserBenchPack(source: PackSource, opts: LoadUserBenchOptions = {}): Promise<UserBenchPack> {
   const prompts = await loadPrompts(source);
   const toolsFile = 'prompts/tools.json';
-  const tools = check(toolsFile, z.array(ToolSchemaSchema), toJs(await readJson(source, toolsFile)));
+  const tools = check(toolsFile, z.array(ToolSchemaSchema), toJs(await readPackJson(source, toolsFile)));
   const tool = tools.find((t) => t.function.name === TOOL_NAME);
   if (!tool) throw new ValidationError(toolsFile, `no tool named ${TOOL_NAME}`);
   const oneChoice = opts.oneChoice ?? false;
   const indexFile = opts.indexFile ?? indexFileFor(opts.env ?? 'travel22', oneChoice);
   const filter = { oneChoice, ...(opts.env !== undefined ? { env: opts.env } : {}) };
-  const tasks = parseIndex(indexFile, await readJson(source, indexFile), filter);
+  const tasks = parseIndex(indexFile, await readPackJson(source, indexFile), filter);
   const scenarios = await loadScenarios(source, opts.scenarioFiles ?? UPSTREAM_DATA_FILES, opts);
   return { describe: source.describe, prompts, optionSchemas: prompts.optionSchemas, tool, tasks, indexFile, scenarios };
 }
