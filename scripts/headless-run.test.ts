@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../tests/servers/openai-double.ts';
+import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../tests/doubles/provider-server-double.ts';
 
 const DATA_DIR = resolve(process.env.SPOTTER_TAU_DIR ?? '../shared/tau-bench');
 const KEY = 'sk-headless-SECRET-91b2';

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ProviderServerDouble } from '../tests/servers/openai-double.ts';
-import { samplePlans, userBenchAgent, userBenchJudge } from '../tests/servers/userbench-double.ts';
+import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
+import { samplePlans, userBenchAgent, userBenchJudge } from '../tests/doubles/userbench-agent-double.ts';
 
 const DATA_DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');
 const KEY = 'sk-userbench-SECRET-77c1';

@@ -1,7 +1,7 @@
 """Runs eval.py's own post_process_results on reward lists and writes the
-fixture src/lib/bench/userBenchMetrics.fixture.json.
+fixture src/lib/runs/userBenchMetrics.fixture.json.
 
-  python3 scripts/parity/userbench_metrics.py /path/to/UserBench/eval.py > src/lib/bench/userBenchMetrics.fixture.json
+  python3 scripts/parity/userbench_metrics.py /path/to/UserBench/eval.py > src/lib/runs/userBenchMetrics.fixture.json
 
 The function is taken from eval.py's source with `ast` (eval.py imports
 openai, boto3, ... at the top, which are not needed for this arithmetic).

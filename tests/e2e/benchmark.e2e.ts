@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../servers/openai-double.ts';
+import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../doubles/provider-server-double.ts';
 import { dumpIndexedDB, openWithSettings, useE2E, waitFor } from './harness.ts';
 
 const TaskSchema = z.object({

@@ -9,7 +9,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ProviderServerDouble } from '../servers/openai-double.ts';
+import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
 import { dumpIndexedDB, useE2E } from './harness.ts';
 
 const provider = new ProviderServerDouble();

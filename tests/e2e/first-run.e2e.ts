@@ -7,7 +7,7 @@
  * machine. The first screen shows once.
  */
 import { describe, expect, it } from 'vitest';
-import { ProviderServerDouble } from '../servers/openai-double.ts';
+import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
 import { configureProvider, useE2E } from './harness.ts';
 
 const provider = new ProviderServerDouble();

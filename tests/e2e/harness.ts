@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import type { ProviderServerDouble } from '../servers/openai-double.ts';
+import type { ProviderServerDouble } from '../doubles/provider-server-double.ts';
 import { startStaticServer } from './static-server.ts';
 
 export const CHROMIUM_PATH = process.env.SPOTTER_CHROMIUM ?? '/usr/bin/chromium';

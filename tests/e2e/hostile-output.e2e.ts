@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ProviderServerDouble, type ScriptedReply } from '../servers/openai-double.ts';
+import { ProviderServerDouble, type ScriptedReply } from '../doubles/provider-server-double.ts';
 import { configureProvider, dumpIndexedDB, offHostRequests, useE2E } from './harness.ts';
 
 /** No common words inside: any 8-character run of it found anywhere is a leak. */

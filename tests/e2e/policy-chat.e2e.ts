@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ProviderServerDouble } from '../servers/openai-double.ts';
+import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
 import { configureProvider, dumpIndexedDB, offHostRequests, useE2E } from './harness.ts';
 
 const KEY = 'sk-e2e-SECRET-7f3a9c';

@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Request } from 'playwright-core';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
-import { syntheticTrace } from '../../src/lib/traces/synthetic.ts';
-import { ProviderServerDouble } from '../servers/openai-double.ts';
+import { syntheticTrace } from '../fixtures/synthetic-traces.ts';
+import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
 import { configureProvider, useE2E } from './harness.ts';
 
 const KEY = 'sk-e2e-PRIVACY-4b1d';

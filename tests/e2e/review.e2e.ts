@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
-import { syntheticParams, syntheticTrace } from '../../src/lib/traces/synthetic.ts';
+import { syntheticParams, syntheticTrace } from '../fixtures/synthetic-traces.ts';
 import { useE2E } from './harness.ts';
 
 const N = 10_000;

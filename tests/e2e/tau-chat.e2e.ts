@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../servers/openai-double.ts';
+import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../doubles/provider-server-double.ts';
 import { configureProvider, dumpIndexedDB, offHostRequests, useE2E } from './harness.ts';
 
 const provider = new ProviderServerDouble();

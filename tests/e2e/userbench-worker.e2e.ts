@@ -13,7 +13,7 @@ import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
-import { synthesizeDataFiles } from '../../src/lib/envs/userbench/bench.ts';
+import { synthesizeDataFiles } from '../fixtures/userbench-data.ts';
 import { indexFileFor, loadScenarios, USERBENCH_RAW_BASE } from '../../src/lib/envs/userbench/pack.ts';
 import { nodePackSource } from '../../src/lib/envs/userbench/pack-node.ts';
 import { collectErrors, launchBrowser, longTasksSince, serveApp, watchLongTasks, type AppServer } from './harness.ts';

@@ -10,8 +10,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ProviderServerDouble } from '../servers/openai-double.ts';
-import { samplePlans, userBenchAgent, userBenchJudge } from '../servers/userbench-double.ts';
+import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
+import { samplePlans, userBenchAgent, userBenchJudge } from '../doubles/userbench-agent-double.ts';
 import { dumpIndexedDB, loadCritic, offHostRequests, openWithSettings, useE2E, waitFor } from './harness.ts';
 
 const plans = samplePlans(resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench'));

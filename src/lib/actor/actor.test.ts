@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderServerDouble } from '../../../tests/servers/openai-double.ts';
+import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
 import { AbortedError, ProviderError } from '../errors.ts';
 import { AnthropicActor } from './anthropic.ts';
 import { OpenAICompatibleActor } from './openai.ts';

@@ -5,7 +5,7 @@
  * characters, through the real SDKs over HTTP.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderServerDouble } from '../../../tests/servers/openai-double.ts';
+import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import { SimulatedUser } from '../envs/tau-bench/user.ts';
 import { ProviderError, errorMessage } from '../errors.ts';

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTauPack, type TauPack } from '../envs/tau-bench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import type { TauDomain } from '../envs/tau-bench/tool.ts';
-import { measureBudget, realLengthEpisodes, type RealLengthEpisode } from '../testing/real-length-episodes.ts';
+import { measureBudget, realLengthEpisodes, type RealLengthEpisode } from '../../../tests/fixtures/real-length-episodes.ts';
 import { budgetedCriticPrompt, budgetForWindow, estimateTokens, memoCounter } from './budget.ts';
 import { DEFAULT_CRITIC_WINDOW } from './engines/webllm-models.ts';
 import { renderPolicySection, renderProposalSection } from './prompt.ts';

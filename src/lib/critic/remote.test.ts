@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderServerDouble } from '../../../tests/servers/openai-double.ts';
+import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
 import type { ChatMessage } from '../types.ts';
 import { estimateTokens, VERDICT_RESERVE_TOKENS } from './budget.ts';
 import { buildCriticPrompt, renderPolicySection } from './prompt.ts';

@@ -5,7 +5,7 @@ import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
 import { EngineError } from '../errors.ts';
 import type { LoopEvent } from '../loop/events.ts';
 import { runEpisode } from '../loop/runEpisode.ts';
-import { ScriptedActorDouble, ScriptedUserDouble } from '../testing/doubles.ts';
+import { ScriptedActorDouble, ScriptedUserDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import type { Env } from '../envs/types.ts';
 import { TransformersEngine } from './engines/transformers.ts';
 import type { CriticEngine, EngineLoadInfo, GenerateResult } from './engines/types.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import { AbortedError } from '../errors.ts';
-import { ScriptedActorDouble, ScriptedCriticDouble } from '../testing/doubles.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import { buildCriticPrompt } from '../critic/prompt.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { Verdict } from '../types.ts';
@@ -14,7 +14,7 @@ import { cohensKappa, median, percentile, prf } from './metrics.ts';
 import { allDecisionPoints } from './pipeline.ts';
 import type { DecisionPoint } from './points.ts';
 import { rejudge } from './rejudge.ts';
-import { goldOfShop, recordScripted, toolsOfShop } from './testEpisodes.ts';
+import { goldOfShop, recordScripted, toolsOfShop } from '../../../tests/fixtures/scripted-episodes.ts';
 
 /**
  * A critic double judging by rule: revises cancelling order 2 and any refund,

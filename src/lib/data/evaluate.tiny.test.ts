@@ -8,7 +8,7 @@ import { interventionLabels } from './labels/interventions.ts';
 import { combineLabels } from './labels/label.ts';
 import { outcomeLabels } from './labels/outcome.ts';
 import { allDecisionPoints } from './pipeline.ts';
-import { goldOfShop, recordScripted, toolsOfShop } from './testEpisodes.ts';
+import { goldOfShop, recordScripted, toolsOfShop } from '../../../tests/fixtures/scripted-episodes.ts';
 
 const MODELS = `${resolve(import.meta.dirname, '../../../.fixtures/models')}/`;
 

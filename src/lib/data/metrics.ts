@@ -47,4 +47,4 @@ export function cohensKappa(pairs: ReadonlyArray<readonly [boolean, boolean]>): 
   return { kappa: e === n * n ? null : (n * agree - e) / (n * n - e), agreement: agree / n };
 }
 
-export { median, percentile } from '../stats.ts';
+export { median, percentile } from '../percentiles.ts';

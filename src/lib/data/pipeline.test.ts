@@ -5,14 +5,14 @@ import { parseVerdict } from '../critic/verdict.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import { dedupe, splitByTask } from './dataset.ts';
 import { buildExamples, examplePrompt, fingerprint } from './examples.ts';
-import { OpenAIChatLineSchema, toJsonl, TrlPromptCompletionLineSchema } from './export.ts';
+import { OpenAIChatLineSchema, toJsonl, TrlPromptCompletionLineSchema } from './trainingJsonl.ts';
 import { mineHardTasks } from './labels/hardTasks.ts';
 import { interventionLabels } from './labels/interventions.ts';
 import { combineLabels, type Label, type LabelSet } from './labels/label.ts';
 import { outcomeLabels } from './labels/outcome.ts';
 import { runPipeline } from './pipeline.ts';
 import { decisionPoints, FAIL_CLOSED_FEEDBACK } from './points.ts';
-import { call, goldOfShop, recordEpisode, recordScripted, say, SHOP_TOOLS, toolsOfShop } from './testEpisodes.ts';
+import { call, goldOfShop, recordEpisode, recordScripted, say, SHOP_TOOLS, toolsOfShop } from '../../../tests/fixtures/scripted-episodes.ts';
 
 let traces: EpisodeTrace[] = [];
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { interventionLabels } from './labels/interventions.ts';
 import { combineLabels, type LabelSet } from './labels/label.ts';
 import { outcomeLabels, type GoldOf } from './labels/outcome.ts';
 import { decisionPoints, type DecisionPoint, type ToolsOf } from './points.ts';
-import { labelStats, type LabelStats } from './stats.ts';
+import { labelStats, type LabelStats } from './labelStats.ts';
 
 /** What the pipeline needs from the environments: the actor's tools and, where known, the task's gold. */
 export interface EnvContext {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderServerDouble } from '../../../tests/servers/openai-double.ts';
+import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
 import { OpenAICompatibleActor } from '../actor/openai.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import type { Env } from '../envs/types.ts';
-import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, type ActorStep, type CriticStep } from '../testing/doubles.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, type ActorStep, type CriticStep } from '../../../tests/doubles/scripted-doubles.ts';
 import type { Action, CriticMode, FailureRule } from '../types.ts';
 import type { LoopEvent, TimelineEntry } from './events.ts';
 import { runEpisode, type EpisodeConfig } from './runEpisode.ts';

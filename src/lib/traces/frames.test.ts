@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presentationFrames } from './frames.ts';
-import { syntheticTrace } from './synthetic.ts';
+import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 describe('presentationFrames', () => {
   it('turns an intervention into rejected → feedback → revised action', () => {

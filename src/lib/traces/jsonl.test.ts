@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError, ValidationError } from '../errors.ts';
 import { SecretInExportError, parseJsonl, toJsonl } from './jsonl.ts';
 import { TraceStore } from './store.ts';
-import { syntheticTrace } from './synthetic.ts';
+import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 let n = 0;
 const freshStore = () => new TraceStore(`jsonl-test-${n++}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { migrateRecord, parseTraceRecord } from './migrations.ts';
 import { TRACE_SCHEMA_VERSION } from './schema.ts';
-import { syntheticTrace } from './synthetic.ts';
+import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 /** A record as the version-0 prototype stored it: no schemaVersion, finishedAt, no updatedAt, no failureRule. */
 function v0Record(i: number): Record<string, unknown> {

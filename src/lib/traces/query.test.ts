@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { facets, queryEpisodes } from './query.ts';
 import { summarize } from './summary.ts';
-import { SYNTHETIC_BASE_TIME, syntheticParams, syntheticTrace } from './synthetic.ts';
+import { SYNTHETIC_BASE_TIME, syntheticParams, syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 const N = 600;
 const all = Array.from({ length: N }, (_, i) => summarize(syntheticTrace(i)));

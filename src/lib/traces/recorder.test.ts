@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../loop/runEpisode.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
-import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble } from '../testing/doubles.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import { TraceRecorder } from './recorder.ts';
 import { TraceStore, toStorageError } from './store.ts';
 import { StorageError } from '../errors.ts';

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { promisifyRequest } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { TraceStore } from './store.ts';
-import { syntheticTrace } from './synthetic.ts';
+import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 let n = 0;
 const dbName = () => `store-test-${n++}`;

@@ -1,10 +1,10 @@
-import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../lib/bench/cost.ts';
-import { resultsCsv, tauResults } from '../../lib/bench/export.ts';
-import { userBenchExport } from '../../lib/bench/userBenchExport.ts';
-import type { RunSpec } from '../../lib/bench/plan.ts';
-import { newRunRecord, type RunRecord, type RunStore } from '../../lib/bench/record.ts';
-import { configurationResults, type ConfigurationResult } from '../../lib/bench/results.ts';
-import { runBenchmark, type BenchFactories, type BenchProgress, progressOf } from '../../lib/bench/runner.ts';
+import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../lib/runs/cost.ts';
+import { resultsCsv, tauResults } from '../../lib/runs/resultsExport.ts';
+import { userBenchExport } from '../../lib/runs/userBenchExport.ts';
+import type { RunSpec } from '../../lib/runs/plan.ts';
+import { newRunRecord, type RunRecord, type RunStore } from '../../lib/runs/record.ts';
+import { configurationResults, type ConfigurationResult } from '../../lib/runs/results.ts';
+import { runBenchmark, type BenchFactories, type BenchProgress, progressOf } from '../../lib/runs/runner.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { loadStored, saveStored } from './stored.ts';
 import type { TraceSink } from '../../lib/traces/recorder.ts';

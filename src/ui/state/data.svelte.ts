@@ -4,7 +4,7 @@ import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import { httpPackReader, loadEnvContext, type ReadPackJson } from '../../lib/data/envContext.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
-import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/export.ts';
+import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/trainingJsonl.ts';
 import { interventionLabels } from '../../lib/data/labels/interventions.ts';
 import { combineLabels, type LabelSet } from '../../lib/data/labels/label.ts';
 import { outcomeLabels } from '../../lib/data/labels/outcome.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
-import { ScriptedActorDouble, ScriptedCriticDouble } from '../../lib/testing/doubles.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { EpisodeSession, type StartOptions } from './episode.svelte.ts';
 

@@ -1,6 +1,6 @@
 import type { Actor } from '../../lib/actor/types.ts';
-import { USERBENCH_SAMPLES } from '../../lib/bench/userBenchFactories.ts';
-import type { UserBenchEnvName } from '../../lib/bench/plan.ts';
+import { USERBENCH_SAMPLES } from '../../lib/runs/userBenchFactories.ts';
+import type { UserBenchEnvName } from '../../lib/runs/plan.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { actorTravelLlm } from '../../lib/envs/userbench/actorLlm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../../lib/envs/userbench/env.ts';

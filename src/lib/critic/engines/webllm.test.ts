@@ -11,7 +11,7 @@ import type { CriticInput } from '../types.ts';
 import { VERDICT_JSON_SCHEMA } from '../verdict.ts';
 import type { EngineProgress } from './types.ts';
 import { WebLLMCritic, WebLLMEngine } from './webllm.ts';
-import { ModelStorageDouble, newScript, workerFactory } from './webllm-double.ts';
+import { ModelStorageDouble, newScript, workerFactory } from '../../../../tests/doubles/webllm-double.ts';
 
 const MODEL = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
 const bytes = (t: string) => new TextEncoder().encode(t).length;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../../loop/runEpisode.ts';
 import type { LoopEvent, TimelineEntry } from '../../loop/events.ts';
-import { ScriptedActorDouble } from '../../testing/doubles.ts';
+import { ScriptedActorDouble } from '../../../../tests/doubles/scripted-doubles.ts';
 import type { Action } from '../../types.ts';
 import { ToolSchemaSchema } from '../../types.ts';
 import { parseJson } from '../tau-bench/py.ts';

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
 import { dumps, type PyValue } from '../tau-bench/py.ts';
-import { synthesizeDataFiles } from './bench.ts';
+import { synthesizeDataFiles } from '../../../../tests/fixtures/userbench-data.ts';
 import { indexFileFor, loadUserBenchPack, scenarioOf, upstreamDataSource, type PackLoadProgress, type PackSource, type UserBenchPack } from './pack.ts';
 import { defaultUserBenchDir, nodePackSource } from './pack-node.ts';
 import { PackWorkerClient } from './pack-worker-client.ts';

@@ -1,0 +1,193 @@
+/**
+ * `npm run bench`: prints the project's speed figures. Each section measures
+ * real code paths: the SDKs over HTTP to a local server, IndexedDB and the
+ * critic worker in Chromium, the tau-bench port on the real data.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, createServer, type ViteDevServer } from 'vite';
+import type { Browser } from 'playwright-core';
+import { benchRunner } from './runner.ts';
+import { benchCritic, formatCriticBench } from './critic.ts';
+import { benchBudget, formatBudgetBench } from './budget.ts';
+import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
+import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
+import { benchTau } from './tau.ts';
+import { benchUserBench } from './userbench.ts';
+import { benchLoop, type LoopBenchResult } from './loop.ts';
+import { formatTimings, type ReviewStoreBench } from './review-store.ts';
+import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
+import { launchBrowser } from '../tests/e2e/harness.ts';
+import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
+import { initialLoad } from '../scripts/bundle-size.ts';
+import { makeTinyModels } from '../scripts/make-tiny-model.ts';
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+
+/** One Vite dev server and one Chromium for every in-browser section (pages under bench/pages/). */
+class BenchBrowser {
+  private constructor(
+    private readonly server: ViteDevServer,
+    private readonly browser: Browser,
+    private readonly url: string,
+  ) {}
+
+  static async start(): Promise<BenchBrowser> {
+    const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+    await server.listen();
+    const url = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+    if (!url) throw new Error('vite dev server reported no URL');
+    return new BenchBrowser(server, await launchBrowser(), url);
+  }
+
+  /** Opens a bench page in a fresh context and returns what it leaves in `window.__bench`. */
+  async run<T>(path: string): Promise<T> {
+    const context = await this.browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${this.url}${path}`);
+      return await page.evaluate(() => (window as unknown as { __bench: Promise<T> }).__bench);
+    } finally {
+      await context.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.browser.close();
+    await this.server.close();
+  }
+}
+
+function printLoop(where: string, r: LoopBenchResult): void {
+  console.log(
+    `loop ${where}: ${r.steps} steps | step median ${fmt(r.stepMs)} ms | actor ${fmt(r.actorMs)} ms | critic ${fmt(r.criticMs)} ms | loop overhead ${fmt(r.overheadMs)} ms/step | trace write ${fmt(r.traceWriteMs)} ms/step`,
+  );
+}
+
+/** The loop on a 30-step episode, actor and critic answered at once by a local server. */
+async function loopSection(b: BenchBrowser): Promise<void> {
+  const provider = new ProviderServerDouble();
+  const base = `${await provider.start()}/v1`;
+  let n = 0;
+  provider.respond('bench-actor', () => ({ kind: 'tool_call', name: 'lookup', arguments: { id: `item-${n++}` } }));
+  provider.respond('bench-critic', () => ({ kind: 'message', content: '{"decision":"approve"}' }));
+  try {
+    const memory = new Map<string, EpisodeTrace>();
+    printLoop('(Node, in-memory sink)', await benchLoop(base, 30, { put: async (t) => void memory.set(t.id, t) }));
+    const out = await b.run<{ ok: boolean; r?: LoopBenchResult; error?: string }>(`/bench/pages/loop.html?base=${encodeURIComponent(base)}`);
+    if (out.ok && out.r) printLoop('(Chromium, IndexedDB)', out.r);
+    else console.log(`loop (Chromium): failed: ${out.error}`);
+  } finally {
+    await provider.stop();
+  }
+}
+
+/** Review at scale: 10,000 episodes imported into IndexedDB in Chromium, then the list's filters and searches. */
+async function reviewSection(b: BenchBrowser): Promise<void> {
+  const out = await b.run<{ ok: boolean; r?: ReviewStoreBench; error?: string }>('/bench/pages/review.html?n=10000');
+  if (!out.ok || !out.r) {
+    console.log(`review (Chromium): failed: ${out.error}`);
+    return;
+  }
+  const r = out.r;
+  console.log(`review (Chromium, IndexedDB): ${r.episodes} episodes | parse+validate ${fmt(r.parseMs)} ms | import ${fmt(r.importMs)} ms | open list ${fmt(r.loadSummariesMs)} ms`);
+  console.log(formatTimings(r.queries).replace(/^/gm, '  '));
+}
+
+/** tau-bench: tool execution per step and episode scoring, both domains, read from ../shared/tau-bench. */
+async function tauSection(): Promise<void> {
+  const r = await benchTau();
+  console.log(`tau-bench (Node, median ms):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v)}`).join('\n')}`);
+}
+
+/** UserBench: the eight upstream data files at real size (synthesised from the samples) and the gym's cost per step. */
+async function userbenchSection(): Promise<void> {
+  const r = await benchUserBench();
+  console.log(`userbench (Node):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v)}`).join('\n')}`);
+}
+
+/** The critic on the tiny model: prefix reuse under Node, then verdict latency in Chromium's worker on WebGPU and wasm. */
+async function criticSection(b: BenchBrowser): Promise<void> {
+  makeTinyModels();
+  console.log(formatCriticBench(await benchCritic({ modelsDir: '.fixtures/models' })));
+  type Row = { device: string; medians?: Record<string, number>; error?: string };
+  for (const r of await b.run<Row[]>('/bench/pages/critic.html')) {
+    const cells = r.medians ? Object.entries(r.medians).map(([steps, ms]) => `${steps}-step episode ${fmt(ms)} ms`).join(' | ') : `failed: ${r.error}`;
+    console.log(`critic (Chromium worker, tiny-critic, ${r.device}): median verdict ${cells}`);
+  }
+}
+
+/** The critic prompt budget on real-length episodes of every tau-bench test task (../shared/tau-bench). */
+async function budgetSection(): Promise<void> {
+  console.log(formatBudgetBench(benchBudget(await loadTauPack(nodePackSource(defaultTauDir())))));
+}
+
+/** Prefix reuse per step on WebGPU and wasm, and the verdict hidden behind a 500 ms actor by preparation (Chromium worker, tiny KV model). */
+async function prefixSection(b: BenchBrowser): Promise<void> {
+  makeTinyModels();
+  type Reuse = { device: string; steps?: number; prefillPerStep?: number; promptPerStep?: number; error?: string };
+  type Prep = { steps?: number; actorDelayMs?: number; withoutMs?: number; withMs?: number; ratio?: number; sameVerdicts?: boolean; error?: string };
+  const out = await b.run<{ reuse: Reuse[]; preparation: Prep }>('/bench/pages/prefix.html');
+  for (const r of out.reuse) {
+    console.log(
+      r.error
+        ? `critic prefix reuse (Chromium worker, tiny-critic-kv, ${r.device}): failed: ${r.error}`
+        : `critic prefix reuse (Chromium worker, tiny-critic-kv, incremental chat, ${r.device}): ${r.steps} steps | prompt ${fmt(r.promptPerStep ?? NaN)} tokens/step | prefilled ${fmt(r.prefillPerStep ?? NaN)} tokens/step | ratio ${fmt((r.prefillPerStep ?? NaN) / (r.promptPerStep ?? NaN))} (goal ≤ 0.20)`,
+    );
+  }
+  const p = out.preparation;
+  console.log(
+    p.error
+      ? `critic preparation (Chromium wasm): failed: ${p.error}`
+      : `critic preparation (Chromium worker wasm, tiny-critic-kv, ${p.steps} steps, actor double ${p.actorDelayMs} ms): verdict after the actor's reply, median ${fmt(p.withoutMs ?? NaN)} ms without / ${fmt(p.withMs ?? NaN)} ms with preparation | ratio ${fmt(p.ratio ?? NaN)} (goal ≤ 0.33) | same verdicts: ${p.sameVerdicts ? 'yes' : 'NO'}`,
+  );
+}
+
+/** The benchmark runner's own cost per episode, with instant doubles. */
+async function runnerSection(): Promise<void> {
+  const r = await benchRunner();
+  console.log(`runner (Node, instant doubles): ${r.episodes} episodes | ${fmt(r.perEpisodeMs)} ms runner overhead per episode | results for the run ${fmt(r.resultsMs)} ms`);
+}
+
+/** A production build's first download: the entry chunk and what it imports statically, gzipped. */
+async function bundleSection(): Promise<void> {
+  const outDir = mkdtempSync(join(tmpdir(), 'spotter-bench-dist-'));
+  try {
+    await build({ logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+    const r = initialLoad(outDir);
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    console.log(`initial load (production build, gzipped): entry chunk ${kb(r.entryGzip)} | main-thread JS before first render ${kb(r.totalGzip)} in ${Object.keys(r.chunks).length} chunks`);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+console.log('Spotter benchmarks');
+if (process.argv.includes('--budget-only')) {
+  await budgetSection();
+  process.exit(0);
+}
+if (process.argv.includes('--prefix-only')) {
+  const b = await BenchBrowser.start();
+  try {
+    await prefixSection(b);
+  } finally {
+    await b.stop();
+  }
+  process.exit(0);
+}
+await bundleSection();
+const browser = await BenchBrowser.start();
+try {
+  await loopSection(browser);
+  await reviewSection(browser);
+  await tauSection();
+  await userbenchSection();
+  await budgetSection();
+  await criticSection(browser);
+  await prefixSection(browser);
+  await runnerSection();
+} finally {
+  await browser.stop();
+}

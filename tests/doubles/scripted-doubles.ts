@@ -1,0 +1,67 @@
+/**
+ * In-process test doubles for the core contracts, for unit tests of the loop
+ * and of anything built on it. Remote providers are doubled over HTTP by
+ * tests/doubles/provider-server-double.ts instead.
+ */
+import type { Actor, ActorReply, ActorRequest } from '../../src/lib/actor/types.ts';
+import type { Critic, CriticInput } from '../../src/lib/critic/types.ts';
+import type { UserSide, UserTurn } from '../../src/lib/envs/types.ts';
+import { AbortedError } from '../../src/lib/errors.ts';
+import type { Action, Verdict } from '../../src/lib/types.ts';
+
+export type ActorStep = Action | Error | ((req: ActorRequest) => Action);
+
+/** An actor that plays a script of actions (or throws scripted errors), recording what it was asked. */
+export class ScriptedActorDouble implements Actor {
+  readonly label = 'scripted-actor';
+  readonly requests: ActorRequest[] = [];
+  constructor(private readonly script: ActorStep[]) {}
+
+  async propose(req: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
+    if (signal.aborted) throw new AbortedError();
+    this.requests.push(structuredClone(req));
+    const next = this.script.shift();
+    if (next === undefined) throw new Error('ScriptedActorDouble: script exhausted');
+    if (next instanceof Error) throw next;
+    const action = typeof next === 'function' ? next(req) : next;
+    return { action, usage: { promptTokens: 10, completionTokens: 2 }, latencyMs: 1 };
+  }
+}
+
+export type CriticStep = Pick<Verdict, 'decision' | 'feedback' | 'category'> | Error | 'hang';
+
+/** A critic that plays a script of verdicts, errors or hangs, recording its inputs. */
+export class ScriptedCriticDouble implements Critic {
+  readonly label = 'scripted-critic';
+  readonly inputs: CriticInput[] = [];
+  constructor(private readonly script: CriticStep[]) {}
+
+  async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
+    this.inputs.push(structuredClone(input));
+    const next = this.script.shift() ?? { decision: 'approve' };
+    if (next === 'hang') {
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new AbortedError()), { once: true }));
+    }
+    if (next instanceof Error) throw next;
+    return { ...next, latencyMs: 1, critic: this.label };
+  }
+}
+
+/** A user that says scripted lines, then stops. */
+export class ScriptedUserDouble implements UserSide {
+  readonly kind = 'simulated';
+  readonly heard: string[] = [];
+  constructor(private readonly lines: string[]) {}
+
+  async first(): Promise<UserTurn> {
+    return this.#next();
+  }
+  async reply(agentMessage: string): Promise<UserTurn> {
+    this.heard.push(agentMessage);
+    return this.#next();
+  }
+  #next(): UserTurn {
+    const line = this.lines.shift();
+    return line === undefined ? { content: '###STOP###', stop: true } : { content: line, stop: false };
+  }
+}
