@@ -9,8 +9,8 @@ import { AbortedError } from '../src/lib/errors.ts';
 import { runEpisode } from '../src/lib/loop/runEpisode.ts';
 import type { Action, ChatMessage, ToolSchema } from '../src/lib/types.ts';
 import { EngineCritic } from '../src/lib/critic/engine-critic.ts';
-import { TransformersEngine } from '../src/lib/critic/engines/transformers.ts';
-import type { PromptStyle } from '../src/lib/critic/engines/types.ts';
+import { TransformersEngine } from '../src/lib/engines/transformers.ts';
+import type { PromptStyle } from '../src/lib/engines/types.ts';
 import type { Critic, CriticInput } from '../src/lib/critic/types.ts';
 import { median as medianOrNull } from '../src/lib/percentiles.ts';
 

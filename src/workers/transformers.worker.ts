@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The transformers.js critic's worker: all model work happens here, off the main thread.
 import { env } from '@huggingface/transformers';
-import { deleteTransformersModelFiles, TransformersEngine } from '../lib/critic/engines/transformers.ts';
+import { deleteTransformersModelFiles, TransformersEngine } from '../lib/engines/transformers.ts';
 import { CriticWorkerHandler } from '../lib/critic/worker-handler.ts';
 import { workerRecordingFetch } from '../lib/net/workerRequests.ts';
 

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 // web-llm's own handler (plus a token-count message, webllm-tokens.ts): the MLC engine (weights, WebGPU, decoding) lives in this worker.
-import { CountingWebLLMHandler } from '../lib/critic/engines/webllm-tokens.ts';
+import { CountingWebLLMHandler } from '../lib/engines/webllm-tokens.ts';
 import { routeCacheAddThrough } from '../lib/net/cacheAdd.ts';
 import { workerRecordingFetch } from '../lib/net/workerRequests.ts';
 

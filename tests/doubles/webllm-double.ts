@@ -24,8 +24,8 @@ import {
   type ChatCompletionRequestNonStreaming,
   type ChatCompletionRequestStreaming,
 } from '@mlc-ai/web-llm';
-import type { MLCWorkerLike, WebLLMStorage } from '../../src/lib/critic/engines/webllm.ts';
-import { CountingWebLLMHandler } from '../../src/lib/critic/engines/webllm-tokens.ts';
+import type { MLCWorkerLike, WebLLMStorage } from '../../src/lib/engines/webllm.ts';
+import { CountingWebLLMHandler } from '../../src/lib/engines/webllm-tokens.ts';
 
 /** web-llm's error.ts ContextWindowSizeExceededError, same name and message (web-llm does not export the class). */
 export class ContextWindowSizeExceededErrorDouble extends Error {

@@ -5,7 +5,7 @@
  * it strictly (malformed → `unparsed`).
  */
 import type { Verdict } from '../types.ts';
-import type { ChatTurn, CriticEngine, GenerateOptions, GenerateResult, PrefillResult } from './engines/types.ts';
+import type { ChatTurn, CriticEngine, GenerateOptions, GenerateResult, PrefillResult } from '../engines/types.ts';
 import {
   nextCriticConversation,
   openTurnsBeforeProposal,

@@ -16,7 +16,7 @@
  * (one cache rebuild per restart, not one per step).
  */
 import type { ChatMessage } from '../types.ts';
-import type { ChatTurn } from './engines/types.ts';
+import type { ChatTurn } from '../engines/types.ts';
 import { fitCriticInput, type BudgetedPrompt, type PromptBudget, type TokenCounter } from './budget.ts';
 import {
   CONVERSATION_HEADING,

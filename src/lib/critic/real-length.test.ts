@@ -10,7 +10,7 @@ import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import type { TauDomain } from '../envs/tau-bench/tool.ts';
 import { measureBudget, realLengthEpisodes, type RealLengthEpisode } from '../../../tests/fixtures/real-length-episodes.ts';
 import { budgetedCriticPrompt, budgetForWindow, estimateTokens, memoCounter } from './budget.ts';
-import { DEFAULT_CRITIC_WINDOW } from './engines/webllm-models.ts';
+import { DEFAULT_CRITIC_WINDOW } from '../engines/webllm-models.ts';
 import { renderPolicySection, renderProposalSection } from './prompt.ts';
 
 const DIR = path.resolve(process.cwd(), '..', 'shared', 'tau-bench');

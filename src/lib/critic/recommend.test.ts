@@ -1,7 +1,7 @@
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { describe, expect, it } from 'vitest';
-import type { Capabilities } from './capabilities.ts';
-import { criticModelOptions } from './engines/webllm-models.ts';
+import type { Capabilities } from '../engines/capabilities.ts';
+import { criticModelOptions } from '../engines/webllm-models.ts';
 import { gpuClass, recommendCritic, recommendationFromQuery, WASM_CRITIC } from './recommend.ts';
 
 const GiB = 2 ** 30;

@@ -6,8 +6,8 @@
  * critic. Pure, so the rule is tested against adapter descriptions.
  */
 import { z } from 'zod';
-import type { Capabilities } from './capabilities.ts';
-import type { WebLLMModelOption } from './engines/webllm-models.ts';
+import type { Capabilities } from '../engines/capabilities.ts';
+import type { WebLLMModelOption } from '../engines/webllm-models.ts';
 
 export const RecommendationSchema = z.object({
   engine: z.enum(['webllm', 'transformers', 'remote']),

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { AbortedError, EngineError } from '../errors.ts';
 import type { Verdict } from '../types.ts';
 import type { JudgeStats } from './engine-critic.ts';
-import type { EngineLoadInfo, EngineProgress, GenerateRequest, GenerateResult } from './engines/types.ts';
+import type { EngineLoadInfo, EngineProgress, GenerateRequest, GenerateResult } from '../engines/types.ts';
 import type { PreparedInput } from './incremental-prompt.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { WorkerLink, type WorkerEndpoint } from '../worker-link.ts';

@@ -4,7 +4,7 @@
  */
 import { AbortedError, EngineError } from '../errors.ts';
 import { EngineCritic } from './engine-critic.ts';
-import type { CriticEngine } from './engines/types.ts';
+import type { CriticEngine } from '../engines/types.ts';
 import {
   WorkerRequestSchema,
   toWireError,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { SpotterError, errorMessage, type WireError } from '../errors.ts';
 import { ActionSchema, ChatMessageSchema, ToolSchemaSchema, VerdictSchema } from '../types.ts';
-import { EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from './engines/types.ts';
+import { EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from '../engines/types.ts';
 
 export const CriticInputSchema = z.object({
   policy: z.string(),

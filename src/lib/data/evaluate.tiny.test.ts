@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
 import { EngineCritic } from '../critic/engine-critic.ts';
-import { TransformersEngine } from '../critic/engines/transformers.ts';
+import { TransformersEngine } from '../engines/transformers.ts';
 import { evaluateCritics } from './evaluate.ts';
 import { interventionLabels } from './labels/interventions.ts';
 import { combineLabels } from './labels/label.ts';

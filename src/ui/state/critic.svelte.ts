@@ -1,8 +1,8 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import { engineOptions, probeCapabilities, type Capabilities, type EngineOption } from '../../lib/critic/capabilities.ts';
-import type { EngineLoadInfo, EngineProgress } from '../../lib/critic/engines/types.ts';
-import type { CacheBackend, WebLLMEngine } from '../../lib/critic/engines/webllm.ts';
-import { criticModelOptions, type WebLLMModelOption } from '../../lib/critic/engines/webllm-models.ts';
+import { engineOptions, probeCapabilities, type Capabilities, type EngineOption } from '../../lib/engines/capabilities.ts';
+import type { EngineLoadInfo, EngineProgress } from '../../lib/engines/types.ts';
+import type { CacheBackend, WebLLMEngine } from '../../lib/engines/webllm.ts';
+import { criticModelOptions, type WebLLMModelOption } from '../../lib/engines/webllm-models.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import { WorkerCritic } from '../../lib/critic/worker-critic.ts';
 import type { TransformersConfig } from '../../lib/critic/worker-protocol.ts';
@@ -147,7 +147,7 @@ export class CriticPanelState {
         this.critic = wc;
       } else if (this.kind === 'webllm') {
         const custom = this.useCustom && this.customModelUrl && this.customModelLibUrl ? { modelUrl: this.customModelUrl, modelLibUrl: this.customModelLibUrl } : undefined;
-        const { WebLLMEngine, WebLLMCritic } = await import('../../lib/critic/engines/webllm.ts');
+        const { WebLLMEngine, WebLLMCritic } = await import('../../lib/engines/webllm.ts');
         const engine = new WebLLMEngine({
           model: this.webllmModel,
           cacheBackend: this.cacheBackend,
@@ -211,7 +211,7 @@ export class CriticPanelState {
     this.error = '';
     try {
       if (this.kind === 'webllm') {
-        const { WebLLMEngine } = await import('../../lib/critic/engines/webllm.ts');
+        const { WebLLMEngine } = await import('../../lib/engines/webllm.ts');
         const engine = this.#webllm ?? new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker });
         await this.unload();
         const r = await engine.deleteCacheWithReport();

@@ -1,9 +1,9 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { Actor } from '../../lib/actor/types.ts';
-import { probeCapabilities, type Capabilities } from '../../lib/critic/capabilities.ts';
-import type { EngineProgress } from '../../lib/critic/engines/types.ts';
-import type { MLCWorkerLike, WebLLMEngine, WebLLMStorage } from '../../lib/critic/engines/webllm.ts';
-import { actorModelOptions, type WebLLMModelOption } from '../../lib/critic/engines/webllm-models.ts';
+import { probeCapabilities, type Capabilities } from '../../lib/engines/capabilities.ts';
+import type { EngineProgress } from '../../lib/engines/types.ts';
+import type { MLCWorkerLike, WebLLMEngine, WebLLMStorage } from '../../lib/engines/webllm.ts';
+import { actorModelOptions, type WebLLMModelOption } from '../../lib/engines/webllm-models.ts';
 import { EngineError, errorMessage } from '../../lib/errors.ts';
 import { freedText, prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 
@@ -78,7 +78,7 @@ export class LocalActorState {
 
   async #newEngine(model: string): Promise<WebLLMEngine> {
     // Imported on demand: web-llm stays out of the app's first load.
-    const { WebLLMEngine } = await import('../../lib/critic/engines/webllm.ts');
+    const { WebLLMEngine } = await import('../../lib/engines/webllm.ts');
     return new WebLLMEngine({ model, createWorker: this.#deps.createWorker, storage: this.#deps.storage });
   }
 

@@ -6,7 +6,7 @@
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../lib/actor/types.ts';
-import type { Capabilities } from '../../lib/critic/capabilities.ts';
+import type { Capabilities } from '../../lib/engines/capabilities.ts';
 import { ModelStorageDouble, newScript, workerFactory, type Script } from '../../../tests/doubles/webllm-double.ts';
 import type { ToolSchema } from '../../lib/types.ts';
 import { LocalActorState, NO_WEBGPU_HELP } from './local-actor.svelte.ts';

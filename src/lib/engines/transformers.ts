@@ -12,9 +12,9 @@ import {
   env,
   type ProgressInfo,
 } from '@huggingface/transformers';
-import { probeCapabilities } from '../capabilities.ts';
-import { AbortedError, ContextOverflowError, EngineError, errorMessage } from '../../errors.ts';
-import { budgetForWindow, memoCounter, type PromptBudget } from '../budget.ts';
+import { probeCapabilities } from './capabilities.ts';
+import { AbortedError, ContextOverflowError, EngineError, errorMessage } from '../errors.ts';
+import { budgetForWindow, memoCounter, type PromptBudget } from '../critic/budget.ts';
 import {
   commonPrefixLength,
   hasCompleteJsonObject,

@@ -30,15 +30,15 @@ import {
   type ModelRecord,
   type WebWorkerMLCEngine,
 } from '@mlc-ai/web-llm';
-import { AbortedError, ContextOverflowError, EngineError, errorFromWire, errorMessage } from '../../errors.ts';
-import { budgetForWindow, budgetPieces, estimateTokens, type PromptBudget } from '../budget.ts';
-import type { Verdict } from '../../types.ts';
-import { EngineCritic, type JudgeStats } from '../engine-critic.ts';
-import { INCREMENTAL_HEADER, nextCriticConversation, withVerdict, type CriticConversation, type CriticTurn } from '../incremental-prompt.ts';
-import { verdictFromText } from '../remote.ts';
-import type { CriticInput } from '../types.ts';
-import { VERDICT_JSON_SCHEMA } from '../verdict.ts';
-import { toWireError } from '../worker-protocol.ts';
+import { AbortedError, ContextOverflowError, EngineError, errorFromWire, errorMessage } from '../errors.ts';
+import { budgetForWindow, budgetPieces, estimateTokens, type PromptBudget } from '../critic/budget.ts';
+import type { Verdict } from '../types.ts';
+import { EngineCritic, type JudgeStats } from '../critic/engine-critic.ts';
+import { INCREMENTAL_HEADER, nextCriticConversation, withVerdict, type CriticConversation, type CriticTurn } from '../critic/incremental-prompt.ts';
+import { verdictFromText } from '../critic/remote.ts';
+import type { CriticInput } from '../critic/types.ts';
+import { VERDICT_JSON_SCHEMA } from '../critic/verdict.ts';
+import { toWireError } from '../critic/worker-protocol.ts';
 import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener, PromptStyle } from './types.ts';
 import { criticWindowDefault, modelMaxWindow, WEBLLM_DEFAULT_WINDOW } from './webllm-models.ts';
 import { COUNT_TOKENS, TokenCountsSchema, type TokenCounts } from './webllm-tokens.ts';

@@ -4,14 +4,14 @@
  * MLC engine behind the worker boundary is a double (MLCEngineDouble).
  */
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../types.ts';
-import { EngineCritic } from '../engine-critic.ts';
-import { renderMessage, buildCriticPrompt } from '../prompt.ts';
-import type { CriticInput } from '../types.ts';
-import { VERDICT_JSON_SCHEMA } from '../verdict.ts';
+import type { ChatMessage } from '../types.ts';
+import { EngineCritic } from '../critic/engine-critic.ts';
+import { renderMessage, buildCriticPrompt } from '../critic/prompt.ts';
+import type { CriticInput } from '../critic/types.ts';
+import { VERDICT_JSON_SCHEMA } from '../critic/verdict.ts';
 import type { EngineProgress } from './types.ts';
 import { WebLLMCritic, WebLLMEngine } from './webllm.ts';
-import { ModelStorageDouble, newScript, workerFactory } from '../../../../tests/doubles/webllm-double.ts';
+import { ModelStorageDouble, newScript, workerFactory } from '../../../tests/doubles/webllm-double.ts';
 
 const MODEL = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
 const bytes = (t: string) => new TextEncoder().encode(t).length;

@@ -4,8 +4,8 @@
  * worker boundary and are validated where they arrive.
  */
 import { z } from 'zod';
-import { UsageSchema } from '../../types.ts';
-import type { PromptBudget } from '../budget.ts';
+import { UsageSchema } from '../types.ts';
+import type { PromptBudget } from '../critic/budget.ts';
 
 export const EngineProgressSchema = z.object({
   stage: z.enum(['download', 'load', 'ready']),
