@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../../errors.ts';
-import type { TimelineEntry } from '../../loop/events.ts';
+import type { Step } from '../../types.ts';
 import { LlmScriptError, type TravelLlm } from './llm.ts';
 
 /** One LLM call of one step: its purpose and what came back (null: the call threw). */
@@ -79,10 +79,11 @@ const LlmCallRecordSchema = z.object({
  * them on resume. Steps that never reached the gym (no `llm` record) are skipped,
  * as they were when the episode ran.
  */
-export function recordedLlmCalls(timeline: readonly TimelineEntry[]): LlmCallRecord[][] {
+/** `timeline`: a stored trace's entries (typed structurally: envs sit below the loop that defines them). */
+export function recordedLlmCalls(timeline: readonly { type: string; step?: Step }[]): LlmCallRecord[][] {
   const out: LlmCallRecord[][] = [];
   for (const entry of timeline) {
-    if (entry.type !== 'step') continue;
+    if (entry.type !== 'step' || !entry.step) continue;
     const llm = entry.step.envInfo?.['llm'];
     if (llm === undefined) continue;
     const r = z.array(LlmCallRecordSchema).safeParse(llm);
