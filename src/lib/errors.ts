@@ -3,6 +3,8 @@
  * Errors crossing a worker boundary travel as { name, code, message } and are
  * rebuilt with `errorFromWire`.
  */
+import { z } from 'zod';
+
 export class SpotterError extends Error {
   override name = 'SpotterError';
   constructor(
@@ -17,11 +19,9 @@ export class SpotterError extends Error {
   }
 }
 
-export interface WireError {
-  name: string;
-  code: string;
-  message: string;
-}
+/** An error as it crosses a worker boundary (validated where it enters). */
+export const WireErrorSchema = z.object({ name: z.string(), code: z.string(), message: z.string() });
+export type WireError = z.infer<typeof WireErrorSchema>;
 
 /** The provider answered with an error or could not be reached; `status` is the HTTP status when there was one. */
 export class ProviderError extends SpotterError {

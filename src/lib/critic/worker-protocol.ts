@@ -4,7 +4,7 @@
  * progress, result or error echo back.
  */
 import { z } from 'zod';
-import { SpotterError, errorMessage, type WireError } from '../errors.ts';
+import { SpotterError, WireErrorSchema, errorMessage, type WireError } from '../errors.ts';
 import { ActionSchema, ChatMessageSchema, ToolSchemaSchema, VerdictSchema } from '../types.ts';
 import { EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from '../engines/types.ts';
 
@@ -50,7 +50,6 @@ export const WorkerRequestSchema = z.discriminatedUnion('type', [
 export type WorkerRequest = z.infer<typeof WorkerRequestSchema>;
 export type WorkerRequestType = WorkerRequest['type'];
 
-export const WireErrorSchema = z.object({ name: z.string(), code: z.string(), message: z.string() });
 
 export const WorkerResponseSchema = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('result'), value: z.unknown() }),

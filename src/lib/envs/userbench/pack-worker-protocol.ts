@@ -4,7 +4,7 @@
  * error echo back; errors travel as { name, code, message } (errorFromWire).
  */
 import { z } from 'zod';
-import { WireErrorSchema } from '../../critic/worker-protocol.ts';
+import { WireErrorSchema } from '../../errors.ts';
 import { PackLoadProgressSchema } from './pack.ts';
 
 /** Where the pack is: a URL (the app's copy or another), or the files of a folder the person opened. */
