@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
-import { samplePlans, userBenchAgent, userBenchJudge } from '../tests/doubles/userbench-agent-double.ts';
+import { samplePlans, userBenchAgentDouble, userBenchJudgeDouble } from '../tests/doubles/userbench-agent-double.ts';
 
 const DATA_DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');
 const KEY = 'sk-userbench-SECRET-77c1';
@@ -22,8 +22,8 @@ const provider = new ProviderServerDouble();
 beforeAll(async () => {
   await provider.start();
   provider
-    .respond('agent', userBenchAgent(plans, (s) => starts.push(s)))
-    .respond('judge', userBenchJudge)
+    .respond('agent', userBenchAgentDouble(plans, (s) => starts.push(s)))
+    .respond('judge', userBenchJudgeDouble)
     .respond('critic', () => ({ kind: 'message', content: '{"decision": "approve"}' }));
 });
 afterAll(() => provider.stop());

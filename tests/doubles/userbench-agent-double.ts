@@ -44,7 +44,7 @@ const Messages = z.array(z.object({ role: z.string(), content: z.unknown().optio
 const text = (c: unknown): string => (typeof c === 'string' ? c : JSON.stringify(c ?? ''));
 
 /** The agent: the next turn of the sample whose opening request the conversation starts with. */
-export function userBenchAgent(plans: SamplePlan[], onStart?: (sample: number) => void): (req: RecordedRequest) => ScriptedReply {
+export function userBenchAgentDouble(plans: SamplePlan[], onStart?: (sample: number) => void): (req: RecordedRequest) => ScriptedReply {
   return (req) => {
     const msgs = Messages.parse(req.body['messages'] ?? []);
     const opening = text(msgs.find((m) => m.role === 'user')?.content);
@@ -58,7 +58,7 @@ export function userBenchAgent(plans: SamplePlan[], onStart?: (sample: number) =
 }
 
 /** The judge and the simulated user (one model, as UserBench's gpt-4o), told apart by their prompts. */
-export function userBenchJudge(req: RecordedRequest): ScriptedReply {
+export function userBenchJudgeDouble(req: RecordedRequest): ScriptedReply {
   const msgs = Messages.parse(req.body['messages'] ?? []);
   const user = text(msgs.find((m) => m.role === 'user')?.content);
   const search = /\*\*Agent's Search Request:\*\*\n(\w+)/.exec(user);

@@ -11,11 +11,11 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
-import { samplePlans, userBenchAgent, userBenchJudge } from '../doubles/userbench-agent-double.ts';
+import { samplePlans, userBenchAgentDouble, userBenchJudgeDouble } from '../doubles/userbench-agent-double.ts';
 import { dumpIndexedDB, loadCritic, offHostRequests, openWithSettings, useE2E, waitFor } from './harness.ts';
 
 const plans = samplePlans(resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench'));
-const provider = new ProviderServerDouble().respond('agent', userBenchAgent(plans)).respond('judge', userBenchJudge);
+const provider = new ProviderServerDouble().respond('agent', userBenchAgentDouble(plans)).respond('judge', userBenchJudgeDouble);
 const { app, openPage } = useE2E({ provider });
 
 const TraceDump = z.object({
@@ -96,7 +96,7 @@ describe('UserBench in the browser', () => {
     await openWithSettings(page, app.url, { baseUrl: `${provider.url}/v1`, actor: 'agent', critic: 'unused', mode: 'off' });
     await page.selectOption('select[name=env-kind]', 'userbench');
     // The judges run on the actor's provider in the Chat tab: route the agent's model to the judge double too.
-    provider.respond('agent', (req) => (JSON.stringify(req.body).includes('interact_with_env') ? userBenchAgent(plans)(req) : userBenchJudge(req)));
+    provider.respond('agent', (req) => (JSON.stringify(req.body).includes('interact_with_env') ? userBenchAgentDouble(plans)(req) : userBenchJudgeDouble(req)));
     const prefs = page.getByTestId('ub-preferences');
     await prefs.waitFor();
     await expect(prefs.innerText()).resolves.toMatch(/P1 /);

@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../../../tests/doubles/provider-server-double.ts';
-import { samplePlans, userBenchAgent, userBenchJudge } from '../../../tests/doubles/userbench-agent-double.ts';
+import { samplePlans, userBenchAgentDouble, userBenchJudgeDouble } from '../../../tests/doubles/userbench-agent-double.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import { TraceStore } from '../traces/store.ts';
 import { DEFAULT_PRICES } from './cost.ts';
@@ -22,7 +22,7 @@ import { userBenchExport } from './userBenchExport.ts';
 const DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');
 const plans = samplePlans(DIR);
 const provider = new ProviderServerDouble();
-const planned = userBenchAgent(plans);
+const planned = userBenchAgentDouble(plans);
 
 /** Sample 0 plays its plan; sample 1 talks instead of calling the tool after two searches; sample 2's agent breaks after one. */
 function agent(req: RecordedRequest): ScriptedReply {
@@ -35,7 +35,7 @@ function agent(req: RecordedRequest): ScriptedReply {
 
 beforeAll(async () => {
   await provider.start();
-  provider.respond('agent', agent).respond('judge', userBenchJudge);
+  provider.respond('agent', agent).respond('judge', userBenchJudgeDouble);
 });
 afterAll(() => provider.stop());
 
