@@ -104,7 +104,7 @@ describe('review at scale, in a real browser', () => {
 
     const timings: Record<string, number> = {};
     const retail = count((i) => syntheticParams(i).environment === 'retail');
-    timings['environment'] = await timed(page, () => page.getByTestId('filter-environment').selectOption('retail').then(() => undefined), retail);
+    timings['environment'] = await timed(page, () => page.getByTestId('filter-environment').selectOption('tau-bench/retail').then(() => undefined), retail);
     expect(await shown(page)).toBe(retail);
 
     const combo = count((i) => {

@@ -14,7 +14,7 @@ import { runEpisode } from '../loop/runEpisode.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
 import { costOf, mergeUsage, type CostSummary, type PriceTable } from './cost.ts';
-import { environmentName, familyOf, planSlots, type BenchDomain, type ModelSpec, type RunSpec, type Slot } from './plan.ts';
+import { familyOf, runEnvironment, planSlots, type BenchDomain, type ModelSpec, type RunSpec, type Slot } from './plan.ts';
 import type { RunRecord, RunStore, SlotResult, UsageEntry } from './record.ts';
 
 export interface BenchFactories {
@@ -228,7 +228,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
         maxSteps: spec.maxSteps,
         criticTimeoutMs: spec.criticTimeoutMs,
         meta: {
-          environment: environmentName(spec),
+          environment: runEnvironment(spec),
           taskIndex: slot.taskIndex,
           taskSplit: spec.split,
           runId: spec.id,

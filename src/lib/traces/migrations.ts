@@ -1,3 +1,4 @@
+import { TauDomainSchema, UserBenchEnvSchema, type EpisodeEnvironment } from '../envs/environment.ts';
 import { ValidationError } from '../errors.ts';
 import { TRACE_SCHEMA_VERSION, EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
 
@@ -21,8 +22,38 @@ function v0ToV1(r: RawRecord): RawRecord {
   return out;
 }
 
-/** MIGRATIONS[n] turns a version-n record into a version-(n+1) record. */
-const MIGRATIONS: ReadonlyArray<(r: RawRecord) => RawRecord> = [v0ToV1];
+/**
+ * The environment names versions 0 and 1 wrote ('policy-chat',
+ * 'tau-bench/<domain>', 'userbench/<env>[-onechoice]'), as data. Undefined
+ * for any other string: no version of the app wrote one.
+ */
+export function environmentFromV1Name(name: string): EpisodeEnvironment | undefined {
+  if (name === 'policy-chat') return { family: 'policy-chat' };
+  const tau = /^tau-bench\/(.+)$/.exec(name);
+  if (tau) {
+    const domain = TauDomainSchema.safeParse(tau[1]);
+    return domain.success ? { family: 'tau-bench', domain: domain.data } : undefined;
+  }
+  const ub = /^userbench\/(.+?)(-onechoice)?$/.exec(name);
+  if (ub) {
+    const domain = UserBenchEnvSchema.safeParse(ub[1]);
+    return domain.success ? { family: 'userbench', domain: domain.data, ...(ub[2] ? { oneChoice: true } : {}) } : undefined;
+  }
+  return undefined;
+}
+
+/** Version 1 named the environment with one string ('tau-bench/retail'); version 2 stores its parts. */
+function v1ToV2(r: RawRecord, where: string): RawRecord {
+  const out: RawRecord = { ...r, schemaVersion: 2 };
+  if (!isRecord(r.meta) || typeof r.meta.environment !== 'string') return out; // validation names what is wrong
+  const environment = environmentFromV1Name(r.meta.environment);
+  if (!environment) throw new ValidationError(where, `meta.environment: unknown environment ${JSON.stringify(r.meta.environment)}`);
+  out.meta = { ...r.meta, environment };
+  return out;
+}
+
+/** MIGRATIONS[n] turns a version-n record into a version-(n+1) record; `where` names the record in errors. */
+const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2];
 
 /** The record's version: a missing field means the prototype's version 0. */
 export function recordVersion(r: RawRecord): number | undefined {
@@ -48,7 +79,7 @@ export function migrateRecord(value: unknown, where: string): unknown {
   for (let v = version; v < TRACE_SCHEMA_VERSION; v++) {
     const step = MIGRATIONS[v];
     if (!step) throw new ValidationError(where, `schemaVersion: no migration from version ${v}`);
-    r = step(r);
+    r = step(r, where);
   }
   return r;
 }

@@ -2,7 +2,7 @@ import type { OpenAIClientOptions } from '../../lib/actor/openai.ts';
 import type { ProviderConfig } from '../../lib/actor/provider.ts';
 import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
-import { httpPackReader, loadEnvContext, type ReadPackJson } from '../../lib/data/envContext.ts';
+import { httpPackReader, loadEnvContext, type LoadTauPack, type ReadPackJson } from '../../lib/data/envContext.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
 import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/trainingJsonl.ts';
 import { interventionLabels } from '../../lib/data/labels/interventions.ts';
@@ -90,7 +90,8 @@ export class DataState {
 
   constructor(
     private readonly source: TraceSource,
-    private readonly readPack: ReadPackJson = httpPackReader(appUrl('tau-bench/')),
+    /** The tau-bench pack, through the app's one pack cache (the Chat tab's pick: its folder or URL). */
+    private readonly loadTau: LoadTauPack,
     private readonly readUserBench: ReadPackJson = httpPackReader(appUrl('userbench/')),
   ) {}
 
@@ -130,7 +131,7 @@ export class DataState {
       this.invalid = invalid;
       const loaded = await loadEnvContext(
         traces.map((t) => t.meta),
-        this.readPack,
+        this.loadTau,
         this.readUserBench,
       );
       this.ctx = loaded.ctx;

@@ -25,8 +25,6 @@ export const USERBENCH_RAW_BASE = `https://raw.githubusercontent.com/SalesforceA
 /** load_tasks opens the data files in this order; it decides the shuffles. */
 export const DATA_SUFFIXES = ['22', '33', '44', '2222', '233', '334', '444', '333'] as const;
 export const UPSTREAM_DATA_FILES: readonly string[] = DATA_SUFFIXES.map((n) => `travelgym/data/travelgym_data_${n}.json`);
-export const USERBENCH_ENVS = ['travel22', 'travel33', 'travel44'] as const;
-export type UserBenchEnv = (typeof USERBENCH_ENVS)[number];
 export const TOOL_NAME = 'interact_with_env';
 
 /** The index file eval.py's load_data reads, as JSON in the pack. */
