@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import { DEFAULT_PRICES } from './cost.ts';
+import { DEFAULT_PRICES } from '../pricing.ts';
 import { CSV_COLUMNS, csvCell, resultsCsv, tauResults } from './resultsExport.ts';
 import { parseRunSpec } from './plan.ts';
 import { newRunRecord, type SlotResult } from './record.ts';
