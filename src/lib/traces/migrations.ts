@@ -42,18 +42,19 @@ export function environmentFromV1Name(name: string): EpisodeEnvironment | undefi
   return undefined;
 }
 
-/** Version 1 named the environment with one string ('tau-bench/retail'); version 2 stores its parts. */
-function v1ToV2(r: RawRecord, where: string): RawRecord {
-  const out: RawRecord = { ...r, schemaVersion: 2 };
-  if (!isRecord(r.meta) || typeof r.meta.environment !== 'string') return out; // validation names what is wrong
+/** Up to version 1 the environment was one string ('tau-bench/retail'); from version 2 it is stored as its parts. */
+function environmentAsFields(r: RawRecord, where: string): RawRecord {
+  if (!isRecord(r.meta) || typeof r.meta.environment !== 'string') return r; // validation names what is wrong
   const environment = environmentFromV1Name(r.meta.environment);
   if (!environment) throw new ValidationError(where, `meta.environment: unknown environment ${JSON.stringify(r.meta.environment)}`);
-  out.meta = { ...r.meta, environment };
-  return out;
+  return { ...r, meta: { ...r.meta, environment } };
 }
 
-/** MIGRATIONS[n] turns a version-n record into a version-(n+1) record; `where` names the record in errors. */
-const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2];
+/**
+ * MIGRATIONS[n] turns a version-n record into a version-(n+1) record (the
+ * version number is set after each step); `where` names the record in errors.
+ */
+const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, environmentAsFields];
 
 /** The record's version: a missing field means the prototype's version 0. */
 export function recordVersion(r: RawRecord): number | undefined {
@@ -79,7 +80,7 @@ export function migrateRecord(value: unknown, where: string): unknown {
   for (let v = version; v < TRACE_SCHEMA_VERSION; v++) {
     const step = MIGRATIONS[v];
     if (!step) throw new ValidationError(where, `schemaVersion: no migration from version ${v}`);
-    r = step(r, where);
+    r = { ...step(r, where), schemaVersion: v + 1 };
   }
   return r;
 }
