@@ -6,7 +6,7 @@ import type { EpisodeEnvironment } from '../envs/environment.ts';
 import { loadTauPack } from '../envs/tau-bench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import type { EpisodeMeta } from '../loop/events.ts';
-import { loadEnvContext, type LoadTauPack, type ReadPackJson } from './envContext.ts';
+import { loadEnvContext, type LoadTauPack } from './envContext.ts';
 
 const PACK = resolve(import.meta.dirname, '../../../../shared/tau-bench');
 const loads: string[] = [];
@@ -70,10 +70,7 @@ describe('environment context from the tau-bench pack (../shared)', () => {
   });
 
   it('gives UserBench episodes the interact_with_env tool their critic saw', async () => {
-    const ub: ReadPackJson = async (path) => {
-      const value: unknown = JSON.parse(await readFile(resolve(PACK, '../userbench', path), 'utf8'));
-      return value;
-    };
+    const ub = nodePackSource(resolve(PACK, '../userbench'));
     const { ctx, problems } = await loadEnvContext([meta(TRAVEL22, 0), meta(RETAIL, 0, 'test')], readPack, ub);
     expect(problems).toEqual([]);
     expect(ctx.toolsOf(meta(TRAVEL22, 0)).map((t) => t.function.name)).toEqual(['interact_with_env']);

@@ -1,27 +1,14 @@
-import { z } from 'zod';
 import { TaskSplitSchema, tauDomainOf, type TaskSplit, type TauDomain } from '../envs/environment.ts';
-import type { TauPack } from '../envs/tau-bench/pack.ts';
-import { errorMessage } from '../errors.ts';
+import type { PackSource, TauPack } from '../envs/tau-bench/pack.ts';
+import { loadUserBenchTool } from '../envs/userbench/pack.ts';
+import { errorMessage, ValidationError } from '../errors.ts';
 import type { EpisodeMeta } from '../loop/events.ts';
-import { ToolSchemaSchema, type ToolSchema } from '../types.ts';
+import type { ToolSchema } from '../types.ts';
 import { goldTaskOf, type GoldTask } from './gold.ts';
 import type { EnvContext } from './pipeline.ts';
 
-/** Reads one JSON file of the UserBench pack, by path relative to the pack root. */
-export type ReadPackJson = (path: string) => Promise<unknown>;
-
 /** One domain and split of the tau-bench pack, loaded and validated by pack.ts (in the app: through its one pack cache). */
 export type LoadTauPack = (domain: TauDomain, split: TaskSplit) => Promise<TauPack>;
-
-/** A pack served over HTTP at `base` (the app's own copy is at userbench/ under the app's folder). */
-export function httpPackReader(base: string, fetchFn: typeof fetch = fetch): ReadPackJson {
-  return async (path) => {
-    const res = await fetchFn(`${base}${path}`);
-    if (!res.ok) throw new Error(`${base}${path}: HTTP ${res.status}`);
-    const value: unknown = await res.json();
-    return value;
-  };
-}
 
 export interface LoadedContext {
   ctx: EnvContext;
@@ -32,11 +19,11 @@ export interface LoadedContext {
 /**
  * Tools and gold tasks for the environments the episodes ran in. tau-bench
  * episodes get their domain's tools and their split's tasks from the pack
- * (`loadTau`); UserBench episodes get the UserBench pack's tool
- * (`readUserBench`), no gold; other environments (policy chat) have no tools
+ * (`loadTau`); UserBench episodes get the UserBench pack's tool, read by
+ * the UserBench pack loader from `userBench`, no gold; other environments (policy chat) have no tools
  * and no gold.
  */
-export async function loadEnvContext(metas: readonly EpisodeMeta[], loadTau: LoadTauPack, readUserBench?: ReadPackJson): Promise<LoadedContext> {
+export async function loadEnvContext(metas: readonly EpisodeMeta[], loadTau: LoadTauPack, userBench?: PackSource): Promise<LoadedContext> {
   const tools = new Map<TauDomain, ToolSchema[]>();
   const tasks = new Map<string, GoldTask[]>();
   const problems: string[] = [];
@@ -66,10 +53,10 @@ export async function loadEnvContext(metas: readonly EpisodeMeta[], loadTau: Loa
   let userBenchTools: ToolSchema[] = [];
   if (metas.some((m) => m.environment.family === 'userbench')) {
     try {
-      if (!readUserBench) throw new Error('no UserBench pack given');
-      userBenchTools = z.array(ToolSchemaSchema).parse(await readUserBench('prompts/tools.json'));
+      if (!userBench) throw new ValidationError('prompts/tools.json', 'no UserBench pack given');
+      userBenchTools = [await loadUserBenchTool(userBench)];
     } catch (err) {
-      problems.push(`userbench prompts/tools.json: ${errorMessage(err)}`);
+      problems.push(`userbench ${errorMessage(err)}`);
     }
   }
   return {

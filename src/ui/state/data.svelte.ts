@@ -2,7 +2,8 @@ import type { OpenAIClientOptions } from '../../lib/actor/openai.ts';
 import type { ProviderConfig } from '../../lib/actor/provider.ts';
 import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
-import { httpPackReader, loadEnvContext, type LoadTauPack, type ReadPackJson } from '../../lib/data/envContext.ts';
+import { loadEnvContext, type LoadTauPack } from '../../lib/data/envContext.ts';
+import { httpPackSource, type PackSource } from '../../lib/envs/tau-bench/pack.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
 import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/trainingJsonl.ts';
 import { interventionLabels } from '../../lib/data/labels/interventions.ts';
@@ -92,7 +93,8 @@ export class DataState {
     private readonly source: TraceSource,
     /** The tau-bench pack, through the app's one pack cache (the Chat tab's pick: its folder or URL). */
     private readonly loadTau: LoadTauPack,
-    private readonly readUserBench: ReadPackJson = httpPackReader(appUrl('userbench/')),
+    /** The UserBench pack, for its agent tool (the app's copy). */
+    private readonly userBench: PackSource = httpPackSource(appUrl('userbench/')),
   ) {}
 
   readonly finished = $derived(this.traces.filter((t) => t.status !== 'running'));
@@ -132,7 +134,7 @@ export class DataState {
       const loaded = await loadEnvContext(
         traces.map((t) => t.meta),
         this.loadTau,
-        this.readUserBench,
+        this.userBench,
       );
       this.ctx = loaded.ctx;
       this.problems = loaded.problems;

@@ -260,12 +260,18 @@ export async function loadScenarios(source: PackSource, files: readonly string[]
   return out;
 }
 
-export async function loadUserBenchPack(source: PackSource, opts: LoadUserBenchOptions = {}): Promise<UserBenchPack> {
-  const prompts = await loadPrompts(source);
+/** The agent's one tool, interact_with_env, from prompts/tools.json. */
+export async function loadUserBenchTool(source: PackSource): Promise<ToolSchema> {
   const toolsFile = 'prompts/tools.json';
   const tools = check(toolsFile, z.array(ToolSchemaSchema), toJs(await readPackJson(source, toolsFile)));
   const tool = tools.find((t) => t.function.name === TOOL_NAME);
   if (!tool) throw new ValidationError(toolsFile, `no tool named ${TOOL_NAME}`);
+  return tool;
+}
+
+export async function loadUserBenchPack(source: PackSource, opts: LoadUserBenchOptions = {}): Promise<UserBenchPack> {
+  const prompts = await loadPrompts(source);
+  const tool = await loadUserBenchTool(source);
   const oneChoice = opts.oneChoice ?? false;
   const indexFile = opts.indexFile ?? indexFileFor(opts.env ?? 'travel22', oneChoice);
   const filter = { oneChoice, ...(opts.env !== undefined ? { env: opts.env } : {}) };
