@@ -6,7 +6,7 @@
  * available offline.
  */
 import type { TauPack } from '../src/lib/envs/tau-bench/pack.ts';
-import type { TauDomain } from '../src/lib/envs/tau-bench/tool.ts';
+import type { TauDomain } from '../src/lib/envs/environment.ts';
 import { percentile } from '../src/lib/percentiles.ts';
 import { measureBudget, realLengthEpisodes, type BudgetMeasure } from '../tests/fixtures/real-length-episodes.ts';
 import { estimateTokens, memoCounter } from '../src/lib/critic/budget.ts';

@@ -167,7 +167,7 @@ export async function benchPreparation(makeCritic: () => Promise<Critic>, steps 
     const verdicts: string[] = [];
     let proposedAt = 0;
     const cfg = { episodeId: 'bench', env, user, actor: new DelayedActorDouble(steps, actorDelayMs), critic, mode: 'intervene' as const, maxRevisions: 0 };
-    for await (const e of runEpisode({ ...cfg, failureRule: 'fail-open', maxSteps: steps + 1, criticTimeoutMs: 60_000, meta: { environment: 'bench' } }, new AbortController().signal)) {
+    for await (const e of runEpisode({ ...cfg, failureRule: 'fail-open', maxSteps: steps + 1, criticTimeoutMs: 60_000, meta: { environment: { family: 'policy-chat' } } }, new AbortController().signal)) {
       if (e.type === 'proposal') proposedAt = performance.now();
       if (e.type === 'verdict') {
         after.push(performance.now() - proposedAt);

@@ -52,7 +52,7 @@ export async function benchLoop(baseUrl: string, steps: number, sink: TraceSink)
       failureRule: 'fail-open',
       maxSteps: steps,
       criticTimeoutMs: 10_000,
-      meta: { environment: 'bench' },
+      meta: { environment: { family: 'policy-chat' } },
     },
     new AbortController().signal,
   )) {

@@ -17,8 +17,8 @@ export interface ReviewTiming {
 /** The filters and searches the review benchmark times: one of each kind the list offers. */
 export const BENCH_QUERIES: ReadonlyArray<{ label: string; query: TraceQuery }> = [
   { label: 'all, newest first', query: {} },
-  { label: 'environment', query: { environment: 'retail' } },
-  { label: 'env + task + mode + outcome', query: { environment: 'airline', taskIndex: 7, mode: 'intervene', outcome: 'fail' } },
+  { label: 'environment', query: { environment: 'tau-bench/retail' } },
+  { label: 'env + task + mode + outcome', query: { environment: 'tau-bench/airline', taskIndex: 7, mode: 'intervene', outcome: 'fail' } },
   { label: 'critic, sorted by interventions', query: { critic: 'tiny-critic', sort: 'interventions' } },
   { label: 'date range', query: { from: Date.UTC(2026, 0, 2), to: Date.UTC(2026, 0, 4) } },
   { label: 'search one word', query: { text: 'baggage' } },

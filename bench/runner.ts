@@ -3,7 +3,7 @@
  * runner adds per episode (loop, trace recording, run-record persistence),
  * and how long the results table takes to derive for a full-size run.
  */
-import { DEFAULT_PRICES } from '../src/lib/runs/cost.ts';
+import { DEFAULT_PRICES } from '../src/lib/pricing.ts';
 import { parseRunSpec } from '../src/lib/runs/plan.ts';
 import { newRunRecord, type RunRecord, type RunStore, type SlotResult } from '../src/lib/runs/record.ts';
 import { configurationResults } from '../src/lib/runs/results.ts';

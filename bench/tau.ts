@@ -6,7 +6,7 @@ import { createTauEnv, freshDb, goldDb, score, stepAction } from '../src/lib/env
 import { loadTauPack, type TauPack } from '../src/lib/envs/tau-bench/pack.ts';
 import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { toJs, type PyDict } from '../src/lib/envs/tau-bench/py.ts';
-import { TAU_DOMAINS } from '../src/lib/envs/tau-bench/tool.ts';
+import { TAU_DOMAINS } from '../src/lib/envs/environment.ts';
 import { median as medianOrNull } from '../src/lib/percentiles.ts';
 
 const median = (xs: number[]): number => medianOrNull(xs) ?? NaN;

@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
 import { HEADLESS_USAGE, outputPaths, parseHeadlessArgs, sameRun, type HeadlessOptions } from '../src/lib/runs/cli.ts';
-import { DEFAULT_PRICES, formatUsd, PriceTableSchema, type PriceTable } from '../src/lib/runs/cost.ts';
+import { DEFAULT_PRICES, formatUsd, PriceTableSchema, type PriceTable } from '../src/lib/pricing.ts';
 import { resultsCsv, tauResults } from '../src/lib/runs/resultsExport.ts';
 import { newRunRecord, parseRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
 import { configurationResults } from '../src/lib/runs/results.ts';

@@ -10,10 +10,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../src/lib/errors.ts';
 import { replayActions } from '../src/lib/envs/tau-bench/env.ts';
-import { TASK_SPLITS, loadTauPack, taskOf, type TaskSplit, type TauAction } from '../src/lib/envs/tau-bench/pack.ts';
+import { loadTauPack, taskOf, type TauAction } from '../src/lib/envs/tau-bench/pack.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { dumps, isDict, type PyValue } from '../src/lib/envs/tau-bench/py.ts';
-import { TAU_DOMAINS, type TauDomain } from '../src/lib/envs/tau-bench/tool.ts';
+import { TASK_SPLITS, TAU_DOMAINS, type TaskSplit, type TauDomain } from '../src/lib/envs/environment.ts';
 import { UsageError, readOptionFile } from './cli.ts';
 
 const USAGE =

@@ -105,14 +105,3 @@ export const StepSchema = z.object({
   endedAt: z.number(),
 });
 export type Step = z.infer<typeof StepSchema>;
-
-export function sumUsage(items: Array<Usage | undefined>): Usage {
-  let promptTokens = 0;
-  let completionTokens = 0;
-  for (const u of items) {
-    if (!u) continue;
-    promptTokens += u.promptTokens;
-    completionTokens += u.completionTokens;
-  }
-  return { promptTokens, completionTokens };
-}

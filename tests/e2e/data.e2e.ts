@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvContext } from '../../src/lib/data/envContext.ts';
+import { loadTauPack } from '../../src/lib/envs/tau-bench/pack.ts';
+import { nodePackSource } from '../../src/lib/envs/tau-bench/pack-node.ts';
 import { toJsonl as examplesJsonl, type ExportFormat } from '../../src/lib/data/trainingJsonl.ts';
 import { interventionLabels } from '../../src/lib/data/labels/interventions.ts';
 import { combineLabels } from '../../src/lib/data/labels/label.ts';
@@ -25,7 +26,7 @@ const exchange = (payment: string) =>
     new_item_ids: ['7706410293', '7747408585'],
     payment_method_id: payment,
   });
-const retail = (e: Omit<ScriptedEpisode, 'environment' | 'taskIndex'>): ScriptedEpisode => ({ ...e, environment: 'tau-bench/retail', taskIndex: 0 });
+const retail = (e: Omit<ScriptedEpisode, 'environment' | 'taskIndex'>): ScriptedEpisode => ({ ...e, environment: { family: 'tau-bench', domain: 'retail' }, taskIndex: 0 });
 const RETAIL: ScriptedEpisode[] = [
   retail({ id: 'R1', reward: 1, mode: 'off', user: ['Exchange my items'], actor: [FIND, ORDER, exchange('credit_card_9513926'), say('Done.')] }),
   retail({ id: 'R2', reward: 0, mode: 'off', user: ['Exchange my items'], actor: [FIND, ORDER, exchange('gift_card_1'), say('Done.')] }),
@@ -52,13 +53,7 @@ let labelled: number;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'spotter-data-'));
   traces = [...(await recordScripted()), ...(await Promise.all(RETAIL.map(async (e) => (await recordEpisode(e)).trace)))];
-  const { ctx, problems } = await loadEnvContext(
-    traces.map((t) => t.meta),
-    async (path) => {
-      const v: unknown = JSON.parse(await readFile(join(PACK, path), 'utf8'));
-      return v;
-    },
-  );
+  const { ctx, problems } = await loadEnvContext(traces.map((t) => t.meta), (domain, split) => loadTauPack(nodePackSource(PACK), [domain], { [domain]: [split] }));
   expect(problems).toEqual([]);
   expected = runPipeline(traces, ctx, OPTIONS);
   const labels = combineLabels([outcomeLabels(traces, ctx.goldOf), interventionLabels(traces, ctx.goldOf)]);
@@ -123,7 +118,7 @@ describe('Data tab in a real browser', () => {
     await table.waitFor();
     const row = await table.locator('tbody tr').first().innerText();
     expect(row.split('\t')[0]).toBe('recorded');
-    // Recorded verdicts on labelled proposals: C (4) and R3 (4); D failed and, with no gold for 'shop', has no labels.
+    // Recorded verdicts on labelled proposals: C (4) and R3 (4); D failed and, with no gold for the shop (policy chat), has no labels.
     expect(row.split('\t')[1]).toBe('8');
     const live = await page.getByTestId('live-table').innerText();
     // Gold is known for R3 only: its wrong payment method was turned into the right one.

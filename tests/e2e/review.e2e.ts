@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
+import { TRACE_SCHEMA_VERSION } from '../../src/lib/traces/schema.ts';
 import { syntheticParams, syntheticTrace } from '../fixtures/synthetic-traces.ts';
 import { useE2E } from './harness.ts';
 
@@ -104,7 +105,7 @@ describe('review at scale, in a real browser', () => {
 
     const timings: Record<string, number> = {};
     const retail = count((i) => syntheticParams(i).environment === 'retail');
-    timings['environment'] = await timed(page, () => page.getByTestId('filter-environment').selectOption('retail').then(() => undefined), retail);
+    timings['environment'] = await timed(page, () => page.getByTestId('filter-environment').selectOption('tau-bench/retail').then(() => undefined), retail);
     expect(await shown(page)).toBe(retail);
 
     const combo = count((i) => {
@@ -180,7 +181,7 @@ describe('review at scale, in a real browser', () => {
       ],
       [
         'wrong-version.jsonl',
-        (ls) => (ls[N - 1] = (ls[N - 1] ?? '').replace('"schemaVersion":1', '"schemaVersion":42')),
+        (ls) => (ls[N - 1] = (ls[N - 1] ?? '').replace(`"schemaVersion":${TRACE_SCHEMA_VERSION}`, '"schemaVersion":42')),
         new RegExp(`line ${N}: schemaVersion: 42 is newer`),
       ],
     ];

@@ -46,12 +46,12 @@ describe('a tau-bench task in the chat tab, with the simulated user', () => {
     const agentReq = provider.requests.find((r) => systemOf(r).includes('Retail agent policy'));
     expect((agentReq?.body.tools as unknown[] | undefined)?.length).toBe(16);
 
-    type Stored = { episodes: Array<{ meta: { environment: string; taskIndex: number; userKind: string }; reward?: number; status: string }> };
+    type Stored = { episodes: Array<{ meta: { environment: unknown; taskIndex: number; userKind: string }; reward?: number; status: string }> };
     const read = async () => (JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as Stored).episodes[0];
     // The end of the episode shows a moment before its write is durable: poll the store.
     await expect.poll(async () => (await read())?.status, { timeout: 10_000 }).toBe('done');
     const stored = await read();
-    expect(stored?.meta).toMatchObject({ environment: 'tau-bench/retail', taskIndex: 0, userKind: 'simulated' });
+    expect(stored?.meta).toMatchObject({ environment: { family: 'tau-bench', domain: 'retail' }, taskIndex: 0, userKind: 'simulated' });
     expect(stored?.reward).toBe(0);
     expect(offHostRequests(requests)).toEqual([]);
     expect(errors).toEqual([]);

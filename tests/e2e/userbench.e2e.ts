@@ -10,6 +10,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { EpisodeEnvironmentSchema } from '../../src/lib/envs/environment.ts';
 import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
 import { samplePlans, userBenchAgentDouble, userBenchJudgeDouble } from '../doubles/userbench-agent-double.ts';
 import { dumpIndexedDB, loadCritic, offHostRequests, openWithSettings, useE2E, waitFor } from './harness.ts';
@@ -21,7 +22,7 @@ const { app, openPage } = useE2E({ provider });
 const TraceDump = z.object({
   episodes: z.array(
     z.object({
-      meta: z.object({ environment: z.string(), mode: z.string(), critic: z.string().optional() }),
+      meta: z.object({ environment: EpisodeEnvironmentSchema, mode: z.string(), critic: z.string().optional() }),
       reward: z.number().optional(),
       timeline: z.array(z.object({ type: z.string(), step: z.object({ reward: z.number().optional(), proposals: z.array(z.object({ verdict: z.object({ decision: z.string() }).optional() })) }).optional() })),
     }),
@@ -68,7 +69,7 @@ describe('UserBench in the browser', () => {
       expect(steps.length).toBeGreaterThan(4);
       expect(steps.every((s) => s.reward !== undefined && s.proposals.every((p) => p.verdict !== undefined))).toBe(true);
       expect(t.reward).toBe(1);
-      expect(t.meta.environment).toBe('userbench/travel22');
+      expect(t.meta.environment).toEqual({ family: 'userbench', domain: 'travel22' });
     }
 
     // The run's episodes in History, one opened: its searches, elicited preference and answers.

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTauPack, type TauPack } from '../envs/tau-bench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
-import type { TauDomain } from '../envs/tau-bench/tool.ts';
+import type { TauDomain } from '../envs/environment.ts';
 import { measureBudget, realLengthEpisodes, type RealLengthEpisode } from '../../../tests/fixtures/real-length-episodes.ts';
 import { budgetedCriticPrompt, budgetForWindow, estimateTokens, memoCounter } from './budget.ts';
 import { DEFAULT_CRITIC_WINDOW } from '../engines/webllm-models.ts';

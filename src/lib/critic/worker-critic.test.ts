@@ -184,7 +184,7 @@ describe('an episode of the core loop with the in-browser critic', () => {
     const user = new ScriptedUserDouble(['Cancel my booking', 'u1']);
     const events: LoopEvent[] = [];
     for await (const e of runEpisode(
-      { episodeId: 'e1', env, user, actor, critic, mode: 'intervene', maxRevisions: 2, failureRule: 'fail-open', maxSteps: 10, criticTimeoutMs: 20_000, meta: { environment: env.id } },
+      { episodeId: 'e1', env, user, actor, critic, mode: 'intervene', maxRevisions: 2, failureRule: 'fail-open', maxSteps: 10, criticTimeoutMs: 20_000, meta: { environment: { family: 'policy-chat' } } },
       new AbortController().signal,
     )) {
       events.push(e);

@@ -1,25 +1,14 @@
-import { z } from 'zod';
-import { errorMessage } from '../errors.ts';
+import { TaskSplitSchema, tauDomainOf, type TaskSplit, type TauDomain } from '../envs/environment.ts';
+import type { PackSource, TauPack } from '../envs/tau-bench/pack.ts';
+import { loadUserBenchTool } from '../envs/userbench/pack.ts';
+import { errorMessage, ValidationError } from '../errors.ts';
 import type { EpisodeMeta } from '../loop/events.ts';
-import { ToolSchemaSchema, type ToolSchema } from '../types.ts';
-import { GoldTaskSchema, type GoldTask } from './gold.ts';
+import type { ToolSchema } from '../types.ts';
+import { goldTaskOf, type GoldTask } from './gold.ts';
 import type { EnvContext } from './pipeline.ts';
 
-/** Reads one JSON file of the benchmark pack, by path relative to the pack root. */
-export type ReadPackJson = (path: string) => Promise<unknown>;
-
-const TAU_ENV = /^tau-bench\/(retail|airline)$/;
-const isUserBench = (m: EpisodeMeta): boolean => m.environment.startsWith('userbench/');
-
-/** A pack served over HTTP at `base` (the app's own copy is at tau-bench/ under the app's folder). */
-export function httpPackReader(base: string, fetchFn: typeof fetch = fetch): ReadPackJson {
-  return async (path) => {
-    const res = await fetchFn(`${base}${path}`);
-    if (!res.ok) throw new Error(`${base}${path}: HTTP ${res.status}`);
-    const value: unknown = await res.json();
-    return value;
-  };
-}
+/** One domain and split of the tau-bench pack, loaded and validated by pack.ts (in the app: through its one pack cache). */
+export type LoadTauPack = (domain: TauDomain, split: TaskSplit) => Promise<TauPack>;
 
 export interface LoadedContext {
   ctx: EnvContext;
@@ -29,54 +18,58 @@ export interface LoadedContext {
 
 /**
  * Tools and gold tasks for the environments the episodes ran in. tau-bench
- * episodes (environment `tau-bench/<domain>`) get the pack's tools.json and
- * tasks_<split>.json; UserBench episodes (`userbench/…`) get the UserBench
- * pack's tool (`readUserBench`), no gold; other environments (policy chat)
- * have no tools and no gold.
+ * episodes get their domain's tools and their split's tasks from the pack
+ * (`loadTau`); UserBench episodes get the UserBench pack's tool, read by
+ * the UserBench pack loader from `userBench`, no gold; other environments (policy chat) have no tools
+ * and no gold.
  */
-export async function loadEnvContext(metas: readonly EpisodeMeta[], read: ReadPackJson, readUserBench?: ReadPackJson): Promise<LoadedContext> {
-  const tools = new Map<string, ToolSchema[]>();
+export async function loadEnvContext(metas: readonly EpisodeMeta[], loadTau: LoadTauPack, userBench?: PackSource): Promise<LoadedContext> {
+  const tools = new Map<TauDomain, ToolSchema[]>();
   const tasks = new Map<string, GoldTask[]>();
   const problems: string[] = [];
-  const wanted = new Map<string, Set<string>>();
+  const wanted = new Map<TauDomain, Set<string>>();
   for (const m of metas) {
-    const domain = TAU_ENV.exec(m.environment)?.[1];
+    const domain = tauDomainOf(m.environment);
     if (!domain) continue;
     const splits = wanted.get(domain) ?? new Set<string>();
     splits.add(m.taskSplit ?? 'test');
     wanted.set(domain, splits);
   }
   for (const [domain, splits] of wanted) {
-    try {
-      tools.set(domain, z.array(ToolSchemaSchema).parse(await read(`${domain}/tools.json`)));
-    } catch (err) {
-      problems.push(`${domain}/tools.json: ${errorMessage(err)}`);
-    }
-    for (const split of splits) {
+    // Tools come with any split; the test split is the one every domain has.
+    for (const split of new Set(['test', ...splits])) {
       try {
-        tasks.set(`${domain}/${split}`, z.array(GoldTaskSchema).parse(await read(`${domain}/tasks_${split}.json`)));
+        const s = TaskSplitSchema.safeParse(split);
+        if (!s.success) throw new Error(`${domain}/tasks_${split}.json: not a task split (${TaskSplitSchema.options.join(', ')})`);
+        const d = (await loadTau(domain, s.data)).domains[domain];
+        if (!d) throw new Error(`${domain}: not in the pack`);
+        if (!tools.has(domain)) tools.set(domain, d.tools);
+        if (splits.has(split)) tasks.set(`${domain}/${split}`, (d.tasks[s.data] ?? []).map(goldTaskOf));
       } catch (err) {
-        problems.push(`${domain}/tasks_${split}.json: ${errorMessage(err)}`);
+        problems.push(errorMessage(err));
       }
     }
   }
   let userBenchTools: ToolSchema[] = [];
-  if (metas.some(isUserBench)) {
+  if (metas.some((m) => m.environment.family === 'userbench')) {
     try {
-      if (!readUserBench) throw new Error('no UserBench pack given');
-      userBenchTools = z.array(ToolSchemaSchema).parse(await readUserBench('prompts/tools.json'));
+      if (!userBench) throw new ValidationError('prompts/tools.json', 'no UserBench pack given');
+      userBenchTools = [await loadUserBenchTool(userBench)];
     } catch (err) {
-      problems.push(`userbench prompts/tools.json: ${errorMessage(err)}`);
+      problems.push(`userbench ${errorMessage(err)}`);
     }
   }
-  const domainOf = (m: EpisodeMeta): string | undefined => TAU_ENV.exec(m.environment)?.[1];
   return {
     problems,
     ctx: {
       // The critic saw these tools at run time: its training prompts must list them too.
-      toolsOf: (m) => (isUserBench(m) ? userBenchTools : (tools.get(domainOf(m) ?? '') ?? [])),
+      toolsOf: (m) => {
+        if (m.environment.family === 'userbench') return userBenchTools;
+        const d = tauDomainOf(m.environment);
+        return (d && tools.get(d)) ?? [];
+      },
       goldOf: (m) => {
-        const d = domainOf(m);
+        const d = tauDomainOf(m.environment);
         return d && m.taskIndex !== undefined ? tasks.get(`${d}/${m.taskSplit ?? 'test'}`)?.[m.taskIndex] : undefined;
       },
     },

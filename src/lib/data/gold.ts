@@ -1,14 +1,27 @@
-import { z } from 'zod';
+import type { TauTask } from '../envs/tau-bench/pack.ts';
+import { toJs } from '../envs/tau-bench/py.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { Action } from '../types.ts';
 
 /** A gold action as tau-bench tasks list them; `respond` is a message to the user. */
-export const GoldActionSchema = z.object({ name: z.string(), kwargs: z.record(z.string(), z.unknown()) });
-export type GoldAction = z.infer<typeof GoldActionSchema>;
+export interface GoldAction {
+  name: string;
+  kwargs: Record<string, unknown>;
+}
 
 /** The part of a task the outcome labels need: its gold actions and required outputs. */
-export const GoldTaskSchema = z.object({ actions: z.array(GoldActionSchema), outputs: z.array(z.string()).default([]) });
-export type GoldTask = z.infer<typeof GoldTaskSchema>;
+export interface GoldTask {
+  actions: GoldAction[];
+  outputs: string[];
+}
+
+/** A task of the loaded pack (validated by pack.ts), with its arguments as plain JSON values. */
+export function goldTaskOf(task: TauTask): GoldTask {
+  return {
+    actions: task.actions.map((a) => ({ name: a.name, kwargs: Object.fromEntries([...a.kwargs].map(([k, v]) => [k, toJs(v)])) })),
+    outputs: task.outputs,
+  };
+}
 
 /**
  * Whether a proposal agrees with the gold trajectory at its point:

@@ -108,8 +108,8 @@ describe('label sources on scripted episodes with known outcomes', () => {
 
   it('hard-task mining keeps the tasks the actor alone fails or is inconsistent on', () => {
     expect(mineHardTasks(traces)).toEqual([
-      { taskKey: 'shop/test/1', environment: 'shop', taskIndex: 1, runs: 2, passes: 0, reason: 'always-fails' },
-      { taskKey: 'shop/test/0', environment: 'shop', taskIndex: 0, runs: 2, passes: 1, reason: 'inconsistent' },
+      { taskKey: 'policy-chat/test/1', environment: 'policy-chat', taskIndex: 1, runs: 2, passes: 0, reason: 'always-fails' },
+      { taskKey: 'policy-chat/test/0', environment: 'policy-chat', taskIndex: 0, runs: 2, passes: 1, reason: 'inconsistent' },
     ]);
     expect(mineHardTasks(traces, 3)).toEqual([]);
   });
@@ -162,7 +162,7 @@ describe('examples, statistics, deduplication, split and export', () => {
       approve: 8,
       revise: 2,
       reviseShare: 0.2,
-      byEnvironment: { shop: { total: 10, approve: 8, revise: 2 } },
+      byEnvironment: { 'policy-chat': { total: 10, approve: 8, revise: 2 } },
       bySource: { outcome: { total: 9, approve: 8, revise: 1 }, interventions: { total: 1, approve: 0, revise: 1 } },
       byCategory: { 'wrong-arguments': 1, 'wrong-order': 1 },
       tasks: 3,
@@ -172,7 +172,7 @@ describe('examples, statistics, deduplication, split and export', () => {
 
   it('hard tasks only keeps the examples of mined tasks', () => {
     const r = runPipeline(traces, { toolsOf: toolsOfShop, goldOf: goldOfShop }, { ...opts, hardTasksOnly: true });
-    expect(new Set(r.examples.map((e) => e.taskKey))).toEqual(new Set(['shop/test/0', 'shop/test/1']));
+    expect(new Set(r.examples.map((e) => e.taskKey))).toEqual(new Set(['policy-chat/test/0', 'policy-chat/test/1']));
     expect(r.examples).toHaveLength(9);
   });
 

@@ -1,4 +1,5 @@
 import type { CriticInput } from '../critic/types.ts';
+import { environmentName } from '../envs/environment.ts';
 import type { EpisodeMeta, TimelineEntry } from '../loop/events.ts';
 import { historyFromTimeline } from '../loop/history.ts';
 import { feedbackOf } from '../loop/runEpisode.ts';
@@ -12,13 +13,14 @@ export { FAIL_CLOSED_FEEDBACK } from '../loop/runEpisode.ts';
 /** Groups episodes of one task across runs; an episode without a task is a task of its own. */
 export function taskKeyOf(trace: Pick<EpisodeTrace, 'id' | 'meta'>): string {
   const m = trace.meta;
-  return m.taskIndex === undefined ? `episode:${trace.id}` : `${m.environment}/${m.taskSplit ?? ''}/${m.taskIndex}`;
+  return m.taskIndex === undefined ? `episode:${trace.id}` : `${environmentName(m.environment)}/${m.taskSplit ?? ''}/${m.taskIndex}`;
 }
 
 /** One actor proposal with exactly what the critic saw (or would have seen) when judging it. */
 export interface DecisionPoint {
   key: string;
   episodeId: string;
+  /** The environment's name (environmentName): training data and label stats group by it. */
   environment: string;
   taskKey: string;
   stepIndex: number;
@@ -49,7 +51,7 @@ export function decisionPoints(trace: EpisodeTrace, toolsOf: ToolsOf): DecisionP
         out.push({
           key: pointKey(trace.id, step.index, proposal.attempt),
           episodeId: trace.id,
-          environment: trace.meta.environment,
+          environment: environmentName(trace.meta.environment),
           taskKey: taskKeyOf(trace),
           stepIndex: step.index,
           attempt: proposal.attempt,

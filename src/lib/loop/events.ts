@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { EpisodeEnvironmentSchema } from '../envs/environment.ts';
 import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema } from '../types.ts';
 
 /** Describes an episode for lists, filters and training data. Never holds secrets. */
 export const EpisodeMetaSchema = z.object({
-  environment: z.string(),
+  environment: EpisodeEnvironmentSchema,
   taskIndex: z.number().int().optional(),
   taskSplit: z.string().optional(),
   runId: z.string().optional(),

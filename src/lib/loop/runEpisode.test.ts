@@ -51,7 +51,7 @@ async function run(s: Setup, signal = new AbortController().signal) {
       failureRule: s.rule ?? 'fail-open',
       maxSteps: s.maxSteps ?? 30,
       criticTimeoutMs: s.criticTimeoutMs ?? 5000,
-      meta: { environment: 'test' },
+      meta: { environment: { family: 'policy-chat' } },
     },
     signal,
   )) {
@@ -236,7 +236,7 @@ describe('resume after a reload', () => {
     const user = new ScriptedUserDouble(['also $20']);
     const events: LoopEvent[] = [];
     for await (const e of runEpisode(
-      { episodeId: 'ep1', env, user, actor, mode: 'off', maxRevisions: 2, failureRule: 'fail-open', maxSteps: 30, criticTimeoutMs: 1000, meta: { environment: 'test' }, resume: stored },
+      { episodeId: 'ep1', env, user, actor, mode: 'off', maxRevisions: 2, failureRule: 'fail-open', maxSteps: 30, criticTimeoutMs: 1000, meta: { environment: { family: 'policy-chat' } }, resume: stored },
       new AbortController().signal,
     )) {
       events.push(e);
@@ -275,7 +275,7 @@ describe('the first user message', () => {
         failureRule: 'fail-open',
         maxSteps: 30,
         criticTimeoutMs: 5000,
-        meta: { environment: 'test' },
+        meta: { environment: { family: 'policy-chat' } },
       },
       new AbortController().signal,
     )) events.push(e);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
-import { parseRunSpec, parseTaskRange, planSlots } from './plan.ts';
+import { parseRunSpec, parseTaskRange, planSlots, runEnvironment, runEnvironmentName } from './plan.ts';
 
 const base = {
   id: 'r',
@@ -64,5 +64,15 @@ describe('parseTaskRange', () => {
     expect(() => parseTaskRange('5-2')).toThrow(/backwards/);
     expect(() => parseTaskRange('')).toThrow(/no task/);
     expect(() => parseTaskRange('0-50', 50)).toThrow(/task 50 does not exist/);
+  });
+});
+
+describe('runEnvironment', () => {
+  it("records the run's environment as fields, and names it as UserBench's result files key it", () => {
+    expect(runEnvironment({ domain: 'airline' })).toEqual({ family: 'tau-bench', domain: 'airline' });
+    expect(runEnvironment({ domain: 'travel33' })).toEqual({ family: 'userbench', domain: 'travel33' });
+    expect(runEnvironment({ domain: 'travel22', oneChoice: true })).toEqual({ family: 'userbench', domain: 'travel22', oneChoice: true });
+    expect(runEnvironmentName({ domain: 'retail' })).toBe('tau-bench/retail');
+    expect(runEnvironmentName({ domain: 'travel44', oneChoice: true })).toBe('userbench/travel44-onechoice');
   });
 });

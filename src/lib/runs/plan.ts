@@ -6,13 +6,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
-
-export const TauDomainSchema = z.enum(['retail', 'airline']);
-export type TauDomain = z.infer<typeof TauDomainSchema>;
-
-/** UserBench's evaluation environments (eval.py's default --envs). */
-export const UserBenchEnvSchema = z.enum(['travel22', 'travel33', 'travel44']);
-export type UserBenchEnvName = z.infer<typeof UserBenchEnvSchema>;
+import { environmentName, TaskSplitSchema, TauDomainSchema, UserBenchEnvSchema, type EpisodeEnvironment } from '../envs/environment.ts';
 
 /** What a run is run on: a tau-bench domain or a UserBench environment. */
 export const BenchDomainSchema = z.union([TauDomainSchema, UserBenchEnvSchema]);
@@ -23,14 +17,17 @@ export function familyOf(domain: BenchDomain): BenchFamily {
   return UserBenchEnvSchema.safeParse(domain).success ? 'userbench' : 'tau-bench';
 }
 
-/** The trace's environment name, e.g. 'tau-bench/retail' or 'userbench/travel22'. */
-export function environmentName(spec: Pick<RunSpec, 'domain' | 'oneChoice'>): string {
-  const base = `${familyOf(spec.domain)}/${spec.domain}`;
-  return spec.oneChoice ? `${base}-onechoice` : base;
+/** The environment the run's episodes run in, as their traces record it. */
+export function runEnvironment(spec: Pick<RunSpec, 'domain' | 'oneChoice'>): EpisodeEnvironment {
+  const ub = UserBenchEnvSchema.safeParse(spec.domain);
+  if (ub.success) return { family: 'userbench', domain: ub.data, ...(spec.oneChoice ? { oneChoice: true } : {}) };
+  return { family: 'tau-bench', domain: TauDomainSchema.parse(spec.domain) };
 }
 
-/** tau-bench's task splits (retail has all three, airline only test). */
-export const TaskSplitSchema = z.enum(['test', 'train', 'dev']);
+/** The run's environment name, e.g. 'tau-bench/retail' or 'userbench/travel22' (UserBench's result files key on it). */
+export function runEnvironmentName(spec: Pick<RunSpec, 'domain' | 'oneChoice'>): string {
+  return environmentName(runEnvironment(spec));
+}
 
 /** A model as the runner names it: which engine serves it, which model, where. No key. */
 export const ModelSpecSchema = z.object({

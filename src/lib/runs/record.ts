@@ -8,19 +8,10 @@ import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { ValidationError } from '../errors.ts';
 import { OutcomeSchema } from '../loop/events.ts';
 import { toStorageError } from '../traces/store.ts';
+import { UsageEntrySchema } from '../usage.ts';
 import { RunSpecSchema, type RunSpec } from './plan.ts';
 
 export const RUN_RECORD_VERSION = 1;
-
-/** Tokens one model spent in one role; kept per model so cost can be recomputed when prices change. */
-export const UsageEntrySchema = z.object({
-  role: z.enum(['actor', 'critic', 'user']),
-  model: z.string(),
-  local: z.boolean().optional(),
-  promptTokens: z.number().int().nonnegative(),
-  completionTokens: z.number().int().nonnegative(),
-});
-export type UsageEntry = z.infer<typeof UsageEntrySchema>;
 
 export const SlotResultSchema = z.object({
   key: z.string(),

@@ -2,7 +2,8 @@
  * Per-configuration results of a run: pass^k over the planned trials, with
  * tokens, cost and latency. Pure over the run record.
  */
-import { costOf, mergeUsage, type CostSummary, type PriceTable } from './cost.ts';
+import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
+import { mergeUsage, sumUsage } from '../usage.ts';
 import { passHatK, type PassKSummary } from './passk.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';
@@ -63,8 +64,7 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
         results.map((r) => ({ taskId: r.taskIndex, trial: r.trial, reward: r.reward })),
         record.spec.trials,
       ),
-      promptTokens: usage.reduce((s, u) => s + u.promptTokens, 0),
-      completionTokens: usage.reduce((s, u) => s + u.completionTokens, 0),
+      ...sumUsage(usage),
       cost: costOf(usage, prices),
       meanEpisodeMs: mean(sum((r) => r.endedAt - r.startedAt), results.length),
       meanActorCallMs: mean(sum((r) => r.actorLatencyMs), sum((r) => r.actorCalls)),

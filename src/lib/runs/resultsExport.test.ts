@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import { DEFAULT_PRICES } from './cost.ts';
+import { DEFAULT_PRICES } from '../pricing.ts';
 import { CSV_COLUMNS, csvCell, resultsCsv, tauResults } from './resultsExport.ts';
 import { parseRunSpec } from './plan.ts';
 import { newRunRecord, type SlotResult } from './record.ts';
@@ -62,11 +62,11 @@ record.results = {
 };
 
 const trace: EpisodeTrace = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   id: 'run9/c0-t4-r0',
   createdAt: 0,
   updatedAt: 0,
-  meta: { environment: 'tau-bench/retail', actor: 'gpt-4o', mode: 'off', maxRevisions: 2, failureRule: 'fail-open', userKind: 'simulated' },
+  meta: { environment: { family: 'tau-bench', domain: 'retail' }, actor: 'gpt-4o', mode: 'off', maxRevisions: 2, failureRule: 'fail-open', userKind: 'simulated' },
   policy: 'POLICY',
   status: 'done',
   timeline: [

@@ -6,7 +6,7 @@
 import { historyFromTimeline } from '../loop/history.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { ChatMessage } from '../types.ts';
-import { costOf, type PriceTable } from './cost.ts';
+import { costOf, type PriceTable } from '../pricing.ts';
 import { isSuccess } from './passk.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';

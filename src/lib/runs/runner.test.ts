@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { TraceStore } from '../traces/store.ts';
-import { DEFAULT_PRICES, type PriceTable } from './cost.ts';
+import { DEFAULT_PRICES, type PriceTable } from '../pricing.ts';
 import { parseRunSpec, type RunSpecInput } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
 import { configurationResults } from './results.ts';

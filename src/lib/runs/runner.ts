@@ -4,18 +4,19 @@
  * run record, which is persisted at once, so a reload resumes only the slots
  * without a result. Everything that talks to a model or a pack is injected.
  */
-import { isContextOverflow } from '../critic/health.ts';
 import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
 import type { Critic } from '../critic/types.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { errorMessage } from '../errors.ts';
 import type { LoopEvent } from '../loop/events.ts';
 import { runEpisode } from '../loop/runEpisode.ts';
+import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
+import { EpisodeTally } from '../traces/episodeTally.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
-import { costOf, mergeUsage, type CostSummary, type PriceTable } from './cost.ts';
-import { environmentName, familyOf, planSlots, type BenchDomain, type ModelSpec, type RunSpec, type Slot } from './plan.ts';
-import type { RunRecord, RunStore, SlotResult, UsageEntry } from './record.ts';
+import { addUsage, mergeUsage, sumUsage, type UsageEntry } from '../usage.ts';
+import { familyOf, runEnvironment, planSlots, type BenchDomain, type ModelSpec, type RunSpec, type Slot } from './plan.ts';
+import type { RunRecord, RunStore, SlotResult } from './record.ts';
 
 export interface BenchFactories {
   /**
@@ -85,8 +86,7 @@ export function progressOf(record: RunRecord, prices: PriceTable, extra: { runni
     total: planSlots(record.spec).length,
     done: results.length,
     errors: results.filter((r) => r.outcome === 'error').length,
-    promptTokens: usage.reduce((s, u) => s + u.promptTokens, 0),
-    completionTokens: usage.reduce((s, u) => s + u.completionTokens, 0),
+    ...sumUsage(usage),
     cost: costOf(usage, prices),
     ...extra,
   };
@@ -101,53 +101,8 @@ class MeteredActor implements Actor {
   }
   async propose(request: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
     const reply = await this.inner.propose(request, signal);
-    if (reply.usage) {
-      this.usage.promptTokens += reply.usage.promptTokens;
-      this.usage.completionTokens += reply.usage.completionTokens;
-    }
+    addUsage(this.usage, reply.usage);
     return reply;
-  }
-}
-
-/** Folds one episode's events into its slot result. */
-class SlotTally {
-  steps = 0;
-  revisions = 0;
-  flagged = 0;
-  actorCalls = 0;
-  actorLatencyMs = 0;
-  criticCalls = 0;
-  criticLatencyMs = 0;
-  criticErrors = 0;
-  contextOverflows = 0;
-  actorUsage: Usage = { promptTokens: 0, completionTokens: 0 };
-  criticUsage: Usage = { promptTokens: 0, completionTokens: 0 };
-  turnRewards: number[] = [];
-
-  add(e: LoopEvent): void {
-    if (e.type !== 'step') return;
-    this.steps++;
-    if (e.step.reward !== undefined) this.turnRewards.push(e.step.reward);
-    if (e.step.flagged) this.flagged++;
-    this.revisions += e.step.proposals.length - 1;
-    for (const p of e.step.proposals) {
-      this.actorCalls++;
-      this.actorLatencyMs += p.latencyMs;
-      if (p.usage) {
-        this.actorUsage.promptTokens += p.usage.promptTokens;
-        this.actorUsage.completionTokens += p.usage.completionTokens;
-      }
-      if (p.verdict) {
-        this.criticCalls++;
-        this.criticLatencyMs += p.verdict.latencyMs;
-        if (p.verdict.decision === 'error') this.criticErrors++;
-        if (isContextOverflow(p.verdict)) this.contextOverflows++;
-        if (p.verdict.usage) {
-          this.criticUsage.promptTokens += p.verdict.usage.promptTokens;
-          this.criticUsage.completionTokens += p.verdict.usage.completionTokens;
-        }
-      }
-    }
   }
 }
 
@@ -212,7 +167,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     if (signal.aborted) return;
 
     const recorder = new TraceRecorder(deps.traces, now);
-    const tally = new SlotTally();
+    const tally = new EpisodeTally();
     const startedAt = now();
     let end: Extract<LoopEvent, { type: 'episode_end' }> | undefined;
     const events = runEpisode(
@@ -228,7 +183,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
         maxSteps: spec.maxSteps,
         criticTimeoutMs: spec.criticTimeoutMs,
         meta: {
-          environment: environmentName(spec),
+          environment: runEnvironment(spec),
           taskIndex: slot.taskIndex,
           taskSplit: spec.split,
           runId: spec.id,
@@ -242,7 +197,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
       signal,
     );
     for await (const event of events) {
-      tally.add(event);
+      if (event.type === 'step') tally.addStep(event.step);
       await recorder.record(event);
       opts.onEvent?.(slot, event);
       if (event.type === 'episode_end') end = event;
@@ -271,9 +226,9 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
       revisions: tally.revisions,
       flagged: tally.flagged,
       usage,
-      actorCalls: tally.actorCalls,
+      actorCalls: tally.proposals,
       actorLatencyMs: tally.actorLatencyMs,
-      criticCalls: tally.criticCalls,
+      criticCalls: tally.verdicts,
       criticLatencyMs: tally.criticLatencyMs,
       criticErrors: tally.criticErrors,
       contextOverflows: tally.contextOverflows,

@@ -6,10 +6,12 @@
  * (pack over HTTP) and Node (pack from a folder).
  */
 import type { Actor } from '../actor/types.ts';
+import { PackCache } from '../envs/tau-bench/packCache.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { ValidationError } from '../errors.ts';
-import { TauDomainSchema, type BenchDomain, type TauDomain } from './plan.ts';
+import { TauDomainSchema, type TauDomain } from '../envs/environment.ts';
+import type { BenchDomain } from './plan.ts';
 import type { BenchFactories } from './runner.ts';
 
 export interface TauKit<Pack> {
@@ -27,18 +29,9 @@ function tauDomain(domain: BenchDomain): TauDomain {
 }
 
 export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOptions): BenchFactories {
-  const packs = new Map<string, Promise<Pack>>();
-  const pack = (domain: TauDomain, split: string): Promise<Pack> => {
-    const key = `${domain}/${split}`;
-    let p = packs.get(key);
-    if (!p) {
-      p = kit.loadPack(domain, split);
-      // A failed load is not cached: the next attempt (a resume) tries again.
-      p.catch(() => packs.delete(key));
-      packs.set(key, p);
-    }
-    return p;
-  };
+  // A failed load is not cached: the next attempt (a resume) tries again.
+  const packs = new PackCache<Pack>();
+  const pack = (domain: TauDomain, split: string): Promise<Pack> => packs.get(`${domain}/${split}`, () => kit.loadPack(domain, split));
   return {
     createEnv: async (domain, taskIndex, split) => kit.createEnv(await pack(tauDomain(domain), split), tauDomain(domain), taskIndex, split),
     createUser: async ({ domain, taskIndex, split, actor }) =>

@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '../errors.ts';
 import { createTauEnv } from '../envs/tau-bench/env.ts';
-import { httpPackSource, loadTauPack, taskOf, TASK_SPLITS, type PackSource, type TaskSplit, type TauPack } from '../envs/tau-bench/pack.ts';
+import { TASK_SPLITS, type TaskSplit } from '../envs/environment.ts';
+import { httpPackSource, loadTauPack, taskOf, type PackSource, type TauPack } from '../envs/tau-bench/pack.ts';
 import { SimulatedUser } from '../envs/tau-bench/user.ts';
 import type { TauKit } from './tauFactories.ts';
 

@@ -6,7 +6,7 @@
  * instead of eval.py's hash of the prompt.
  */
 import type { EpisodeTrace } from '../traces/schema.ts';
-import { environmentName, planSlots } from './plan.ts';
+import { planSlots, runEnvironmentName } from './plan.ts';
 import type { RunRecord } from './record.ts';
 import { userBenchSummary } from './userBenchMetrics.ts';
 
@@ -47,7 +47,7 @@ export interface UserBenchExport {
 }
 
 export function userBenchExport(record: RunRecord, configIndex: number, traceOf: (episodeId: string) => EpisodeTrace | undefined): UserBenchExport {
-  const env = environmentName(record.spec);
+  const env = runEnvironmentName(record.spec);
   const results = Object.values(record.results).filter((r) => r.configIndex === configIndex);
   const cache: Record<string, { history: EvalPyTurn[][]; reward: number[][] }> = {};
   for (const slot of planSlots(record.spec)) {

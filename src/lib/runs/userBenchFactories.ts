@@ -12,7 +12,8 @@ import { TravelGym } from '../envs/userbench/gym.ts';
 import { loadUserBenchPack, scenarioOf, type LoadUserBenchOptions, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
 import { RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
-import { UserBenchEnvSchema, type RunSpec } from './plan.ts';
+import { UserBenchEnvSchema } from '../envs/environment.ts';
+import type { RunSpec } from './plan.ts';
 import type { BenchFactories } from './runner.ts';
 
 /** The three whole sample scenarios and their index rows (../shared/userbench), for tests, demos and dev. */

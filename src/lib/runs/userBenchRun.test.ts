@@ -11,7 +11,7 @@ import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '
 import { samplePlans, userBenchAgentDouble, userBenchJudgeDouble } from '../../../tests/doubles/userbench-agent-double.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import { TraceStore } from '../traces/store.ts';
-import { DEFAULT_PRICES } from './cost.ts';
+import { DEFAULT_PRICES } from '../pricing.ts';
 import { parseRunSpec } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
 import { configurationResults } from './results.ts';

@@ -1,6 +1,7 @@
-import { costOf, mergeUsage, type CostSummary, type PriceTable } from '../runs/cost.ts';
-import type { UsageEntry } from '../runs/record.ts';
-import { sumUsage, type Usage } from '../types.ts';
+import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
+import type { Usage } from '../types.ts';
+import { mergeUsage, type UsageEntry } from '../usage.ts';
+import { EpisodeTally } from './episodeTally.ts';
 import type { EpisodeTrace } from './schema.ts';
 
 export interface EpisodeStats {
@@ -21,40 +22,19 @@ export interface EpisodeStats {
 
 /** Totals for the episode view header: tokens per side and verdict latency. */
 export function episodeStats(t: EpisodeTrace): EpisodeStats {
-  let steps = 0;
-  let proposals = 0;
-  let revisedSteps = 0;
-  let reviseVerdicts = 0;
-  let flagged = 0;
-  const actor: Array<Usage | undefined> = [];
-  const critic: Array<Usage | undefined> = [];
-  const latencies: number[] = [];
-  for (const e of t.timeline) {
-    if (e.type !== 'step') continue;
-    steps++;
-    if (e.step.flagged) flagged++;
-    if (e.step.proposals.length > 1) revisedSteps++;
-    for (const p of e.step.proposals) {
-      proposals++;
-      actor.push(p.usage);
-      if (!p.verdict) continue;
-      critic.push(p.verdict.usage);
-      latencies.push(p.verdict.latencyMs);
-      if (p.verdict.decision === 'revise') reviseVerdicts++;
-    }
-  }
-  const n = latencies.length;
+  const tally = new EpisodeTally();
+  for (const e of t.timeline) if (e.type === 'step') tally.addStep(e.step);
   return {
-    steps,
-    proposals,
-    revisedSteps,
-    reviseVerdicts,
-    flagged,
-    actorUsage: sumUsage(actor),
-    criticUsage: sumUsage(critic),
-    verdicts: n,
-    meanVerdictMs: n ? latencies.reduce((a, b) => a + b, 0) / n : undefined,
-    maxVerdictMs: n ? Math.max(...latencies) : undefined,
+    steps: tally.steps,
+    proposals: tally.proposals,
+    revisedSteps: tally.revisedSteps,
+    reviseVerdicts: tally.reviseVerdicts,
+    flagged: tally.flagged,
+    actorUsage: tally.actorUsage,
+    criticUsage: tally.criticUsage,
+    verdicts: tally.verdicts,
+    meanVerdictMs: tally.meanVerdictMs,
+    maxVerdictMs: tally.maxVerdictMs,
     durationMs: t.endedAt !== undefined ? t.endedAt - t.createdAt : undefined,
   };
 }

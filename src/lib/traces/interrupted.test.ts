@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import type { EpisodeEnvironment } from '../envs/environment.ts';
 import { latestInterruptedHumanEpisode } from './interrupted.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
 import { TraceStore } from './store.ts';
 
-function trace(id: string, createdAt: number, over: { status?: EpisodeTrace['status']; environment?: string; userKind?: 'human' | 'simulated' }): EpisodeTrace {
+function trace(id: string, createdAt: number, over: { status?: EpisodeTrace['status']; environment?: EpisodeEnvironment; userKind?: 'human' | 'simulated' }): EpisodeTrace {
   return {
     schemaVersion: TRACE_SCHEMA_VERSION,
     id,
@@ -14,7 +15,7 @@ function trace(id: string, createdAt: number, over: { status?: EpisodeTrace['sta
     timeline: [{ type: 'user', content: 'hi', at: createdAt }],
     status: over.status ?? 'running',
     meta: {
-      environment: over.environment ?? 'policy-chat',
+      environment: over.environment ?? { family: 'policy-chat' },
       actor: 'a',
       mode: 'intervene',
       maxRevisions: 2,
@@ -30,9 +31,9 @@ describe('latestInterruptedHumanEpisode', () => {
     expect(await latestInterruptedHumanEpisode(store)).toBeUndefined();
     await store.put(trace('old-human', 1, {}));
     await store.put(trace('done', 5, { status: 'done' }));
-    await store.put(trace('sim', 6, { environment: 'tau-bench/retail', userKind: 'simulated' }));
-    await store.put(trace('bench-other', 7, { environment: 'bench' }));
-    await store.put(trace('tau-human', 4, { environment: 'tau-bench/airline' }));
+    await store.put(trace('sim', 6, { environment: { family: 'tau-bench', domain: 'retail' }, userKind: 'simulated' }));
+    await store.put(trace('userbench-other', 7, { environment: { family: 'userbench', domain: 'travel22' } }));
+    await store.put(trace('tau-human', 4, { environment: { family: 'tau-bench', domain: 'airline' } }));
     expect((await latestInterruptedHumanEpisode(store))?.id).toBe('tau-human');
   });
 });

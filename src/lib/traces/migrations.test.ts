@@ -2,14 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { migrateRecord, parseTraceRecord } from './migrations.ts';
 import { TRACE_SCHEMA_VERSION } from './schema.ts';
+import { environmentName, type EpisodeEnvironment } from '../envs/environment.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
+
+/** A record as version 1 stored it: the environment as one string ('tau-bench/retail'). */
+function v1Record(i: number, environment: string): Record<string, unknown> {
+  const t = syntheticTrace(i);
+  return { ...t, schemaVersion: 1, meta: { ...t.meta, environment } };
+}
 
 /** A record as the version-0 prototype stored it: no schemaVersion, finishedAt, no updatedAt, no failureRule. */
 function v0Record(i: number): Record<string, unknown> {
   const { schemaVersion: _v, updatedAt: _u, endedAt, meta, ...rest } = syntheticTrace(i);
   const { failureRule: _f, ...meta0 } = meta;
-  return { ...rest, meta: meta0, finishedAt: endedAt };
+  return { ...rest, meta: { ...meta0, environment: 'tau-bench/retail' }, finishedAt: endedAt };
 }
+
+/** Every environment name versions 0 and 1 wrote (chat, benchmark runs, UserBench in chat and runs). */
+const V1_NAMES: Array<[string, EpisodeEnvironment]> = [
+  ['policy-chat', { family: 'policy-chat' }],
+  ['tau-bench/retail', { family: 'tau-bench', domain: 'retail' }],
+  ['tau-bench/airline', { family: 'tau-bench', domain: 'airline' }],
+  ['userbench/travel22', { family: 'userbench', domain: 'travel22' }],
+  ['userbench/travel33', { family: 'userbench', domain: 'travel33' }],
+  ['userbench/travel44-onechoice', { family: 'userbench', domain: 'travel44', oneChoice: true }],
+];
 
 describe('migrations', () => {
   it('migrates a v0 record to the current version', () => {
@@ -18,7 +35,23 @@ describe('migrations', () => {
     expect(t.endedAt).toBe(syntheticTrace(7).endedAt);
     expect(t.updatedAt).toBe(syntheticTrace(7).endedAt);
     expect(t.meta.failureRule).toBe('fail-open');
+    expect(t.meta.environment).toEqual({ family: 'tau-bench', domain: 'retail' });
     expect(t).not.toHaveProperty('finishedAt');
+  });
+
+  it.each(V1_NAMES)('migrates a v1 record of %s to the environment as fields, keeping the rest', (name, environment) => {
+    const t = parseTraceRecord(v1Record(4, name), 'test');
+    expect(t.schemaVersion).toBe(TRACE_SCHEMA_VERSION);
+    expect(t.meta.environment).toEqual(environment);
+    // The name lists, filters and training data show is the one version 1 stored.
+    expect(environmentName(t.meta.environment)).toBe(name);
+    expect({ ...t, meta: { ...t.meta, environment: undefined } }).toEqual({ ...syntheticTrace(4), meta: { ...syntheticTrace(4).meta, environment: undefined } });
+  });
+
+  it('refuses a v1 environment no version wrote, naming where and the value', () => {
+    for (const name of ['tau-bench/shop', 'userbench/travel99', 'retail', 'tau-bench/retail-onechoice']) {
+      expect(() => parseTraceRecord(v1Record(1, name), 'line 9')).toThrow(`line 9: meta.environment: unknown environment ${JSON.stringify(name)}`);
+    }
   });
 
   it('leaves a current record as it is', () => {

@@ -1,3 +1,4 @@
+import { TauDomainSchema, UserBenchEnvSchema, type EpisodeEnvironment } from '../envs/environment.ts';
 import { ValidationError } from '../errors.ts';
 import { TRACE_SCHEMA_VERSION, EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
 
@@ -21,8 +22,39 @@ function v0ToV1(r: RawRecord): RawRecord {
   return out;
 }
 
-/** MIGRATIONS[n] turns a version-n record into a version-(n+1) record. */
-const MIGRATIONS: ReadonlyArray<(r: RawRecord) => RawRecord> = [v0ToV1];
+/**
+ * The environment names versions 0 and 1 wrote ('policy-chat',
+ * 'tau-bench/<domain>', 'userbench/<env>[-onechoice]'), as data. Undefined
+ * for any other string: no version of the app wrote one.
+ */
+export function environmentFromV1Name(name: string): EpisodeEnvironment | undefined {
+  if (name === 'policy-chat') return { family: 'policy-chat' };
+  const tau = /^tau-bench\/(.+)$/.exec(name);
+  if (tau) {
+    const domain = TauDomainSchema.safeParse(tau[1]);
+    return domain.success ? { family: 'tau-bench', domain: domain.data } : undefined;
+  }
+  const ub = /^userbench\/(.+?)(-onechoice)?$/.exec(name);
+  if (ub) {
+    const domain = UserBenchEnvSchema.safeParse(ub[1]);
+    return domain.success ? { family: 'userbench', domain: domain.data, ...(ub[2] ? { oneChoice: true } : {}) } : undefined;
+  }
+  return undefined;
+}
+
+/** Up to version 1 the environment was one string ('tau-bench/retail'); from version 2 it is stored as its parts. */
+function environmentAsFields(r: RawRecord, where: string): RawRecord {
+  if (!isRecord(r.meta) || typeof r.meta.environment !== 'string') return r; // validation names what is wrong
+  const environment = environmentFromV1Name(r.meta.environment);
+  if (!environment) throw new ValidationError(where, `meta.environment: unknown environment ${JSON.stringify(r.meta.environment)}`);
+  return { ...r, meta: { ...r.meta, environment } };
+}
+
+/**
+ * MIGRATIONS[n] turns a version-n record into a version-(n+1) record (the
+ * version number is set after each step); `where` names the record in errors.
+ */
+const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, environmentAsFields];
 
 /** The record's version: a missing field means the prototype's version 0. */
 export function recordVersion(r: RawRecord): number | undefined {
@@ -48,7 +80,7 @@ export function migrateRecord(value: unknown, where: string): unknown {
   for (let v = version; v < TRACE_SCHEMA_VERSION; v++) {
     const step = MIGRATIONS[v];
     if (!step) throw new ValidationError(where, `schemaVersion: no migration from version ${v}`);
-    r = step(r);
+    r = { ...step(r, where), schemaVersion: v + 1 };
   }
   return r;
 }

@@ -18,7 +18,7 @@ describe('queryEpisodes', () => {
   });
 
   it('filters by environment, task, mode, critic and outcome together', () => {
-    const r = queryEpisodes(all, { environment: 'retail', taskIndex: 10, mode: 'intervene', outcome: 'pass' });
+    const r = queryEpisodes(all, { environment: 'tau-bench/retail', taskIndex: 10, mode: 'intervene', outcome: 'pass' });
     const want = idx((i) => {
       const p = syntheticParams(i);
       return p.environment === 'retail' && p.taskIndex === 10 && p.mode === 'intervene' && p.reward === 1;
@@ -57,7 +57,7 @@ describe('queryEpisodes', () => {
 
   it('lists the facets present', () => {
     const f = facets(all);
-    expect(f.environments).toEqual(['airline', 'retail']);
+    expect(f.environments).toEqual(['tau-bench/airline', 'tau-bench/retail']);
     expect(f.critics).toEqual(['remote-critic', 'tiny-critic']);
     expect(f.tasks).toHaveLength(50);
     expect(f.runIds).toHaveLength(6);
@@ -69,7 +69,7 @@ describe('summarize', () => {
     const i = 2; // intervene mode, intervened, reward 0
     expect(syntheticParams(i).intervened).toBe(true);
     const s = summarize(syntheticTrace(i));
-    expect(s).toMatchObject({ steps: 2, interventions: 1, outcome: 'fail', environment: 'retail', taskIndex: 2 });
+    expect(s).toMatchObject({ steps: 2, interventions: 1, outcome: 'fail', environment: 'tau-bench/retail', taskIndex: 2 });
     expect(summarize(syntheticTrace(0)).outcome).toBe('pass');
     expect(summarize({ ...syntheticTrace(0), status: 'running' }).outcome).toBe('running');
     const { reward: _r, ...unscored } = syntheticTrace(0);

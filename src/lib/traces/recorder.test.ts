@@ -20,7 +20,7 @@ function episode(signal = new AbortController().signal) {
       failureRule: 'fail-open',
       maxSteps: 30,
       criticTimeoutMs: 1000,
-      meta: { environment: 'policy-chat' },
+      meta: { environment: { family: 'policy-chat' } },
     },
     signal,
   );

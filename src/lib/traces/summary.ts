@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CriticModeSchema } from '../types.ts';
+import { environmentName } from '../envs/environment.ts';
 import { OutcomeSchema } from '../loop/events.ts';
 import { criticHealth } from '../critic/health.ts';
 import type { EpisodeTrace } from './schema.ts';
@@ -22,6 +23,7 @@ export const EpisodeSummarySchema = z.object({
   v: z.literal(SUMMARY_VERSION),
   id: z.string(),
   createdAt: z.number(),
+  /** The environment's name (environmentName), which the list shows and filters by. */
   environment: z.string(),
   taskIndex: z.number().int().optional(),
   runId: z.string().optional(),
@@ -78,7 +80,7 @@ export function summarize(t: EpisodeTrace): EpisodeSummary {
     v: SUMMARY_VERSION,
     id: t.id,
     createdAt: t.createdAt,
-    environment: t.meta.environment,
+    environment: environmentName(t.meta.environment),
     mode: t.meta.mode,
     actor: t.meta.actor,
     status: t.status,

@@ -2,6 +2,8 @@ import { createActor } from '../../lib/actor/index.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
+import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
+import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
 import { RequestLog, type Purpose } from '../../lib/net/requestLog.ts';
 import { listenToWorkers } from '../../lib/net/workerRequests.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
@@ -23,8 +25,10 @@ export class AppState {
   readonly session = new EpisodeSession(this.traces);
   /** UserBench packs, loaded in their worker (Chat and Benchmark tabs). */
   readonly userBenchPacks = new UserBenchPacks();
+  /** The one cache of loaded tau-bench packs (Chat and Data tabs). */
+  readonly tauPacks = new PackCache<TauPack>();
   /** Which world the chat tab runs in. */
-  readonly environment = new EnvironmentChoice(this.userBenchPacks, this.requests.fetchFor('pack'));
+  readonly environment = new EnvironmentChoice(this.userBenchPacks, this.requests.fetchFor('pack'), this.tauPacks);
   /** The History tab: stored episodes, filters, import/export, presentation. */
   readonly review = new TraceReview(this.traces, () => this.settings.secrets, this.requests.fetchFor('episodes'));
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */

@@ -1,4 +1,4 @@
-import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../lib/runs/cost.ts';
+import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../lib/pricing.ts';
 import { resultsCsv, tauResults } from '../../lib/runs/resultsExport.ts';
 import { userBenchExport } from '../../lib/runs/userBenchExport.ts';
 import type { RunSpec } from '../../lib/runs/plan.ts';

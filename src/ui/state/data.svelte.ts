@@ -2,7 +2,8 @@ import type { OpenAIClientOptions } from '../../lib/actor/openai.ts';
 import type { ProviderConfig } from '../../lib/actor/provider.ts';
 import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
-import { httpPackReader, loadEnvContext, type ReadPackJson } from '../../lib/data/envContext.ts';
+import { loadEnvContext, type LoadTauPack } from '../../lib/data/envContext.ts';
+import { httpPackSource, type PackSource } from '../../lib/envs/tau-bench/pack.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
 import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/trainingJsonl.ts';
 import { interventionLabels } from '../../lib/data/labels/interventions.ts';
@@ -90,8 +91,10 @@ export class DataState {
 
   constructor(
     private readonly source: TraceSource,
-    private readonly readPack: ReadPackJson = httpPackReader(appUrl('tau-bench/')),
-    private readonly readUserBench: ReadPackJson = httpPackReader(appUrl('userbench/')),
+    /** The tau-bench pack, through the app's one pack cache (the Chat tab's pick: its folder or URL). */
+    private readonly loadTau: LoadTauPack,
+    /** The UserBench pack, for its agent tool (the app's copy). */
+    private readonly userBench: PackSource = httpPackSource(appUrl('userbench/')),
   ) {}
 
   readonly finished = $derived(this.traces.filter((t) => t.status !== 'running'));
@@ -130,8 +133,8 @@ export class DataState {
       this.invalid = invalid;
       const loaded = await loadEnvContext(
         traces.map((t) => t.meta),
-        this.readPack,
-        this.readUserBench,
+        this.loadTau,
+        this.userBench,
       );
       this.ctx = loaded.ctx;
       this.problems = loaded.problems;

@@ -1,8 +1,9 @@
 import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
 import { createTauEnv } from '../../lib/envs/tau-bench/env.ts';
-import { filesPackSource, httpPackSource, loadTauPack, taskOf, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
+import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
+import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/packCache.ts';
 import { SimulatedUser } from '../../lib/envs/tau-bench/user.ts';
-import type { TauDomain } from '../../lib/envs/tau-bench/tool.ts';
+import type { TaskSplit, TauDomain } from '../../lib/envs/environment.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
@@ -36,30 +37,45 @@ export class EnvironmentChoice {
   /** The task's instruction, shown to a person playing the user. */
   instruction = $state<string | undefined>(undefined);
   taskCount = $state<number | undefined>(undefined);
+  /** `tauPacks`: the app's one cache of loaded tau-bench packs, shared with the Data tab. */
   constructor(
     userBenchPacks: UserBenchPacks,
     private readonly fetchPack: typeof fetch = (...a) => fetch(...a),
+    private readonly tauPacks: PackCache<TauPack> = new PackCache(),
   ) {
     this.userBench = new UserBenchChoice(userBenchPacks);
   }
 
-  // A private load cache, not rendered state: no reactivity wanted.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #packs = new Map<string, Promise<TauPack>>();
-
-  /** Loads (once per URL and domain) and validates the benchmark pack. */
-  pack(): Promise<TauPack> {
+  /** One domain and split of the picked pack (the opened folder, else the URL), loaded once and validated. */
+  tauPack(domain: TauDomain, split: TaskSplit): Promise<TauPack> {
     const folder = this.folder;
-    const key = `${folder ? `folder#${this.#folderPick}` : this.packUrl}|${this.domain}`;
-    let p = this.#packs.get(key);
-    if (!p) {
+    const sourceKey = folder ? `folder#${this.#folderPick}` : this.packUrl;
+    const source = (): PackSource =>
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
-      const source = folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href, this.fetchPack);
-      p = loadTauPack(source, [this.domain], { [this.domain]: ['test'] });
-      p.catch(() => this.#packs.delete(key));
-      this.#packs.set(key, p);
+      folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href, this.fetchPack);
+    return cachedTauPack(this.tauPacks, sourceKey, source, domain, split);
+  }
+
+  /** The chat's task pack: the picked domain's test tasks. */
+  pack(): Promise<TauPack> {
+    return this.tauPack(this.domain, 'test');
+  }
+
+  /** Picks the environment and task a stored episode ran in, with a person in the user's seat (resuming it). */
+  restore(meta: Pick<EpisodeMeta, 'environment' | 'taskIndex' | 'taskSplit'>): void {
+    const e = meta.environment;
+    this.kind = e.family;
+    if (e.family === 'policy-chat') return;
+    this.seat = 'human';
+    if (e.family === 'tau-bench') {
+      this.domain = e.domain;
+      this.taskIndex = meta.taskIndex ?? 0;
+      return;
     }
-    return p;
+    this.userBench.env = e.domain;
+    this.userBench.oneChoice = e.oneChoice === true;
+    this.userBench.samples = meta.taskSplit === 'samples';
+    this.userBench.taskIndex = meta.taskIndex ?? 0;
   }
 
   openFolder(files: File[] | undefined): void {
@@ -82,14 +98,14 @@ export class EnvironmentChoice {
   async build(policy: string, userModel: () => Actor, resume?: readonly TimelineEntry[]): Promise<BuiltEnv> {
     if (this.kind === 'userbench') return this.userBench.build(this.seat, userModel, this.folder, resume);
     if (this.kind === 'policy-chat') {
-      return { env: createPolicyChatEnv(policy), user: undefined, meta: { environment: 'policy-chat' }, maxSteps: 30 };
+      return { env: createPolicyChatEnv(policy), user: undefined, meta: { environment: { family: 'policy-chat' } }, maxSteps: 30 };
     }
     const pack = await this.pack();
     const task = taskOf(pack, this.domain, this.taskIndex);
     return {
       env: createTauEnv(pack, this.domain, this.taskIndex),
       user: this.seat === 'simulated' ? new SimulatedUser(userModel(), pack.userSimulatorPrompt, task.instruction) : undefined,
-      meta: { environment: `tau-bench/${this.domain}`, taskIndex: this.taskIndex, taskSplit: 'test' },
+      meta: { environment: { family: 'tau-bench', domain: this.domain }, taskIndex: this.taskIndex, taskSplit: 'test' },
       // tau-bench's agent: 30 actions at most.
       maxSteps: 30,
     };

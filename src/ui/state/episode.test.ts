@@ -8,7 +8,7 @@ const opts = (): StartOptions => ({
   env: createPolicyChatEnv('Be kind.'),
   actor: new ScriptedActorDouble([{ kind: 'message', content: 'Hello!' }]),
   critic: new ScriptedCriticDouble([{ decision: 'approve' }]),
-  loop: { mode: 'intervene', maxRevisions: 2, failureRule: 'fail-open', maxSteps: 30, criticTimeoutMs: 1000, meta: { environment: 'policy-chat' } },
+  loop: { mode: 'intervene', maxRevisions: 2, failureRule: 'fail-open', maxSteps: 30, criticTimeoutMs: 1000, meta: { environment: { family: 'policy-chat' } } },
 });
 
 async function until(cond: () => boolean): Promise<void> {

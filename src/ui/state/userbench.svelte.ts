@@ -1,6 +1,6 @@
 import type { Actor } from '../../lib/actor/types.ts';
 import { USERBENCH_SAMPLES } from '../../lib/runs/userBenchFactories.ts';
-import type { UserBenchEnvName } from '../../lib/runs/plan.ts';
+import { environmentName, type EpisodeEnvironment, type UserBenchEnvName } from '../../lib/envs/environment.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { actorTravelLlm } from '../../lib/envs/userbench/actorLlm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../../lib/envs/userbench/env.ts';
@@ -82,9 +82,9 @@ export class UserBenchChoice {
     this.seatRequest = undefined;
     const recorder = new RecordingTravelLlm(this.#seat ? this.#seat.llm(model) : model, resume ? recordedLlmCalls(resume) : []);
     const gym = new TravelGym(scenarioOf(pack, row), { maxSteps: MAX_TURNS, oneChoicePerAspect: this.oneChoice }, recorder.llm, pack.prompts);
-    const environment = `userbench/${this.env}${this.oneChoice ? '-onechoice' : ''}`;
+    const environment: EpisodeEnvironment = { family: 'userbench', domain: this.env, ...(this.oneChoice ? { oneChoice: true } : {}) };
     return {
-      env: createUserBenchEnv({ id: `${environment}/${pack.indexFile}/${this.taskIndex}`, policy: row.system, tool: pack.tool, gym, llm: recorder }),
+      env: createUserBenchEnv({ id: `${environmentName(environment)}/${pack.indexFile}/${this.taskIndex}`, policy: row.system, tool: pack.tool, gym, llm: recorder }),
       user: new UserBenchOpening(row.user, seat),
       meta: { environment, taskIndex: this.taskIndex, taskSplit: this.samples ? 'samples' : 'test' },
       maxSteps: MAX_TURNS,

@@ -1,3 +1,4 @@
+import { environmentName } from '../../envs/environment.ts';
 import type { EpisodeTrace } from '../../traces/schema.ts';
 import { taskKeyOf } from '../points.ts';
 
@@ -23,7 +24,7 @@ export function mineHardTasks(traces: readonly EpisodeTrace[], minRuns = 2): Har
     if (t.meta.mode !== 'off' || t.reward === undefined || t.meta.taskIndex === undefined) continue;
     if (t.status !== 'done' && t.status !== 'max_steps') continue;
     const key = taskKeyOf(t);
-    const s = byTask.get(key) ?? { environment: t.meta.environment, taskIndex: t.meta.taskIndex, runs: 0, passes: 0 };
+    const s = byTask.get(key) ?? { environment: environmentName(t.meta.environment), taskIndex: t.meta.taskIndex, runs: 0, passes: 0 };
     s.runs++;
     if (t.reward >= 1) s.passes++;
     byTask.set(key, s);

@@ -4,7 +4,7 @@ import { createTauEnv, replayActions, score, type TauEnv } from './env.ts';
 import { loadTauPack, type TauAction, type TauPack } from './pack.ts';
 import { nodePackSource } from './pack-node.ts';
 import { deepCopy, toJs } from './py.ts';
-import { TAU_DOMAINS, type TauDomain } from './tool.ts';
+import { TAU_DOMAINS, type TauDomain } from '../environment.ts';
 
 const DIR = path.resolve(process.cwd(), '..', 'shared', 'tau-bench');
 

@@ -16,13 +16,13 @@ import {
   domainOf,
   taskOf,
   type DomainPack,
-  type TaskSplit,
   type TauAction,
   type TauPack,
   type TauTask,
 } from './pack.ts';
 import { deepCopy, fromJs, isDict, type PyDict } from './py.ts';
-import { invokeTool, type TauDomain } from './tool.ts';
+import type { TaskSplit, TauDomain } from '../environment.ts';
+import { invokeTool } from './tool.ts';
 
 /** A fresh copy of the domain's initial database, as `data_load_func()` gives. */
 export function freshDb(domain: DomainPack): PyDict {

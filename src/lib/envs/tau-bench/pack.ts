@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
 import { ToolSchemaSchema, type ToolSchema } from '../../types.ts';
 import { JsonSyntaxError, isDict, parseJson, toJs, type PyDict, type PyValue } from './py.ts';
-import type { TauDomain, TauTool } from './tool.ts';
+import type { TauDomain, TaskSplit } from '../environment.ts';
+import type { TauTool } from './tool.ts';
 import { AIRLINE_TOOLS } from './tools/airline/index.ts';
 import { RETAIL_TOOLS } from './tools/retail/index.ts';
 
@@ -19,9 +20,6 @@ export interface PackSource {
   readText(path: string): Promise<string>;
   readonly describe: string;
 }
-
-export const TASK_SPLITS = ['test', 'train', 'dev'] as const;
-export type TaskSplit = (typeof TASK_SPLITS)[number];
 
 export const RESPOND_ACTION_NAME = 'respond';
 export const TERMINATE_TOOLS: readonly string[] = ['transfer_to_human_agents'];

@@ -7,9 +7,6 @@
 import { PyException } from './pyops.ts';
 import { deepCopy, type PyDict, type PyValue } from './py.ts';
 
-export type TauDomain = 'retail' | 'airline';
-export const TAU_DOMAINS: readonly TauDomain[] = ['retail', 'airline'];
-
 export type ToolArgs = Readonly<Record<string, PyValue>>;
 
 export interface TauTool {

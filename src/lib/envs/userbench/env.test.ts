@@ -86,7 +86,7 @@ describe('UserBench env on the sample scenario (flight + apartment)', () => {
           failureRule: 'fail-open',
           maxSteps: 20,
           criticTimeoutMs: 1000,
-          meta: { environment: 'userbench/travel22', taskIndex: 0 },
+          meta: { environment: { family: 'userbench', domain: 'travel22' }, taskIndex: 0 },
         },
         new AbortController().signal,
       ),
@@ -170,7 +170,7 @@ describe('UserBench env on the sample scenario (flight + apartment)', () => {
       failureRule: 'fail-open' as const,
       maxSteps: 20,
       criticTimeoutMs: 1000,
-      meta: { environment: 'userbench/travel22' },
+      meta: { environment: { family: 'userbench' as const, domain: 'travel22' as const } },
       ...(resume ? { resume } : {}),
     });
     // The first run stops after two turns (the actor's script ends: an error, as a reload would cut it).

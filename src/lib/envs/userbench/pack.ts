@@ -25,8 +25,6 @@ export const USERBENCH_RAW_BASE = `https://raw.githubusercontent.com/SalesforceA
 /** load_tasks opens the data files in this order; it decides the shuffles. */
 export const DATA_SUFFIXES = ['22', '33', '44', '2222', '233', '334', '444', '333'] as const;
 export const UPSTREAM_DATA_FILES: readonly string[] = DATA_SUFFIXES.map((n) => `travelgym/data/travelgym_data_${n}.json`);
-export const USERBENCH_ENVS = ['travel22', 'travel33', 'travel44'] as const;
-export type UserBenchEnv = (typeof USERBENCH_ENVS)[number];
 export const TOOL_NAME = 'interact_with_env';
 
 /** The index file eval.py's load_data reads, as JSON in the pack. */
@@ -262,12 +260,18 @@ export async function loadScenarios(source: PackSource, files: readonly string[]
   return out;
 }
 
-export async function loadUserBenchPack(source: PackSource, opts: LoadUserBenchOptions = {}): Promise<UserBenchPack> {
-  const prompts = await loadPrompts(source);
+/** The agent's one tool, interact_with_env, from prompts/tools.json. */
+export async function loadUserBenchTool(source: PackSource): Promise<ToolSchema> {
   const toolsFile = 'prompts/tools.json';
   const tools = check(toolsFile, z.array(ToolSchemaSchema), toJs(await readPackJson(source, toolsFile)));
   const tool = tools.find((t) => t.function.name === TOOL_NAME);
   if (!tool) throw new ValidationError(toolsFile, `no tool named ${TOOL_NAME}`);
+  return tool;
+}
+
+export async function loadUserBenchPack(source: PackSource, opts: LoadUserBenchOptions = {}): Promise<UserBenchPack> {
+  const prompts = await loadPrompts(source);
+  const tool = await loadUserBenchTool(source);
   const oneChoice = opts.oneChoice ?? false;
   const indexFile = opts.indexFile ?? indexFileFor(opts.env ?? 'travel22', oneChoice);
   const filter = { oneChoice, ...(opts.env !== undefined ? { env: opts.env } : {}) };

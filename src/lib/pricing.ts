@@ -4,7 +4,7 @@
  * a silent zero would understate what a run costs.
  */
 import { z } from 'zod';
-import type { UsageEntry } from './record.ts';
+import type { UsageEntry } from './usage.ts';
 
 export const PriceSchema = z.object({
   inputPerM: z.number().nonnegative(),
@@ -53,20 +53,6 @@ export function costOf(usage: readonly UsageEntry[], table: PriceTable): CostSum
   }
   const unknownModels = [...unknown].sort();
   return { usd: unknownModels.length ? undefined : knownUsd, knownUsd, unknownModels };
-}
-
-/** Sums token entries by role+model, keeping `local`. */
-export function mergeUsage(entries: readonly UsageEntry[]): UsageEntry[] {
-  const byKey = new Map<string, UsageEntry>();
-  for (const e of entries) {
-    const k = `${e.role}\u0000${e.model}\u0000${e.local ? 1 : 0}`;
-    const prev = byKey.get(k);
-    if (prev) {
-      prev.promptTokens += e.promptTokens;
-      prev.completionTokens += e.completionTokens;
-    } else byKey.set(k, { ...e });
-  }
-  return [...byKey.values()];
 }
 
 export function formatUsd(c: CostSummary): string {

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
+import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
+import { EnvironmentChoice } from './environment.svelte.ts';
+import { UserBenchPacks } from './userbench-packs.svelte.ts';
+
+const PACK = resolve(import.meta.dirname, '../../../../shared/tau-bench');
+const RETAIL_FILES = ['user_simulator_prompt.txt', ...['tools.json', 'wiki.md', 'rules.json', 'orders.json', 'products.json', 'users.json', 'tasks_test.json'].map((f) => `retail/${f}`)];
+
+const base = { actor: 'a', mode: 'off', maxRevisions: 2, failureRule: 'fail-open', userKind: 'human' } as const;
+
+describe('EnvironmentChoice', () => {
+  // appUrl resolves against the page; a page address stands in for it under Node.
+  beforeAll(() => vi.stubGlobal('document', { baseURI: 'http://127.0.0.1:5173/' }));
+  afterAll(() => vi.unstubAllGlobals());
+
+  it('restores the world and task of a stored episode from its environment fields', () => {
+    const choice = new EnvironmentChoice(new UserBenchPacks());
+    choice.seat = 'simulated';
+    choice.restore({ ...base, environment: { family: 'tau-bench', domain: 'airline' }, taskIndex: 7 });
+    expect([choice.kind, choice.domain, choice.taskIndex, choice.seat]).toEqual(['tau-bench', 'airline', 7, 'human']);
+
+    choice.restore({ ...base, environment: { family: 'userbench', domain: 'travel33', oneChoice: true }, taskIndex: 2, taskSplit: 'samples' });
+    const ub = choice.userBench;
+    expect([choice.kind, ub.env, ub.oneChoice, ub.samples, ub.taskIndex]).toEqual(['userbench', 'travel33', true, true, 2]);
+    choice.restore({ ...base, environment: { family: 'userbench', domain: 'travel44' }, taskIndex: 0, taskSplit: 'test' });
+    expect([ub.env, ub.oneChoice, ub.samples]).toEqual(['travel44', false, false]);
+
+    choice.restore({ ...base, environment: { family: 'policy-chat' } });
+    expect(choice.kind).toBe('policy-chat');
+  });
+
+  it("loads the picked pack through the app's one cache, which the Data tab reads too", async () => {
+    const cache = new PackCache<TauPack>();
+    const choice = new EnvironmentChoice(new UserBenchPacks(), undefined, cache);
+    choice.openFolder(RETAIL_FILES.map((f) => new File([readFileSync(resolve(PACK, f))], f)));
+    const chat = await choice.pack();
+    expect(chat.domains.retail?.tasks.test?.length).toBeGreaterThan(100);
+    // The Data tab asks for the same domain and split: the same loaded pack, not a second load.
+    expect(await choice.tauPack('retail', 'test')).toBe(chat);
+    // A new folder pick may hold edited files: it loads again.
+    choice.openFolder(choice.folder);
+    expect(await choice.pack()).not.toBe(chat);
+  });
+});
