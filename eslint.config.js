@@ -30,7 +30,7 @@ export default ts.config(
  */
 function layerRules() {
   // Lowest first; each folder may import the base and the folders listed for it.
-  const base = ['types', 'errors', 'secrets', 'percentiles', 'worker-link', 'net'];
+  const base = ['types', 'errors', 'secrets', 'percentiles', 'usage', 'pricing', 'worker-link', 'net'];
   const allowed = {
     engines: [],
     actor: ['engines'],
