@@ -184,8 +184,8 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
           ...(cfg.env.toolChoice ? { toolChoice: cfg.env.toolChoice } : {}),
         };
         // Streamed text comes out as events, in order, while the actor still writes.
-        const reply = yield* streamWhile<LoopEvent, ActorReply>(signal, (emit, callSignal) =>
-          cfg.actor.propose(request, callSignal, (text) => emit({ type: 'actor_delta', stepIndex, attempt, text })),
+        const reply = yield* streamWhile<LoopEvent, ActorReply>((emit) =>
+          cfg.actor.propose(request, signal, (text) => emit({ type: 'actor_delta', stepIndex, attempt, text })),
         );
         const proposal: Proposal = {
           attempt,

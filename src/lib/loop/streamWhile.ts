@@ -2,18 +2,14 @@
  * Runs `call` and yields, in order, what it emits while it runs, then returns
  * its result (or throws its error). It bridges a callback (an actor's streamed
  * text) into the loop's event stream without ever blocking the call: what it
- * emits while the consumer is busy waits in a queue. Closing the generator
- * early (a consumer that stops reading) aborts the call, so nothing is left
- * running behind a finished episode.
+ * emits while the consumer is busy waits in a queue. Cancelling is the
+ * caller's signal's job, as everywhere in the loop: a reader that stops early
+ * leaves the call to finish on its own (its result or error is then dropped).
  */
-export async function* streamWhile<E, T>(
-  signal: AbortSignal,
-  call: (emit: (item: E) => void, signal: AbortSignal) => Promise<T>,
-): AsyncGenerator<E, T, undefined> {
+export async function* streamWhile<E, T>(call: (emit: (item: E) => void) => Promise<T>): AsyncGenerator<E, T, undefined> {
   const queue: E[] = [];
   let wake: (() => void) | undefined;
   let settled = false;
-  const abandoned = new AbortController();
   const emit = (item: E): void => {
     if (settled) return; // the reply is in: late text belongs to nothing
     queue.push(item);
@@ -21,7 +17,7 @@ export async function* streamWhile<E, T>(
   };
   let result: Promise<T>;
   try {
-    result = call(emit, AbortSignal.any([signal, abandoned.signal]));
+    result = call(emit);
   } catch (err) {
     result = Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
@@ -29,14 +25,11 @@ export async function* streamWhile<E, T>(
     settled = true;
     wake?.();
   };
+  // Also marks a failure as handled while the reader is busy elsewhere; it is rethrown below.
   result.then(settle, settle);
-  try {
-    for (;;) {
-      while (queue.length > 0) yield* queue.splice(0);
-      if (settled) return await result;
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  } finally {
-    if (!settled) abandoned.abort();
+  for (;;) {
+    while (queue.length > 0) yield* queue.splice(0);
+    if (settled) return await result;
+    await new Promise<void>((resolve) => (wake = resolve));
   }
 }
