@@ -168,6 +168,15 @@ if (process.argv.includes('--budget-only')) {
   await budgetSection();
   process.exit(0);
 }
+if (process.argv.includes('--loop-only')) {
+  const b = await BenchBrowser.start();
+  try {
+    await loopSection(b);
+  } finally {
+    await b.stop();
+  }
+  process.exit(0);
+}
 if (process.argv.includes('--prefix-only')) {
   const b = await BenchBrowser.start();
   try {

@@ -3,7 +3,7 @@
  * providers (which tests cannot reach). It speaks the OpenAI chat-completions
  * protocol (plain and streaming) and Anthropic's messages protocol, serves
  * scripted replies per model name, and scripted faults: 429, 500, a hang, a
- * cut stream, a malformed body, a 401 that echoes the key it was sent. The
+ * cut or stalled stream, a malformed body, a 401 that echoes the key it was sent. The
  * app's real SDK code talks to it over HTTP.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +17,8 @@ export type ScriptedReply =
   | { kind: 'hang' }
   /** Streaming only: sends part of the reply, then drops the connection. */
   | { kind: 'cut'; content: string }
+  /** Streaming: sends part of the reply, then holds the connection open, unfinished, until the client gives up (plain: a hang). */
+  | { kind: 'stall'; content: string }
   | { kind: 'raw'; body: string }
   /**
    * A 401 that repeats the key the request carried, as some providers do:
@@ -138,9 +140,8 @@ export class ProviderServerDouble {
       res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error }));
       return true;
     }
-    if (reply.kind === 'hang') {
-      this.#hanging.add(res);
-      res.on('close', () => this.#hanging.delete(res));
+    if (reply.kind === 'hang' || (reply.kind === 'stall' && req.body.stream !== true)) {
+      this.#hold(res);
       return true;
     }
     if (reply.kind === 'raw') {
@@ -148,6 +149,12 @@ export class ProviderServerDouble {
       return true;
     }
     return false;
+  }
+
+  /** Keeps a response open until the client drops it (or the server stops). */
+  #hold(res: ServerResponse): void {
+    this.#hanging.add(res);
+    res.on('close', () => this.#hanging.delete(res));
   }
 
   #openai(reply: ScriptedReply, req: RecordedRequest, res: ServerResponse): void {
@@ -166,7 +173,7 @@ export class ProviderServerDouble {
             },
           }
         : undefined;
-    const content = reply.kind === 'message' || reply.kind === 'cut' ? reply.content : null;
+    const content = reply.kind === 'message' || reply.kind === 'cut' || reply.kind === 'stall' ? reply.content : null;
     if (!stream) {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(
         JSON.stringify({
@@ -198,6 +205,10 @@ export class ProviderServerDouble {
         res.destroy();
         return;
       }
+      if (reply.kind === 'stall') {
+        this.#hold(res);
+        return;
+      }
       chunk({ content: content.slice(half) });
     }
     if (toolCall) {
@@ -219,7 +230,7 @@ export class ProviderServerDouble {
       return;
     }
     const content: unknown[] = [];
-    if (reply.kind === 'message' || reply.kind === 'cut') content.push({ type: 'text', text: reply.content });
+    if (reply.kind === 'message' || reply.kind === 'cut' || reply.kind === 'stall') content.push({ type: 'text', text: reply.content });
     if (reply.kind === 'tool_call') {
       content.push({
         type: 'tool_use',
@@ -250,12 +261,16 @@ export class ProviderServerDouble {
     });
     send('ping', {});
     let index = 0;
-    if (reply.kind === 'message' || reply.kind === 'cut') {
+    if (reply.kind === 'message' || reply.kind === 'cut' || reply.kind === 'stall') {
       const half = Math.ceil(reply.content.length / 2);
       send('content_block_start', { index, content_block: { type: 'text', text: '' } });
       send('content_block_delta', { index, delta: { type: 'text_delta', text: reply.content.slice(0, half) } });
       if (reply.kind === 'cut') {
         res.destroy();
+        return;
+      }
+      if (reply.kind === 'stall') {
+        this.#hold(res);
         return;
       }
       send('content_block_delta', { index, delta: { type: 'text_delta', text: reply.content.slice(half) } });

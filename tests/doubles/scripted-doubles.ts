@@ -3,7 +3,7 @@
  * and of anything built on it. Remote providers are doubled over HTTP by
  * tests/doubles/provider-server-double.ts instead.
  */
-import type { Actor, ActorReply, ActorRequest } from '../../src/lib/actor/types.ts';
+import type { Actor, ActorReply, ActorRequest, TextSink } from '../../src/lib/actor/types.ts';
 import type { Critic, CriticInput } from '../../src/lib/critic/types.ts';
 import type { UserSide, UserTurn } from '../../src/lib/envs/types.ts';
 import { AbortedError } from '../../src/lib/errors.ts';
@@ -26,6 +26,46 @@ export class ScriptedActorDouble implements Actor {
     const action = typeof next === 'function' ? next(req) : next;
     return { action, usage: { promptTokens: 10, completionTokens: 2 }, latencyMs: 1 };
   }
+}
+
+/** A streamed reply: its text goes out in word-sized chunks; `stallAfter` chunks in, it stops and waits for the abort. */
+export interface StreamedStep {
+  action: Action;
+  stallAfter?: number;
+}
+
+/**
+ * An actor that streams each scripted reply's text (a message, or the text
+ * before a tool call) to the caller's text sink in word-sized chunks, one per
+ * macrotask as a provider's server-sent events arrive, then returns the action.
+ */
+export class StreamingActorDouble implements Actor {
+  readonly label = 'streaming-actor';
+  /** Every chunk sent, in order, across calls. */
+  readonly sent: string[] = [];
+  constructor(private readonly script: StreamedStep[]) {}
+
+  async propose(_req: ActorRequest, signal: AbortSignal, onText?: TextSink): Promise<ActorReply> {
+    const next = this.script.shift();
+    if (next === undefined) throw new Error('StreamingActorDouble: script exhausted');
+    const text = next.action.content ?? '';
+    const chunks = text.match(/\S+\s*|\s+/g) ?? [];
+    for (const [i, chunk] of chunks.entries()) {
+      if (i === next.stallAfter) return stallUntilAbort(signal);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (signal.aborted) throw new AbortedError();
+      this.sent.push(chunk);
+      onText?.(chunk);
+    }
+    return { action: next.action, usage: { promptTokens: 10, completionTokens: chunks.length }, latencyMs: chunks.length };
+  }
+}
+
+function stallUntilAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new AbortedError());
+    signal.addEventListener('abort', () => reject(new AbortedError()), { once: true });
+  });
 }
 
 export type CriticStep = Pick<Verdict, 'decision' | 'feedback' | 'category'> | Error | 'hang';

@@ -121,6 +121,25 @@ describe('policy chat, supervised, in a real browser', () => {
     await expect(page.getByTestId('step').innerText()).resolves.not.toContain('gets cut off');
   });
 
+  it('shows the streamed text live, never stores it, and stops cleanly mid-stream', async () => {
+    const reply = 'Let me check the refund limit for your order before I promise anything.';
+    provider.script('actor', { kind: 'stall', content: reply });
+    await configure(page);
+    await page.check('input[name=actor-stream]');
+    await sendMessage(page, 'refund please');
+    const live = page.getByTestId('streaming');
+    const half = reply.slice(0, Math.ceil(reply.length / 2));
+    await expect.poll(() => live.innerText(), { timeout: 30_000 }).toBe(half);
+    await page.getByTestId('abort').click();
+    const status = page.getByTestId('episode-status');
+    await status.waitFor({ timeout: 10_000 });
+    await expect(status.getAttribute('data-status')).resolves.toBe('aborted');
+    const dump = async () => JSON.parse(await dumpIndexedDB(page, 'spotter-traces')) as { episodes: Array<{ status: string }> };
+    await expect.poll(async () => (await dump()).episodes.map((e) => e.status), { timeout: 10_000 }).toEqual(['aborted']);
+    expect(JSON.stringify(await dump())).not.toContain(half.trim());
+    expect(provider.requests.filter((r) => r.model === 'actor')).toHaveLength(1);
+  });
+
   it('stops cleanly when the person presses Stop while the actor hangs', async () => {
     provider.script('actor', { kind: 'hang' });
     await configure(page);

@@ -96,7 +96,7 @@ describe.each([false, true])('OpenAI-compatible actor (stream=%s)', (stream) => 
 it('retries a stream cut before the model finished', async () => {
   server.script('actor', { kind: 'cut', content: 'Half a rep' }, { kind: 'message', content: 'Whole reply' });
   const deltas: string[] = [];
-  const r = await new OpenAICompatibleActor(cfg({ stream: true }), { retry: fast, onDelta: (d) => deltas.push(d) }).propose(req, signal());
+  const r = await new OpenAICompatibleActor(cfg({ stream: true }), { retry: fast }).propose(req, signal(), (d) => deltas.push(d));
   expect(r.action).toEqual({ kind: 'message', content: 'Whole reply' });
   expect(deltas.join('')).toContain('Whole reply');
 });
@@ -153,8 +153,8 @@ describe('Anthropic actor', () => {
       { kind: 'tool_call', name: 'cancel_order', arguments: { order_id: '#W1', reason: 'ordered by mistake' }, id: 'toolu_9' },
     );
     const deltas: string[] = [];
-    const actor = new AnthropicActor({ ...acfg(), stream: true }, { retry: fast, onDelta: (d) => deltas.push(d) });
-    const text = await actor.propose(req, signal());
+    const actor = new AnthropicActor({ ...acfg(), stream: true }, { retry: fast });
+    const text = await actor.propose(req, signal(), (d) => deltas.push(d));
     expect(text.action).toEqual({ kind: 'message', content: 'Let me check that order for you.' });
     expect(deltas.length).toBe(2);
     expect(deltas.join('')).toBe('Let me check that order for you.');

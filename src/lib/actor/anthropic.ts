@@ -5,7 +5,7 @@ import type { Action, ChatMessage, ToolCall } from '../types.ts';
 import { parseArguments, type OpenAIClientOptions } from './openai.ts';
 import type { ProviderConfig } from './provider.ts';
 import { DEFAULT_RETRY, withRetry } from './retry.ts';
-import type { Actor, ActorReply, ActorRequest } from './types.ts';
+import type { Actor, ActorReply, ActorRequest, TextSink } from './types.ts';
 
 const ReplySchema = z.object({
   content: z.array(
@@ -79,13 +79,13 @@ export class AnthropicActor implements Actor {
     });
   }
 
-  async propose(req: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
+  async propose(req: ActorRequest, signal: AbortSignal, onText?: TextSink): Promise<ActorReply> {
     const started = performance.now();
-    const result = await withRetry((s) => this.#once(req, s), this.opts.retry ?? DEFAULT_RETRY, signal, this.opts.onRetry, [this.cfg.apiKey]);
+    const result = await withRetry((s) => this.#once(req, s, onText), this.opts.retry ?? DEFAULT_RETRY, signal, this.opts.onRetry, [this.cfg.apiKey]);
     return { ...result, latencyMs: performance.now() - started };
   }
 
-  async #once(req: ActorRequest, signal: AbortSignal): Promise<Omit<ActorReply, 'latencyMs'>> {
+  async #once(req: ActorRequest, signal: AbortSignal, onText: TextSink | undefined): Promise<Omit<ActorReply, 'latencyMs'>> {
     // Recent Anthropic models fix their own sampling: this SDK no longer takes temperature.
     const body = {
       model: this.cfg.model,
@@ -103,7 +103,7 @@ export class AnthropicActor implements Actor {
           }
         : {}),
     };
-    if (this.cfg.stream) return this.#streamed(body, signal);
+    if (this.cfg.stream) return this.#streamed(body, signal, onText);
     const raw: unknown = await this.#client.messages.create(body, { signal });
     const parsed = ReplySchema.safeParse(raw);
     if (!parsed.success) throw new MalformedOutputError('Unexpected reply shape from Anthropic', JSON.stringify(raw).slice(0, 500));
@@ -117,8 +117,8 @@ export class AnthropicActor implements Actor {
     return { action: toAction(text, call), ...(u ? { usage: { promptTokens: u.input_tokens, completionTokens: u.output_tokens } } : {}) };
   }
 
-  /** Streams text deltas to onDelta; tool input arrives as JSON fragments, parsed once the block ends. */
-  async #streamed(body: Anthropic.Messages.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Omit<ActorReply, 'latencyMs'>> {
+  /** Streams text deltas to onText; tool input arrives as JSON fragments, parsed once the block ends. */
+  async #streamed(body: Anthropic.Messages.MessageCreateParamsNonStreaming, signal: AbortSignal, onText: TextSink | undefined): Promise<Omit<ActorReply, 'latencyMs'>> {
     const stream = await this.#client.messages.create({ ...body, stream: true }, { signal });
     let text = '';
     let promptTokens = 0;
@@ -140,7 +140,7 @@ export class AnthropicActor implements Actor {
       } else if (e.type === 'content_block_delta') {
         if (e.delta.type === 'text_delta' && e.delta.text) {
           text += e.delta.text;
-          this.opts.onDelta?.(e.delta.text);
+          onText?.(e.delta.text);
         } else if (e.delta.type === 'input_json_delta' && e.delta.partial_json) {
           const slot = blocks.get(e.index);
           if (slot) slot.json += e.delta.partial_json;

@@ -22,6 +22,6 @@ export function createActor(cfg: ProviderConfig, opts: OpenAIClientOptions = {})
     }));
   return {
     label: cfg.model,
-    propose: async (request, signal) => (await load()).propose(request, signal),
+    propose: async (request, signal, onText) => (await load()).propose(request, signal, onText),
   };
 }

@@ -4,7 +4,7 @@ import { MalformedOutputError } from '../errors.ts';
 import type { Action, ChatMessage, ToolCall, ToolSchema, Usage } from '../types.ts';
 import type { ProviderConfig } from './provider.ts';
 import { DEFAULT_RETRY, withRetry, type AttemptInfo, type RetryPolicy } from './retry.ts';
-import type { Actor, ActorReply, ActorRequest } from './types.ts';
+import type { Actor, ActorReply, ActorRequest, TextSink } from './types.ts';
 
 /** The parts of a chat completion we read, validated where the reply enters. */
 const CompletionSchema = z.object({
@@ -104,8 +104,6 @@ export function usageFrom(u: { prompt_tokens: number; completion_tokens: number 
 export interface OpenAIClientOptions {
   retry?: RetryPolicy;
   onRetry?: (info: AttemptInfo) => void;
-  /** Text as it streams in (stream mode only). */
-  onDelta?: (text: string) => void;
   /** Injected for tests under Node; the browser's fetch otherwise. */
   fetch?: typeof fetch;
 }
@@ -136,13 +134,13 @@ export class OpenAICompatibleActor implements Actor {
     this.#client = makeOpenAIClient(cfg, opts.fetch);
   }
 
-  async propose(req: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
+  async propose(req: ActorRequest, signal: AbortSignal, onText?: TextSink): Promise<ActorReply> {
     const started = performance.now();
-    const result = await withRetry((s) => this.#once(req, s), this.opts.retry ?? DEFAULT_RETRY, signal, this.opts.onRetry, [this.cfg.apiKey]);
+    const result = await withRetry((s) => this.#once(req, s, onText), this.opts.retry ?? DEFAULT_RETRY, signal, this.opts.onRetry, [this.cfg.apiKey]);
     return { ...result, latencyMs: performance.now() - started };
   }
 
-  async #once(req: ActorRequest, signal: AbortSignal): Promise<Omit<ActorReply, 'latencyMs'>> {
+  async #once(req: ActorRequest, signal: AbortSignal, onText: TextSink | undefined): Promise<Omit<ActorReply, 'latencyMs'>> {
     const body = {
       model: this.cfg.model,
       messages: toOpenAIMessages(req.system, req.messages),
@@ -177,7 +175,7 @@ export class OpenAICompatibleActor implements Actor {
         const delta = choice.delta;
         if (delta?.content) {
           content += delta.content;
-          this.opts.onDelta?.(delta.content);
+          onText?.(delta.content);
         }
         for (const tc of delta?.tool_calls ?? []) {
           const slot = (calls[tc.index] ??= { id: '', name: '', arguments: '' });

@@ -15,11 +15,15 @@ export interface ActorReply {
   latencyMs: number;
 }
 
+/** Receives the reply's text as it streams in, per call; the loop turns it into `actor_delta` events. */
+export type TextSink = (text: string) => void;
+
 /**
  * The large model being supervised. One call, one action: when a reply holds
  * several tool calls only the first is kept, as tau-bench's agent does.
+ * A streaming actor hands its text to `onText` as it arrives; others ignore it.
  */
 export interface Actor {
   readonly label: string;
-  propose(request: ActorRequest, signal: AbortSignal): Promise<ActorReply>;
+  propose(request: ActorRequest, signal: AbortSignal, onText?: TextSink): Promise<ActorReply>;
 }

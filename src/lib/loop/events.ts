@@ -31,6 +31,8 @@ export const UserEntrySchema = z.object({ type: z.literal('user'), content: z.st
 export const LoopEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('episode_start'), episodeId: z.string(), at: z.number(), meta: EpisodeMetaSchema, policy: z.string() }),
   UserEntrySchema,
+  /** The actor's reply text as it streams in (streaming providers only): shown live, never stored. */
+  z.object({ type: z.literal('actor_delta'), stepIndex: z.number().int(), attempt: z.number().int(), text: z.string() }),
   z.object({ type: z.literal('proposal'), stepIndex: z.number().int(), proposal: ProposalSchema }),
   z.object({ type: z.literal('verdict'), stepIndex: z.number().int(), attempt: z.number().int(), verdict: VerdictSchema }),
   z.object({ type: z.literal('step'), step: StepSchema }),

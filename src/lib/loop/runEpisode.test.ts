@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
+import { AnthropicActor } from '../actor/anthropic.ts';
 import { OpenAICompatibleActor } from '../actor/openai.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import type { Env } from '../envs/types.ts';
-import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, type ActorStep, type CriticStep } from '../../../tests/doubles/scripted-doubles.ts';
+import {
+  ScriptedActorDouble,
+  ScriptedCriticDouble,
+  ScriptedUserDouble,
+  StreamingActorDouble,
+  type ActorStep,
+  type CriticStep,
+} from '../../../tests/doubles/scripted-doubles.ts';
 import type { Action, CriticMode, FailureRule } from '../types.ts';
 import type { LoopEvent, TimelineEntry } from './events.ts';
 import { runEpisode, type EpisodeConfig } from './runEpisode.ts';
@@ -355,5 +363,131 @@ describe('critic preparation while the actor writes', () => {
     expect(signals.some((s) => s.aborted)).toBe(false);
     ctrl.abort();
     expect(signals.every((s) => s.aborted)).toBe(true);
+  });
+});
+
+const deltasOf = (events: LoopEvent[]) => events.flatMap((e) => (e.type === 'actor_delta' ? [e] : []));
+/** The events with each run of deltas folded to one entry, for the order of things. */
+const shape = (events: LoopEvent[]) =>
+  events.flatMap((e, i) => (e.type === 'actor_delta' ? (events[i - 1]?.type === 'actor_delta' ? [] : [`delta ${e.stepIndex}.${e.attempt}`]) : [e.type]));
+
+describe('streamed text is a loop event', () => {
+
+  it('deltas arrive in order, tagged with step and attempt, before the proposal they become', async () => {
+    const lookup: Action = { ...call('refund', { amount: 100 }), content: 'Let me refund the $100 now.' };
+    const actor = new StreamingActorDouble([
+      { action: say('Refund of $500 approved, it is on its way to your card!') },
+      { action: lookup },
+      { action: say('I can refund up to $100, and I did: done.') },
+    ]);
+    const r = await run({ actor, critic: [{ decision: 'revise', feedback: 'Over the $100 limit' }, { decision: 'approve' }, { decision: 'approve' }], user: ['Refund me $500'] });
+    expect(shape(r.events)).toEqual([
+      'episode_start', 'user',
+      'delta 0.0', 'proposal', 'verdict', 'delta 0.1', 'proposal', 'verdict', 'step',
+      'delta 1.0', 'proposal', 'verdict', 'step', 'user', 'episode_end',
+    ]);
+    // Each proposal's text is exactly the deltas just before it, and every chunk the actor sent arrived once, in order.
+    const proposals = r.events.flatMap((e) => (e.type === 'proposal' ? [e] : []));
+    for (const p of proposals) {
+      const text = deltasOf(r.events).filter((d) => d.stepIndex === p.stepIndex && d.attempt === p.proposal.attempt).map((d) => d.text).join('');
+      expect(text).toBe(p.proposal.action.content);
+    }
+    expect(deltasOf(r.events).map((d) => d.text)).toEqual(actor.sent);
+    expect(actor.sent.length).toBeGreaterThan(20);
+    expect(r.steps.map((s) => s.executed)).toEqual([lookup, say('I can refund up to $100, and I did: done.')]);
+  });
+
+  it('never holds the actor back: a slow reader gets every delta after the actor has finished writing', async () => {
+    const actor = new StreamingActorDouble([{ action: say('One two three four five six seven eight nine ten.') }]);
+    const events: LoopEvent[] = [];
+    let sentWhenFirstRead = -1;
+    for await (const e of runEpisode(
+      { episodeId: 'slow', env: toolEnv, user: new ScriptedUserDouble(['hi']), actor, mode: 'off', maxRevisions: 0, failureRule: 'fail-open', maxSteps: 5, criticTimeoutMs: 1000, meta: { environment: { family: 'policy-chat' } } },
+      new AbortController().signal,
+    )) {
+      if (e.type === 'actor_delta' && sentWhenFirstRead < 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        sentWhenFirstRead = actor.sent.length;
+      }
+      events.push(e);
+    }
+    expect(sentWhenFirstRead).toBe(10);
+    expect(deltasOf(events).map((d) => d.text)).toEqual(actor.sent);
+    expect(events.at(-1)).toMatchObject({ type: 'episode_end', outcome: 'done' });
+  });
+
+  it('abort mid-stream ends the episode cleanly: the text so far, no proposal, outcome aborted', async () => {
+    const ac = new AbortController();
+    const actor = new StreamingActorDouble([{ action: say('Your refund of five hundred dollars is approved.'), stallAfter: 3 }]);
+    const events: LoopEvent[] = [];
+    for await (const e of runEpisode(
+      { episodeId: 'cut', env: toolEnv, user: new ScriptedUserDouble(['hi']), actor, mode: 'off', maxRevisions: 0, failureRule: 'fail-open', maxSteps: 5, criticTimeoutMs: 1000, meta: { environment: { family: 'policy-chat' } } },
+      ac.signal,
+    )) {
+      events.push(e);
+      if (deltasOf(events).length === 3) ac.abort();
+    }
+    expect(shape(events)).toEqual(['episode_start', 'user', 'delta 0.0', 'episode_end']);
+    expect(deltasOf(events).map((d) => d.text).join('')).toBe('Your refund of ');
+    expect(events.at(-1)).toMatchObject({ outcome: 'aborted', reward: 0 });
+  });
+});
+
+describe('streamed text over HTTP (real SDK path against ProviderServerDouble)', () => {
+  const server = new ProviderServerDouble();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  const retry = { retries: 1, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 };
+  const reply = 'I can refund up to $100 under our policy; anything above needs a supervisor. Shall I go ahead with $100?';
+
+  it.each([
+    ['OpenAI-compatible', 'openai-compatible', () => `${server.url}/v1`],
+    ['Anthropic', 'anthropic', () => server.url],
+  ] as const)('%s: the deltas concatenate to the final proposal', async (_name, kind, baseUrl) => {
+    const model = `stream-actor-${kind}`;
+    server.script(model, { kind: 'message', content: reply }).script('stream-critic', { kind: 'message', content: '{"decision":"approve"}' });
+    const pc = { kind, baseUrl: baseUrl(), apiKey: 'k', temperature: 0, maxTokens: 100, stream: true, model } as const;
+    const r = await run({
+      env: createPolicyChatEnv('Never promise refunds over $100.'),
+      actor: kind === 'anthropic' ? new AnthropicActor(pc, { retry }) : new OpenAICompatibleActor(pc, { retry }),
+      critic: new RemoteCritic({ ...pc, kind: 'openai-compatible', baseUrl: `${server.url}/v1`, model: 'stream-critic' }, { retry }),
+      user: ['Refund me $500'],
+    });
+    const deltas = deltasOf(r.events);
+    expect(deltas.length).toBeGreaterThanOrEqual(2);
+    expect(deltas.every((d) => d.stepIndex === 0 && d.attempt === 0)).toBe(true);
+    expect(deltas.map((d) => d.text).join('')).toBe(reply);
+    expect(r.steps[0]?.proposals[0]?.action).toEqual(say(reply));
+    expect(shape(r.events)).toEqual(['episode_start', 'user', 'delta 0.0', 'proposal', 'verdict', 'step', 'user', 'episode_end']);
+    expect(server.requests.filter((q) => q.model === model).map((q) => q.body.stream)).toEqual([true]);
+  });
+
+  it('abort while the provider is mid-stream: the first half shows, the episode ends aborted, nothing is retried', async () => {
+    server.script('stall-actor', { kind: 'stall', content: reply });
+    const pc = { kind: 'openai-compatible', baseUrl: `${server.url}/v1`, apiKey: 'k', temperature: 0, maxTokens: 100, stream: true } as const;
+    const ac = new AbortController();
+    const events: LoopEvent[] = [];
+    for await (const e of runEpisode(
+      {
+        episodeId: 'stall',
+        env: createPolicyChatEnv('Be kind.'),
+        user: new ScriptedUserDouble(['Refund me $500']),
+        actor: new OpenAICompatibleActor({ ...pc, model: 'stall-actor' }, { retry }),
+        mode: 'off',
+        maxRevisions: 0,
+        failureRule: 'fail-open',
+        maxSteps: 5,
+        criticTimeoutMs: 1000,
+        meta: { environment: { family: 'policy-chat' } },
+      },
+      ac.signal,
+    )) {
+      events.push(e);
+      if (e.type === 'actor_delta') ac.abort();
+    }
+    expect(shape(events)).toEqual(['episode_start', 'user', 'delta 0.0', 'episode_end']);
+    expect(deltasOf(events).map((d) => d.text).join('')).toBe(reply.slice(0, Math.ceil(reply.length / 2)));
+    expect(events.at(-1)).toMatchObject({ outcome: 'aborted' });
+    expect(server.requests.filter((q) => q.model === 'stall-actor')).toHaveLength(1);
   });
 });

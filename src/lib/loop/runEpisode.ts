@@ -1,4 +1,4 @@
-import type { Actor } from '../actor/types.ts';
+import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import type { Env, UserSide, UserTurn } from '../envs/types.ts';
 import { errorMessage, isAbort } from '../errors.ts';
@@ -6,6 +6,7 @@ import { criticErrorVerdict } from '../critic/health.ts';
 import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../types.ts';
 import type { EpisodeMeta, LoopEvent, Outcome, TimelineEntry } from './events.ts';
 import { historyFromTimeline, revisionMessages } from './history.ts';
+import { streamWhile } from './streamWhile.ts';
 
 export interface EpisodeConfig {
   episodeId: string;
@@ -176,14 +177,15 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
       for (let attempt = 0; attempt <= cfg.maxRevisions; attempt++) {
         if (critic) prepareCritic(critic, { policy: cfg.env.policy, tools: cfg.env.tools, history, previousAttempts: [...rejected] }, cfg.criticTimeoutMs, signal);
         const revisionContext = rejected.flatMap((r) => revisionMessages(r.action, r.feedback));
-        const reply = await cfg.actor.propose(
-          {
-            system: cfg.env.policy,
-            messages: [...history, ...revisionContext],
-            tools: cfg.env.tools,
-            ...(cfg.env.toolChoice ? { toolChoice: cfg.env.toolChoice } : {}),
-          },
-          signal,
+        const request: ActorRequest = {
+          system: cfg.env.policy,
+          messages: [...history, ...revisionContext],
+          tools: cfg.env.tools,
+          ...(cfg.env.toolChoice ? { toolChoice: cfg.env.toolChoice } : {}),
+        };
+        // Streamed text comes out as events, in order, while the actor still writes.
+        const reply = yield* streamWhile<LoopEvent, ActorReply>((emit) =>
+          cfg.actor.propose(request, signal, (text) => emit({ type: 'actor_delta', stepIndex, attempt, text })),
         );
         const proposal: Proposal = {
           attempt,

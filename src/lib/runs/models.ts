@@ -6,7 +6,7 @@
 import { createActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import { ProviderConfigSchema, type ProviderConfig } from '../actor/provider.ts';
-import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
+import type { Actor, ActorReply, ActorRequest, TextSink } from '../actor/types.ts';
 import { ValidationError } from '../errors.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
@@ -93,8 +93,8 @@ export class SerialActor implements Actor {
   get label(): string {
     return this.inner.label;
   }
-  propose(request: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
-    return this.#queue.run(() => this.inner.propose(request, signal));
+  propose(request: ActorRequest, signal: AbortSignal, onText?: TextSink): Promise<ActorReply> {
+    return this.#queue.run(() => this.inner.propose(request, signal, onText));
   }
 }
 

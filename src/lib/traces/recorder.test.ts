@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../loop/runEpisode.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
-import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble } from '../../../tests/doubles/scripted-doubles.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, StreamingActorDouble } from '../../../tests/doubles/scripted-doubles.ts';
+import type { EpisodeTrace } from './schema.ts';
 import { TraceRecorder } from './recorder.ts';
 import { TraceStore, toStorageError } from './store.ts';
 import { StorageError } from '../errors.ts';
@@ -60,5 +61,45 @@ describe('TraceRecorder + TraceStore', () => {
     if (first.done) throw new Error('no event');
     await expect(rec.record(first.value)).rejects.toBe(err);
     expect(rec.lastError).toBe(err);
+  });
+
+  it('stores no streamed text: a delta never causes a write, and the stored trace holds only the proposals', async () => {
+    const store = new TraceStore('test-rec-stream', 'episodes');
+    const writes: EpisodeTrace[] = [];
+    const rec = new TraceRecorder({ put: async (t) => (writes.push(structuredClone(t)), store.put(t)) });
+    const reply = 'I am sorry, I can only refund up to one hundred dollars under our policy.';
+    const events = runEpisode(
+      {
+        episodeId: 'ep-stream',
+        env: createPolicyChatEnv('Be kind.'),
+        user: new ScriptedUserDouble(['refund me $500']),
+        actor: new StreamingActorDouble([{ action: { kind: 'message', content: reply } }]),
+        critic: new ScriptedCriticDouble([{ decision: 'approve' }]),
+        mode: 'intervene',
+        maxRevisions: 2,
+        failureRule: 'fail-open',
+        maxSteps: 30,
+        criticTimeoutMs: 1000,
+        meta: { environment: { family: 'policy-chat' } },
+      },
+      new AbortController().signal,
+    );
+    let deltas = 0;
+    for await (const e of events) {
+      const before = writes.length;
+      await rec.record(e);
+      if (e.type === 'actor_delta') {
+        deltas++;
+        expect(writes.length).toBe(before);
+      }
+    }
+    expect(deltas).toBe(reply.split(' ').length);
+    // One write each for the start, the user turn, the step, the closing user turn (###STOP###) and the end.
+    expect(writes).toHaveLength(5);
+    const stored = await store.get('ep-stream');
+    expect(stored?.timeline.map((e) => e.type)).toEqual(['user', 'step', 'user']);
+    expect(JSON.stringify(stored)).not.toContain('actor_delta');
+    const step = stored?.timeline[1];
+    expect(step?.type === 'step' && step.step.proposals.map((p) => p.action)).toEqual([{ kind: 'message', content: reply }]);
   });
 });

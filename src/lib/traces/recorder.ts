@@ -34,6 +34,8 @@ export class TraceRecorder {
 
   /** Applies one event; resolves when the resulting write (if any) is durable. */
   async record(event: LoopEvent): Promise<void> {
+    // Streamed text is for the screen only; the proposal it becomes is stored with its step.
+    if (event.type === 'actor_delta') return;
     const t = this.#apply(event);
     if (!t) return;
     const snapshot = structuredClone(t);

@@ -47,13 +47,13 @@ export class AppState {
   /** Loads and unloads it; lives here so switching tabs keeps the model on the GPU. */
   readonly localActorLoader = new LocalActorState((a) => (this.localActor = a));
 
-  /** The actor the settings select; `onDelta` receives streamed text when streaming is on. */
-  makeActor(onDelta?: (text: string) => void, purpose: Extract<Purpose, 'actor' | 'simulated user'> = 'actor'): Actor {
+  /** The actor the settings select (its streamed text reaches the screen as the loop's `actor_delta` events). */
+  makeActor(purpose: Extract<Purpose, 'actor' | 'simulated user'> = 'actor'): Actor {
     if (this.settings.actorEngine === 'local') {
       if (!this.localActor) throw new Error('The in-browser actor is not loaded: load the model first (Setup → Actor → Load), or pick the remote provider.');
       return this.localActor;
     }
-    return createActor(this.settings.actorConfig, { fetch: this.requests.fetchFor(purpose), ...(onDelta ? { onDelta } : {}) });
+    return createActor(this.settings.actorConfig, { fetch: this.requests.fetchFor(purpose) });
   }
 
   /** The actor's model as recorded in a trace. */

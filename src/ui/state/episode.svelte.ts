@@ -59,6 +59,7 @@ export class EpisodeSession {
     this.id = id;
     this.timeline = resumeFrom ? structuredClone(resumeFrom.timeline) : [];
     this.inFlight = [];
+    this.streaming = '';
     this.status = 'running';
     this.reward = undefined;
     this.error = undefined;
@@ -81,11 +82,6 @@ export class EpisodeSession {
       recorder,
       abort,
     );
-  }
-
-  /** Streamed text from the actor (wire to the actor's onDelta). */
-  appendDelta(text: string): void {
-    this.streaming += text;
   }
 
   /** The person's next turn. */
@@ -123,6 +119,9 @@ export class EpisodeSession {
     switch (e.type) {
       case 'user':
         this.timeline.push(e);
+        break;
+      case 'actor_delta':
+        this.streaming += e.text;
         break;
       case 'proposal':
         this.streaming = '';

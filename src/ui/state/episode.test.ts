@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
-import { ScriptedActorDouble, ScriptedCriticDouble } from '../../../tests/doubles/scripted-doubles.ts';
+import { ScriptedActorDouble, ScriptedCriticDouble, StreamingActorDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { EpisodeSession, type StartOptions } from './episode.svelte.ts';
 
@@ -32,5 +32,41 @@ describe('EpisodeSession', () => {
     await until(() => saved.get(first)?.status === 'aborted');
     expect(saved.get(first)?.status).toBe('aborted');
     expect(session.id).not.toBe(first);
+  });
+
+  it('shows streamed text as it arrives, stores none of it, and clears it once the proposal is in', async () => {
+    const saved = new Map<string, EpisodeTrace>();
+    const session = new EpisodeSession({ put: async (t) => void saved.set(t.id, structuredClone(t)) });
+    const reply = 'Hello! How can I help you with your order today?';
+    const actor = new StreamingActorDouble([{ action: { kind: 'message', content: reply } }]);
+    let seenMidway = '';
+    const original = actor.propose.bind(actor);
+    actor.propose = (req, signal, onText) =>
+      original(req, signal, (text) => {
+        onText?.(text);
+        if (actor.sent.length === 4) void Promise.resolve().then(() => (seenMidway = session.streaming));
+      });
+    session.start({ ...opts(), actor }, 'hi');
+    await until(() => session.waitingForUser);
+    // Midway the screen showed a prefix of the reply; at the end the step holds it and the live text is gone.
+    expect(seenMidway.length).toBeGreaterThan(0);
+    expect(reply.startsWith(seenMidway)).toBe(true);
+    expect(session.streaming).toBe('');
+    expect(session.timeline.at(-1)).toMatchObject({ type: 'step', step: { executed: { kind: 'message', content: reply } } });
+    expect(JSON.stringify(saved.get(session.id ?? ''))).not.toContain('actor_delta');
+  });
+
+  it('keeps the text streamed so far on screen when stopped mid-reply, and a new episode starts blank', async () => {
+    const session = new EpisodeSession({ put: async () => undefined });
+    const actor = new StreamingActorDouble([{ action: { kind: 'message', content: 'Let me look that order up for you.' }, stallAfter: 3 }]);
+    session.start({ ...opts(), actor }, 'hi');
+    await until(() => session.streaming === 'Let me look ');
+    session.stop();
+    await until(() => session.status === 'aborted');
+    expect(session.streaming).toBe('Let me look ');
+    expect(session.inFlight).toEqual([]);
+    session.start({ ...opts(), actor: new StreamingActorDouble([{ action: { kind: 'message', content: 'Hi.' }, stallAfter: 0 }]) }, 'again');
+    expect(session.streaming).toBe('');
+    session.stop();
   });
 });
