@@ -20,7 +20,7 @@ import { formatTimings, type ReviewStoreBench } from './review-store.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { launchBrowser } from '../tests/e2e/harness.ts';
 import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
-import { initialLoad } from '../scripts/bundle-size.ts';
+import { initialLoad, workerBundles } from '../scripts/bundle-size.ts';
 import { makeTinyModels } from '../scripts/make-tiny-model.ts';
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
@@ -150,7 +150,7 @@ async function runnerSection(): Promise<void> {
   console.log(`runner (Node, instant doubles): ${r.episodes} episodes | ${fmt(r.perEpisodeMs)} ms runner overhead per episode | results for the run ${fmt(r.resultsMs)} ms`);
 }
 
-/** A production build's first download: the entry chunk and what it imports statically, gzipped. */
+/** A production build's first download (the entry chunk and what it imports statically) and each Web Worker's bundle, gzipped. */
 async function bundleSection(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'spotter-bench-dist-'));
   try {
@@ -158,6 +158,15 @@ async function bundleSection(): Promise<void> {
     const r = initialLoad(outDir);
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     console.log(`initial load (production build, gzipped): entry chunk ${kb(r.entryGzip)} | main-thread JS before first render ${kb(r.totalGzip)} in ${Object.keys(r.chunks).length} chunks`);
+    const bytes = (n: number) => `${n.toLocaleString('en-US')} B`;
+    for (const w of workerBundles(outDir)) {
+      const lazy = Object.values(w.lazyChunks);
+      console.log(
+        `worker ${w.name} (production build): ${bytes(w.raw)} raw / ${bytes(w.gzip)} gzip -9` +
+          `${lazy.length ? ` | +${bytes(lazy.reduce((a, b) => a + b, 0))} gzip in ${lazy.length} chunk${lazy.length === 1 ? '' : 's'} it can load` : ''}` +
+          ` | provider SDK: ${w.providerSdks.join(', ') || 'none'}`,
+      );
+    }
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -175,6 +184,10 @@ if (process.argv.includes('--loop-only')) {
   } finally {
     await b.stop();
   }
+  process.exit(0);
+}
+if (process.argv.includes('--bundle-only')) {
+  await bundleSection();
   process.exit(0);
 }
 if (process.argv.includes('--prefix-only')) {

@@ -6,6 +6,7 @@
  */
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionRequestNonStreaming } from '@mlc-ai/web-llm';
 import { z } from 'zod';
+import { decodingSchema, type JsonSchema } from '../decodingSchema.ts';
 import { AbortedError, MalformedOutputError } from '../errors.ts';
 import type { Action, ChatMessage, ToolSchema } from '../types.ts';
 import type { Actor, ActorReply, ActorRequest } from './types.ts';
@@ -16,30 +17,19 @@ export interface ChatEngineLike {
   interruptGenerate(): void | Promise<void>;
 }
 
-const ActorOutputSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('message'), content: z.string() }),
-  z.object({ action: z.literal('tool_call'), name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }),
-]);
+const MessageOutputSchema = z.object({ action: z.enum(['message']), content: z.string() });
+const ToolCallOutputSchema = z.object({ action: z.enum(['tool_call']), name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) });
+const ActorOutputSchema = z.discriminatedUnion('action', [MessageOutputSchema, ToolCallOutputSchema]);
 
-/** JSON schema for XGrammar: either a message to the user or one call of a known tool. */
-export function actorOutputSchema(tools: readonly ToolSchema[]): object {
-  const message = {
-    type: 'object',
-    properties: { action: { type: 'string', enum: ['message'] }, content: { type: 'string' } },
-    required: ['action', 'content'],
-    additionalProperties: false,
-  };
+/** JSON schema for XGrammar: either a message to the user or one call of a known tool, with that tool's parameters. */
+export function actorOutputSchema(tools: readonly ToolSchema[]): JsonSchema {
+  const message = decodingSchema(MessageOutputSchema);
   if (tools.length === 0) return message;
-  const calls = tools.map((t) => ({
-    type: 'object',
-    properties: {
-      action: { type: 'string', enum: ['tool_call'] },
-      name: { type: 'string', enum: [t.function.name] },
-      arguments: Object.keys(t.function.parameters).length > 0 ? t.function.parameters : { type: 'object' },
-    },
-    required: ['action', 'name', 'arguments'],
-    additionalProperties: false,
-  }));
+  const calls = tools.map((t): JsonSchema => {
+    const call = decodingSchema(ToolCallOutputSchema.extend({ name: z.enum([t.function.name]) }));
+    const parameters = Object.keys(t.function.parameters).length > 0 ? t.function.parameters : { type: 'object' };
+    return { ...call, properties: { ...call.properties, arguments: parameters } };
+  });
   return { anyOf: [message, ...calls] };
 }
 

@@ -16,9 +16,8 @@ import {
 } from './incremental-prompt.ts';
 import { ContextOverflowError } from '../errors.ts';
 import { budgetedCriticPrompt, VERDICT_RESERVE_TOKENS, type PromptBudget } from './budget.ts';
-import { verdictFromText } from './remote.ts';
 import type { Critic, CriticInput } from './types.ts';
-import { VERDICT_JSON_SCHEMA } from './verdict.ts';
+import { VERDICT_JSON_SCHEMA, verdictFromText } from './verdict.ts';
 
 export interface JudgeStats {
   prefillTokens: number;

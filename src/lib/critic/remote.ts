@@ -6,20 +6,7 @@ import type { Verdict } from '../types.ts';
 import { ContextOverflowError } from '../errors.ts';
 import { budgetedCriticPrompt, budgetForWindow, estimateTokens, memoCounter, type PromptBudget } from './budget.ts';
 import type { Critic, CriticInput } from './types.ts';
-import { parseVerdict } from './verdict.ts';
-
-/** Turns raw critic text into a Verdict; malformed output becomes `unparsed`, never an exception. */
-export function verdictFromText(raw: string, critic: string, latencyMs: number, usage?: Verdict['usage']): Verdict {
-  const p = parseVerdict(raw);
-  const base = { critic, latencyMs, raw, ...(usage ? { usage } : {}) };
-  if (p.decision === 'unparsed') return { ...base, decision: 'unparsed', error: p.error };
-  return {
-    ...base,
-    decision: p.decision,
-    ...(p.feedback ? { feedback: p.feedback } : {}),
-    ...(p.category ? { category: p.category } : {}),
-  };
-}
+import { verdictFromText } from './verdict.ts';
 
 /**
  * A critic behind any chat endpoint (OpenAI-compatible or Anthropic): a large

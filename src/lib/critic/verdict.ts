@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { decodingSchema } from '../decodingSchema.ts';
+import { firstJsonObject } from '../jsonObject.ts';
+import type { Verdict } from '../types.ts';
 
 /**
  * The verdict the critic must emit. `decision` comes first so that an
@@ -12,37 +15,15 @@ export const VerdictOutputSchema = z.object({
 });
 export type VerdictOutput = z.infer<typeof VerdictOutputSchema>;
 
-/** JSON schema of VerdictOutput, for constrained decoding (web-llm/XGrammar, OpenAI json_schema). */
-export const VERDICT_JSON_SCHEMA = {
-  type: 'object',
-  properties: {
-    decision: { type: 'string', enum: ['approve', 'revise'] },
-    category: { type: 'string' },
-    feedback: { type: 'string' },
-  },
-  required: ['decision'],
-  additionalProperties: false,
-} as const;
+/**
+ * JSON schema of VerdictOutput, for constrained decoding (web-llm/XGrammar,
+ * OpenAI json_schema). Derived from the zod schema; the length limits stay
+ * with parseVerdict (a 4000-long repetition is a grammar XGrammar must build
+ * for every request), and `$schema` is left out for the OpenAI subset.
+ */
+export const VERDICT_JSON_SCHEMA = decodingSchema(VerdictOutputSchema);
 
 export type ParsedVerdict = VerdictOutput | { decision: 'unparsed'; error: string };
-
-/** The first balanced {...} block in text, ignoring braces inside strings. */
-function firstJsonObject(text: string): string | undefined {
-  const start = text.indexOf('{');
-  if (start < 0) return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return text.slice(start, i + 1);
-  }
-  return undefined;
-}
 
 /**
  * Strict verdict parser for model output. Tolerates only what models commonly
@@ -67,4 +48,17 @@ export function parseVerdict(raw: string): ParsedVerdict {
     return { decision: 'unparsed', error: 'A revise verdict must carry feedback' };
   }
   return r.data;
+}
+
+/** Turns raw critic text into a Verdict; malformed output becomes `unparsed`, never an exception. */
+export function verdictFromText(raw: string, critic: string, latencyMs: number, usage?: Verdict['usage']): Verdict {
+  const p = parseVerdict(raw);
+  const base = { critic, latencyMs, raw, ...(usage ? { usage } : {}) };
+  if (p.decision === 'unparsed') return { ...base, decision: 'unparsed', error: p.error };
+  return {
+    ...base,
+    decision: p.decision,
+    ...(p.feedback ? { feedback: p.feedback } : {}),
+    ...(p.category ? { category: p.category } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { engineOptions, formatBytes, probeCapabilities, type GpuAdapterLike, type NavigatorLike } from './capabilities.ts';
+import { formatBytes } from '../formatBytes.ts';
+import { engineOptions, probeCapabilities, type GpuAdapterLike, type NavigatorLike } from './capabilities.ts';
 
 /** Node has no navigator.gpu: this stands in for the browser's WebGPU API. */
 function gpuDouble(adapter: GpuAdapterLike | null | Error): NavigatorLike['gpu'] {

@@ -114,15 +114,3 @@ export function engineOptions(c: Capabilities): EngineOption[] {
     { engine: 'remote', available: true, note: 'Any OpenAI-compatible endpoint (your own vLLM/Ollama server, or a hosted model).' },
   ];
 }
-
-export function formatBytes(n: number | undefined): string {
-  if (n === undefined) return 'unknown';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { UsageSchema } from '../types.ts';
+import { firstJsonObject } from '../jsonObject.ts';
 import type { PromptBudget } from '../critic/budget.ts';
 
 export const EngineProgressSchema = z.object({
@@ -100,21 +101,7 @@ export interface CriticEngine {
 
 /** True when `text` holds one complete top-level JSON object (braces in strings ignored): the verdict is written. */
 export function hasCompleteJsonObject(text: string): boolean {
-  let depth = 0;
-  let inString = false;
-  let opened = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = opened;
-    else if (c === '{') {
-      depth++;
-      opened = true;
-    } else if (c === '}' && opened && --depth === 0) return true;
-  }
-  return false;
+  return firstJsonObject(text) !== undefined;
 }
 
 /** Length of the shared prefix of two token sequences. */

@@ -35,9 +35,8 @@ import { budgetForWindow, budgetPieces, estimateTokens, type PromptBudget } from
 import type { Verdict } from '../types.ts';
 import { EngineCritic, type JudgeStats } from '../critic/engine-critic.ts';
 import { INCREMENTAL_HEADER, nextCriticConversation, withVerdict, type CriticConversation, type CriticTurn } from '../critic/incremental-prompt.ts';
-import { verdictFromText } from '../critic/remote.ts';
 import type { CriticInput } from '../critic/types.ts';
-import { VERDICT_JSON_SCHEMA } from '../critic/verdict.ts';
+import { VERDICT_JSON_SCHEMA, verdictFromText } from '../critic/verdict.ts';
 import { toWireError } from '../critic/worker-protocol.ts';
 import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener, PromptStyle } from './types.ts';
 import { criticWindowDefault, modelMaxWindow, WEBLLM_DEFAULT_WINDOW } from './webllm-models.ts';

@@ -1,4 +1,5 @@
 import { StorageError } from '../errors.ts';
+import { formatBytes } from '../formatBytes.ts';
 
 export interface StorageStatus {
   /** Bytes used by this origin, as the browser estimates it. */
@@ -52,16 +53,4 @@ export async function ensureRoom(chars: number, what: string, api: StorageApi | 
       true,
     );
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }

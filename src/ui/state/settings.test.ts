@@ -68,3 +68,64 @@ describe('Settings: the actor engine choice', () => {
     expect(new Settings(storage).actorEngine).toBe('remote');
   });
 });
+
+describe('Settings: the stored format', () => {
+  /** A record as the app has saved it until now (every field, in this order). */
+  const TODAY = JSON.stringify({
+    actor: { kind: 'anthropic', baseUrl: 'https://api.anthropic.com', model: 'claude-sonnet-4-5', temperature: 0.2, maxTokens: 2048, stream: true },
+    critic: { kind: 'openai-compatible', baseUrl: 'http://localhost:8000/v1', model: 'qwen3-4b', temperature: 0, maxTokens: 256, stream: false },
+    actorEngine: 'local',
+    localActorModel: 'Llama-3.1-8B-Instruct-q4f32_1-MLC',
+    criticEngine: 'local',
+    mode: 'monitor',
+    maxRevisions: 4,
+    failureRule: 'fail-closed',
+    criticTimeoutS: 120,
+    rememberKeys: true,
+    policy: 'Refunds only to the original payment method.',
+  });
+
+  it('loads a record saved in today\'s format, field by field, and saves it back unchanged', () => {
+    const storage = new StorageDouble();
+    storage.setItem('spotter.settings.v1', TODAY);
+    storage.setItem('spotter.key.actor', 'sk-ant-remembered');
+    const s = new Settings(storage);
+    expect(s.actor).toEqual({ kind: 'anthropic', baseUrl: 'https://api.anthropic.com', model: 'claude-sonnet-4-5', temperature: 0.2, maxTokens: 2048, stream: true });
+    expect(s.critic.model).toBe('qwen3-4b');
+    expect([s.actorEngine, s.localActorModel, s.criticEngine, s.mode, s.maxRevisions, s.failureRule, s.criticTimeoutS, s.rememberKeys, s.policy]).toEqual([
+      'local',
+      'Llama-3.1-8B-Instruct-q4f32_1-MLC',
+      'local',
+      'monitor',
+      4,
+      'fail-closed',
+      120,
+      true,
+      'Refunds only to the original payment method.',
+    ]);
+    expect(s.actorKey).toBe('sk-ant-remembered');
+    s.save();
+    expect(storage.getItem('spotter.settings.v1')).toBe(TODAY);
+  });
+
+  it('saves what was changed through the properties, nested fields included, and nothing else', () => {
+    const storage = new StorageDouble();
+    const s = new Settings(storage);
+    s.mode = 'off';
+    s.maxRevisions = 0;
+    s.actor.model = 'gpt-4.1';
+    s.save();
+    const again = new Settings(storage);
+    expect([again.mode, again.maxRevisions, again.actor.model, again.critic.model]).toEqual(['off', 0, 'gpt-4.1', 'gpt-4o-mini']);
+    expect(Object.keys(JSON.parse(storage.getItem('spotter.settings.v1') ?? '{}'))).toEqual(Object.keys(JSON.parse(TODAY)));
+  });
+
+  it('starts from the defaults with nothing stored, or with a stored value out of range', () => {
+    const s = new Settings(new StorageDouble());
+    expect([s.actor.model, s.critic.model, s.mode, s.maxRevisions, s.failureRule, s.criticTimeoutS, s.rememberKeys]).toEqual(['gpt-4o', 'gpt-4o-mini', 'intervene', 2, 'fail-open', 60, false]);
+    expect(s.policy).toContain('Never promise a refund over $100');
+    const storage = new StorageDouble();
+    storage.setItem('spotter.settings.v1', TODAY.replace('"maxRevisions":4', '"maxRevisions":9'));
+    expect(new Settings(storage).mode).toBe('intervene');
+  });
+});

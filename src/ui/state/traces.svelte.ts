@@ -5,6 +5,7 @@ import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { ensureRoom, requestPersistence, storageStatus, type StorageStatus } from '../../lib/traces/storage.ts';
 import type { TraceStore } from '../../lib/traces/store.ts';
 import type { EpisodeSummary } from '../../lib/traces/summary.ts';
+import { downloadText } from '../download.ts';
 
 export interface Notice {
   kind: 'ok' | 'error';
@@ -138,13 +139,7 @@ export class TraceReview {
   async download(ids?: ReadonlySet<string>): Promise<void> {
     const r = await this.exportJsonl(ids);
     if (!r) return;
-    const blob = new Blob([r.text], { type: 'application/jsonl' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = exportFileName();
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadText(exportFileName(), r.text, 'application/jsonl');
     this.notice = { kind: 'ok', text: `Exported ${r.count} episode${r.count === 1 ? '' : 's'}.` };
   }
 

@@ -1,6 +1,6 @@
 import type { Actor } from '../../actor/types.ts';
 import { buildCriticPrompt } from '../../critic/prompt.ts';
-import { verdictFromText } from '../../critic/remote.ts';
+import { verdictFromText } from '../../critic/verdict.ts';
 import type { Critic, CriticInput } from '../../critic/types.ts';
 import type { Verdict } from '../../types.ts';
 import type { DecisionPoint } from '../points.ts';
