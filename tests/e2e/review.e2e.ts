@@ -180,7 +180,7 @@ describe('review at scale, in a real browser', () => {
       ],
       [
         'wrong-version.jsonl',
-        (ls) => (ls[N - 1] = (ls[N - 1] ?? '').replace('"schemaVersion":1', '"schemaVersion":42')),
+        (ls) => (ls[N - 1] = (ls[N - 1] ?? '').replace(/"schemaVersion":\d+/, '"schemaVersion":42')),
         new RegExp(`line ${N}: schemaVersion: 42 is newer`),
       ],
     ];

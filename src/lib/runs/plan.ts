@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { ModelSpecSchema } from '../setup/specs.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
 
 export const TauDomainSchema = z.enum(['retail', 'airline']);
@@ -33,17 +34,6 @@ export function environmentName(spec: Pick<RunSpec, 'domain' | 'oneChoice'>): st
 export const TaskSplitSchema = z.enum(['test', 'train', 'dev']);
 
 /** A model as the runner names it: which engine serves it, which model, where. No key. */
-export const ModelSpecSchema = z.object({
-  /** 'openai' (any OpenAI-compatible endpoint), 'anthropic', 'webllm', 'transformers', 'remote', … */
-  engine: z.string().min(1),
-  model: z.string().min(1),
-  baseUrl: z.string().optional(),
-  /** Runs on the user's machine: it costs no money. */
-  local: z.boolean().optional(),
-  /** A critic's context window in tokens (a remote critic keeps to it; an in-browser one was loaded with it). */
-  contextWindow: z.number().int().positive().optional(),
-});
-export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
 export const BenchConfigurationSchema = z.object({
   label: z.string().min(1),

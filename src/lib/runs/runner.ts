@@ -14,7 +14,8 @@ import { runEpisode } from '../loop/runEpisode.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
 import { costOf, mergeUsage, type CostSummary, type PriceTable } from './cost.ts';
-import { environmentName, familyOf, planSlots, type BenchDomain, type ModelSpec, type RunSpec, type Slot } from './plan.ts';
+import type { ModelSpec } from '../setup/specs.ts';
+import { environmentName, familyOf, planSlots, type BenchDomain, type RunSpec, type Slot } from './plan.ts';
 import type { RunRecord, RunStore, SlotResult, UsageEntry } from './record.ts';
 
 export interface BenchFactories {

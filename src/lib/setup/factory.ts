@@ -10,10 +10,10 @@ import type { Actor } from '../actor/types.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic } from '../critic/types.ts';
 import { SpotterError, ValidationError } from '../errors.ts';
-import { isRemote, type ActorSpec, type ModelSpec, type ReadyCriticSpec } from './specs.ts';
+import { isRemote, type ActorSpec, type CriticSpec, type ReadyCriticSpec } from './specs.ts';
 
 /** `base` supplies key and client settings; the spec decides API style, endpoint and model. */
-export function providerConfigFor(spec: ModelSpec, base: ProviderConfig): ProviderConfig {
+export function providerConfigFor(spec: Exclude<CriticSpec, { engine: 'none' }>, base: ProviderConfig): ProviderConfig {
   if (!isRemote(spec)) throw new ValidationError(`model ${spec.model}`, `engine "${spec.engine}" is not a remote API (openai-compatible or anthropic)`);
   return { ...base, kind: spec.engine, model: spec.model, baseUrl: spec.baseUrl ?? base.baseUrl };
 }

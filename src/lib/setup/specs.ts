@@ -19,6 +19,10 @@ const contextWindow = z.number().int().positive().optional();
 /** Runs on the user's machine: it costs no money (kept in stored run specs). */
 const local = z.boolean().optional();
 
+/** The API styles of a remote model. */
+export const RemoteEngineSchema = z.enum(['openai-compatible', 'anthropic']);
+export type RemoteEngine = z.infer<typeof RemoteEngineSchema>;
+
 const remote = { model, baseUrl: z.string().optional(), local, contextWindow };
 export const OpenAICompatibleSpecSchema = z.object({ engine: z.literal('openai-compatible'), ...remote });
 export const AnthropicSpecSchema = z.object({ engine: z.literal('anthropic'), ...remote });

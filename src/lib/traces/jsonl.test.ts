@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError, ValidationError } from '../errors.ts';
 import { SecretInExportError, parseJsonl, toJsonl } from './jsonl.ts';
 import { TraceStore } from './store.ts';
+import { TRACE_SCHEMA_VERSION } from './schema.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 let n = 0;
@@ -22,7 +23,7 @@ describe('toJsonl / parseJsonl', () => {
     const ts = traces(0, 5);
     const text = toJsonl(ts);
     expect(lines(text)).toHaveLength(5);
-    for (const l of lines(text)) expect(JSON.parse(l)).toHaveProperty('schemaVersion', 1);
+    for (const l of lines(text)) expect(JSON.parse(l)).toHaveProperty('schemaVersion', TRACE_SCHEMA_VERSION);
     expect(parseJsonl(text).traces).toEqual(ts);
   });
 

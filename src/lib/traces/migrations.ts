@@ -21,8 +21,34 @@ function v0ToV1(r: RawRecord): RawRecord {
   return out;
 }
 
+/** The label every critic gave its verdicts up to version 1: `<engine>:<model>`. */
+const CRITIC_LABEL = /^(remote|webllm|transformers):(.+)$/;
+
+/** A v1 verdict with `engine` and `model` taken from its label, where the label names them; others stay as they are (unknown). */
+function verdictWithSource(v: unknown): unknown {
+  if (!isRecord(v) || v.engine !== undefined || typeof v.critic !== 'string') return v;
+  const m = CRITIC_LABEL.exec(v.critic);
+  return m ? { ...v, engine: m[1], model: m[2] } : v;
+}
+
+/**
+ * Version 1 → 2: verdicts record which engine and model judged as fields
+ * (`engine`, `model`); before, only the display label (`remote:gpt-4o-mini`)
+ * said it, and cost accounting parsed it.
+ */
+function v1ToV2(r: RawRecord): RawRecord {
+  const timeline = Array.isArray(r.timeline)
+    ? r.timeline.map((e: unknown) => {
+        if (!isRecord(e) || e.type !== 'step' || !isRecord(e.step) || !Array.isArray(e.step.proposals)) return e;
+        const proposals = e.step.proposals.map((p: unknown) => (isRecord(p) && p.verdict !== undefined ? { ...p, verdict: verdictWithSource(p.verdict) } : p));
+        return { ...e, step: { ...e.step, proposals } };
+      })
+    : r.timeline;
+  return { ...r, schemaVersion: 2, timeline };
+}
+
 /** MIGRATIONS[n] turns a version-n record into a version-(n+1) record. */
-const MIGRATIONS: ReadonlyArray<(r: RawRecord) => RawRecord> = [v0ToV1];
+const MIGRATIONS: ReadonlyArray<(r: RawRecord) => RawRecord> = [v0ToV1, v1ToV2];
 
 /** The record's version: a missing field means the prototype's version 0. */
 export function recordVersion(r: RawRecord): number | undefined {

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { promisifyRequest } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { TraceStore } from './store.ts';
+import { TRACE_SCHEMA_VERSION } from './schema.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 let n = 0;
@@ -48,7 +49,7 @@ describe('TraceStore', () => {
     const store = new TraceStore(name);
     const sums = await store.summaries();
     expect(sums.map((s) => s.id)).toEqual(['ep-000002', 'ep-000001']);
-    expect((await store.get('ep-000002'))?.schemaVersion).toBe(1);
+    expect((await store.get('ep-000002'))?.schemaVersion).toBe(TRACE_SCHEMA_VERSION);
     expect((await store.list()).invalid).toBe(1);
   });
 });
