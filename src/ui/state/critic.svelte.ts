@@ -65,6 +65,7 @@ export class CriticPanelState {
   #engine: OnDeviceEngine | undefined;
   readonly #deps: OnDeviceDeps;
   readonly #storage: Storage | undefined;
+  #probing: Promise<void> | undefined;
 
   constructor(
     private readonly onCritic: (critic: Critic | undefined) => void,
@@ -121,9 +122,16 @@ export class CriticPanelState {
     saveStored(this.#storage, STORAGE_KEY, { kind: this.kind, webllmModel: this.webllmModel, tfModel: this.tfModel });
   }
 
-  async probe(): Promise<void> {
-    this.caps = await probeCapabilities();
-    this.modelList = await prebuiltModelList();
+  /** Checks the browser and reads web-llm's list, once (the app starts it; the first screen's recommendation needs it). */
+  probe(): Promise<void> {
+    this.#probing ??= (async () => {
+      this.caps = await probeCapabilities();
+      this.modelList = await prebuiltModelList();
+    })().catch((err: unknown) => {
+      this.#probing = undefined;
+      throw err;
+    });
+    return this.#probing;
   }
 
   transformersConfig(): TransformersConfig {
