@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../types.ts';
-import { EngineCritic, WebLLMCritic } from '../critic/engine-critic.ts';
+import { EngineCritic } from '../critic/engine-critic.ts';
+import { WebLLMCritic } from '../critic/webllm-critic.ts';
 import { renderMessage, buildCriticPrompt } from '../critic/prompt.ts';
 import type { CriticInput } from '../critic/types.ts';
 import { VERDICT_JSON_SCHEMA } from '../critic/verdict.ts';

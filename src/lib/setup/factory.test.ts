@@ -6,7 +6,7 @@ import { ProviderServerDouble } from '../../../tests/doubles/provider-server-dou
 import { ModelStorageDouble, newScript, workerFactory } from '../../../tests/doubles/webllm-double.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import type { Actor } from '../actor/types.ts';
-import { WebLLMCritic } from '../critic/engine-critic.ts';
+import { WebLLMCritic } from '../critic/webllm-critic.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import { CriticWorkerHandler } from '../critic/worker-handler.ts';

@@ -44,7 +44,7 @@ export async function openOnDeviceCritic(spec: OnDeviceCriticSpec, deps: OnDevic
     return { engine, critic: engine.critic };
   }
   const engine = await webllmEngine(spec, deps);
-  const { WebLLMCritic } = await import('../critic/engine-critic.ts');
+  const { WebLLMCritic } = await import('../critic/webllm-critic.ts');
   // Extends one chat per episode, so web-llm prefills only each step's new turn (single-turn for custom critics).
   return { engine, critic: new WebLLMCritic(engine) };
 }
