@@ -30,16 +30,17 @@ export default ts.config(
  */
 function layerRules() {
   // Lowest first; each folder may import the base and the folders listed for it.
-  const base = ['types', 'errors', 'secrets', 'percentiles', 'usage', 'pricing', 'worker-link', 'net'];
+  const base = ['types', 'errors', 'secrets', 'percentiles', 'usage', 'pricing', 'formatBytes', 'jsonObject', 'decodingSchema', 'worker-link', 'net'];
   const allowed = {
     engines: [],
     actor: ['engines'],
     critic: ['engines', 'actor'],
+    setup: ['engines', 'actor', 'critic'],
     envs: ['engines', 'actor'],
     loop: ['engines', 'actor', 'critic', 'envs'],
     traces: ['engines', 'actor', 'critic', 'envs', 'loop'],
-    data: ['engines', 'actor', 'critic', 'envs', 'loop', 'traces'],
-    runs: ['engines', 'actor', 'critic', 'envs', 'loop', 'traces'],
+    data: ['engines', 'actor', 'critic', 'setup', 'envs', 'loop', 'traces'],
+    runs: ['engines', 'actor', 'critic', 'setup', 'envs', 'loop', 'traces'],
   };
   const folders = Object.keys(allowed);
   const outside = (tests) => [

@@ -15,6 +15,7 @@ import { DEFAULT_PRICES, formatUsd, PriceTableSchema, type PriceTable } from '..
 import { resultsCsv, tauResults } from '../src/lib/runs/resultsExport.ts';
 import { newRunRecord, parseRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
 import { configurationResults } from '../src/lib/runs/results.ts';
+import { runModelClients } from '../src/lib/runs/models.ts';
 import { runBenchmark } from '../src/lib/runs/runner.ts';
 import { familyOf } from '../src/lib/runs/plan.ts';
 import { tauBenchFactories } from '../src/lib/runs/tauFactories.ts';
@@ -106,23 +107,17 @@ async function main(opts: HeadlessOptions): Promise<number> {
     record = newRunRecord(opts.spec, Date.now());
   }
 
+  // Keys by role; every spec names its endpoint (the command line requires one per model).
   const base = (key: string): ProviderConfig => ({
     kind: 'openai-compatible',
-    baseUrl: 'http://127.0.0.1',
+    baseUrl: '',
     model: '',
     apiKey: key,
     temperature: 0,
     maxTokens: 4096,
     stream: false,
   });
-  const models = {
-    providerFor: (spec: { engine: string; model: string; baseUrl?: string | undefined }, role: 'agent' | 'user' | 'critic'): ProviderConfig => ({
-      ...base(role === 'critic' ? opts.keys.critic : role === 'user' ? opts.keys.user : opts.keys.actor),
-      kind: spec.engine === 'anthropic' ? 'anthropic' : 'openai-compatible',
-      model: spec.model,
-      baseUrl: spec.baseUrl ?? '',
-    }),
-  };
+  const models = runModelClients({ actor: base(opts.keys.actor), user: base(opts.keys.user), critic: base(opts.keys.critic) });
   const userBench = familyOf(opts.spec.domain) === 'userbench';
   const source = nodePackSource(resolve(opts.dataDir));
   const factories = userBench ? userBenchFactories(sourcePackLoader(source), models) : tauBenchFactories(sourceTauKit(source), models);

@@ -143,3 +143,20 @@ export function errorFromWire(w: WireError): SpotterError {
     }
   }
 }
+
+/**
+ * Any failure as it crosses the boundary. Engine runtimes report GPU trouble
+ * only in their messages, so those are classified here into stable codes.
+ */
+export function toWireError(err: unknown): WireError {
+  if (err instanceof SpotterError) return err.toWire();
+  const message = errorMessage(err);
+  const name = err instanceof Error ? err.name : 'Error';
+  if (name === 'AbortError') return { name: 'AbortedError', code: 'aborted', message: 'Stopped' };
+  if (/device (was )?lost|DeviceLost/i.test(message)) return { name: 'EngineError', code: 'device-lost', message };
+  if (/out of memory|\bOOM\b|GPUOutOfMemory|failed to allocate|allocation fail/i.test(message)) return { name: 'EngineError', code: 'oom', message };
+  if (/WebGPU is not (supported|available)|Cannot find WebGPU|navigator\.gpu|no (WebGPU )?adapter/i.test(message)) {
+    return { name: 'EngineError', code: 'no-webgpu', message };
+  }
+  return { name: 'EngineError', code: 'engine', message };
+}

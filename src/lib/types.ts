@@ -55,6 +55,10 @@ export type Usage = z.infer<typeof UsageSchema>;
  * `error` (the critic failed: network, timeout, crash) are recorded as such,
  * never hidden; the loop's failure rule decides what they mean.
  */
+/** Where a critic runs: 'remote' behind a provider endpoint, or one of the on-device engines. */
+export const CriticEngineKindSchema = z.enum(['remote', 'webllm', 'transformers']);
+export type CriticEngineKind = z.infer<typeof CriticEngineKindSchema>;
+
 export const VerdictSchema = z.object({
   decision: z.enum(['approve', 'revise', 'unparsed', 'error']),
   feedback: z.string().optional(),
@@ -66,7 +70,12 @@ export const VerdictSchema = z.object({
   errorCode: z.string().optional(),
   latencyMs: z.number().nonnegative(),
   usage: UsageSchema.optional(),
+  /** The critic's display label; what ran is in `engine` and `model`. */
   critic: z.string(),
+  /** Where the critic ran: a remote endpoint (priced per token) or an engine in the browser (free). Absent: unknown (a double, an error verdict). */
+  engine: CriticEngineKindSchema.optional(),
+  /** The model that judged, as the engine names it (a price-table key for a remote critic). */
+  model: z.string().optional(),
 });
 export type Verdict = z.infer<typeof VerdictSchema>;
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
-import { TRACE_SCHEMA_VERSION } from '../../src/lib/traces/schema.ts';
 import { syntheticParams, syntheticTrace } from '../fixtures/synthetic-traces.ts';
 import { useE2E } from './harness.ts';
 
@@ -181,7 +180,7 @@ describe('review at scale, in a real browser', () => {
       ],
       [
         'wrong-version.jsonl',
-        (ls) => (ls[N - 1] = (ls[N - 1] ?? '').replace(`"schemaVersion":${TRACE_SCHEMA_VERSION}`, '"schemaVersion":42')),
+        (ls) => (ls[N - 1] = (ls[N - 1] ?? '').replace(/"schemaVersion":\d+/, '"schemaVersion":42')),
         new RegExp(`line ${N}: schemaVersion: 42 is newer`),
       ],
     ];

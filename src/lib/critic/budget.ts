@@ -18,6 +18,7 @@
  * each message once per episode. The engine still checks the exact prompt.
  */
 import type { ChatMessage } from '../types.ts';
+import { memoCounter, type TokenCounter } from '../engines/types.ts';
 import {
   CONVERSATION_HEADING,
   CRITIC_SYSTEM_PROMPT,
@@ -33,8 +34,8 @@ import {
 } from './prompt.ts';
 import type { CriticInput } from './types.ts';
 
-/** Tokens of a text in some tokenizer. Synchronous: async tokenizers pre-count the pieces (`budgetPieces`). */
-export type TokenCounter = (text: string) => number;
+/** Counting lives with the engines (each counts with its model's tokenizer); re-exported for the budget's users. */
+export { memoCounter, type TokenCounter };
 
 export interface PromptBudget {
   /** Most tokens the prompt may take: the context window minus VERDICT_RESERVE_TOKENS. */
@@ -204,21 +205,4 @@ export function budgetedCriticPrompt(input: CriticInput, budget: PromptBudget | 
 /** The budget for a context window: the window minus the verdict reserve. */
 export function budgetForWindow(contextWindow: number, count: TokenCounter): PromptBudget {
   return { maxTokens: Math.max(0, contextWindow - VERDICT_RESERVE_TOKENS), count };
-}
-
-/**
- * A counter that remembers the counts of texts it has seen: messages repeat in
- * every prompt of an episode. Bounded: cleared when it holds `limit` texts.
- */
-export function memoCounter(count: TokenCounter, limit = 20_000): TokenCounter {
-  const seen = new Map<string, number>();
-  return (text) => {
-    let n = seen.get(text);
-    if (n === undefined) {
-      if (seen.size >= limit) seen.clear();
-      n = count(text);
-      seen.set(text, n);
-    }
-    return n;
-  };
 }

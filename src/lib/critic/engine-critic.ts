@@ -2,7 +2,8 @@
  * A Critic over any in-browser engine: builds the critic prompt within the
  * engine's prompt budget (a prompt that still cannot fit is a
  * `context-overflow` error), asks for a constrained JSON verdict, and parses
- * it strictly (malformed → `unparsed`).
+ * it strictly (malformed → `unparsed`). The engines only generate; every
+ * critic decision (prompt, budget, verdict) is made here.
  */
 import type { Verdict } from '../types.ts';
 import type { ChatTurn, CriticEngine, GenerateOptions, GenerateResult, PrefillResult } from '../engines/types.ts';
@@ -15,7 +16,7 @@ import {
   type PreparedInput,
 } from './incremental-prompt.ts';
 import { ContextOverflowError } from '../errors.ts';
-import { budgetedCriticPrompt, VERDICT_RESERVE_TOKENS, type PromptBudget } from './budget.ts';
+import { budgetedCriticPrompt, budgetForWindow, VERDICT_RESERVE_TOKENS, type PromptBudget } from './budget.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { VERDICT_JSON_SCHEMA, verdictFromText } from './verdict.ts';
 
@@ -48,8 +49,15 @@ export class EngineCritic implements Critic {
     return this.engine.promptStyle === 'incremental' && this.engine.generateChat !== undefined;
   }
 
+  /** The prompt budget of the loaded model (its window, its own tokenizer); none before load or without a window. */
+  #promptBudget(): PromptBudget | undefined {
+    const window = this.engine.contextWindow;
+    const count = this.engine.tokenCounter?.();
+    return window && count ? budgetForWindow(window, count) : undefined;
+  }
+
   judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
-    const budget = this.engine.promptBudget?.();
+    const budget = this.#promptBudget();
     return this.#incremental ? this.#judgeIncremental(input, budget, signal) : this.judgeSingleTurn(input, budget, signal);
   }
 
@@ -62,7 +70,7 @@ export class EngineCritic implements Critic {
   async prepare(prepared: PreparedInput, signal: AbortSignal): Promise<void> {
     if (!this.engine.prefill) return;
     const input = withPlaceholderProposal(prepared);
-    const budget = this.engine.promptBudget?.();
+    const budget = this.#promptBudget();
     let turns: ChatTurn[];
     if (this.#incremental) {
       const next = nextCriticConversation(this.#conversation, input, budget);
@@ -87,24 +95,26 @@ export class EngineCritic implements Critic {
     this.#conversation = undefined;
     const r = await generateChat(next.messages, this.#options(), signal);
     this.#conversation = withVerdict(next.state, r.text, r.usage.completionTokens);
-    return this.#result(r);
+    return this.result(r);
   }
 
   #options(): GenerateOptions {
     return { maxNewTokens: this.maxNewTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA), stopAtJson: true };
   }
 
-  #result(r: GenerateResult): { verdict: Verdict; stats: JudgeStats } {
+  protected result(r: GenerateResult): { verdict: Verdict; stats: JudgeStats } {
     const stats = { prefillTokens: r.prefillTokens, reusedTokens: r.reusedTokens };
     this.lastStats = stats;
-    return { verdict: verdictFromText(r.text, this.label, r.latencyMs, r.usage), stats };
+    // Which engine and model judged, as fields: cost accounting reads these, not the label.
+    const verdict = { ...verdictFromText(r.text, this.label, r.latencyMs, r.usage), engine: this.engine.kind, model: this.engine.model };
+    return { verdict, stats };
   }
 
   /** buildCriticPrompt's request within `budget` (none: the whole prompt). */
   protected async judgeSingleTurn(input: CriticInput, budget: PromptBudget | undefined, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
     const { prompt, fit } = budgetedCriticPrompt(input, budget);
     if (budget && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, budget.maxTokens + VERDICT_RESERVE_TOKENS);
-    return this.#result(await this.engine.generate({ ...prompt, ...this.#options() }, signal));
+    return this.result(await this.engine.generate({ ...prompt, ...this.#options() }, signal));
   }
 
   async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {

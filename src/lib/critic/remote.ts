@@ -14,6 +14,7 @@ import { verdictFromText } from './verdict.ts';
  */
 export class RemoteCritic implements Critic {
   readonly label: string;
+  readonly model: string;
   readonly #model: Actor;
   readonly #budget: PromptBudget | undefined;
 
@@ -28,6 +29,7 @@ export class RemoteCritic implements Critic {
     readonly contextWindow?: number,
   ) {
     this.label = `remote:${cfg.model}`;
+    this.model = cfg.model;
     this.#model = createActor({ ...cfg, stream: false }, opts);
     this.#budget = contextWindow ? budgetForWindow(contextWindow, memoCounter(estimateTokens)) : undefined;
   }
@@ -37,6 +39,6 @@ export class RemoteCritic implements Critic {
     if (this.contextWindow && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, this.contextWindow);
     const reply = await this.#model.propose({ system: prompt.system, messages: [{ role: 'user', content: prompt.user }], tools: [] }, signal);
     const text = reply.action.kind === 'message' ? reply.action.content : (reply.action.content ?? '');
-    return verdictFromText(text, this.label, reply.latencyMs, reply.usage);
+    return { ...verdictFromText(text, this.label, reply.latencyMs, reply.usage), engine: 'remote', model: this.model };
   }
 }

@@ -12,7 +12,7 @@ import type { CriticEngine, EngineLoadInfo, GenerateResult } from '../engines/ty
 import type { CriticInput } from './types.ts';
 import { CriticWorkerHandler, type HandlerDeps } from './worker-handler.ts';
 import { WorkerCritic, type WorkerEndpoint } from './worker-critic.ts';
-import type { TransformersConfig } from './worker-protocol.ts';
+import type { TransformersConfig } from '../engines/transformers-options.ts';
 
 const MODELS = `${resolve(import.meta.dirname, '../../../.fixtures/models')}/`;
 const ports: MessagePort[] = [];
@@ -48,6 +48,8 @@ const input: CriticInput = {
 
 /** Stands in for what cannot happen here: a GPU engine failing with OOM / device loss / a slow decode. */
 class FailingEngineDouble implements CriticEngine {
+  readonly kind = 'transformers' as const;
+  readonly model = 'double';
   readonly label = 'failing-double';
   constructor(private readonly failure: 'oom' | 'device-lost' | 'no-webgpu' | 'slow') {}
   async load(): Promise<EngineLoadInfo> {

@@ -2,17 +2,11 @@
  * The worker side of the critic protocol, as a plain class: the worker entry
  * files hand it their messages, and tests drive it over a MessageChannel.
  */
-import { AbortedError, EngineError } from '../errors.ts';
+import { AbortedError, EngineError, toWireError } from '../errors.ts';
 import { EngineCritic } from './engine-critic.ts';
-import type { CriticEngine } from '../engines/types.ts';
-import {
-  WorkerRequestSchema,
-  toWireError,
-  type DeleteCacheResult,
-  type TransformersConfig,
-  type WorkerRequest,
-  type WorkerResponse,
-} from './worker-protocol.ts';
+import type { CriticEngine, DeleteReport } from '../engines/types.ts';
+import type { TransformersConfig } from '../engines/transformers-options.ts';
+import { WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from './worker-protocol.ts';
 
 export interface HandlerDeps {
   createEngine(config: TransformersConfig): CriticEngine;
@@ -97,7 +91,7 @@ export class CriticWorkerHandler {
     }
   }
 
-  async #deleteCache(requested: TransformersConfig | undefined): Promise<DeleteCacheResult> {
+  async #deleteCache(requested: TransformersConfig | undefined): Promise<DeleteReport> {
     const config = requested ?? this.#config;
     if (!config) throw new EngineError('engine', 'No model chosen: nothing to delete');
     await this.#engine?.unload();

@@ -4,9 +4,10 @@
  * progress, result or error echo back.
  */
 import { z } from 'zod';
-import { SpotterError, WireErrorSchema, errorMessage, type WireError } from '../errors.ts';
+import { WireErrorSchema } from '../errors.ts';
 import { ActionSchema, ChatMessageSchema, ToolSchemaSchema, VerdictSchema } from '../types.ts';
-import { EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from '../engines/types.ts';
+import { DeleteReportSchema, EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from '../engines/types.ts';
+import { TransformersConfigSchema } from '../engines/transformers-options.ts';
 
 export const CriticInputSchema = z.object({
   policy: z.string(),
@@ -15,24 +16,6 @@ export const CriticInputSchema = z.object({
   proposal: ActionSchema,
   previousAttempts: z.array(z.object({ action: ActionSchema, feedback: z.string() })),
 });
-
-export const TransformersConfigSchema = z.object({
-  engine: z.literal('transformers'),
-  model: z.string().min(1),
-  device: z.enum(['auto', 'webgpu', 'wasm', 'cpu']).optional(),
-  dtype: z.enum(['auto', 'q4', 'q4f16', 'fp16', 'fp32']).optional(),
-  localModelPath: z.string().optional(),
-  allowRemoteModels: z.boolean().optional(),
-  ortWasmPrefix: z.string().optional(),
-  shaderF16: z.boolean().optional(),
-  maxNewTokens: z.number().int().positive().optional(),
-  reusePrefix: z.boolean().optional(),
-  /** A smaller context window than the model's own (config.json max_position_embeddings), for a small device. */
-  contextWindow: z.number().int().positive().optional(),
-  /** 'single-turn' for a critic fine-tuned on buildCriticPrompt's format; default: incremental where the model keeps a KV cache. */
-  promptStyle: z.enum(['single-turn', 'incremental']).optional(),
-});
-export type TransformersConfig = z.infer<typeof TransformersConfigSchema>;
 
 const id = z.string().min(1);
 
@@ -63,14 +46,6 @@ export const JudgeResultSchema = z.object({
   stats: z.object({ prefillTokens: z.number().int().nonnegative(), reusedTokens: z.number().int().nonnegative() }),
 });
 
-export const DeleteCacheResultSchema = z.object({
-  /** Bytes of origin storage in use before and after, from navigator.storage.estimate(). */
-  usageBefore: z.number().optional(),
-  usageAfter: z.number().optional(),
-  deletedEntries: z.number().int().nonnegative(),
-});
-export type DeleteCacheResult = z.infer<typeof DeleteCacheResultSchema>;
-
 /** What each request resolves to, validated on arrival. */
 export const RESULT_SCHEMAS = {
   load: EngineLoadInfoSchema,
@@ -79,22 +54,5 @@ export const RESULT_SCHEMAS = {
   generate: GenerateResultSchema,
   cancel: z.null(),
   unload: z.null(),
-  deleteCache: DeleteCacheResultSchema,
+  deleteCache: DeleteReportSchema,
 } as const satisfies Record<WorkerRequestType, z.ZodType>;
-
-/**
- * Any failure as it crosses the boundary. Engine runtimes report GPU trouble
- * only in their messages, so those are classified here into stable codes.
- */
-export function toWireError(err: unknown): WireError {
-  if (err instanceof SpotterError) return err.toWire();
-  const message = errorMessage(err);
-  const name = err instanceof Error ? err.name : 'Error';
-  if (name === 'AbortError') return { name: 'AbortedError', code: 'aborted', message: 'Stopped' };
-  if (/device (was )?lost|DeviceLost/i.test(message)) return { name: 'EngineError', code: 'device-lost', message };
-  if (/out of memory|\bOOM\b|GPUOutOfMemory|failed to allocate|allocation fail/i.test(message)) return { name: 'EngineError', code: 'oom', message };
-  if (/WebGPU is not (supported|available)|Cannot find WebGPU|navigator\.gpu|no (WebGPU )?adapter/i.test(message)) {
-    return { name: 'EngineError', code: 'no-webgpu', message };
-  }
-  return { name: 'EngineError', code: 'engine', message };
-}

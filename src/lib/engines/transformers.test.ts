@@ -87,7 +87,7 @@ describe('the context window (tiny-critic-2k: 2,048 positions, one token per byt
   it('reads the window from config.json, takes a smaller one when asked, and counts with the model tokenizer', async () => {
     const engine = new TransformersEngine({ model: 'tiny-critic-2k', localModelPath: `${MODELS}/`, dtype: 'fp32' });
     expect((await engine.load(() => {})).contextWindow).toBe(2048);
-    expect(engine.promptBudget()?.count('héllo')).toBe(6); // byte-level: é is two bytes
+    expect(engine.tokenCounter()?.('héllo')).toBe(6); // byte-level: é is two bytes
     const smaller = new TransformersEngine({ model: 'tiny-critic-2k', localModelPath: `${MODELS}/`, dtype: 'fp32', contextWindow: 512 });
     expect((await smaller.load(() => {})).contextWindow).toBe(512);
   });

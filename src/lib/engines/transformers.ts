@@ -14,10 +14,11 @@ import {
 } from '@huggingface/transformers';
 import { probeCapabilities } from './capabilities.ts';
 import { AbortedError, ContextOverflowError, EngineError, errorMessage } from '../errors.ts';
-import { budgetForWindow, memoCounter, type PromptBudget } from '../critic/budget.ts';
+import type { TransformersDevice, TransformersDtype, TransformersEngineOptions } from './transformers-options.ts';
 import {
   commonPrefixLength,
   hasCompleteJsonObject,
+  memoCounter,
   type CriticEngine,
   type EngineLoadInfo,
   type ChatTurn,
@@ -27,36 +28,10 @@ import {
   type PrefillResult,
   type ProgressListener,
   type PromptStyle,
+  type TokenCounter,
 } from './types.ts';
 
-export type TransformersDevice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
-export type TransformersDtype = 'auto' | 'q4' | 'q4f16' | 'fp16' | 'fp32';
-
-export interface TransformersEngineOptions {
-  /** A model id (under localModelPath, or on the Hugging Face hub when remote models are allowed) or a URL of a model folder. */
-  model: string;
-  device?: TransformersDevice;
-  dtype?: TransformersDtype;
-  /** Where local models live: a folder under Node, a URL prefix in the browser ('/models/'). */
-  localModelPath?: string;
-  allowRemoteModels?: boolean;
-  /** URL prefix of the app's own copy of onnxruntime-web's wasm files ('/ort/'); never a CDN. */
-  ortWasmPrefix?: string;
-  /** Whether the adapter has shader-f16 (decides q4f16 vs q4 on WebGPU). */
-  shaderF16?: boolean;
-  maxNewTokens?: number;
-  /** Keep the KV cache between calls and reuse the shared prefix (default true). */
-  reusePrefix?: boolean;
-  /** A smaller window than the model's own max_position_embeddings (config.json). */
-  contextWindow?: number;
-  /**
-   * 'incremental' (default for a model with KV-cache inputs) grows one critic
-   * chat per episode, so every request extends the cached tokens exactly and
-   * the cache is reused on WebGPU too; 'single-turn' sends buildCriticPrompt's
-   * text, the format a fine-tuned critic was trained on.
-   */
-  promptStyle?: PromptStyle;
-}
+export type { TransformersDevice, TransformersDtype, TransformersEngineOptions } from './transformers-options.ts';
 
 type Model = Awaited<ReturnType<typeof AutoModelForCausalLM.from_pretrained>>;
 type Tokenizer = Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
@@ -167,6 +142,8 @@ function cropCache(cache: Cache, length: number): Cache | undefined {
 }
 
 export class TransformersEngine implements CriticEngine {
+  readonly kind = 'transformers' as const;
+  readonly model: string;
   readonly label: string;
   #model: Model | undefined;
   #tokenizer: Tokenizer | undefined;
@@ -183,10 +160,11 @@ export class TransformersEngine implements CriticEngine {
   #kvCapable = false;
   /** Positions the loaded model attends to: config.json's max_position_embeddings, or the smaller one asked for. */
   #window: number | undefined;
-  #budget: PromptBudget | undefined;
+  #counter: TokenCounter | undefined;
   #busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: TransformersEngineOptions) {
+    this.model = opts.model;
     this.label = `transformers:${opts.model}`;
   }
 
@@ -254,8 +232,8 @@ export class TransformersEngine implements CriticEngine {
     const own = typeof max === 'number' && max > 0 ? max : undefined;
     const asked = this.opts.contextWindow;
     this.#window = own !== undefined && asked !== undefined ? Math.min(own, asked) : (asked ?? own);
-    const count = memoCounter((text) => tokenizer.encode(text, { add_special_tokens: false }).length);
-    this.#budget = this.#window ? budgetForWindow(this.#window, count) : undefined;
+    // Counted only where a window limits the prompt (none: the critic sends whole prompts).
+    this.#counter = this.#window ? memoCounter((text) => tokenizer.encode(text, { add_special_tokens: false }).length) : undefined;
   }
 
   get contextWindow(): number | undefined {
@@ -267,8 +245,8 @@ export class TransformersEngine implements CriticEngine {
     return this.opts.promptStyle ?? (this.#reuse ? 'incremental' : 'single-turn');
   }
 
-  promptBudget(): PromptBudget | undefined {
-    return this.#budget;
+  tokenCounter(): TokenCounter | undefined {
+    return this.#counter;
   }
 
   /** One single-turn request (system + user). */

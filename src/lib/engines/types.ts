@@ -1,12 +1,13 @@
 /**
- * What every in-browser critic engine (transformers.js, web-llm) offers the
- * worker handler. Schemas, because load info, progress and results cross the
- * worker boundary and are validated where they arrive.
+ * What every on-device engine (transformers.js, web-llm) offers: one lifecycle
+ * (load, progress, unload, cache deletion, context window) for the critic and
+ * the local actor alike, and generation for the critic on top. Schemas, because
+ * load info, progress, results and delete reports cross the worker boundary and
+ * are validated where they arrive. Nothing here knows about critics or actors.
  */
 import { z } from 'zod';
 import { UsageSchema } from '../types.ts';
 import { firstJsonObject } from '../jsonObject.ts';
-import type { PromptBudget } from '../critic/budget.ts';
 
 export const EngineProgressSchema = z.object({
   stage: z.enum(['download', 'load', 'ready']),
@@ -19,8 +20,12 @@ export const EngineProgressSchema = z.object({
 });
 export type EngineProgress = z.infer<typeof EngineProgressSchema>;
 
+/** The on-device engines. */
+export const OnDeviceEngineKindSchema = z.enum(['transformers', 'webllm']);
+export type OnDeviceEngineKind = z.infer<typeof OnDeviceEngineKindSchema>;
+
 export const EngineLoadInfoSchema = z.object({
-  engine: z.enum(['transformers', 'webllm']),
+  engine: OnDeviceEngineKindSchema,
   model: z.string(),
   /** The device the model actually runs on, after any fallback. */
   device: z.string(),
@@ -78,7 +83,76 @@ export type GenerateResult = z.infer<typeof GenerateResultSchema>;
 
 export type ProgressListener = (p: EngineProgress) => void;
 
+/** What deleting a model's files from browser storage did; every field is known only where the browser tells. */
+export const DeleteReportSchema = z.object({
+  /** Bytes of origin storage in use before and after, from navigator.storage.estimate(). */
+  usageBefore: z.number().optional(),
+  usageAfter: z.number().optional(),
+  freedBytes: z.number().nonnegative().optional(),
+  /** Cache entries removed, where the engine deletes entry by entry. */
+  deletedEntries: z.number().int().nonnegative().optional(),
+});
+export type DeleteReport = z.infer<typeof DeleteReportSchema>;
+
+/** A delete report from storage estimates taken before and after. */
+export function deleteReport(before: { usage?: number | undefined } | undefined, after: { usage?: number | undefined } | undefined, deletedEntries?: number): DeleteReport {
+  const b = before?.usage;
+  const a = after?.usage;
+  return {
+    ...(b !== undefined ? { usageBefore: b } : {}),
+    ...(a !== undefined ? { usageAfter: a } : {}),
+    ...(b !== undefined && a !== undefined ? { freedBytes: Math.max(0, b - a) } : {}),
+    ...(deletedEntries !== undefined ? { deletedEntries } : {}),
+  };
+}
+
+/** A delete report as one line for a panel. */
+export function deleteReportText(r: DeleteReport): string {
+  const freed = r.freedBytes !== undefined ? `${(r.freedBytes / 2 ** 20).toFixed(1)} MB freed` : undefined;
+  if (r.deletedEntries !== undefined) return `${r.deletedEntries} file(s) deleted${freed ? `, ${freed}` : ''}`;
+  return freed ?? 'deleted';
+}
+
+/**
+ * An on-device model as the app holds it on the main thread: the same
+ * lifecycle whether it runs the critic or the actor, and whichever engine runs it.
+ */
+export interface OnDeviceEngine {
+  readonly kind: OnDeviceEngineKind;
+  readonly model: string;
+  /** The loaded model's context window; undefined before load or when unknown. */
+  readonly contextWindow: number | undefined;
+  load(onProgress: ProgressListener): Promise<EngineLoadInfo>;
+  /** Frees the device memory (and the worker); safe to call when nothing is loaded. */
+  unload(): Promise<void>;
+  /** Unloads, then deletes the model's files from browser storage. */
+  deleteCache(): Promise<DeleteReport>;
+}
+
+/** Tokens of a text in some tokenizer. Synchronous: async tokenizers pre-count the pieces. */
+export type TokenCounter = (text: string) => number;
+
+/**
+ * A counter that remembers the counts of texts it has seen: messages repeat in
+ * every prompt of an episode. Bounded: cleared when it holds `limit` texts.
+ */
+export function memoCounter(count: TokenCounter, limit = 20_000): TokenCounter {
+  const seen = new Map<string, number>();
+  return (text) => {
+    let n = seen.get(text);
+    if (n === undefined) {
+      if (seen.size >= limit) seen.clear();
+      n = count(text);
+      seen.set(text, n);
+    }
+    return n;
+  };
+}
+
+/** What a critic generates with: an engine loaded in this thread (the worker, or web-llm's main-thread client). */
 export interface CriticEngine {
+  readonly kind: OnDeviceEngineKind;
+  readonly model: string;
   readonly label: string;
   /** The loaded model's context window; undefined before load or when unknown. */
   readonly contextWindow?: number | undefined;
@@ -90,13 +164,11 @@ export interface CriticEngine {
   generateChat?(turns: readonly ChatTurn[], req: GenerateOptions, signal: AbortSignal): Promise<GenerateResult>;
   /** Prefills the cache with a chat whose last turn is still open (the prompt up to the proposal). */
   prefill?(turns: readonly ChatTurn[], signal: AbortSignal): Promise<PrefillResult>;
-  /** The prompt budget of the loaded model (its window, its own tokenizer); undefined before load. */
-  promptBudget?(): PromptBudget | undefined;
+  /** The loaded model's own tokenizer as a counter (memoised); undefined before load. */
+  tokenCounter?(): TokenCounter | undefined;
   /** Drops the cached prefix (a new episode starts). */
   resetCache(): Promise<void>;
   unload(): Promise<void>;
-  /** Deletes the model's files from browser storage. */
-  deleteCache?(): Promise<void>;
 }
 
 /** True when `text` holds one complete top-level JSON object (braces in strings ignored): the verdict is written. */

@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../types.ts';
 import { EngineCritic } from '../critic/engine-critic.ts';
+import { WebLLMCritic } from '../critic/webllm-critic.ts';
 import { renderMessage, buildCriticPrompt } from '../critic/prompt.ts';
 import type { CriticInput } from '../critic/types.ts';
 import { VERDICT_JSON_SCHEMA } from '../critic/verdict.ts';
 import type { EngineProgress } from './types.ts';
-import { WebLLMCritic, WebLLMEngine } from './webllm.ts';
+import { WebLLMEngine } from './webllm.ts';
 import { ModelStorageDouble, newScript, workerFactory } from '../../../tests/doubles/webllm-double.ts';
 
 const MODEL = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
@@ -101,7 +102,7 @@ describe('WebLLMEngine through web-llm’s worker protocol (MLC engine doubled)'
     const engine = new WebLLMEngine({ model: MODEL, createWorker: create, storage });
     await engine.load(() => {});
     expect(await engine.isCached()).toBe(true);
-    expect(await engine.deleteCacheWithReport()).toEqual({ usageBefore: 900_000_000, usageAfter: 100_000_000, freedBytes: 800_000_000 });
+    expect(await engine.deleteCache()).toEqual({ usageBefore: 900_000_000, usageAfter: 100_000_000, freedBytes: 800_000_000 });
     expect(await engine.isCached()).toBe(false);
     expect(made[0]?.terminated).toBe(true);
   });

@@ -30,15 +30,20 @@ import {
   type ModelRecord,
   type WebWorkerMLCEngine,
 } from '@mlc-ai/web-llm';
-import { AbortedError, ContextOverflowError, EngineError, errorFromWire, errorMessage } from '../errors.ts';
-import { budgetForWindow, budgetPieces, estimateTokens, type PromptBudget } from '../critic/budget.ts';
-import type { Verdict } from '../types.ts';
-import { EngineCritic, type JudgeStats } from '../critic/engine-critic.ts';
-import { INCREMENTAL_HEADER, nextCriticConversation, withVerdict, type CriticConversation, type CriticTurn } from '../critic/incremental-prompt.ts';
-import type { CriticInput } from '../critic/types.ts';
-import { VERDICT_JSON_SCHEMA, verdictFromText } from '../critic/verdict.ts';
-import { toWireError } from '../critic/worker-protocol.ts';
-import type { CriticEngine, EngineLoadInfo, GenerateRequest, GenerateResult, ProgressListener, PromptStyle } from './types.ts';
+import { AbortedError, ContextOverflowError, EngineError, errorFromWire, errorMessage, toWireError } from '../errors.ts';
+import {
+  deleteReport,
+  type ChatTurn,
+  type CriticEngine,
+  type DeleteReport,
+  type EngineLoadInfo,
+  type GenerateOptions,
+  type GenerateRequest,
+  type GenerateResult,
+  type OnDeviceEngine,
+  type ProgressListener,
+  type PromptStyle,
+} from './types.ts';
 import { criticWindowDefault, modelMaxWindow, WEBLLM_DEFAULT_WINDOW } from './webllm-models.ts';
 import { COUNT_TOKENS, TokenCountsSchema, type TokenCounts } from './webllm-tokens.ts';
 
@@ -131,25 +136,36 @@ function classify(err: unknown): EngineError | ContextOverflowError {
   return e instanceof EngineError ? e : new EngineError('engine', wire.message);
 }
 
-export class WebLLMEngine implements CriticEngine {
+/** One chat completion as web-llm answered it. */
+export interface WebLLMCompletion {
+  text: string;
+  usage: GenerateResult['usage'];
+  latencyMs: number;
+  finishReason: string | undefined;
+}
+
+export class WebLLMEngine implements CriticEngine, OnDeviceEngine {
+  readonly kind = 'webllm' as const;
+  readonly model: string;
   readonly label: string;
   readonly appConfig: AppConfig;
   readonly promptStyle: PromptStyle;
   readonly #storage: WebLLMStorage;
-  /** The critic chat the engine's KV cache holds, with its reply recorded; undefined after a reset or a failure. */
-  #conversation: CriticConversation | undefined;
-  /** Tokens that chat holds in web-llm's KV cache (prompt + reply tokens of every round, as web-llm counted them). */
-  #cachedTokens = 0;
+  /**
+   * Bumped by every request, reset and unload: a caller that keeps a chat in
+   * web-llm's KV cache (the incremental critic) knows it still holds only
+   * while this is what it was after its own last request.
+   */
+  #chats = 0;
   #engine: WebWorkerMLCEngine | undefined;
   #worker: MLCWorkerLike | undefined;
   #died: ((err: EngineError) => void) | undefined;
-  /** Token counts from the model's tokenizer (in the worker), per text: messages repeat in every prompt of an episode. */
-  readonly #counts = new Map<string, number>();
   readonly #countWaiters = new Map<string, (reply: TokenCounts) => void>();
   /** The window the model is loaded with. */
   readonly contextWindow: number;
 
   constructor(private readonly opts: WebLLMEngineOptions) {
+    this.model = opts.model;
     this.label = `webllm:${opts.model}`;
     const max = opts.custom ? (opts.custom.contextWindow ?? WEBLLM_DEFAULT_WINDOW) : modelMaxWindow(opts.model);
     const wanted = opts.contextWindow ?? (opts.custom ? max : criticWindowDefault(opts.model));
@@ -260,25 +276,9 @@ export class WebLLMEngine implements CriticEngine {
     return reply.content;
   }
 
-  /**
-   * The prompt budget for `input`: the window minus the verdict reserve, with
-   * every piece the budget may count counted by the model's tokenizer first
-   * (new pieces only). A text the budget asks for beyond those is estimated.
-   */
-  async budgetFor(input: CriticInput): Promise<PromptBudget> {
-    const pieces = [...new Set([...budgetPieces(input), ...budgetPieces(input, INCREMENTAL_HEADER)])].filter((p) => p && !this.#counts.has(p));
-    if (pieces.length > 0) {
-      if (this.#counts.size > 20_000) this.#counts.clear();
-      const counts = await this.countTokens(pieces);
-      pieces.forEach((p, i) => this.#counts.set(p, counts[i] ?? estimateTokens(p)));
-    }
-    return budgetForWindow(this.contextWindow, (text) => this.#counts.get(text) ?? estimateTokens(text));
-  }
-
   /** One single-turn request (system + user); web-llm prefills all of it. */
   async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
-    this.#forget();
-    const { text, usage, latencyMs } = await this.#complete(
+    const { text, usage, latencyMs } = await this.complete(
       [
         { role: 'system', content: req.system },
         { role: 'user', content: req.user },
@@ -289,45 +289,19 @@ export class WebLLMEngine implements CriticEngine {
     return { text, usage, prefillTokens: usage.promptTokens, reusedTokens: 0, latencyMs };
   }
 
+  /** Requests, resets and unloads so far: a kept chat holds while this is unchanged since its own request. */
+  get chats(): number {
+    return this.#chats;
+  }
+
   /**
-   * One verdict request in the incremental style: extends the episode's critic
-   * chat when `input.history` extends what was sent before, else starts a new
-   * one. prefillTokens is web-llm's own count of tokens prefilled this request;
-   * reusedTokens is what the previous rounds left in the cache (web-llm's
-   * prompt + completion counts), so within ±1 token per round: web-llm does not
-   * report the cache length. If something else chats with the same engine in
-   * between (chatEngine), web-llm resets and prefills all: correct, only slower,
-   * but then reusedTokens overstates the reuse.
+   * One chat completion. web-llm reuses its KV cache when `messages` is the
+   * previous request's messages, then its reply verbatim, then one new user
+   * turn (see the file comment); the reply's finish reason says whether the
+   * next request may continue this one ("stop") or web-llm will reset.
    */
-  async generateIncremental(
-    input: CriticInput,
-    req: Omit<GenerateRequest, 'system' | 'user'>,
-    signal: AbortSignal,
-    budget?: PromptBudget,
-  ): Promise<GenerateResult> {
-    const next = nextCriticConversation(this.#conversation, input, budget);
-    if (!next.fits) throw ContextOverflowError.of(next.state.tokens, this.contextWindow);
-    const reused = next.extended ? this.#cachedTokens : 0;
-    this.#forget();
-    const { text, usage, latencyMs, finishReason } = await this.#complete(next.messages, req, signal);
-    // web-llm continues a chat only after a reply that stopped normally ("length"/"abort" force a reset).
-    if (finishReason === 'stop') {
-      this.#conversation = withVerdict(next.state, text, usage.completionTokens);
-      this.#cachedTokens = reused + usage.promptTokens + usage.completionTokens;
-    }
-    return { text, usage: { ...usage, promptTokens: reused + usage.promptTokens }, prefillTokens: usage.promptTokens, reusedTokens: reused, latencyMs };
-  }
-
-  #forget(): void {
-    this.#conversation = undefined;
-    this.#cachedTokens = 0;
-  }
-
-  async #complete(
-    messages: CriticTurn[],
-    req: Omit<GenerateRequest, 'system' | 'user'>,
-    signal: AbortSignal,
-  ): Promise<{ text: string; usage: GenerateResult['usage']; latencyMs: number; finishReason: string | undefined }> {
+  async complete(messages: readonly ChatTurn[], req: GenerateOptions, signal: AbortSignal): Promise<WebLLMCompletion> {
+    this.#chats++;
     const engine = this.#engine;
     if (!engine) throw new EngineError('engine', 'The web-llm engine is not loaded');
     if (signal.aborted) throw new AbortedError();
@@ -341,7 +315,7 @@ export class WebLLMEngine implements CriticEngine {
     try {
       const reply = await Promise.race([
         engine.chat.completions.create({
-          messages,
+          messages: [...messages],
           stream: false,
           temperature: 0,
           max_tokens: req.maxNewTokens ?? this.opts.maxNewTokens ?? 256,
@@ -368,12 +342,12 @@ export class WebLLMEngine implements CriticEngine {
   }
 
   async resetCache(): Promise<void> {
-    this.#forget();
+    this.#chats++;
     await this.#engine?.resetChat();
   }
 
   async #stop(): Promise<void> {
-    this.#forget();
+    this.#chats++;
     const engine = this.#engine;
     this.#engine = undefined;
     await engine?.unload().catch(() => undefined);
@@ -389,12 +363,8 @@ export class WebLLMEngine implements CriticEngine {
     return this.#storage.hasModel(this.opts.model, this.appConfig);
   }
 
-  /** Deletes the model's weights, library and config from browser storage; reports the storage freed. */
-  async deleteCache(): Promise<void> {
-    await this.deleteCacheWithReport();
-  }
-
-  async deleteCacheWithReport(): Promise<{ usageBefore?: number; usageAfter?: number; freedBytes?: number }> {
+  /** Unloads, then deletes the model's weights, library and config from browser storage; reports the storage freed. */
+  async deleteCache(): Promise<DeleteReport> {
     await this.#stop();
     const before = await this.#storage.estimate();
     try {
@@ -402,34 +372,6 @@ export class WebLLMEngine implements CriticEngine {
     } catch (err) {
       throw new EngineError('engine', `Could not delete ${this.opts.model} from the cache: ${errorMessage(err)}`);
     }
-    const after = await this.#storage.estimate();
-    return {
-      ...(before.usage !== undefined ? { usageBefore: before.usage } : {}),
-      ...(after.usage !== undefined ? { usageAfter: after.usage } : {}),
-      ...(before.usage !== undefined && after.usage !== undefined ? { freedBytes: Math.max(0, before.usage - after.usage) } : {}),
-    };
-  }
-}
-
-/**
- * The critic over a WebLLMEngine, in the engine's prompt style: 'incremental'
- * grows one chat per episode (web-llm reuses the KV cache), 'single-turn' is
- * EngineCritic's buildCriticPrompt request unchanged.
- */
-export class WebLLMCritic extends EngineCritic {
-  constructor(
-    private readonly webllm: WebLLMEngine,
-    private readonly maxTokens = 256,
-  ) {
-    super(webllm, maxTokens);
-  }
-
-  override async judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
-    const budget = await this.webllm.budgetFor(input);
-    if (this.webllm.promptStyle === 'single-turn') return this.judgeSingleTurn(input, budget, signal);
-    const r = await this.webllm.generateIncremental(input, { maxNewTokens: this.maxTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA) }, signal, budget);
-    const stats = { prefillTokens: r.prefillTokens, reusedTokens: r.reusedTokens };
-    this.lastStats = stats;
-    return { verdict: verdictFromText(r.text, this.label, r.latencyMs, r.usage), stats };
+    return deleteReport(before, await this.#storage.estimate());
   }
 }

@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { ValidationError } from '../errors.ts';
 import type { CriticMode } from '../types.ts';
-import { parseRunSpec, parseTaskRange, type ModelSpec, type RunSpec } from './plan.ts';
+import { RemoteEngineSchema, type ModelSpec, type RemoteEngine } from '../setup/specs.ts';
+import { parseRunSpec, parseTaskRange, type RunSpec } from './plan.ts';
 import { USERBENCH_SAMPLES } from './userBenchFactories.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
@@ -43,6 +44,14 @@ function int(name: string, v: string | undefined, dflt: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new ValidationError(`--${name}`, `"${v}" is not a whole number`);
   return n;
+}
+
+/** An API style named on the command line, checked where it enters. */
+function remoteEngine(name: string, v: string | undefined, dflt: RemoteEngine): RemoteEngine {
+  if (v === undefined) return dflt;
+  const r = RemoteEngineSchema.safeParse(v);
+  if (!r.success) throw new ValidationError(`--${name}`, `"${v}" is not ${RemoteEngineSchema.options.join(' or ')}`);
+  return r.data;
 }
 
 function required(name: string, v: string | undefined): string {
@@ -86,13 +95,13 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
   });
   const domain = required('domain', values.domain);
   const userBench = domain.startsWith('travel');
-  const actor: ModelSpec = {
-    engine: values['actor-kind'] ?? 'openai-compatible',
+  const actor = {
+    engine: remoteEngine('actor-kind', values['actor-kind'], 'openai-compatible'),
     model: required('actor-model', values['actor-model']),
     baseUrl: required('actor-base-url', values['actor-base-url']),
   };
   const user: ModelSpec = {
-    engine: values['user-kind'] ?? actor.engine,
+    engine: remoteEngine('user-kind', values['user-kind'], actor.engine),
     // UserBench's judges and user default to TravelGymConfig's gpt-4o.
     model: values['user-model'] ?? (userBench ? 'gpt-4o' : actor.model),
     baseUrl: values['user-base-url'] ?? actor.baseUrl,
@@ -104,7 +113,7 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
   }
   const critic: ModelSpec | undefined = criticModel
     ? {
-        engine: values['critic-kind'] ?? 'openai-compatible',
+        engine: remoteEngine('critic-kind', values['critic-kind'], 'openai-compatible'),
         model: criticModel,
         baseUrl: required('critic-base-url', values['critic-base-url']),
         ...(criticContext !== undefined ? { contextWindow: criticContext } : {}),

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import { RequestLog } from '../net/requestLog.ts';
-import { makeActor, makeCritic, providerConfigFor, type ModelClientOptions } from './models.ts';
+import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
+import { providerConfigFor } from '../setup/factory.ts';
 
 const server = new ProviderServerDouble();
 beforeAll(() => server.start());

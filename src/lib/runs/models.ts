@@ -3,24 +3,13 @@
  * the client settings come from the caller's current settings, so a resumed
  * run uses the key typed in after the reload.
  */
-import { createActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
-import { ProviderConfigSchema, type ProviderConfig } from '../actor/provider.ts';
+import type { ProviderConfig } from '../actor/provider.ts';
 import type { Actor, ActorReply, ActorRequest, TextSink } from '../actor/types.ts';
-import { ValidationError } from '../errors.ts';
-import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
+import { buildActor, buildCritic, providerConfigFor } from '../setup/factory.ts';
+import type { ModelSpec } from '../setup/specs.ts';
 import type { Verdict } from '../types.ts';
-import type { ModelSpec } from './plan.ts';
-
-const KindSchema = ProviderConfigSchema.shape.kind;
-
-/** `base` supplies key and client settings; the spec decides API style, endpoint and model. */
-export function providerConfigFor(spec: ModelSpec, base: ProviderConfig): ProviderConfig {
-  const kind = KindSchema.safeParse(spec.engine);
-  if (!kind.success) throw new ValidationError(`model ${spec.model}`, `engine "${spec.engine}" is not a remote API (openai-compatible or anthropic)`);
-  return { ...base, kind: kind.data, model: spec.model, baseUrl: spec.baseUrl ?? base.baseUrl };
-}
 
 export interface ModelClientOptions {
   /** The provider config (with key) for a spec in a role. */
@@ -43,12 +32,25 @@ function clientOptionsFor(opts: ModelClientOptions, role: 'agent' | 'user' | 'cr
  * is sent no temperature in the original, so it gets the providers' default, 1.
  */
 export function makeActor(opts: ModelClientOptions, spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor {
-  if (spec.engine === 'local') {
-    if (!opts.localActor) throw new ValidationError(`${role} ${spec.model}`, 'no in-browser actor is loaded; load it in the Setup panel, then resume');
-    return new SerialActor(opts.localActor);
-  }
-  const cfg = opts.providerFor(spec, role);
-  return createActor({ ...cfg, stream: false, temperature: temperature ?? 1 }, clientOptionsFor(opts, role));
+  const notLoaded = `${role} ${spec.model}: no in-browser actor is loaded; load it in the Setup panel, then resume`;
+  if (spec.engine === 'local') return new SerialActor(buildActor(spec, { base: NO_PROVIDER, loaded: opts.localActor, notLoaded }));
+  const client = clientOptionsFor(opts, role);
+  return buildActor(spec, { base: opts.providerFor(spec, role), ...(client ? { client } : {}) }, { stream: false, temperature: temperature ?? 1 });
+}
+
+/** A 'local' spec reads no provider settings. */
+const NO_PROVIDER: ProviderConfig = { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1', model: 'none', apiKey: '', temperature: 0, maxTokens: 1, stream: false };
+
+/**
+ * The model clients of a run from the caller's provider settings (with keys):
+ * agent and user take the actor's, the critic the critic's; the spec decides
+ * API style, endpoint and model.
+ */
+export function runModelClients(bases: { actor: ProviderConfig; critic: ProviderConfig; user?: ProviderConfig }, rest: Omit<ModelClientOptions, 'providerFor'> = {}): ModelClientOptions {
+  return {
+    providerFor: (spec, role) => providerConfigFor(spec, role === 'critic' ? bases.critic : role === 'user' ? (bases.user ?? bases.actor) : bases.actor),
+    ...rest,
+  };
 }
 
 /**
@@ -99,9 +101,12 @@ export class SerialActor implements Actor {
 }
 
 export function makeCritic(opts: ModelClientOptions, spec: ModelSpec): Critic {
-  if (spec.engine === 'local') {
-    if (!opts.localCritic) throw new ValidationError(`critic ${spec.model}`, 'no in-browser critic is loaded; load it in the Critic tab, then resume');
-    return new SerialCritic(opts.localCritic);
-  }
-  return new RemoteCritic(opts.providerFor(spec, 'critic'), clientOptionsFor(opts, 'critic'), spec.contextWindow);
+  const notLoaded = `critic ${spec.model}: no in-browser critic is loaded; load it in the Critic tab, then resume`;
+  if (spec.engine === 'local') return new SerialCritic(buildCritic(spec, { base: NO_PROVIDER, loaded: opts.localCritic, notLoaded }) ?? unreachable());
+  const client = clientOptionsFor(opts, 'critic');
+  return buildCritic(spec, { base: opts.providerFor(spec, 'critic'), ...(client ? { client } : {}) }) ?? unreachable();
+}
+
+function unreachable(): never {
+  throw new Error('unreachable: a run critic spec always builds a critic');
 }

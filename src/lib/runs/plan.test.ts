@@ -8,11 +8,11 @@ const base = {
   taskIndices: [3, 5],
   trials: 2,
   concurrency: 2,
-  actor: { engine: 'openai', model: 'gpt-4o' },
-  user: { engine: 'openai', model: 'gpt-4o' },
+  actor: { engine: 'openai-compatible', model: 'gpt-4o' },
+  user: { engine: 'openai-compatible', model: 'gpt-4o' },
   configurations: [
     { label: 'A', mode: 'off' },
-    { label: 'B', mode: 'monitor', critic: { engine: 'remote', model: 'c', baseUrl: 'http://127.0.0.1:1' } },
+    { label: 'B', mode: 'monitor', critic: { engine: 'openai-compatible', model: 'c', baseUrl: 'http://127.0.0.1:1' } },
   ],
 };
 

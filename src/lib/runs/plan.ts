@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { ModelSpecSchema } from '../setup/specs.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
 import { environmentName, TaskSplitSchema, TauDomainSchema, UserBenchEnvSchema, type EpisodeEnvironment } from '../envs/environment.ts';
 
@@ -30,17 +31,6 @@ export function runEnvironmentName(spec: Pick<RunSpec, 'domain' | 'oneChoice'>):
 }
 
 /** A model as the runner names it: which engine serves it, which model, where. No key. */
-export const ModelSpecSchema = z.object({
-  /** 'openai' (any OpenAI-compatible endpoint), 'anthropic', 'webllm', 'transformers', 'remote', … */
-  engine: z.string().min(1),
-  model: z.string().min(1),
-  baseUrl: z.string().optional(),
-  /** Runs on the user's machine: it costs no money. */
-  local: z.boolean().optional(),
-  /** A critic's context window in tokens (a remote critic keeps to it; an in-browser one was loaded with it). */
-  contextWindow: z.number().int().positive().optional(),
-});
-export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
 export const BenchConfigurationSchema = z.object({
   label: z.string().min(1),

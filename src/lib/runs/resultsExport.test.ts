@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EpisodeTrace } from '../traces/schema.ts';
+import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from '../traces/schema.ts';
 import { DEFAULT_PRICES } from '../pricing.ts';
 import { CSV_COLUMNS, csvCell, resultsCsv, tauResults } from './resultsExport.ts';
 import { parseRunSpec } from './plan.ts';
@@ -11,11 +11,11 @@ const spec = parseRunSpec({
   taskIndices: [4],
   trials: 2,
   concurrency: 1,
-  actor: { engine: 'openai', model: 'gpt-4o' },
-  user: { engine: 'openai', model: 'gpt-4o' },
+  actor: { engine: 'openai-compatible', model: 'gpt-4o' },
+  user: { engine: 'openai-compatible', model: 'gpt-4o' },
   configurations: [
     { label: 'alone', mode: 'off' },
-    { label: 'with, "critic"', mode: 'intervene', critic: { engine: 'remote', model: 'critic-x' } },
+    { label: 'with, "critic"', mode: 'intervene', critic: { engine: 'openai-compatible', model: 'critic-x' } },
   ],
 });
 
@@ -62,7 +62,7 @@ record.results = {
 };
 
 const trace: EpisodeTrace = {
-  schemaVersion: 2,
+  schemaVersion: TRACE_SCHEMA_VERSION,
   id: 'run9/c0-t4-r0',
   createdAt: 0,
   updatedAt: 0,

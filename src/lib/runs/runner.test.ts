@@ -21,11 +21,11 @@ function spec(over: Partial<RunSpecInput> = {}) {
     taskIndices: [0, 1],
     trials: 2,
     concurrency: 1,
-    actor: { engine: 'openai', model: 'gpt-4o' },
-    user: { engine: 'openai', model: 'gpt-4o' },
+    actor: { engine: 'openai-compatible', model: 'gpt-4o' },
+    user: { engine: 'openai-compatible', model: 'gpt-4o' },
     configurations: [
       { label: 'alone', mode: 'off' },
-      { label: 'critic', mode: 'intervene', critic: { engine: 'webllm', model: 'tiny-critic', local: true } },
+      { label: 'critic', mode: 'intervene', critic: { engine: 'local', model: 'tiny-critic', local: true } },
     ],
     ...over,
   });
@@ -77,7 +77,7 @@ describe('runBenchmark', () => {
     const s = stores();
     const f = doubleFactories();
     const rec = await runBenchmark(
-      newRunRecord(spec({ actor: { engine: 'openai', model: 'my-vllm-model' }, trials: 1, taskIndices: [0] }), 0),
+      newRunRecord(spec({ actor: { engine: 'openai-compatible', model: 'my-vllm-model' }, trials: 1, taskIndices: [0] }), 0),
       { ...f, ...s },
       { signal: new AbortController().signal, prices },
     );

@@ -15,8 +15,9 @@ import { EpisodeTally } from '../traces/episodeTally.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
 import { addUsage, mergeUsage, sumUsage, type UsageEntry } from '../usage.ts';
-import { familyOf, runEnvironment, planSlots, type BenchDomain, type ModelSpec, type RunSpec, type Slot } from './plan.ts';
+import { familyOf, runEnvironment, planSlots, type BenchDomain, type RunSpec, type Slot } from './plan.ts';
 import type { RunRecord, RunStore, SlotResult } from './record.ts';
+import type { ModelSpec } from '../setup/specs.ts';
 
 export interface BenchFactories {
   /**

@@ -39,9 +39,6 @@ export function episodeStats(t: EpisodeTrace): EpisodeStats {
   };
 }
 
-/** Remote critics are labelled `remote:<model>`; every other engine runs in the browser and costs nothing. */
-const REMOTE_CRITIC = /^remote:(.+)$/;
-
 /** Token use by role and model, as the benchmark's cost table prices it. */
 export function usageEntries(t: EpisodeTrace): UsageEntry[] {
   const out: UsageEntry[] = [];
@@ -51,8 +48,8 @@ export function usageEntries(t: EpisodeTrace): UsageEntry[] {
       if (p.usage) out.push({ role: 'actor', model: t.meta.actor, ...p.usage });
       const v = p.verdict;
       if (!v?.usage) continue;
-      const remote = REMOTE_CRITIC.exec(v.critic);
-      out.push(remote?.[1] ? { role: 'critic', model: remote[1], ...v.usage } : { role: 'critic', model: v.critic, local: true, ...v.usage });
+      // A remote critic is priced by its model; every other engine runs in the browser and costs nothing.
+      out.push(v.engine === 'remote' && v.model ? { role: 'critic', model: v.model, ...v.usage } : { role: 'critic', model: v.critic, local: true, ...v.usage });
     }
   }
   return mergeUsage(out);

@@ -63,4 +63,32 @@ describe('migrations', () => {
     expect(() => migrateRecord({ ...syntheticTrace(1), schemaVersion: 'one' }, 'line 4')).toThrow(ValidationError);
     expect(() => migrateRecord([1, 2], 'line 4')).toThrow(/expected an object/);
   });
+
+  it('v1 → v2: derives the critic engine and model of each verdict from today’s labels; other labels stay unknown', () => {
+    const labels = ['remote:gpt-4o-mini', 'webllm:Qwen2.5-0.5B-Instruct-q4f32_1-MLC', 'transformers:onnx-community/Qwen2.5-0.5B-Instruct', 'transformers:http://127.0.0.1/models/tiny', 'a double'];
+    const base = syntheticTrace(2);
+    const template = base.timeline.find((e) => e.type === 'step' && e.step.proposals[0]?.verdict);
+    if (template?.type !== 'step') throw new Error('the synthetic trace has a judged step');
+    // Today's format: version 1, the verdict names its critic only in the label.
+    const v1: Record<string, unknown> = JSON.parse(
+      JSON.stringify({
+        ...base,
+        schemaVersion: 1,
+        timeline: labels.map((critic, i) => ({ ...template, step: { ...template.step, index: i, proposals: [{ ...template.step.proposals[0], verdict: { ...template.step.proposals[0]?.verdict, critic } }] } })),
+      }),
+    );
+    expect(JSON.stringify(v1)).not.toContain('"engine"');
+    const t = parseTraceRecord(v1, 'stored');
+    const verdicts = t.timeline.flatMap((e) => (e.type === 'step' ? e.step.proposals.map((p) => p.verdict) : []));
+    expect(verdicts.map((v) => [v?.engine, v?.model])).toEqual([
+      ['remote', 'gpt-4o-mini'],
+      ['webllm', 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC'],
+      ['transformers', 'onnx-community/Qwen2.5-0.5B-Instruct'],
+      ['transformers', 'http://127.0.0.1/models/tiny'],
+      [undefined, undefined],
+    ]);
+    // The label stays for display; a record already carrying the fields keeps them.
+    expect(verdicts[0]?.critic).toBe('remote:gpt-4o-mini');
+    expect(parseTraceRecord(t, 'again')).toEqual(t);
+  });
 });

@@ -22,8 +22,34 @@ function v0ToV1(r: RawRecord): RawRecord {
   return out;
 }
 
+/** The label every critic gave its verdicts up to version 1: `<engine>:<model>`. */
+const CRITIC_LABEL = /^(remote|webllm|transformers):(.+)$/;
+
+/** A v1 verdict with `engine` and `model` taken from its label, where the label names them; others stay as they are (unknown). */
+function verdictWithSource(v: unknown): unknown {
+  if (!isRecord(v) || v.engine !== undefined || typeof v.critic !== 'string') return v;
+  const m = CRITIC_LABEL.exec(v.critic);
+  return m ? { ...v, engine: m[1], model: m[2] } : v;
+}
+
 /**
- * The environment names versions 0 and 1 wrote ('policy-chat',
+ * Version 1 → 2: verdicts record which engine and model judged as fields
+ * (`engine`, `model`); before, only the display label (`remote:gpt-4o-mini`)
+ * said it, and cost accounting parsed it.
+ */
+function v1ToV2(r: RawRecord): RawRecord {
+  const timeline = Array.isArray(r.timeline)
+    ? r.timeline.map((e: unknown) => {
+        if (!isRecord(e) || e.type !== 'step' || !isRecord(e.step) || !Array.isArray(e.step.proposals)) return e;
+        const proposals = e.step.proposals.map((p: unknown) => (isRecord(p) && p.verdict !== undefined ? { ...p, verdict: verdictWithSource(p.verdict) } : p));
+        return { ...e, step: { ...e.step, proposals } };
+      })
+    : r.timeline;
+  return { ...r, timeline };
+}
+
+/**
+ * The environment names versions 0 to 2 wrote ('policy-chat',
  * 'tau-bench/<domain>', 'userbench/<env>[-onechoice]'), as data. Undefined
  * for any other string: no version of the app wrote one.
  */
@@ -42,7 +68,7 @@ export function environmentFromV1Name(name: string): EpisodeEnvironment | undefi
   return undefined;
 }
 
-/** Up to version 1 the environment was one string ('tau-bench/retail'); from version 2 it is stored as its parts. */
+/** Up to version 2 the environment was one string ('tau-bench/retail'); from version 3 it is stored as its parts. */
 function environmentAsFields(r: RawRecord, where: string): RawRecord {
   if (!isRecord(r.meta) || typeof r.meta.environment !== 'string') return r; // validation names what is wrong
   const environment = environmentFromV1Name(r.meta.environment);
@@ -54,7 +80,7 @@ function environmentAsFields(r: RawRecord, where: string): RawRecord {
  * MIGRATIONS[n] turns a version-n record into a version-(n+1) record (the
  * version number is set after each step); `where` names the record in errors.
  */
-const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, environmentAsFields];
+const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2, environmentAsFields];
 
 /** The record's version: a missing field means the prototype's version 0. */
 export function recordVersion(r: RawRecord): number | undefined {

@@ -1,21 +1,27 @@
-import { createActor } from '../../lib/actor/index.ts';
 import type { Actor } from '../../lib/actor/types.ts';
-import { RemoteCritic } from '../../lib/critic/remote.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
 import { RequestLog, type Purpose } from '../../lib/net/requestLog.ts';
 import { listenToWorkers } from '../../lib/net/workerRequests.ts';
+import { buildActor, buildCritic } from '../../lib/setup/factory.ts';
+import type { ActorSpec, ReadyCriticSpec } from '../../lib/setup/specs.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
+import type { CriticMode } from '../../lib/types.ts';
 import { CriticPanelState } from './critic.svelte.ts';
-import { EpisodeSession } from './episode.svelte.ts';
-import { EnvironmentChoice } from './environment.svelte.ts';
+import { EpisodeSession, type StartOptions } from './episode.svelte.ts';
+import { EnvironmentChoice, type BuiltEnv } from './environment.svelte.ts';
 import { LocalActorState } from './local-actor.svelte.ts';
 import { Settings } from './settings.svelte.ts';
 import { TraceReview } from './traces.svelte.ts';
 import { UserBenchPacks } from './userbench-packs.svelte.ts';
 
-/** The app's long-lived state, created once in main.ts and handed down as props. */
+/**
+ * The app's long-lived state, created once in main.ts and handed down as props.
+ * The rule for on-device engines: their state classes (criticLoader,
+ * localActorLoader) live here and own the engine's lifetime; components only
+ * show them, and mounting or unmounting a component never loads or unloads a model.
+ */
 export class AppState {
   readonly settings = new Settings();
   /** Every request the app makes, for "What left this browser" (workers report theirs over a channel). */
@@ -47,13 +53,29 @@ export class AppState {
   /** Loads and unloads it; lives here so switching tabs keeps the model on the GPU. */
   readonly localActorLoader = new LocalActorState((a) => (this.localActor = a));
 
+  /** The actor the settings select, as a spec for the factory. */
+  get actorSpec(): ActorSpec {
+    const st = this.settings;
+    if (st.actorEngine === 'local') return { engine: 'local', model: this.localActor?.label ?? st.localActorModel };
+    return { engine: st.actor.kind, model: st.actor.model, baseUrl: st.actor.baseUrl };
+  }
+
+  /** The critic the settings select, as a spec: none in `off` mode. */
+  get criticSpec(): ReadyCriticSpec {
+    const st = this.settings;
+    if (st.mode === 'off') return { engine: 'none' };
+    if (st.criticEngine === 'local') return { engine: 'local', model: this.localCritic?.label ?? 'in-browser critic' };
+    return { engine: st.critic.kind, model: st.critic.model, baseUrl: st.critic.baseUrl };
+  }
+
   /** The actor the settings select (its streamed text reaches the screen as the loop's `actor_delta` events). */
   makeActor(purpose: Extract<Purpose, 'actor' | 'simulated user'> = 'actor'): Actor {
-    if (this.settings.actorEngine === 'local') {
-      if (!this.localActor) throw new Error('The in-browser actor is not loaded: load the model first (Setup → Actor → Load), or pick the remote provider.');
-      return this.localActor;
-    }
-    return createActor(this.settings.actorConfig, { fetch: this.requests.fetchFor(purpose) });
+    return buildActor(this.actorSpec, {
+      base: this.settings.actorConfig,
+      client: { fetch: this.requests.fetchFor(purpose) },
+      loaded: this.localActor,
+      notLoaded: 'The in-browser actor is not loaded: load the model first (Setup → Actor → Load), or pick the remote provider.',
+    });
   }
 
   /** The actor's model as recorded in a trace. */
@@ -61,10 +83,36 @@ export class AppState {
     return this.settings.actorEngine === 'local' ? (this.localActor?.label ?? this.settings.localActorModel) : this.settings.actor.model;
   }
 
-  /** The critic the settings select, or undefined in `off` mode or when none is loaded. */
+  /** The critic the settings select, or undefined in `off` mode; throws when the in-browser one is picked but not loaded. */
   makeCritic(): Critic | undefined {
-    if (this.settings.mode === 'off') return undefined;
-    if (this.settings.criticEngine === 'local') return this.localCritic;
-    return new RemoteCritic(this.settings.criticConfig, { fetch: this.requests.fetchFor('critic') });
+    return buildCritic(this.criticSpec, {
+      base: this.settings.criticConfig,
+      client: { fetch: this.requests.fetchFor('critic') },
+      loaded: this.localCritic,
+      notLoaded: NO_CRITIC,
+    });
+  }
+
+  /** Everything an episode of the chat tab starts with, in `mode` (a resumed episode keeps its own). */
+  episodeOptions(built: BuiltEnv, mode: CriticMode): StartOptions {
+    const st = this.settings;
+    const critic = mode === 'off' ? undefined : this.makeCritic();
+    if (mode !== 'off' && !critic) throw new Error(NO_CRITIC);
+    return {
+      env: built.env,
+      actor: this.makeActor(),
+      critic,
+      ...(built.user ? { user: built.user } : {}),
+      loop: {
+        mode,
+        maxRevisions: st.maxRevisions,
+        failureRule: st.failureRule,
+        maxSteps: built.maxSteps,
+        criticTimeoutMs: st.criticTimeoutS * 1000,
+        meta: { ...built.meta, actor: this.actorModel, ...(critic ? { critic: critic.label } : {}) },
+      },
+    };
   }
 }
+
+const NO_CRITIC = 'No critic: load an in-browser critic in the Critic tab, or pick the remote engine.';

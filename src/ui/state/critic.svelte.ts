@@ -1,25 +1,38 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
+import { z } from 'zod';
 import { engineOptions, probeCapabilities, type Capabilities, type EngineOption } from '../../lib/engines/capabilities.ts';
-import type { EngineLoadInfo, EngineProgress } from '../../lib/engines/types.ts';
-import type { CacheBackend, WebLLMEngine } from '../../lib/engines/webllm.ts';
+import { deleteReportText, type EngineLoadInfo, type EngineProgress, type OnDeviceEngine } from '../../lib/engines/types.ts';
+import type { TransformersConfig, TransformersDevice, TransformersDtype } from '../../lib/engines/transformers-options.ts';
+import type { CacheBackend } from '../../lib/engines/webllm.ts';
 import { criticModelOptions, type WebLLMModelOption } from '../../lib/engines/webllm-models.ts';
 import type { Critic } from '../../lib/critic/types.ts';
-import { WorkerCritic } from '../../lib/critic/worker-critic.ts';
-import type { TransformersConfig } from '../../lib/critic/worker-protocol.ts';
 import { recommendCritic, recommendationFromQuery, type Recommendation } from '../../lib/critic/recommend.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { TransferMeter, type TransferStatus } from '../../lib/net/transferRate.ts';
+import { openOnDeviceCritic, type OnDeviceDeps } from '../../lib/setup/on-device.ts';
+import type { OnDeviceCriticSpec, WebLLMCriticSpec } from '../../lib/setup/specs.ts';
 import type { Verdict } from '../../lib/types.ts';
 import { appPath } from '../appUrl.ts';
-import { freedText, prebuiltModelList, webllmWorker } from './webllm-shared.ts';
+import { loadStored, saveStored } from './stored.ts';
+import { prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 
-export type CriticEngineKind = 'webllm' | 'transformers' | 'remote';
+const CriticEngineKindSchema = z.enum(['webllm', 'transformers', 'remote']);
+export type CriticEngineKind = z.infer<typeof CriticEngineKindSchema>;
 
 const STORAGE_KEY = 'spotter.criticPanel';
+
+/** The panel's remembered choice; each field falls back on its own, so one bad value keeps the others. */
+const SavedChoiceSchema = z.object({
+  kind: CriticEngineKindSchema.optional().catch(undefined),
+  webllmModel: z.string().optional().catch(undefined),
+  tfModel: z.string().optional().catch(undefined),
+});
 
 function transformersWorker(): Worker {
   return new Worker(new URL('../../workers/transformers.worker.ts', import.meta.url), { type: 'module' });
 }
+
+const browserStorage = (): Storage | undefined => (typeof localStorage === 'undefined' ? undefined : localStorage);
 
 /** The in-browser critic panel: capabilities, engine choice, loading, cache. */
 export class CriticPanelState {
@@ -33,8 +46,8 @@ export class CriticPanelState {
   customModelUrl = $state('');
   customModelLibUrl = $state('');
   tfModel = $state('onnx-community/Qwen2.5-0.5B-Instruct');
-  tfDevice = $state<'auto' | 'webgpu' | 'wasm'>('auto');
-  tfDtype = $state<'auto' | 'q4' | 'q4f16' | 'fp32'>('auto');
+  tfDevice = $state<TransformersDevice>('auto');
+  tfDtype = $state<TransformersDtype>('auto');
   /** A smaller context window than the model's own (0: config.json's max_position_embeddings). */
   tfWindow = $state(0);
 
@@ -48,22 +61,27 @@ export class CriticPanelState {
   /** Bytes, speed and time left of the current download. */
   transfer = $state.raw<TransferStatus | undefined>(undefined);
 
-  #workerCritic: WorkerCritic | undefined;
-  #webllm: WebLLMEngine | undefined;
+  /** The loaded engine: one interface whichever kind it is (load, unload, delete). */
+  #engine: OnDeviceEngine | undefined;
+  readonly #deps: OnDeviceDeps;
+  readonly #storage: Storage | undefined;
+  #probing: Promise<void> | undefined;
 
-  constructor(private readonly onCritic: (critic: Critic | undefined) => void) {
-    try {
-      const saved: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
-      if (saved && typeof saved === 'object') {
-        const get = (k: string) => Reflect.get(saved, k);
-        const str = (k: string) => (typeof get(k) === 'string' ? String(get(k)) : undefined);
-        this.kind = (['webllm', 'transformers', 'remote'] as const).find((k) => k === get('kind')) ?? this.kind;
-        this.webllmModel = str('webllmModel') ?? this.webllmModel;
-        this.tfModel = str('tfModel') ?? this.tfModel;
-      }
-    } catch {
-      // A broken saved choice just falls back to the defaults.
-    }
+  constructor(
+    private readonly onCritic: (critic: Critic | undefined) => void,
+    deps: Partial<OnDeviceDeps> & { storage?: Storage | undefined } = {},
+  ) {
+    this.#deps = {
+      webllmWorker: deps.webllmWorker ?? webllmWorker,
+      transformersWorker: deps.transformersWorker ?? transformersWorker,
+      ...(deps.webllmStorage ? { webllmStorage: deps.webllmStorage } : {}),
+    };
+    this.#storage = 'storage' in deps ? deps.storage : browserStorage();
+    // A broken saved choice just falls back to the defaults.
+    const saved = loadStored(this.#storage, STORAGE_KEY, SavedChoiceSchema, {});
+    this.kind = saved.kind ?? this.kind;
+    this.webllmModel = saved.webllmModel ?? this.webllmModel;
+    this.tfModel = saved.tfModel ?? this.tfModel;
   }
 
   /** web-llm's prebuilt list; web-llm (several MB) is loaded only when this panel opens. */
@@ -101,12 +119,19 @@ export class CriticPanelState {
   }
 
   save(): void {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify({ kind: this.kind, webllmModel: this.webllmModel, tfModel: this.tfModel }));
+    saveStored(this.#storage, STORAGE_KEY, { kind: this.kind, webllmModel: this.webllmModel, tfModel: this.tfModel });
   }
 
-  async probe(): Promise<void> {
-    this.caps = await probeCapabilities();
-    this.modelList = await prebuiltModelList();
+  /** Checks the browser and reads web-llm's list, once (the app starts it; the first screen's recommendation needs it). */
+  probe(): Promise<void> {
+    this.#probing ??= (async () => {
+      this.caps = await probeCapabilities();
+      this.modelList = await prebuiltModelList();
+    })().catch((err: unknown) => {
+      this.#probing = undefined;
+      throw err;
+    });
+    return this.#probing;
   }
 
   transformersConfig(): TransformersConfig {
@@ -125,6 +150,24 @@ export class CriticPanelState {
     };
   }
 
+  webllmSpec(): WebLLMCriticSpec {
+    const custom = this.useCustom && this.customModelUrl && this.customModelLibUrl ? { modelUrl: this.customModelUrl, modelLibUrl: this.customModelLibUrl } : undefined;
+    return {
+      engine: 'webllm',
+      model: this.webllmModel,
+      cacheBackend: this.cacheBackend,
+      ...(custom ? { custom } : {}),
+      ...(this.webllmWindow > 0 ? { contextWindow: this.webllmWindow } : {}),
+    };
+  }
+
+  /** The on-device critic the panel names; undefined for the remote choice. */
+  spec(): OnDeviceCriticSpec | undefined {
+    if (this.kind === 'transformers') return this.transformersConfig();
+    if (this.kind === 'webllm') return this.webllmSpec();
+    return undefined;
+  }
+
   /** Loads the chosen engine and model; `expectedBytes` turns fraction-only progress into bytes. */
   async load(expectedBytes?: number): Promise<void> {
     await this.unload();
@@ -139,30 +182,16 @@ export class CriticPanelState {
       this.progress = p;
       if (p.stage === 'download') this.transfer = meter.add(p);
     };
+    const spec = this.spec();
+    if (!spec) {
+      this.status = 'idle';
+      return;
+    }
     try {
-      if (this.kind === 'transformers') {
-        const wc = new WorkerCritic(transformersWorker());
-        this.#workerCritic = wc;
-        this.loadInfo = await wc.load(this.transformersConfig(), onProgress);
-        this.critic = wc;
-      } else if (this.kind === 'webllm') {
-        const custom = this.useCustom && this.customModelUrl && this.customModelLibUrl ? { modelUrl: this.customModelUrl, modelLibUrl: this.customModelLibUrl } : undefined;
-        const { WebLLMEngine, WebLLMCritic } = await import('../../lib/engines/webllm.ts');
-        const engine = new WebLLMEngine({
-          model: this.webllmModel,
-          cacheBackend: this.cacheBackend,
-          createWorker: webllmWorker,
-          ...(custom ? { custom } : {}),
-          ...(this.webllmWindow > 0 ? { contextWindow: this.webllmWindow } : {}),
-        });
-        this.#webllm = engine;
-        this.loadInfo = await engine.load(onProgress);
-        // Extends one chat per episode, so web-llm prefills only each step's new turn (single-turn for custom critics).
-        this.critic = new WebLLMCritic(engine);
-      } else {
-        this.status = 'idle';
-        return;
-      }
+      const { engine, critic } = await openOnDeviceCritic(spec, this.#deps);
+      this.#engine = engine;
+      this.loadInfo = await engine.load(onProgress);
+      this.critic = critic;
       this.status = 'ready';
       this.onCritic(this.critic);
     } catch (err) {
@@ -174,16 +203,13 @@ export class CriticPanelState {
   }
 
   async unload(): Promise<void> {
-    const wc = this.#workerCritic;
-    const wl = this.#webllm;
-    this.#workerCritic = undefined;
-    this.#webllm = undefined;
+    const engine = this.#engine;
+    this.#engine = undefined;
     if (this.critic) this.onCritic(undefined);
     this.critic = undefined;
     this.loadInfo = undefined;
     this.status = 'idle';
-    wc?.dispose();
-    await wl?.unload().catch(() => undefined);
+    await engine?.unload().catch(() => undefined);
   }
 
   /** One verdict on a fixed example, to see the critic answer and how long it takes. */
@@ -207,24 +233,15 @@ export class CriticPanelState {
     }
   }
 
+  /** Deletes the files of the model the panel names (unloading the loaded one first). */
   async deleteCache(): Promise<void> {
     this.error = '';
+    const spec = this.spec();
+    if (!spec) return;
     try {
-      if (this.kind === 'webllm') {
-        const { WebLLMEngine } = await import('../../lib/engines/webllm.ts');
-        const engine = this.#webllm ?? new WebLLMEngine({ model: this.webllmModel, cacheBackend: this.cacheBackend, createWorker: webllmWorker });
-        await this.unload();
-        const r = await engine.deleteCacheWithReport();
-        this.freed = freedText(r);
-      } else if (this.kind === 'transformers') {
-        const wc = this.#workerCritic ?? new WorkerCritic(transformersWorker());
-        const r = await wc.deleteCache(this.transformersConfig());
-        wc.dispose();
-        this.#workerCritic = undefined;
-        await this.unload();
-        const freed = r.usageBefore !== undefined && r.usageAfter !== undefined ? Math.max(0, r.usageBefore - r.usageAfter) : undefined;
-        this.freed = `${r.deletedEntries} file(s) deleted${freed !== undefined ? `, ${(freed / 2 ** 20).toFixed(1)} MB freed` : ''}`;
-      }
+      await this.unload();
+      const { engine } = await openOnDeviceCritic(spec, this.#deps);
+      this.freed = deleteReportText(await engine.deleteCache());
     } catch (err) {
       this.error = errorMessage(err);
     }

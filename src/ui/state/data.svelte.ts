@@ -1,7 +1,3 @@
-import type { OpenAIClientOptions } from '../../lib/actor/openai.ts';
-import type { ProviderConfig } from '../../lib/actor/provider.ts';
-import { RemoteCritic } from '../../lib/critic/remote.ts';
-import type { Critic } from '../../lib/critic/types.ts';
 import { loadEnvContext, type LoadTauPack } from '../../lib/data/envContext.ts';
 import { httpPackSource, type PackSource } from '../../lib/envs/tau-bench/pack.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
@@ -15,36 +11,12 @@ import type { DecisionPoint } from '../../lib/data/points.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
 import { appUrl } from '../appUrl.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
+import type { CriticChoice } from '../../lib/setup/critic-choices.ts';
+import type { Critic } from '../../lib/critic/types.ts';
 
 /** Where the state reads episodes from: the IndexedDB trace store in the app. */
 export interface TraceSource {
   list(): Promise<{ traces: EpisodeTrace[]; invalid: number }>;
-}
-
-/** A critic the person can pick for labelling or re-judging; `make` is undefined when it is not available now. */
-export interface CriticChoice {
-  id: string;
-  label: string;
-  make: (() => Critic) | undefined;
-}
-
-/** A remote model can be called when it has a key, or runs on this machine (a local vLLM/Ollama needs none). */
-function callable(cfg: ProviderConfig): boolean {
-  return cfg.apiKey.length > 0 || /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(cfg.baseUrl);
-}
-
-/**
- * The critics the Data tab offers: the configured critic endpoint, the
- * actor's (large) model judging as a critic or teacher, and the in-browser
- * critic when one is loaded. `clientOptions` carries the fetch their requests go through.
- */
-export function criticChoicesFrom(remote: { critic: ProviderConfig; actor: ProviderConfig }, local: Critic | undefined, clientOptions: OpenAIClientOptions = {}): CriticChoice[] {
-  const { critic, actor } = remote;
-  return [
-    { id: 'critic-api', label: `Critic API: ${critic.model}`, make: callable(critic) ? () => new RemoteCritic(critic, clientOptions) : undefined },
-    { id: 'actor-api', label: `Actor model as critic: ${actor.model}`, make: callable(actor) ? () => new RemoteCritic(actor, clientOptions) : undefined },
-    { id: 'local', label: `In-browser critic${local ? `: ${local.label}` : ''}`, make: local ? () => local : undefined },
-  ];
 }
 
 export interface Progress {

@@ -1,11 +1,12 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { Actor } from '../../lib/actor/types.ts';
 import { probeCapabilities, type Capabilities } from '../../lib/engines/capabilities.ts';
-import type { EngineProgress } from '../../lib/engines/types.ts';
+import { deleteReportText, type EngineProgress } from '../../lib/engines/types.ts';
 import type { MLCWorkerLike, WebLLMEngine, WebLLMStorage } from '../../lib/engines/webllm.ts';
 import { actorModelOptions, type WebLLMModelOption } from '../../lib/engines/webllm-models.ts';
 import { EngineError, errorMessage } from '../../lib/errors.ts';
-import { freedText, prebuiltModelList, webllmWorker } from './webllm-shared.ts';
+import { actorOnEngine, openOnDeviceActorEngine } from '../../lib/setup/on-device.ts';
+import { prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 
 /** Where the browser meets the engine; the defaults are the real ones, tests put doubles behind the worker boundary. */
 export interface LocalActorDeps {
@@ -76,10 +77,8 @@ export class LocalActorState {
     return this.#probing;
   }
 
-  async #newEngine(model: string): Promise<WebLLMEngine> {
-    // Imported on demand: web-llm stays out of the app's first load.
-    const { WebLLMEngine } = await import('../../lib/engines/webllm.ts');
-    return new WebLLMEngine({ model, createWorker: this.#deps.createWorker, storage: this.#deps.storage });
+  #newEngine(model: string): Promise<WebLLMEngine> {
+    return openOnDeviceActorEngine(model, { webllmWorker: this.#deps.createWorker, webllmStorage: this.#deps.storage });
   }
 
   async load(model: string): Promise<void> {
@@ -106,10 +105,7 @@ export class LocalActorState {
         await engine.unload();
         return;
       }
-      const mlc = engine.chatEngine;
-      if (!mlc) throw new EngineError('load-failed', `${model} loaded without an engine`);
-      const { WebLLMActor } = await import('../../lib/actor/webllm.ts');
-      this.actor = new WebLLMActor(mlc, model);
+      this.actor = await actorOnEngine(engine);
       this.loadedModel = model;
       this.status = 'ready';
       this.onActor(this.actor);
@@ -146,7 +142,7 @@ export class LocalActorState {
     try {
       if (this.loadedModel === model || this.status === 'loading') await this.unload();
       const engine = await this.#newEngine(model);
-      this.freed = `${model}: ${freedText(await engine.deleteCacheWithReport())}`;
+      this.freed = `${model}: ${deleteReportText(await engine.deleteCache())}`;
     } catch (err) {
       this.error = errorMessage(err);
     }

@@ -1,4 +1,4 @@
-/** What the in-browser critic and the in-browser actor share: their worker, web-llm's model list, cache reports. */
+/** What the in-browser critic and the in-browser actor share: their worker, web-llm's model list. */
 import type { ModelRecord } from '@mlc-ai/web-llm';
 
 /** A fresh worker running web-llm's handler; each engine gets its own, so actor and critic load side by side. */
@@ -9,9 +9,4 @@ export function webllmWorker(): Worker {
 /** web-llm's prebuilt list; web-llm (several MB) is imported only when a panel asks for it. */
 export async function prebuiltModelList(): Promise<readonly ModelRecord[]> {
   return (await import('@mlc-ai/web-llm')).prebuiltAppConfig.model_list;
-}
-
-/** A delete-cache report as one line for the panel. */
-export function freedText(r: { freedBytes?: number | undefined }): string {
-  return r.freedBytes !== undefined ? `${(r.freedBytes / 2 ** 20).toFixed(1)} MB freed` : 'deleted';
 }

@@ -1,0 +1,147 @@
+/**
+ * The Critic tab's state over both on-device engines through one interface:
+ * web-llm's real worker client and handler with the MLC engine doubled, and
+ * the transformers.js worker protocol over a MessageChannel with the real
+ * handler and engine on the tiny model. Browser storage is the double.
+ */
+import { resolve } from 'node:path';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
+import { ModelStorageDouble, newScript, workerFactory } from '../../../tests/doubles/webllm-double.ts';
+import type { Critic } from '../../lib/critic/types.ts';
+import { CriticWorkerHandler } from '../../lib/critic/worker-handler.ts';
+import { TransformersEngine } from '../../lib/engines/transformers.ts';
+import { CriticPanelState } from './critic.svelte.ts';
+
+const MODELS = `${resolve(import.meta.dirname, '../../../.fixtures/models')}/`;
+const ports: MessagePort[] = [];
+const hadDocument = 'document' in globalThis;
+beforeAll(() => {
+  makeTinyModels();
+  // The transformers config names the app's model folder relative to the page.
+  if (!hadDocument) Reflect.set(globalThis, 'document', { baseURI: 'http://127.0.0.1/' });
+});
+afterAll(() => {
+  if (!hadDocument) Reflect.deleteProperty(globalThis, 'document');
+});
+afterEach(() => {
+  for (const p of ports.splice(0)) p.close();
+});
+
+/** Local storage as the browser keeps it: strings by key. */
+class StorageDouble implements Storage {
+  readonly #items = new Map<string, string>();
+  get length(): number {
+    return this.#items.size;
+  }
+  clear(): void {
+    this.#items.clear();
+  }
+  getItem(key: string): string | null {
+    return this.#items.get(key) ?? null;
+  }
+  key(i: number): string | null {
+    return [...this.#items.keys()][i] ?? null;
+  }
+  removeItem(key: string): void {
+    this.#items.delete(key);
+  }
+  setItem(key: string, value: string): void {
+    this.#items.set(key, value);
+  }
+}
+
+function transformersWorker(deleted: string[]) {
+  let usage = 8 * 2 ** 20;
+  return () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const handler = new CriticWorkerHandler({
+      createEngine: (c) => new TransformersEngine({ ...c, localModelPath: MODELS }),
+      post: (m) => port2.postMessage(m),
+      estimateStorage: async () => ({ usage }),
+      deleteModelFiles: async (c) => {
+        deleted.push(c.model);
+        usage -= 2 * 2 ** 20;
+        return 5;
+      },
+    });
+    port2.on('message', (data: unknown) => void handler.handle(data));
+    return port1;
+  };
+}
+
+function setup(storage: Storage = new StorageDouble()) {
+  const seen: Array<Critic | undefined> = [];
+  const deleted: string[] = [];
+  const webllm = workerFactory(newScript());
+  const state = new CriticPanelState((c) => seen.push(c), {
+    webllmWorker: webllm.create,
+    webllmStorage: new ModelStorageDouble(),
+    transformersWorker: transformersWorker(deleted),
+    storage,
+  });
+  return { state, seen, deleted, made: webllm.made };
+}
+
+describe('CriticPanelState', () => {
+  it('restores the saved choice through loadStored (a bad field falls back alone) and saves it back', () => {
+    const storage = new StorageDouble();
+    storage.setItem('spotter.criticPanel', JSON.stringify({ kind: 'webllm', webllmModel: 42, tfModel: 'my/critic' }));
+    const { state } = setup(storage);
+    expect([state.kind, state.webllmModel, state.tfModel]).toEqual(['webllm', 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC', 'my/critic']);
+    state.kind = 'transformers';
+    state.save();
+    expect(JSON.parse(storage.getItem('spotter.criticPanel') ?? '')).toEqual({ kind: 'transformers', webllmModel: 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC', tfModel: 'my/critic' });
+    storage.setItem('spotter.criticPanel', '{not json');
+    expect(setup(storage).state.kind).toBe('transformers');
+  });
+
+  it('loads, unloads and deletes a web-llm critic; it becomes the active critic and leaves it on unload', async () => {
+    const { state, seen, made } = setup();
+    state.kind = 'webllm';
+    state.webllmWindow = 4096;
+    await state.load();
+    expect(state.error).toBe('');
+    expect(state.status).toBe('ready');
+    expect(state.loadInfo).toMatchObject({ engine: 'webllm', contextWindow: 4096 });
+    expect(seen).toEqual([state.critic]);
+    expect(state.critic?.label).toBe('webllm:Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
+    await state.unload();
+    expect(seen.at(-1)).toBeUndefined();
+    expect(made[0]?.terminated).toBe(true);
+    await state.deleteCache();
+    expect(state.freed).toBe('762.9 MB freed');
+  });
+
+  it('loads and deletes a transformers.js critic the same way, with the same report shape', async () => {
+    const { state, seen, deleted } = setup();
+    state.kind = 'transformers';
+    state.tfModel = 'tiny-critic-kv';
+    state.tfDtype = 'fp32';
+    await state.load();
+    expect(state.error).toBe('');
+    expect(state.status).toBe('ready');
+    expect(state.loadInfo).toMatchObject({ engine: 'transformers', model: 'tiny-critic-kv' });
+    expect(seen).toEqual([state.critic]);
+    await state.deleteCache();
+    expect(state.freed).toBe('5 file(s) deleted, 2.0 MB freed');
+    expect(deleted).toEqual(['tiny-critic-kv']);
+    // Deleting unloads first: the critic is no longer active.
+    expect(state.status).toBe('idle');
+    expect(seen.at(-1)).toBeUndefined();
+  });
+
+  it('shows a load failure and keeps nothing loaded', async () => {
+    const { state, seen } = setup();
+    state.kind = 'transformers';
+    state.tfModel = 'no-such-model';
+    state.tfDtype = 'fp32';
+    await state.load();
+    expect(state.status).toBe('error');
+    expect(state.error).toMatch(/no-such-model/);
+    expect(state.critic).toBeUndefined();
+    expect(seen).toEqual([]);
+  });
+});
