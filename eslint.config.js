@@ -17,6 +17,11 @@ export default ts.config(
     },
   },
   {
+    // The service worker (src/sw/sw.ts, built by vite-plugin-pwa) runs with the service worker's globals.
+    files: ['src/sw/**/*.ts'],
+    languageOptions: { globals: globals.serviceworker },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
