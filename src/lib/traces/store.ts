@@ -1,4 +1,4 @@
-import type { IDBPObjectStore } from 'idb';
+import { unwrap, wrap } from 'idb';
 import { StorageError, ValidationError } from '../errors.ts';
 import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
 import { parseTraceRecord } from './migrations.ts';
@@ -40,23 +40,6 @@ export function traceDbSchema(dbName: string, storeName: string): DbSchema {
   return { name: dbName, upgrades: [ensureStores(storeName), ensureStores(storeName, summaries)] };
 }
 
-type WriteStore = IDBPObjectStore<unknown, string[], string, 'readwrite'>;
-
-/**
- * Waits for every request `issue` starts. If starting one throws (a full quota
- * can throw at put), those already started are still handled: they fail with
- * the transaction's abort, and must not surface as unhandled rejections.
- */
-async function allRequests(issue: (start: (request: Promise<unknown>) => void) => void): Promise<void> {
-  const started: Promise<unknown>[] = [];
-  try {
-    issue((r) => started.push(r));
-  } finally {
-    void Promise.allSettled(started);
-  }
-  await Promise.all(started);
-}
-
 /**
  * Episode traces in IndexedDB, in a database of their own, with a compact
  * summary per episode in a second object store. Both stores change in one
@@ -76,18 +59,22 @@ export class TraceStore implements TraceSink {
     this.#open = connection(traceDbSchema(dbName, storeName));
   }
 
-  /** Runs `fill` in one read-write transaction over both stores; resolves when it committed, else nothing was written. */
-  async #write(what: string, fill: (episodes: WriteStore, summaries: WriteStore) => Promise<unknown>): Promise<void> {
+  /**
+   * Runs `fill` in one read-write transaction over both stores; resolves when it committed, else nothing was written.
+   * `fill` gets the plain stores: writes need no promise each (an import makes 20,000), the transaction's outcome is
+   * theirs, and one that fails aborts it.
+   */
+  async #write(what: string, fill: (episodes: IDBObjectStore, summaries: IDBObjectStore) => void | Promise<void>): Promise<void> {
     const db = await this.#open();
     const tx = db.transaction([this.storeName, this.#summaryStore], 'readwrite');
-    let filled: Promise<unknown>;
+    let filled: void | Promise<void>;
     try {
-      filled = fill(tx.objectStore(this.storeName), tx.objectStore(this.#summaryStore));
+      filled = fill(unwrap(tx.objectStore(this.storeName)), unwrap(tx.objectStore(this.#summaryStore)));
     } catch (e) {
       filled = Promise.reject(e);
     }
     try {
-      // The first failure wins (a request's own error, else the transaction's: a full quota shows at commit).
+      // The first failure wins: what `fill` threw, else the transaction's error (a full quota shows at commit).
       await Promise.all([filled, tx.done]);
     } catch (e) {
       try {
@@ -101,13 +88,10 @@ export class TraceStore implements TraceSink {
 
   async put(trace: EpisodeTrace): Promise<void> {
     await this.#ensureIndex();
-    await this.#write(`episode ${trace.id}`, (episodes, summaries) =>
-      allRequests((start) => {
-        const summary = summarize(trace);
-        start(episodes.put(trace, trace.id));
-        start(summaries.put(summary, trace.id));
-      }),
-    );
+    await this.#write(`episode ${trace.id}`, (episodes, summaries) => {
+      episodes.put(trace, trace.id);
+      summaries.put(summarize(trace), trace.id);
+    });
   }
 
   async get(id: string): Promise<EpisodeTrace | undefined> {
@@ -163,21 +147,17 @@ export class TraceStore implements TraceSink {
   }
 
   async delete(id: string): Promise<void> {
-    await this.#write(`deletion of episode ${id}`, (episodes, summaries) =>
-      allRequests((start) => {
-        start(episodes.delete(id));
-        start(summaries.delete(id));
-      }),
-    );
+    await this.#write(`deletion of episode ${id}`, (episodes, summaries) => {
+      episodes.delete(id);
+      summaries.delete(id);
+    });
   }
 
   async clear(): Promise<void> {
-    await this.#write('deletion of all episodes', (episodes, summaries) =>
-      allRequests((start) => {
-        start(episodes.clear());
-        start(summaries.clear());
-      }),
-    );
+    await this.#write('deletion of all episodes', (episodes, summaries) => {
+      episodes.clear();
+      summaries.clear();
+    });
   }
 
   /**
@@ -189,20 +169,17 @@ export class TraceStore implements TraceSink {
     let added = 0;
     let skipped = 0;
     await this.#write(`import of ${traces.length} episodes`, async (episodes, summaries) => {
-      const seen = new Set<IDBValidKey>(await episodes.getAllKeys());
-      await allRequests((start) => {
-        for (const t of traces) {
-          if (seen.has(t.id)) {
-            skipped++;
-            continue;
-          }
-          seen.add(t.id);
-          const summary = summarize(t);
-          start(episodes.put(t, t.id));
-          start(summaries.put(summary, t.id));
-          added++;
+      const seen = new Set<IDBValidKey>(await wrap(episodes.getAllKeys()));
+      for (const t of traces) {
+        if (seen.has(t.id)) {
+          skipped++;
+          continue;
         }
-      });
+        seen.add(t.id);
+        episodes.put(t, t.id);
+        summaries.put(summarize(t), t.id);
+        added++;
+      }
     });
     return { added, skipped };
   }
@@ -238,12 +215,10 @@ export class TraceStore implements TraceSink {
         invalid++;
       }
     });
-    await this.#write('episode index', (_episodes, store) =>
-      allRequests((start) => {
-        start(store.clear());
-        for (const s of summaries) start(store.put(s, s.id));
-      }),
-    );
+    await this.#write('episode index', (_episodes, store) => {
+      store.clear();
+      for (const s of summaries) store.put(s, s.id);
+    });
     return invalid;
   }
 }
