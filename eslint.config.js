@@ -17,6 +17,11 @@ export default ts.config(
     },
   },
   {
+    // The service worker (src/sw/sw.ts, built by vite-plugin-pwa) runs with the service worker's globals.
+    files: ['src/sw/**/*.ts'],
+    languageOptions: { globals: globals.serviceworker },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
@@ -30,7 +35,7 @@ export default ts.config(
  */
 function layerRules() {
   // Lowest first; each folder may import the base and the folders listed for it.
-  const base = ['types', 'errors', 'secrets', 'percentiles', 'usage', 'pricing', 'formatBytes', 'jsonObject', 'decodingSchema', 'worker-link', 'net'];
+  const base = ['types', 'errors', 'secrets', 'percentiles', 'usage', 'pricing', 'formatBytes', 'jsonObject', 'decodingSchema', 'indexedDb', 'worker-link', 'net'];
   const allowed = {
     engines: [],
     actor: ['engines'],

@@ -1,12 +1,35 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 import { fixtureModelsPlugin } from './scripts/vite-fixture-models.ts';
 import { tauPackPlugin, userBenchPackPlugin } from './scripts/vite-tau-pack.ts';
+import { precacheGlobs, precacheSizeLimit } from './scripts/sw-precache.ts';
 
 export default defineConfig({
   // Relative: the same dist/ works at /, /spotter/ or on a file share (runtime URLs go through src/ui/appUrl.ts).
   base: './',
-  plugins: [svelte(), tauPackPlugin(), userBenchPackPlugin(), fixtureModelsPlugin()],
+  plugins: [
+    svelte(),
+    tauPackPlugin(),
+    userBenchPackPlugin(),
+    fixtureModelsPlugin(),
+    // The offline service worker (src/sw/sw.ts -> sw.js), with the precache manifest of this build injected.
+    // The app registers it itself (src/ui/sw-register.ts) and ships its own public/manifest.webmanifest.
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifest: false,
+      injectManifest: {
+        globPatterns: precacheGlobs,
+        // The size limit is applied by precacheSizeLimit (Workbox's own fails the build on what it leaves out).
+        maximumFileSizeToCacheInBytes: Number.MAX_SAFE_INTEGER,
+        manifestTransforms: [precacheSizeLimit],
+        rollupFormat: 'iife',
+      },
+    }),
+  ],
   // No client-side routes: a missing file must be a 404, not index.html (model loaders read it as weights).
   appType: 'mpa',
   server: { host: '127.0.0.1' },

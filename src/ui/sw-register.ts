@@ -1,9 +1,10 @@
 /**
- * Registers the offline service worker (public/sw.js) in production builds,
+ * Registers the offline service worker (src/sw/sw.ts, built to sw.js) in production builds,
  * then hands it the URLs this page loaded before the worker controlled it, so
  * lazily loaded chunks, workers and wasm are cached too. Sets
  * `data-offline-ready` on <html> once that is done (the e2e test waits on it).
  */
+import type { CacheUrlsMessage } from '../sw/protocol.ts';
 import { appUrl } from './appUrl.ts';
 
 export function registerServiceWorker(): void {
@@ -37,6 +38,6 @@ function reportLoaded(worker: ServiceWorker): Promise<void> {
       clearTimeout(timer);
       resolve();
     };
-    worker.postMessage({ type: 'cache-urls', urls }, [channel.port2]);
+    worker.postMessage({ type: 'cache-urls', urls } satisfies CacheUrlsMessage, [channel.port2]);
   });
 }

@@ -4,8 +4,8 @@
  * the run and resumes only the slots without a result.
  */
 import { z } from 'zod';
-import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { ValidationError } from '../errors.ts';
+import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
 import { OutcomeSchema } from '../loop/events.ts';
 import { toStorageError } from '../traces/store.ts';
 import { UsageEntrySchema } from '../usage.ts';
@@ -78,21 +78,29 @@ export interface RunStore {
   delete(id: string): Promise<void>;
 }
 
-export class IdbRunStore implements RunStore {
-  readonly #store: UseStore;
+/** The runs database: version 1 is the one store idb-keyval's createStore made. */
+export function runDbSchema(dbName: string, storeName: string): DbSchema {
+  return { name: dbName, upgrades: [ensureStores(storeName)] };
+}
 
-  constructor(dbName = 'spotter-bench', storeName = 'runs') {
-    this.#store = createStore(dbName, storeName);
+export class IdbRunStore implements RunStore {
+  readonly #open;
+
+  constructor(
+    dbName = 'spotter-bench',
+    readonly storeName = 'runs',
+  ) {
+    this.#open = connection(runDbSchema(dbName, storeName));
   }
 
   async get(id: string): Promise<RunRecord | undefined> {
-    const value: unknown = await get(id, this.#store);
+    const value: unknown = await (await this.#open()).get(this.storeName, id);
     return value === undefined ? undefined : parseRunRecord(value, `stored run ${id}`);
   }
 
   async put(record: RunRecord): Promise<void> {
     try {
-      await set(record.spec.id, record, this.#store);
+      await (await this.#open()).put(this.storeName, record, record.spec.id);
     } catch (err) {
       throw toStorageError(err, `benchmark run ${record.spec.id}`);
     }
@@ -100,7 +108,7 @@ export class IdbRunStore implements RunStore {
 
   /** Valid runs, newest first; an invalid record is skipped rather than breaking the list. */
   async list(): Promise<RunRecord[]> {
-    const raw: unknown[] = await values(this.#store);
+    const raw: unknown[] = await (await this.#open()).getAll(this.storeName);
     const out: RunRecord[] = [];
     for (const v of raw) {
       const r = RunRecordSchema.safeParse(v);
@@ -110,6 +118,6 @@ export class IdbRunStore implements RunStore {
   }
 
   async delete(id: string): Promise<void> {
-    await del(id, this.#store);
+    await (await this.#open()).delete(this.storeName, id);
   }
 }

@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
-import { promisifyRequest } from 'idb-keyval';
+import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { TraceStore } from './store.ts';
+import { TraceStore, traceDbSchema } from './store.ts';
 import { TRACE_SCHEMA_VERSION } from './schema.ts';
+import { openDatabase } from '../indexedDb.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 let n = 0;
@@ -36,20 +37,37 @@ describe('TraceStore', () => {
   it('upgrades a database written by the old single-store version, migrating v0 records on read', async () => {
     const name = dbName();
     // The database as the previous TraceStore (idb-keyval createStore) left it, with one v0 record among v1 ones.
-    const req = indexedDB.open(name);
-    req.onupgradeneeded = () => req.result.createObjectStore('episodes');
-    const old = await promisifyRequest(req);
+    const old = await openDB(name, 1, { upgrade: (db) => void db.createObjectStore('episodes') });
     const { schemaVersion: _v, updatedAt: _u, ...v0 } = syntheticTrace(2);
     const tx = old.transaction('episodes', 'readwrite');
     tx.objectStore('episodes').put(syntheticTrace(1), 'ep-000001');
     tx.objectStore('episodes').put(v0, 'ep-000002');
     tx.objectStore('episodes').put({ nope: true }, 'junk');
-    await promisifyRequest(tx);
+    await tx.done;
     old.close();
     const store = new TraceStore(name);
     const sums = await store.summaries();
     expect(sums.map((s) => s.id)).toEqual(['ep-000002', 'ep-000001']);
     expect((await store.get('ep-000002'))?.schemaVersion).toBe(TRACE_SCHEMA_VERSION);
     expect((await store.list()).invalid).toBe(1);
+  });
+});
+
+describe('the traces database schema', () => {
+  const noop = () => undefined;
+
+  it('creates both stores at version 2 in a new database', async () => {
+    const db = await openDatabase(traceDbSchema(dbName(), 'episodes'), noop);
+    expect(db.version).toBe(2);
+    expect([...db.objectStoreNames].sort()).toEqual(['episodes', 'episodes-summaries']);
+    db.close();
+  });
+
+  it('completes a version 1 left without stores (the previous store opened a new database bare before upgrading it)', async () => {
+    const name = dbName();
+    (await openDB(name, 1)).close();
+    const db = await openDatabase(traceDbSchema(name, 'episodes'), noop);
+    expect([...db.objectStoreNames].sort()).toEqual(['episodes', 'episodes-summaries']);
+    db.close();
   });
 });

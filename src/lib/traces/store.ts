@@ -1,5 +1,6 @@
-import { promisifyRequest } from 'idb-keyval';
+import { unwrap, wrap } from 'idb';
 import { StorageError, ValidationError } from '../errors.ts';
+import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
 import { parseTraceRecord } from './migrations.ts';
 import type { TraceSink } from './recorder.ts';
 import type { EpisodeTrace } from './schema.ts';
@@ -30,13 +31,24 @@ export interface ImportResult {
 }
 
 /**
+ * The traces database: version 1 held the traces only (idb-keyval's store);
+ * version 2 added the summaries. Version 1 could also be left empty (the
+ * previous store code opened it bare before upgrading), so step 2 creates both.
+ */
+export function traceDbSchema(dbName: string, storeName: string): DbSchema {
+  const summaries = `${storeName}-summaries`;
+  return { name: dbName, upgrades: [ensureStores(storeName), ensureStores(storeName, summaries)] };
+}
+
+/**
  * Episode traces in IndexedDB, in a database of their own, with a compact
  * summary per episode in a second object store. Both stores change in one
  * transaction, so the list never disagrees with the traces.
  */
 export class TraceStore implements TraceSink {
   readonly #summaryStore: string;
-  #db: Promise<IDBDatabase> | undefined;
+  /** Opens the database, upgrading one written by an earlier version of the app. */
+  readonly #open;
   #indexChecked: Promise<void> | undefined;
 
   constructor(
@@ -44,63 +56,34 @@ export class TraceStore implements TraceSink {
     readonly storeName = 'episodes',
   ) {
     this.#summaryStore = `${storeName}-summaries`;
+    this.#open = connection(traceDbSchema(dbName, storeName));
   }
 
-  /** Opens the database, adding whichever of the two stores is missing (older databases hold only the traces). */
-  #open(): Promise<IDBDatabase> {
-    this.#db ??= (async () => {
-      let db = await promisifyRequest(indexedDB.open(this.dbName));
-      const wanted = [this.storeName, this.#summaryStore];
-      if (!wanted.every((s) => db.objectStoreNames.contains(s))) {
-        const version = db.version + 1;
-        db.close();
-        const req = indexedDB.open(this.dbName, version);
-        req.onupgradeneeded = () => {
-          for (const s of wanted) if (!req.result.objectStoreNames.contains(s)) req.result.createObjectStore(s);
-        };
-        db = await promisifyRequest(req);
-      }
-      // Let another tab upgrade the database; we reopen on next use.
-      db.onversionchange = () => {
-        db.close();
-        this.#db = undefined;
-      };
-      db.onclose = () => {
-        this.#db = undefined;
-      };
-      return db;
-    })();
-    const p = this.#db;
-    p.catch(() => {
-      if (this.#db === p) this.#db = undefined;
-    });
-    return p;
-  }
-
-  /** Runs `fill` in one read-write transaction over both stores; resolves when it committed, else nothing was written. */
-  async #write(what: string, fill: (episodes: IDBObjectStore, summaries: IDBObjectStore, fail: (e: unknown) => void) => void): Promise<void> {
+  /**
+   * Runs `fill` in one read-write transaction over both stores; resolves when it committed, else nothing was written.
+   * `fill` gets the plain stores: writes need no promise each (an import makes 20,000), the transaction's outcome is
+   * theirs, and one that fails aborts it.
+   */
+  async #write(what: string, fill: (episodes: IDBObjectStore, summaries: IDBObjectStore) => void | Promise<void>): Promise<void> {
     const db = await this.#open();
-    let failure: unknown;
     const tx = db.transaction([this.storeName, this.#summaryStore], 'readwrite');
-    const fail = (e: unknown) => {
-      failure ??= e;
+    let filled: void | Promise<void>;
+    try {
+      filled = fill(unwrap(tx.objectStore(this.storeName)), unwrap(tx.objectStore(this.#summaryStore)));
+    } catch (e) {
+      filled = Promise.reject(e);
+    }
+    try {
+      // The first failure wins: what `fill` threw, else the transaction's error (a full quota shows at commit).
+      await Promise.all([filled, tx.done]);
+    } catch (e) {
       try {
         tx.abort();
       } catch {
         // Already finished or aborting.
       }
-    };
-    try {
-      fill(tx.objectStore(this.storeName), tx.objectStore(this.#summaryStore), fail);
-    } catch (e) {
-      fail(e);
+      throw toStorageError(e ?? tx.error ?? new Error('transaction aborted'), what);
     }
-    try {
-      await promisifyRequest(tx);
-    } catch (e) {
-      throw toStorageError(failure ?? e ?? tx.error ?? new Error('transaction aborted'), what);
-    }
-    if (failure !== undefined) throw toStorageError(failure, what);
   }
 
   async put(trace: EpisodeTrace): Promise<void> {
@@ -113,25 +96,24 @@ export class TraceStore implements TraceSink {
 
   async get(id: string): Promise<EpisodeTrace | undefined> {
     const db = await this.#open();
-    const value: unknown = await promisifyRequest(db.transaction(this.storeName, 'readonly').objectStore(this.storeName).get(id));
+    const value: unknown = await db.get(this.storeName, id);
     return value === undefined ? undefined : parseStoredTrace(value, `stored episode ${id}`);
   }
 
   async has(id: string): Promise<boolean> {
     const db = await this.#open();
-    const key = await promisifyRequest(db.transaction(this.storeName, 'readonly').objectStore(this.storeName).getKey(id));
-    return key !== undefined;
+    return (await db.getKey(this.storeName, id)) !== undefined;
   }
 
   async count(): Promise<number> {
     const db = await this.#open();
-    return promisifyRequest(db.transaction(this.storeName, 'readonly').objectStore(this.storeName).count());
+    return db.count(this.storeName);
   }
 
   /** Every valid trace (migrated), newest first; invalid records are skipped and counted. Parses everything: use `summaries()` for lists. */
   async list(): Promise<{ traces: EpisodeTrace[]; invalid: number }> {
     const db = await this.#open();
-    const raw: unknown[] = await promisifyRequest(db.transaction(this.storeName, 'readonly').objectStore(this.storeName).getAll());
+    const raw: unknown[] = await db.getAll(this.storeName);
     const traces: EpisodeTrace[] = [];
     let invalid = 0;
     for (const v of raw) {
@@ -149,9 +131,7 @@ export class TraceStore implements TraceSink {
   async summaries(rebuilt = false): Promise<EpisodeSummary[]> {
     await this.#ensureIndex();
     const db = await this.#open();
-    const raw: unknown[] = await promisifyRequest(
-      db.transaction(this.#summaryStore, 'readonly').objectStore(this.#summaryStore).getAll(),
-    );
+    const raw: unknown[] = await db.getAll(this.#summaryStore);
     const out: EpisodeSummary[] = [];
     for (const v of raw) {
       const r = EpisodeSummarySchema.safeParse(v);
@@ -188,25 +168,18 @@ export class TraceStore implements TraceSink {
     await this.#ensureIndex();
     let added = 0;
     let skipped = 0;
-    await this.#write(`import of ${traces.length} episodes`, (episodes, summaries, fail) => {
-      const keysReq = episodes.getAllKeys();
-      keysReq.onsuccess = () => {
-        try {
-          const seen = new Set<IDBValidKey>(keysReq.result);
-          for (const t of traces) {
-            if (seen.has(t.id)) {
-              skipped++;
-              continue;
-            }
-            seen.add(t.id);
-            episodes.put(t, t.id);
-            summaries.put(summarize(t), t.id);
-            added++;
-          }
-        } catch (e) {
-          fail(e);
+    await this.#write(`import of ${traces.length} episodes`, async (episodes, summaries) => {
+      const seen = new Set<IDBValidKey>(await wrap(episodes.getAllKeys()));
+      for (const t of traces) {
+        if (seen.has(t.id)) {
+          skipped++;
+          continue;
         }
-      };
+        seen.add(t.id);
+        episodes.put(t, t.id);
+        summaries.put(summarize(t), t.id);
+        added++;
+      }
     });
     return { added, skipped };
   }
@@ -216,10 +189,7 @@ export class TraceStore implements TraceSink {
     this.#indexChecked ??= (async () => {
       const db = await this.#open();
       const tx = db.transaction([this.storeName, this.#summaryStore], 'readonly');
-      const [n, m] = await Promise.all([
-        promisifyRequest(tx.objectStore(this.storeName).count()),
-        promisifyRequest(tx.objectStore(this.#summaryStore).count()),
-      ]);
+      const [n, m] = await Promise.all([tx.objectStore(this.storeName).count(), tx.objectStore(this.#summaryStore).count()]);
       if (n !== m) await this.rebuildIndex();
     })();
     const p = this.#indexChecked;
@@ -232,27 +202,19 @@ export class TraceStore implements TraceSink {
   /** Recomputes every summary from the traces (after an upgrade or a schema change). Returns how many traces were invalid. */
   async rebuildIndex(): Promise<number> {
     const db = await this.#open();
-    const entries: Array<[IDBValidKey, unknown]> = [];
-    await new Promise<void>((resolve, reject) => {
-      const req = db.transaction(this.storeName, 'readonly').objectStore(this.storeName).openCursor();
-      req.onsuccess = () => {
-        const c = req.result;
-        if (!c) return resolve();
-        entries.push([c.key, c.value]);
-        c.continue();
-      };
-      req.onerror = () => reject(req.error ?? new Error('cursor failed'));
-    });
+    const tx = db.transaction(this.storeName, 'readonly');
+    // Both in key order, so they pair up.
+    const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
     const summaries: EpisodeSummary[] = [];
     let invalid = 0;
-    for (const [key, value] of entries) {
+    keys.forEach((key, i) => {
       try {
-        summaries.push(summarize(parseStoredTrace(value, `stored episode ${String(key)}`)));
+        summaries.push(summarize(parseStoredTrace(values[i], `stored episode ${String(key)}`)));
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         invalid++;
       }
-    }
+    });
     await this.#write('episode index', (_episodes, store) => {
       store.clear();
       for (const s of summaries) store.put(s, s.id);
