@@ -173,29 +173,21 @@ async function bundleSection(): Promise<void> {
 }
 
 console.log('Spotter benchmarks');
-if (process.argv.includes('--budget-only')) {
-  await budgetSection();
-  process.exit(0);
-}
-if (process.argv.includes('--loop-only')) {
-  const b = await BenchBrowser.start();
-  try {
-    await loopSection(b);
-  } finally {
-    await b.stop();
-  }
-  process.exit(0);
-}
-if (process.argv.includes('--bundle-only')) {
-  await bundleSection();
-  process.exit(0);
-}
-if (process.argv.includes('--prefix-only')) {
-  const b = await BenchBrowser.start();
-  try {
-    await prefixSection(b);
-  } finally {
-    await b.stop();
+// `--<section>-only` runs one section alone.
+const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, bundle: bundleSection };
+const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, prefix: prefixSection };
+const chosen = [...Object.keys(plainSections), ...Object.keys(browserSections)].find((name) => process.argv.includes(`--${name}-only`));
+if (chosen) {
+  const plain = plainSections[chosen];
+  const inBrowser = browserSections[chosen];
+  if (plain) await plain();
+  else if (inBrowser) {
+    const b = await BenchBrowser.start();
+    try {
+      await inBrowser(b);
+    } finally {
+      await b.stop();
+    }
   }
   process.exit(0);
 }

@@ -4,7 +4,7 @@ import { MalformedOutputError } from '../errors.ts';
 import type { Action, ChatMessage, ToolCall } from '../types.ts';
 import { parseArguments, type OpenAIClientOptions } from './openai.ts';
 import type { ProviderConfig } from './provider.ts';
-import { DEFAULT_RETRY, withRetry } from './retry.ts';
+import { timedWithRetry } from './retry.ts';
 import type { Actor, ActorReply, ActorRequest, TextSink } from './types.ts';
 
 const ReplySchema = z.object({
@@ -80,9 +80,7 @@ export class AnthropicActor implements Actor {
   }
 
   async propose(req: ActorRequest, signal: AbortSignal, onText?: TextSink): Promise<ActorReply> {
-    const started = performance.now();
-    const result = await withRetry((s) => this.#once(req, s, onText), this.opts.retry ?? DEFAULT_RETRY, signal, this.opts.onRetry, [this.cfg.apiKey]);
-    return { ...result, latencyMs: performance.now() - started };
+    return timedWithRetry((s) => this.#once(req, s, onText), this.opts, signal, this.cfg.apiKey);
   }
 
   async #once(req: ActorRequest, signal: AbortSignal, onText: TextSink | undefined): Promise<Omit<ActorReply, 'latencyMs'>> {

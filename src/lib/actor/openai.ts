@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MalformedOutputError } from '../errors.ts';
 import type { Action, ChatMessage, ToolCall, ToolSchema, Usage } from '../types.ts';
 import type { ProviderConfig } from './provider.ts';
-import { DEFAULT_RETRY, withRetry, type AttemptInfo, type RetryPolicy } from './retry.ts';
+import { timedWithRetry, type AttemptInfo, type RetryPolicy } from './retry.ts';
 import type { Actor, ActorReply, ActorRequest, TextSink } from './types.ts';
 
 /** The parts of a chat completion we read, validated where the reply enters. */
@@ -135,9 +135,7 @@ export class OpenAICompatibleActor implements Actor {
   }
 
   async propose(req: ActorRequest, signal: AbortSignal, onText?: TextSink): Promise<ActorReply> {
-    const started = performance.now();
-    const result = await withRetry((s) => this.#once(req, s, onText), this.opts.retry ?? DEFAULT_RETRY, signal, this.opts.onRetry, [this.cfg.apiKey]);
-    return { ...result, latencyMs: performance.now() - started };
+    return timedWithRetry((s) => this.#once(req, s, onText), this.opts, signal, this.cfg.apiKey);
   }
 
   async #once(req: ActorRequest, signal: AbortSignal, onText: TextSink | undefined): Promise<Omit<ActorReply, 'latencyMs'>> {

@@ -111,3 +111,15 @@ export async function withRetry<T>(
     }
   }
 }
+
+/** One provider reply: `once` under the client's retry policy (default DEFAULT_RETRY), timed over all its attempts. */
+export async function timedWithRetry<T extends object>(
+  once: (signal: AbortSignal) => Promise<T>,
+  opts: { retry?: RetryPolicy; onRetry?: (info: AttemptInfo) => void },
+  signal: AbortSignal,
+  apiKey: string,
+): Promise<T & { latencyMs: number }> {
+  const started = performance.now();
+  const result = await withRetry(once, opts.retry ?? DEFAULT_RETRY, signal, opts.onRetry, [apiKey]);
+  return { ...result, latencyMs: performance.now() - started };
+}

@@ -13,6 +13,7 @@ import type { Critic } from '../../lib/critic/types.ts';
 import { CriticWorkerHandler } from '../../lib/critic/worker-handler.ts';
 import { TransformersEngine } from '../../lib/engines/transformers.ts';
 import { CriticPanelState } from './critic.svelte.ts';
+import { StorageDouble } from '../../../tests/doubles/storage-double.ts';
 
 const MODELS = `${resolve(import.meta.dirname, '../../../.fixtures/models')}/`;
 const ports: MessagePort[] = [];
@@ -28,29 +29,6 @@ afterAll(() => {
 afterEach(() => {
   for (const p of ports.splice(0)) p.close();
 });
-
-/** Local storage as the browser keeps it: strings by key. */
-class StorageDouble implements Storage {
-  readonly #items = new Map<string, string>();
-  get length(): number {
-    return this.#items.size;
-  }
-  clear(): void {
-    this.#items.clear();
-  }
-  getItem(key: string): string | null {
-    return this.#items.get(key) ?? null;
-  }
-  key(i: number): string | null {
-    return [...this.#items.keys()][i] ?? null;
-  }
-  removeItem(key: string): void {
-    this.#items.delete(key);
-  }
-  setItem(key: string, value: string): void {
-    this.#items.set(key, value);
-  }
-}
 
 function transformersWorker(deleted: string[]) {
   let usage = 8 * 2 ** 20;

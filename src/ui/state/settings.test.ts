@@ -1,28 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { StorageDouble } from '../../../tests/doubles/storage-double.ts';
 import { Settings } from './settings.svelte.ts';
-
-/** Stands in for the browser's localStorage, which Node lacks. */
-class StorageDouble implements Storage {
-  #m = new Map<string, string>();
-  get length(): number {
-    return this.#m.size;
-  }
-  clear(): void {
-    this.#m.clear();
-  }
-  getItem(k: string): string | null {
-    return this.#m.get(k) ?? null;
-  }
-  key(i: number): string | null {
-    return [...this.#m.keys()][i] ?? null;
-  }
-  removeItem(k: string): void {
-    this.#m.delete(k);
-  }
-  setItem(k: string, v: string): void {
-    this.#m.set(k, v);
-  }
-}
 
 describe('Settings: the actor engine choice', () => {
   it('saves the in-browser actor and its model, without keys, and reads them back', () => {
