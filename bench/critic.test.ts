@@ -1,7 +1,11 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../scripts/make-tiny-model.ts';
-import { benchCritic, formatCriticBench, syntheticEpisode } from './critic.ts';
+import { EngineCritic } from '../src/lib/critic/engine-critic.ts';
+import { TransformersEngine } from '../src/lib/engines/transformers.ts';
+import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
+import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
+import { benchCritic, benchPreparation, formatCriticBench, longestReplayEpisode, replayParts, syntheticEpisode } from './critic.ts';
 
 beforeAll(() => {
   makeTinyModels();
@@ -30,4 +34,25 @@ describe('benchCritic (tiny model, real onnxruntime)', () => {
     const e = syntheticEpisode(3);
     expect(e.map((i) => i.history.length)).toEqual([1, 4, 7]);
   });
+
+  // Token counts are deterministic; the latency ratio is measured by npm run bench (bench/pages/prefix.html), never here.
+  it('replays a real-length retail episode through the loop: after the actor replies, preparation leaves at most 1/3 of the prefill, with the same prompts and verdicts', async () => {
+    const pack = await loadTauPack(nodePackSource(resolve(process.cwd(), '..', 'shared', 'tau-bench')), ['retail']);
+    const episode = longestReplayEpisode(pack, 'retail');
+    const steps = replayParts(episode.history).actions.length;
+    const critic = async () => {
+      const engine = new TransformersEngine({ model: 'tiny-critic-kv', localModelPath: `${resolve(import.meta.dirname, '../.fixtures/models')}/`, dtype: 'fp32' });
+      await engine.load(() => {});
+      return new EngineCritic(engine, 32);
+    };
+    const r = await benchPreparation(critic, episode, 0);
+    expect(r.steps).toBe(steps);
+    expect(r.steps).toBeGreaterThanOrEqual(25);
+    // Real length: a tau-bench retail prompt at one token per byte.
+    expect(r.promptPerStep).toBeGreaterThan(15_000);
+    expect(r.sameVerdicts).toBe(true);
+    expect(r.samePrompts).toBe(true);
+    expect(r.prefillWithPerStep * 3).toBeLessThanOrEqual(r.prefillWithoutPerStep);
+  }, 120_000);
 });
+

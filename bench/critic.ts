@@ -13,6 +13,9 @@ import { TransformersEngine } from '../src/lib/engines/transformers.ts';
 import type { PromptStyle } from '../src/lib/engines/types.ts';
 import type { Critic, CriticInput } from '../src/lib/critic/types.ts';
 import { median as medianOrNull } from '../src/lib/percentiles.ts';
+import type { TauPack } from '../src/lib/envs/tau-bench/pack.ts';
+import type { TauDomain } from '../src/lib/envs/environment.ts';
+import { realLengthEpisodes } from '../tests/fixtures/real-length-episodes.ts';
 
 export interface CriticBenchRow {
   steps: number;
@@ -115,12 +118,12 @@ export function formatCriticBench(rows: readonly CriticBenchRow[]): string {
   return lines.join('\n');
 }
 
-/** Stands in for the actor: answers each step after `delayMs` (as a remote model takes time to write), with a lookup, then a final message. */
+/** Stands in for the actor: answers each step with the next of `actions` after `delayMs` (as a remote model takes time to write). */
 export class DelayedActorDouble implements Actor {
   readonly label = 'delayed-actor-double';
   #step = 0;
   constructor(
-    private readonly steps: number,
+    private readonly actions: readonly Action[],
     private readonly delayMs: number,
   ) {}
   async propose(_req: ActorRequest, signal: AbortSignal): Promise<ActorReply> {
@@ -128,62 +131,115 @@ export class DelayedActorDouble implements Actor {
       const t = setTimeout(resolve, this.delayMs);
       signal.addEventListener('abort', () => (clearTimeout(t), reject(new AbortedError())), { once: true });
     });
-    const i = this.#step++;
-    const action: Action =
-      i < this.steps ? { kind: 'tool_call', call: { id: `c${i}`, name: 'get_user_details', arguments: { user_id: `user_${i}` } } } : { kind: 'message', content: 'All done.' };
+    const action = this.actions[this.#step++] ?? { kind: 'message', content: 'All done.' };
     return { action, latencyMs: this.delayMs };
   }
+}
+
+/** An episode to replay through the loop: the policy, the tools and the whole conversation (a real-length one: tests/fixtures/real-length-episodes.ts). */
+export interface ReplayEpisode {
+  policy: string;
+  tools: ToolSchema[];
+  history: ChatMessage[];
+}
+
+/** The real-length episode of `domain` with the most decision points, as a replay. */
+export function longestReplayEpisode(pack: TauPack, domain: TauDomain): ReplayEpisode & { taskIndex: number } {
+  const longest = realLengthEpisodes(pack, domain).reduce((a, e) => (e.points.length > a.points.length ? e : a));
+  const first = longest.points[0];
+  if (!first) throw new Error(`no real-length ${domain} episode`);
+  return { policy: first.policy, tools: first.tools, history: longest.history, taskIndex: longest.taskIndex };
+}
+
+/** The replay's parts: the actor's actions in order, each tool call's observation, and the user's turns in order. */
+export function replayParts(history: readonly ChatMessage[]): { actions: Action[]; observations: Map<string, string>; userTurns: string[] } {
+  const actions: Action[] = [];
+  const observations = new Map<string, string>();
+  const userTurns: string[] = [];
+  for (const m of history) {
+    if (m.role === 'user') userTurns.push(m.content);
+    else if (m.role === 'tool') observations.set(m.toolCallId, m.content);
+    else if (m.role === 'assistant') {
+      const call = m.toolCalls?.[0];
+      actions.push(call ? { kind: 'tool_call', call, ...(m.content ? { content: m.content } : {}) } : { kind: 'message', content: m.content });
+    }
+  }
+  return { actions, observations, userTurns };
 }
 
 export interface PreparationBench {
   steps: number;
   actorDelayMs: number;
+  /** Mean prompt tokens per verdict request (the same both ways). */
+  promptPerStep: number;
+  /** Mean prompt tokens the verdict request computed after the actor's reply, without and with preparation. */
+  prefillWithoutPerStep: number;
+  prefillWithPerStep: number;
   /** Median time from the actor's reply to the verdict, without and with preparation. */
   withoutMs: number;
   withMs: number;
   /** withMs / withoutMs: the goal is at most 1/3. */
   ratio: number;
-  /** Same verdicts both ways (preparation must not change any). */
+  /** Same verdicts and same prompt sizes both ways (preparation must change neither). */
   sameVerdicts: boolean;
+  samePrompts: boolean;
 }
 
+/** A critic that reports what its latest verdict prefilled (WorkerCritic, EngineCritic). */
+export type MeasuredCritic = Critic & { readonly lastStats?: { prefillTokens: number; reusedTokens: number } | undefined };
+
 /**
- * Verdict latency after the actor's reply, through the real loop, with the
- * actor delayed: once with the critic's preparation, once with it hidden.
- * `makeCritic` gives a fresh critic (its own cache) each time.
+ * Verdict latency after the actor's reply, through the real loop, replaying
+ * `episode` with the actor delayed by `actorDelayMs`: once with the critic's
+ * preparation hidden, once with it. `makeCritic` gives a fresh critic (its
+ * own cache) each time.
  */
-export async function benchPreparation(makeCritic: () => Promise<Critic>, steps = 30, actorDelayMs = 500): Promise<PreparationBench> {
+export async function benchPreparation(makeCritic: () => Promise<MeasuredCritic>, episode: ReplayEpisode, actorDelayMs = 500): Promise<PreparationBench> {
+  const { actions, observations, userTurns } = replayParts(episode.history);
   const run = async (prepared: boolean) => {
     const inner = await makeCritic();
     const critic: Critic = prepared ? inner : { label: inner.label, judge: (i, s) => inner.judge(i, s) };
     const env: Env = {
       id: 'bench',
-      policy: POLICY,
-      tools: TOOLS,
-      execute: (c) => ({ observation: JSON.stringify({ user_id: c.arguments.user_id, reservations: ['R1001', 'R1002'], membership: 'gold' }) }),
+      policy: episode.policy,
+      tools: episode.tools,
+      execute: (c) => ({ observation: observations.get(c.id) ?? '' }),
     };
-    const user: UserSide = { kind: 'simulated', first: async () => ({ content: 'Please check my reservations.', stop: false }), reply: async () => ({ content: '###STOP###', stop: true }) };
+    let turn = 0;
+    const next = async () => {
+      const content = userTurns[turn++] ?? '###STOP###';
+      return { content, stop: turn > 1 && content.includes('###STOP###') };
+    };
+    const user: UserSide = { kind: 'simulated', first: next, reply: next };
     const after: number[] = [];
     const verdicts: string[] = [];
+    let prefill = 0;
+    let prompt = 0;
     let proposedAt = 0;
-    const cfg = { episodeId: 'bench', env, user, actor: new DelayedActorDouble(steps, actorDelayMs), critic, mode: 'intervene' as const, maxRevisions: 0 };
-    for await (const e of runEpisode({ ...cfg, failureRule: 'fail-open', maxSteps: steps + 1, criticTimeoutMs: 60_000, meta: { environment: { family: 'policy-chat' } } }, new AbortController().signal)) {
+    const cfg = { episodeId: 'bench', env, user, actor: new DelayedActorDouble(actions, actorDelayMs), critic, mode: 'intervene' as const, maxRevisions: 0 };
+    for await (const e of runEpisode({ ...cfg, failureRule: 'fail-open', maxSteps: actions.length, criticTimeoutMs: 60_000, meta: { environment: { family: 'policy-chat' } } }, new AbortController().signal)) {
       if (e.type === 'proposal') proposedAt = performance.now();
       if (e.type === 'verdict') {
         after.push(performance.now() - proposedAt);
         verdicts.push(e.verdict.decision);
+        prefill += inner.lastStats?.prefillTokens ?? NaN;
+        prompt += (inner.lastStats?.prefillTokens ?? NaN) + (inner.lastStats?.reusedTokens ?? NaN);
       }
     }
-    return { ms: median(after), verdicts };
+    return { ms: median(after), verdicts, prefill: prefill / verdicts.length, prompt: prompt / verdicts.length };
   };
   const without = await run(false);
   const withPrep = await run(true);
   return {
-    steps,
+    steps: without.verdicts.length,
     actorDelayMs,
+    promptPerStep: Math.round(without.prompt),
+    prefillWithoutPerStep: Math.round(without.prefill),
+    prefillWithPerStep: Math.round(withPrep.prefill),
     withoutMs: without.ms,
     withMs: withPrep.ms,
     ratio: withPrep.ms / without.ms,
     sameVerdicts: JSON.stringify(without.verdicts) === JSON.stringify(withPrep.verdicts),
+    samePrompts: withPrep.prompt === without.prompt,
   };
 }

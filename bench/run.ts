@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
 import type { Browser } from 'playwright-core';
 import { benchRunner } from './runner.ts';
-import { benchCritic, formatCriticBench } from './critic.ts';
+import { benchCritic, formatCriticBench, longestReplayEpisode, type PreparationBench } from './critic.ts';
 import { benchBudget, formatBudgetBench } from './budget.ts';
 import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
 import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
@@ -41,11 +41,12 @@ class BenchBrowser {
     return new BenchBrowser(server, await launchBrowser(), url);
   }
 
-  /** Opens a bench page in a fresh context and returns what it leaves in `window.__bench`. */
-  async run<T>(path: string): Promise<T> {
+  /** Opens a bench page in a fresh context (with `arg` as `window.__benchArg`) and returns what it leaves in `window.__bench`. */
+  async run<T>(path: string, arg?: unknown): Promise<T> {
     const context = await this.browser.newContext();
     try {
       const page = await context.newPage();
+      if (arg !== undefined) await page.addInitScript((a) => Object.assign(window, { __benchArg: a }), arg);
       await page.goto(`${this.url}${path}`);
       return await page.evaluate(() => (window as unknown as { __bench: Promise<T> }).__bench);
     } finally {
@@ -123,12 +124,13 @@ async function budgetSection(): Promise<void> {
   console.log(formatBudgetBench(benchBudget(await loadTauPack(nodePackSource(defaultTauDir())))));
 }
 
-/** Prefix reuse per step on WebGPU and wasm, and the verdict hidden behind a 500 ms actor by preparation (Chromium worker, tiny KV model). */
+/** Prefix reuse per step on WebGPU and wasm, and the verdict hidden behind a 500 ms actor by preparation on a real-length episode (Chromium worker, tiny KV model). */
 async function prefixSection(b: BenchBrowser): Promise<void> {
   makeTinyModels();
+  const episode = longestReplayEpisode(await loadTauPack(nodePackSource(defaultTauDir()), ['retail']), 'retail');
   type Reuse = { device: string; steps?: number; prefillPerStep?: number; promptPerStep?: number; error?: string };
-  type Prep = { steps?: number; actorDelayMs?: number; withoutMs?: number; withMs?: number; ratio?: number; sameVerdicts?: boolean; error?: string };
-  const out = await b.run<{ reuse: Reuse[]; preparation: Prep }>('/bench/pages/prefix.html');
+  type Prep = Partial<PreparationBench> & { error?: string };
+  const out = await b.run<{ reuse: Reuse[]; preparation: Prep }>('/bench/pages/prefix.html', { episode });
   for (const r of out.reuse) {
     console.log(
       r.error
@@ -140,7 +142,7 @@ async function prefixSection(b: BenchBrowser): Promise<void> {
   console.log(
     p.error
       ? `critic preparation (Chromium wasm): failed: ${p.error}`
-      : `critic preparation (Chromium worker wasm, tiny-critic-kv, ${p.steps} steps, actor double ${p.actorDelayMs} ms): verdict after the actor's reply, median ${fmt(p.withoutMs ?? NaN)} ms without / ${fmt(p.withMs ?? NaN)} ms with preparation | ratio ${fmt(p.ratio ?? NaN)} (goal ≤ 0.33) | same verdicts: ${p.sameVerdicts ? 'yes' : 'NO'}`,
+      : `critic preparation (Chromium worker wasm, tiny-critic-kv, real-length retail episode of task ${episode.taskIndex}: ${p.steps} steps, prompt ${p.promptPerStep} tokens/step, actor double ${p.actorDelayMs} ms): verdict after the actor's reply, median ${fmt(p.withoutMs ?? NaN)} ms without / ${fmt(p.withMs ?? NaN)} ms with preparation | ratio ${fmt(p.ratio ?? NaN)} (goal ≤ 0.33) | prefilled after the reply ${p.prefillWithoutPerStep} / ${p.prefillWithPerStep} tokens/step | same verdicts: ${p.sameVerdicts ? 'yes' : 'NO'} | same prompts: ${p.samePrompts ? 'yes' : 'NO'}`,
   );
 }
 

@@ -122,9 +122,14 @@ const OPEN_END = '\u0000spotter-open-end\u0000';
 /** Tokens of a prepared prefix left for the verdict request: they may tokenize differently once the proposal follows. */
 const OPEN_MARGIN_TOKENS = 4;
 
+// Plain loops and fill: per-element callbacks cost milliseconds per call on prompts of tens of thousands of tokens.
 function toBigInts(ids: readonly number[]): BigInt64Array {
-  return BigInt64Array.from(ids, (x) => BigInt(x));
+  const out = new BigInt64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = BigInt(ids[i] ?? 0);
+  return out;
 }
+
+const onesMask = (length: number): Tensor => new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
 
 function isCache(x: unknown): x is Cache {
   return x instanceof Object && typeof Reflect.get(x, 'get_seq_length') === 'function';
@@ -301,7 +306,7 @@ export class TransformersEngine implements CriticEngine {
     const text = open ? rendered.slice(0, Math.max(0, rendered.indexOf(OPEN_END))) : rendered;
     const known = this.#cache?.text;
     if (this.#reuse && known !== undefined && this.#cache && text.startsWith(known)) {
-      return { text, ids: [...this.#cache.all, ...tokenizer.encode(text.slice(known.length), { add_special_tokens: false })] };
+      return { text, ids: this.#cache.all.concat(tokenizer.encode(text.slice(known.length), { add_special_tokens: false })) };
     }
     return { text, ids: tokenizer.encode(text, { add_special_tokens: false }) };
   }
@@ -333,10 +338,12 @@ export class TransformersEngine implements CriticEngine {
     if (this.#window !== undefined && ids.length >= this.#window) throw ContextOverflowError.of(ids.length, this.#window);
   }
 
-  #keep(all: readonly number[], text: string | undefined, kv: unknown): void {
+  #keep(all: number[], text: string | undefined, kv: unknown): void {
     if (!this.#reuse || !isCache(kv)) return;
     try {
-      this.#cache = { tokens: all.slice(0, kv.get_seq_length()), all: [...all], text, kv };
+      // `all` is this engine's own array, never changed after: kept as it is (no copy of tens of thousands of tokens).
+      const held = kv.get_seq_length();
+      this.#cache = { tokens: held === all.length ? all : all.slice(0, held), all, text, kv };
     } catch {
       this.#cache = undefined;
     }
@@ -353,7 +360,7 @@ export class TransformersEngine implements CriticEngine {
     const { past, reused } = await this.#continueFrom(ids);
     const out = await model.generate({
       inputs: new Tensor('int64', toBigInts(ids), [1, ids.length]),
-      attention_mask: new Tensor('int64', toBigInts(ids.map(() => 1)), [1, ids.length]),
+      attention_mask: onesMask(ids.length),
       ...(past ? { past_key_values: past } : {}),
       max_new_tokens: 1,
       do_sample: false,
@@ -361,7 +368,8 @@ export class TransformersEngine implements CriticEngine {
     });
     const kv = out instanceof Tensor || !('past_key_values' in out) ? undefined : out.past_key_values;
     // One forward pass over the prompt: the sampled token is not in the cache, so it holds exactly `ids`.
-    const text = tokenizer.decode([...ids], { skip_special_tokens: false });
+    // Decoded as they are: the default clean-up turns " 'return" into "'return", and the text would no longer match.
+    const text = tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
     this.#keep(ids, open.text.startsWith(text) ? text : undefined, kv);
     return { prefillTokens: ids.length - reused, reusedTokens: reused };
   }
@@ -381,7 +389,7 @@ export class TransformersEngine implements CriticEngine {
     try {
       out = await model.generate({
         inputs: new Tensor('int64', toBigInts(ids), [1, ids.length]),
-        attention_mask: new Tensor('int64', toBigInts(ids.map(() => 1)), [1, ids.length]),
+        attention_mask: onesMask(ids.length),
         ...(past ? { past_key_values: past } : {}),
         max_new_tokens: maxNew,
         do_sample: false,
@@ -396,8 +404,8 @@ export class TransformersEngine implements CriticEngine {
 
     const sequences = out instanceof Tensor ? out : 'sequences' in out ? out.sequences : undefined;
     if (!(sequences instanceof Tensor)) throw new EngineError('engine', 'Generation returned no sequences');
-    const all = Array.from(sequences.data as ArrayLike<bigint | number>, (x) => Number(x));
-    const generated = all.slice(ids.length);
+    const generated = Array.from(sequences.data.slice(ids.length), (x) => Number(x));
+    const all = ids.concat(generated);
     const text = tokenizer.decode(
       generated.map((x) => BigInt(x)),
       { skip_special_tokens: true },

@@ -82,8 +82,18 @@ export class SerialCritic implements Critic {
   get label(): string {
     return this.inner.label;
   }
+  get contextWindow(): number | undefined {
+    return this.inner.contextWindow;
+  }
   judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
     return this.#queue.run(() => this.inner.judge(input, signal));
+  }
+  /** The engine's preparation, in the same queue (it is work on the same device); the episode's signal aborts it. */
+  async prepare(input: Omit<CriticInput, 'proposal'>, signal: AbortSignal): Promise<void> {
+    const prepare = this.inner.prepare?.bind(this.inner);
+    if (!prepare) return;
+    // Skipped once aborted while queued: the episode has ended or the verdict no longer waits for it.
+    await this.#queue.run(() => (signal.aborted ? Promise.resolve() : prepare(input, signal)));
   }
 }
 
