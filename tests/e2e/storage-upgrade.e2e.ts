@@ -7,26 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { parseRunSpec } from '../../src/lib/runs/plan.ts';
 import { newRunRecord } from '../../src/lib/runs/record.ts';
 import { summarize } from '../../src/lib/traces/summary.ts';
 import { syntheticTrace } from '../fixtures/synthetic-traces.ts';
 import { useE2E } from './harness.ts';
+import { retailRunSpec } from '../fixtures/run-specs.ts';
 
 const { app, openPage } = useE2E();
 const K = 300;
 const traces = Array.from({ length: K }, (_, i) => syntheticTrace(i));
 const run = newRunRecord(
-  parseRunSpec({
-    id: 'run-from-before',
-    domain: 'retail',
-    taskIndices: [0, 1],
-    trials: 1,
-    concurrency: 1,
-    actor: { engine: 'openai', model: 'gpt-4o' },
-    user: { engine: 'openai', model: 'gpt-4o' },
-    configurations: [{ label: 'alone', mode: 'off' }],
-  }),
+  retailRunSpec({ id: 'run-from-before' }),
   1000,
 );
 

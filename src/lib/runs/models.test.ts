@@ -13,10 +13,10 @@ import { TraceStore } from '../traces/store.ts';
 import { DEFAULT_PRICES } from '../pricing.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { providerConfigFor } from '../setup/factory.ts';
-import { parseRunSpec } from './plan.ts';
 import type { ModelSpec } from '../setup/specs.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
 import { runBenchmark } from './runner.ts';
+import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
 
 const server = new ProviderServerDouble();
 const base = (): ProviderConfig => ({ kind: 'openai-compatible', baseUrl: `${server.url}/v1`, model: 'x', apiKey: 'sk-bench', temperature: 0, maxTokens: 64, stream: false });
@@ -65,14 +65,9 @@ describe('the in-browser critic in a benchmark run', () => {
     };
     const opts: ModelClientOptions = { providerFor: () => base(), localCritic: engineCritic };
     const f = { ...doubleFactories(), createCritic: (spec: ModelSpec) => makeCritic(opts, spec) };
-    const run = parseRunSpec({
+    const run = retailRunSpec({
       id: 'prep',
-      domain: 'retail',
       taskIndices: [0],
-      trials: 1,
-      concurrency: 1,
-      actor: { engine: 'openai-compatible', model: 'gpt-4o' },
-      user: { engine: 'openai-compatible', model: 'gpt-4o' },
       configurations: [{ label: 'critic', mode: 'intervene', critic: { engine: 'local', model: engineCritic.label, local: true } }],
     });
     const rec = await runBenchmark(newRunRecord(run, 0), { ...f, traces: new TraceStore('t-prep-traces', 'episodes'), runs: new IdbRunStore('t-prep-runs', 'runs') }, {

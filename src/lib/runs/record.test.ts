@@ -1,20 +1,11 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { parseRunSpec } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
+import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
 
 const run = newRunRecord(
-  parseRunSpec({
-    id: 'run-old',
-    domain: 'retail',
-    taskIndices: [0, 1],
-    trials: 1,
-    concurrency: 1,
-    actor: { engine: 'openai-compatible', model: 'gpt-4o' },
-    user: { engine: 'openai-compatible', model: 'gpt-4o' },
-    configurations: [{ label: 'alone', mode: 'off' }],
-  }),
+  retailRunSpec({ id: 'run-old' }),
   1000,
 );
 

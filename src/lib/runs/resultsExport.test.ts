@@ -2,17 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from '../traces/schema.ts';
 import { DEFAULT_PRICES } from '../pricing.ts';
 import { CSV_COLUMNS, csvCell, resultsCsv, tauResults } from './resultsExport.ts';
-import { parseRunSpec } from './plan.ts';
 import { newRunRecord, type SlotResult } from './record.ts';
+import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
 
-const spec = parseRunSpec({
+const spec = retailRunSpec({
   id: 'run9',
-  domain: 'retail',
   taskIndices: [4],
   trials: 2,
-  concurrency: 1,
-  actor: { engine: 'openai-compatible', model: 'gpt-4o' },
-  user: { engine: 'openai-compatible', model: 'gpt-4o' },
   configurations: [
     { label: 'alone', mode: 'off' },
     { label: 'with, "critic"', mode: 'intervene', critic: { engine: 'openai-compatible', model: 'critic-x' } },
