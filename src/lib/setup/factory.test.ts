@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
@@ -9,9 +8,7 @@ import type { Actor } from '../actor/types.ts';
 import { WebLLMCritic } from '../critic/webllm-critic.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
-import { CriticWorkerHandler } from '../critic/worker-handler.ts';
 import { TransformersWorkerEngine, WorkerCritic } from '../critic/worker-critic.ts';
-import { TransformersEngine } from '../engines/transformers.ts';
 import { deleteReportText } from '../engines/types.ts';
 import { WebLLMEngine } from '../engines/webllm.ts';
 import { ValidationError } from '../errors.ts';
@@ -20,9 +17,9 @@ import { buildActor, buildCritic, providerConfigFor } from './factory.ts';
 import { actorOnEngine, openOnDeviceActorEngine, openOnDeviceCritic, type OnDeviceDeps } from './on-device.ts';
 import { runActorSpec, runCriticSpec, runUserSpec } from './run-specs.ts';
 import { CriticSpecSchema, ModelSpecSchema } from './specs.ts';
+import { transformersWorkerChannelDouble, type ModelStorageState } from '../../../tests/doubles/transformers-worker-channel.ts';
 
 const server = new ProviderServerDouble();
-const MODELS = `${resolve(import.meta.dirname, '../../../.fixtures/models')}/`;
 const ports: MessagePort[] = [];
 beforeAll(async () => {
   makeTinyModels();
@@ -48,25 +45,8 @@ const unused = (): never => {
 const loadedActor: Actor = { label: 'webllm:tiny', propose: () => Promise.reject(new Error('not called')) };
 const loadedCritic: Critic = { label: 'transformers:tiny', judge: () => Promise.reject(new Error('not called')) };
 
-/** The transformers.js worker as a MessageChannel with the real handler and engine on the other side (the tiny model). */
-function transformersWorker(deletes: { usage: number; deleted: string[] }): OnDeviceDeps['transformersWorker'] {
-  return () => {
-    const { port1, port2 } = new MessageChannel();
-    ports.push(port1, port2);
-    const handler = new CriticWorkerHandler({
-      createEngine: (c) => new TransformersEngine({ ...c, localModelPath: MODELS }),
-      post: (m) => port2.postMessage(m),
-      estimateStorage: async () => ({ usage: deletes.usage }),
-      deleteModelFiles: async (c) => {
-        deletes.deleted.push(c.model);
-        deletes.usage -= 3 * 2 ** 20;
-        return 3;
-      },
-    });
-    port2.on('message', (data: unknown) => void handler.handle(data));
-    return port1;
-  };
-}
+const transformersWorker = (deletes: ModelStorageState): OnDeviceDeps['transformersWorker'] =>
+  transformersWorkerChannelDouble(ports, deletes, { freed: 3 * 2 ** 20, files: 3 });
 
 describe('specs', () => {
   it('parse every engine kind of the union', () => {

@@ -4,18 +4,15 @@
  * the transformers.js worker protocol over a MessageChannel with the real
  * handler and engine on the tiny model. Browser storage is the double.
  */
-import { resolve } from 'node:path';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
 import { ModelStorageDouble, newScript, workerFactory } from '../../../tests/doubles/webllm-double.ts';
 import type { Critic } from '../../lib/critic/types.ts';
-import { CriticWorkerHandler } from '../../lib/critic/worker-handler.ts';
-import { TransformersEngine } from '../../lib/engines/transformers.ts';
 import { CriticPanelState } from './critic.svelte.ts';
 import { StorageDouble } from '../../../tests/doubles/storage-double.ts';
+import { transformersWorkerChannelDouble } from '../../../tests/doubles/transformers-worker-channel.ts';
 
-const MODELS = `${resolve(import.meta.dirname, '../../../.fixtures/models')}/`;
 const ports: MessagePort[] = [];
 const hadDocument = 'document' in globalThis;
 beforeAll(() => {
@@ -30,25 +27,7 @@ afterEach(() => {
   for (const p of ports.splice(0)) p.close();
 });
 
-function transformersWorker(deleted: string[]) {
-  let usage = 8 * 2 ** 20;
-  return () => {
-    const { port1, port2 } = new MessageChannel();
-    ports.push(port1, port2);
-    const handler = new CriticWorkerHandler({
-      createEngine: (c) => new TransformersEngine({ ...c, localModelPath: MODELS }),
-      post: (m) => port2.postMessage(m),
-      estimateStorage: async () => ({ usage }),
-      deleteModelFiles: async (c) => {
-        deleted.push(c.model);
-        usage -= 2 * 2 ** 20;
-        return 5;
-      },
-    });
-    port2.on('message', (data: unknown) => void handler.handle(data));
-    return port1;
-  };
-}
+const transformersWorker = (deleted: string[]) => transformersWorkerChannelDouble(ports, { usage: 8 * 2 ** 20, deleted }, { freed: 2 * 2 ** 20, files: 5 });
 
 function setup(storage: Storage = new StorageDouble()) {
   const seen: Array<Critic | undefined> = [];
