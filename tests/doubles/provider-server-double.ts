@@ -157,6 +157,14 @@ export class ProviderServerDouble {
     res.on('close', () => this.#hanging.delete(res));
   }
 
+  /** A `cut` reply drops the connection halfway through its text, a `stall` one holds it open: true when it did either. */
+  #stopsHalfway(reply: ScriptedReply, res: ServerResponse): boolean {
+    if (reply.kind === 'cut') res.destroy();
+    else if (reply.kind === 'stall') this.#hold(res);
+    else return false;
+    return true;
+  }
+
   #openai(reply: ScriptedReply, req: RecordedRequest, res: ServerResponse): void {
     const stream = req.body.stream === true;
     if (this.#fault(reply, req, res)) return;
@@ -201,14 +209,7 @@ export class ProviderServerDouble {
     if (content) {
       const half = Math.ceil(content.length / 2);
       chunk({ content: content.slice(0, half) });
-      if (reply.kind === 'cut') {
-        res.destroy();
-        return;
-      }
-      if (reply.kind === 'stall') {
-        this.#hold(res);
-        return;
-      }
+      if (this.#stopsHalfway(reply, res)) return;
       chunk({ content: content.slice(half) });
     }
     if (toolCall) {
@@ -265,14 +266,7 @@ export class ProviderServerDouble {
       const half = Math.ceil(reply.content.length / 2);
       send('content_block_start', { index, content_block: { type: 'text', text: '' } });
       send('content_block_delta', { index, delta: { type: 'text_delta', text: reply.content.slice(0, half) } });
-      if (reply.kind === 'cut') {
-        res.destroy();
-        return;
-      }
-      if (reply.kind === 'stall') {
-        this.#hold(res);
-        return;
-      }
+      if (this.#stopsHalfway(reply, res)) return;
       send('content_block_delta', { index, delta: { type: 'text_delta', text: reply.content.slice(half) } });
       send('content_block_stop', { index });
       index++;
