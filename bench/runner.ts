@@ -9,6 +9,7 @@ import { newRunRecord, type RunRecord, type RunStore, type SlotResult } from '..
 import { configurationResults } from '../src/lib/runs/results.ts';
 import { runBenchmark } from '../src/lib/runs/runner.ts';
 import { doubleFactories } from '../tests/doubles/runner-doubles.ts';
+import { retailRunSpec } from '../tests/fixtures/run-specs.ts';
 
 export interface RunnerBenchResult {
   episodes: number;
@@ -35,14 +36,11 @@ class MemoryRunStore implements RunStore {
 }
 
 export async function benchRunner(tasks = 25, trials = 4): Promise<RunnerBenchResult> {
-  const spec = parseRunSpec({
+  const spec = retailRunSpec({
     id: 'bench',
-    domain: 'retail',
     taskIndices: Array.from({ length: tasks }, (_, i) => i),
     trials,
     concurrency: 4,
-    actor: { engine: 'openai-compatible', model: 'gpt-4o' },
-    user: { engine: 'openai-compatible', model: 'gpt-4o' },
     configurations: [
       { label: 'alone', mode: 'off' },
       { label: 'critic', mode: 'intervene', critic: { engine: 'local', model: 'c', local: true } },

@@ -2,11 +2,12 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { TraceStore } from '../traces/store.ts';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing.ts';
-import { parseRunSpec, type RunSpecInput } from './plan.ts';
+import type { RunSpecInput } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
 import { configurationResults } from './results.ts';
 import { pendingSlots, runBenchmark, type BenchProgress } from './runner.ts';
 import { doubleFactories, ScriptedAgentDouble } from '../../../tests/doubles/runner-doubles.ts';
+import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
 
 let dbCounter = 0;
 function stores() {
@@ -15,14 +16,9 @@ function stores() {
 }
 
 function spec(over: Partial<RunSpecInput> = {}) {
-  return parseRunSpec({
+  return retailRunSpec({
     id: 'run1',
-    domain: 'retail',
-    taskIndices: [0, 1],
     trials: 2,
-    concurrency: 1,
-    actor: { engine: 'openai-compatible', model: 'gpt-4o' },
-    user: { engine: 'openai-compatible', model: 'gpt-4o' },
     configurations: [
       { label: 'alone', mode: 'off' },
       { label: 'critic', mode: 'intervene', critic: { engine: 'local', model: 'tiny-critic', local: true } },
