@@ -95,6 +95,8 @@ describe('What left this browser', () => {
       await page.getByTestId('import-url').click();
       await expect.poll(() => page.getByTestId('import-notice').innerText()).toBe('Imported 3 episodes.');
       await page.getByTestId('tab-privacy').click();
+      // The panel loads on first open: wait for its rows before reading them.
+      await page.getByTestId('privacy-row').first().waitFor();
       const rows = await page.getByTestId('privacy-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-purpose'), e.getAttribute('data-url')]));
       expect(rows).toEqual([
         ['episodes', `${filesUrl}/talk/missing.jsonl`],
