@@ -21,7 +21,7 @@ import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { launchBrowser } from '../tests/e2e/harness.ts';
 import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
 import { initialLoad, workerBundles } from '../scripts/bundle-size.ts';
-import { makeTinyModels } from '../scripts/make-tiny-model.ts';
+import { makePrefillModel, makeTinyModels, PREFILL_MODEL } from '../scripts/make-tiny-model.ts';
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 
@@ -124,13 +124,19 @@ async function budgetSection(): Promise<void> {
   console.log(formatBudgetBench(benchBudget(await loadTauPack(nodePackSource(defaultTauDir())))));
 }
 
-/** Prefix reuse per step on WebGPU and wasm, and the verdict hidden behind a 500 ms actor by preparation on a real-length episode (Chromium worker, tiny KV model). */
+/**
+ * Prefix reuse per step on WebGPU and wasm, and the verdict hidden behind a 500 ms actor by preparation on a
+ * real-length episode (Chromium worker): on the tiny KV model, whose prefill costs almost nothing, and on
+ * tiny-critic-prefill, the same answers plus dense layers computed on every prompt token (as a real decoder's prefill).
+ */
 async function prefixSection(b: BenchBrowser): Promise<void> {
   makeTinyModels();
+  makePrefillModel();
   const episode = longestReplayEpisode(await loadTauPack(nodePackSource(defaultTauDir()), ['retail']), 'retail');
   type Reuse = { device: string; steps?: number; prefillPerStep?: number; promptPerStep?: number; error?: string };
-  type Prep = Partial<PreparationBench> & { error?: string };
-  const out = await b.run<{ reuse: Reuse[]; preparation: Prep }>('/bench/pages/prefix.html', { episode });
+  type Prep = Partial<PreparationBench> & { model: string; error?: string };
+  const preparationModels = ['tiny-critic-kv', PREFILL_MODEL.id];
+  const out = await b.run<{ reuse: Reuse[]; preparation: Prep[] }>('/bench/pages/prefix.html', { episode, preparationModels });
   for (const r of out.reuse) {
     console.log(
       r.error
@@ -138,12 +144,13 @@ async function prefixSection(b: BenchBrowser): Promise<void> {
         : `critic prefix reuse (Chromium worker, tiny-critic-kv, incremental chat, ${r.device}): ${r.steps} steps | prompt ${fmt(r.promptPerStep ?? NaN)} tokens/step | prefilled ${fmt(r.prefillPerStep ?? NaN)} tokens/step | ratio ${fmt((r.prefillPerStep ?? NaN) / (r.promptPerStep ?? NaN))} (goal ≤ 0.20)`,
     );
   }
-  const p = out.preparation;
-  console.log(
-    p.error
-      ? `critic preparation (Chromium wasm): failed: ${p.error}`
-      : `critic preparation (Chromium worker wasm, tiny-critic-kv, real-length retail episode of task ${episode.taskIndex}: ${p.steps} steps, prompt ${p.promptPerStep} tokens/step, actor double ${p.actorDelayMs} ms): verdict after the actor's reply, median ${fmt(p.withoutMs ?? NaN)} ms without / ${fmt(p.withMs ?? NaN)} ms with preparation | ratio ${fmt(p.ratio ?? NaN)} (goal ≤ 0.33) | prefilled after the reply ${p.prefillWithoutPerStep} / ${p.prefillWithPerStep} tokens/step | same verdicts: ${p.sameVerdicts ? 'yes' : 'NO'} | same prompts: ${p.samePrompts ? 'yes' : 'NO'}`,
-  );
+  for (const p of out.preparation) {
+    console.log(
+      p.error
+        ? `critic preparation (Chromium wasm, ${p.model}): failed: ${p.error}`
+        : `critic preparation (Chromium worker wasm, ${p.model}, real-length retail episode of task ${episode.taskIndex}: ${p.steps} steps, prompt ${p.promptPerStep} tokens/step, actor double ${p.actorDelayMs} ms): verdict after the actor's reply, median ${fmt(p.withoutMs ?? NaN)} ms without / ${fmt(p.withMs ?? NaN)} ms with preparation | ratio ${fmt(p.ratio ?? NaN)} (goal ≤ 0.33) | prefilled after the reply ${p.prefillWithoutPerStep} / ${p.prefillWithPerStep} tokens/step | same verdicts: ${p.sameVerdicts ? 'yes' : 'NO'} | same prompts: ${p.samePrompts ? 'yes' : 'NO'}`,
+    );
+  }
 }
 
 /** The benchmark runner's own cost per episode, with instant doubles. */

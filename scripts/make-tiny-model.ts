@@ -6,6 +6,10 @@
  *   tiny-critic        deterministically answers {"decision": "approve"} (use_cache: false)
  *   tiny-critic-kv     the same answers, with past_key_values inputs/outputs to test KV reuse
  *   tiny-critic-babble answers letters only, so every verdict is `unparsed`
+ *   tiny-critic-prefill tiny-critic-kv's answers and cache, plus a stack of dense
+ *                      layers computed on every input token, so a prefill costs
+ *                      compute per prompt token as a real decoder's does (bench
+ *                      only: `makePrefillModel`, not in `npm run fixtures`)
  * They go to .fixtures/models only: tests serve that folder (Vite's dev
  * server and the e2e harness), so the production build never ships them.
  * Idempotent: rewrites only what changed.
@@ -106,18 +110,75 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
   });
 }
 
-function buildModel(variant: 'approve' | 'babble', withKv: boolean): Uint8Array {
+/** A stack of `layers` dense layers of width `hidden`, run on every input token. */
+export interface DenseStack {
+  hidden: number;
+  layers: number;
+}
+
+/**
+ * Nodes and weights of a dense stack whose result is added to the logits times
+ * `dense_gate`, a zero computed from the attention mask (min(mask) × 0): not a
+ * constant, so onnxruntime cannot fold the stack away and computes it on every
+ * input token, yet the logits stay exactly the bigram's (Tanh keeps the stack
+ * finite, and a finite number times 0 is 0).
+ */
+function denseStack({ hidden, layers }: DenseStack): { nodes: InstanceType<typeof onnx.NodeProto>[]; initializer: TensorProto[] } {
+  const rand = rng(3);
+  const weights = (rows: number, cols: number) => {
+    const w = new Float32Array(rows * cols);
+    const scale = 2 / Math.sqrt(rows);
+    for (let i = 0; i < w.length; i++) w[i] = (rand() - 0.5) * scale;
+    return w;
+  };
+  const initializer = [floatInit('dense_embed', [VOCAB, hidden], weights(VOCAB, hidden))];
+  const nodes = [onnx.NodeProto.create({ opType: 'Gather', input: ['dense_embed', 'input_ids'], output: ['dense_0'] })];
+  for (let l = 0; l < layers; l++) {
+    initializer.push(floatInit(`dense_w${l}`, [hidden, hidden], weights(hidden, hidden)));
+    nodes.push(
+      onnx.NodeProto.create({ opType: 'MatMul', input: [`dense_${l}`, `dense_w${l}`], output: [`dense_${l}_mm`] }),
+      onnx.NodeProto.create({ opType: 'Tanh', input: [`dense_${l}_mm`], output: [`dense_${l + 1}`] }),
+    );
+  }
+  initializer.push(floatInit('dense_out', [hidden, VOCAB], weights(hidden, VOCAB)), floatInit('zero', [1], new Float32Array([0])));
+  nodes.push(
+    onnx.NodeProto.create({
+      opType: 'ReduceMin',
+      input: ['attention_mask'],
+      output: ['mask_min'],
+      attribute: [onnx.AttributeProto.create({ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 })],
+    }),
+    onnx.NodeProto.create({
+      opType: 'Cast',
+      input: ['mask_min'],
+      output: ['mask_min_f'],
+      attribute: [onnx.AttributeProto.create({ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT })],
+    }),
+    onnx.NodeProto.create({ opType: 'Mul', input: ['mask_min_f', 'zero'], output: ['dense_gate'] }),
+    onnx.NodeProto.create({ opType: 'MatMul', input: [`dense_${layers}`, 'dense_out'], output: ['dense_logits'] }),
+    onnx.NodeProto.create({ opType: 'Mul', input: ['dense_logits', 'dense_gate'], output: ['dense_zero'] }),
+    onnx.NodeProto.create({ opType: 'Add', input: ['bigram_logits', 'dense_zero'], output: ['logits'] }),
+  );
+  return { nodes, initializer };
+}
+
+function buildModel(variant: 'approve' | 'babble', withKv: boolean, dense?: DenseStack): Uint8Array {
   const F = onnx.TensorProto.DataType.FLOAT;
   const I64 = onnx.TensorProto.DataType.INT64;
   const identity = new Float32Array(VOCAB * VOCAB);
   for (let i = 0; i < VOCAB; i++) identity[i * VOCAB + i] = 1;
   const nodes = [
     onnx.NodeProto.create({ opType: 'Gather', input: ['embed', 'input_ids'], output: ['hidden'], name: 'embed_lookup' }),
-    onnx.NodeProto.create({ opType: 'MatMul', input: ['hidden', 'lm_head'], output: ['logits'], name: 'lm_head' }),
+    onnx.NodeProto.create({ opType: 'MatMul', input: ['hidden', 'lm_head'], output: [dense ? 'bigram_logits' : 'logits'], name: 'lm_head' }),
   ];
   const initializer = [floatInit('embed', [VOCAB, VOCAB], identity), floatInit('lm_head', [VOCAB, VOCAB], bigramTable(variant))];
   const inputs = [valueInfo('input_ids', I64, ['batch', 'seq']), valueInfo('attention_mask', I64, ['batch', 'total'])];
   const outputs = [valueInfo('logits', F, ['batch', 'seq', VOCAB])];
+  if (dense) {
+    const stack = denseStack(dense);
+    nodes.push(...stack.nodes);
+    initializer.push(...stack.initializer);
+  }
   if (withKv) {
     // A cache that records one small vector per token: enough for the runtime to
     // slice and extend it exactly as it does for a real decoder.
@@ -198,7 +259,7 @@ function tokenizerJson(): object {
 const CHAT_TEMPLATE =
   "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
 
-function modelFiles(variant: 'approve' | 'babble', withKv: boolean, window: number): Record<string, string | Uint8Array> {
+function modelFiles(variant: 'approve' | 'babble', withKv: boolean, window: number, dense?: DenseStack): Record<string, string | Uint8Array> {
   const config = {
     model_type: 'llama',
     architectures: ['LlamaForCausalLM'],
@@ -228,7 +289,7 @@ function modelFiles(variant: 'approve' | 'babble', withKv: boolean, window: numb
     'generation_config.json': json(generation),
     'tokenizer.json': json(tokenizerJson()),
     'tokenizer_config.json': json(tokenizerConfig),
-    'onnx/model.onnx': buildModel(variant, withKv),
+    'onnx/model.onnx': buildModel(variant, withKv, dense),
   };
 }
 
@@ -263,6 +324,20 @@ export function makeTinyModels(root = ROOT): { written: number } {
     rmSync(join(root, 'public/models', id), { recursive: true, force: true });
   }
   rmSync(join(root, 'public/ort'), { recursive: true, force: true });
+  return { written };
+}
+
+/**
+ * The bench's model with real per-token prefill compute (see tiny-critic-prefill
+ * above): H=1024, 4 layers, about 18 MB. Generated on demand, not by `npm run fixtures`.
+ */
+export const PREFILL_MODEL = { id: 'tiny-critic-prefill', dense: { hidden: 1024, layers: 4 } } as const;
+
+export function makePrefillModel(root = ROOT, dense: DenseStack = PREFILL_MODEL.dense): { written: number } {
+  let written = 0;
+  for (const [name, content] of Object.entries(modelFiles('approve', true, 65536, dense))) {
+    if (writeIfChanged(join(root, '.fixtures/models', PREFILL_MODEL.id, name), content)) written++;
+  }
   return { written };
 }
 
