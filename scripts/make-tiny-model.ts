@@ -329,14 +329,14 @@ export function makeTinyModels(root = ROOT): { written: number } {
 
 /**
  * The bench's model with real per-token prefill compute (see tiny-critic-prefill
- * above): H=1024, 4 layers, about 18 MB. Generated on demand, not by `npm run fixtures`.
+ * above): H=1024, 3 layers, about 14 MB. Generated on demand, not by `npm run fixtures`.
  */
-export const PREFILL_MODEL = { id: 'tiny-critic-prefill', dense: { hidden: 1024, layers: 4 } } as const;
+export const PREFILL_MODEL = { id: 'tiny-critic-prefill', dense: { hidden: 1024, layers: 3 } } as const;
 
-export function makePrefillModel(root = ROOT, dense: DenseStack = PREFILL_MODEL.dense): { written: number } {
+export function makePrefillModel(root = ROOT, dense: DenseStack = PREFILL_MODEL.dense, id: string = PREFILL_MODEL.id): { written: number } {
   let written = 0;
   for (const [name, content] of Object.entries(modelFiles('approve', true, 65536, dense))) {
-    if (writeIfChanged(join(root, '.fixtures/models', PREFILL_MODEL.id, name), content)) written++;
+    if (writeIfChanged(join(root, '.fixtures/models', id, name), content)) written++;
   }
   return { written };
 }
