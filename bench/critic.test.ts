@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeTinyModels } from '../scripts/make-tiny-model.ts';
+import { makePrefillModel, makeTinyModels, PREFILL_MODEL } from '../scripts/make-tiny-model.ts';
 import { EngineCritic } from '../src/lib/critic/engine-critic.ts';
 import { TransformersEngine } from '../src/lib/engines/transformers.ts';
 import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
@@ -9,6 +9,7 @@ import { benchCritic, benchPreparation, formatCriticBench, longestReplayEpisode,
 
 beforeAll(() => {
   makeTinyModels();
+  makePrefillModel();
 });
 
 describe('benchCritic (tiny model, real onnxruntime)', () => {
@@ -28,6 +29,15 @@ describe('benchCritic (tiny model, real onnxruntime)', () => {
     expect(prepared?.prefillPerStep ?? Infinity).toBeLessThan(chat?.prefillPerStep ?? 0);
     for (const r of rows) expect(r.decisions).toEqual({ approve: 10 });
     expect(formatCriticBench(rows)).toContain('prefilled/step');
+  });
+
+  it('tiny-critic-prefill (dense layers on every token, for the preparation bench) answers exactly as tiny-critic-kv', async () => {
+    const modelsDir = `${resolve(import.meta.dirname, '../.fixtures/models')}/`;
+    const tokensAndVerdicts = (rows: Awaited<ReturnType<typeof benchCritic>>) => rows.map(({ medianLatencyMs: _ms, ...rest }) => rest);
+    const kv = await benchCritic({ modelsDir, stepCounts: [4] });
+    const prefill = await benchCritic({ modelsDir, model: PREFILL_MODEL.id, stepCounts: [4] });
+    expect(tokensAndVerdicts(prefill)).toEqual(tokensAndVerdicts(kv));
+    for (const r of prefill) expect(r.decisions).toEqual({ approve: 4 });
   });
 
   it('builds episodes whose critic prompts grow by one step each', () => {
