@@ -329,7 +329,7 @@ export function makeTinyModels(root = ROOT): { written: number } {
 
 /**
  * The bench's model with real per-token prefill compute (see tiny-critic-prefill
- * above): H=1024, 3 layers, about 14 MB. Generated on demand, not by `npm run fixtures`.
+ * above): H=1024, 3 layers, about 15 MB. Generated on demand, not by `npm run fixtures`.
  */
 export const PREFILL_MODEL = { id: 'tiny-critic-prefill', dense: { hidden: 1024, layers: 3 } } as const;
 
