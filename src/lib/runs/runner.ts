@@ -17,7 +17,7 @@ import type { Usage } from '../types.ts';
 import { addUsage, mergeUsage, sumUsage, type UsageEntry } from '../usage.ts';
 import { familyOf, runEnvironment, planSlots, type BenchDomain, type RunSpec, type Slot } from './plan.ts';
 import type { RunRecord, RunStore, SlotResult } from './record.ts';
-import type { ModelSpec } from '../setup/specs.ts';
+import { runsOnDevice, type ModelSpec } from '../setup/specs.ts';
 
 export interface BenchFactories {
   /**
@@ -205,13 +205,9 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     }
     if (!end || end.outcome === 'aborted') return; // no result: the slot runs again on resume
 
-    const usage: UsageEntry[] = [
-      { role: 'actor', model: spec.actor.model, ...(spec.actor.local ? { local: true } : {}), ...tally.actorUsage },
-      { role: 'user', model: spec.user.model, ...(spec.user.local ? { local: true } : {}), ...metered.usage },
-    ];
-    if (config.critic && config.mode !== 'off') {
-      usage.push({ role: 'critic', model: config.critic.model, ...(config.critic.local ? { local: true } : {}), ...tally.criticUsage });
-    }
+    const entry = (role: UsageEntry['role'], by: ModelSpec, used: Usage): UsageEntry => ({ role, model: by.model, ...(runsOnDevice(by) ? { local: true } : {}), ...used });
+    const usage: UsageEntry[] = [entry('actor', spec.actor, tally.actorUsage), entry('user', spec.user, metered.usage)];
+    if (config.critic && config.mode !== 'off') usage.push(entry('critic', config.critic, tally.criticUsage));
     const result: SlotResult = {
       key: slot.key,
       episodeId: slot.episodeId,

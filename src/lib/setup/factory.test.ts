@@ -16,7 +16,7 @@ import { criticChoicesFrom } from './critic-choices.ts';
 import { buildActor, buildCritic, providerConfigFor } from './factory.ts';
 import { actorOnEngine, openOnDeviceActorEngine, openOnDeviceCritic, type OnDeviceDeps } from './on-device.ts';
 import { runActorSpec, runCriticSpec, runUserSpec } from './run-specs.ts';
-import { CriticSpecSchema, ModelSpecSchema } from './specs.ts';
+import { CriticSpecSchema, ModelSpecSchema, runsOnDevice } from './specs.ts';
 import { transformersWorkerChannelDouble, type ModelStorageState } from '../../../tests/doubles/transformers-worker-channel.ts';
 
 const server = new ProviderServerDouble();
@@ -49,6 +49,13 @@ const transformersWorker = (deletes: ModelStorageState): OnDeviceDeps['transform
   transformersWorkerChannelDouble(ports, deletes, { freed: 3 * 2 ** 20, files: 3 });
 
 describe('specs', () => {
+  it('say a model runs on the device from its engine, not from a stored flag', () => {
+    expect(runsOnDevice(ModelSpecSchema.parse({ engine: 'local', model: 'webllm:Qwen' }))).toBe(true);
+    // A stored spec whose flag contradicts its engine is still priced as the remote model it is.
+    expect(runsOnDevice(ModelSpecSchema.parse({ engine: 'openai-compatible', model: 'gpt-4o', local: true }))).toBe(false);
+    expect(runsOnDevice(ModelSpecSchema.parse({ engine: 'anthropic', model: 'claude' }))).toBe(false);
+  });
+
   it('parse every engine kind of the union', () => {
     const specs = [
       { engine: 'none' },

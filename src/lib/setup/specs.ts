@@ -16,7 +16,7 @@ import { TransformersConfigSchema } from '../engines/transformers-options.ts';
 const model = z.string().min(1);
 /** A critic's context window in tokens (a remote critic keeps to it; an in-browser one was loaded with it). */
 const contextWindow = z.number().int().positive().optional();
-/** Runs on the user's machine: it costs no money (kept in stored run specs). */
+/** Read from stored run specs of earlier versions and ignored: `runsOnDevice` derives it from the engine. */
 const local = z.boolean().optional();
 
 /** The API styles of a remote model. */
@@ -53,6 +53,11 @@ export const ModelSpecSchema = z.discriminatedUnion('engine', [OpenAICompatibleS
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type RemoteSpec = Extract<ModelSpec, { engine: 'openai-compatible' | 'anthropic' }>;
 export type LoadedSpec = z.infer<typeof LoadedSpecSchema>;
+
+/** Runs on the user's machine, so it costs no money: follows from the engine, never from a stored flag. */
+export function runsOnDevice(spec: ModelSpec): boolean {
+  return spec.engine === 'local';
+}
 
 /** The actor (or the simulated user): a remote model or the in-browser one. */
 export const ActorSpecSchema = ModelSpecSchema;
