@@ -5,9 +5,9 @@ import type { CriticInput } from '../critic/types.ts';
 import type { Verdict } from '../types.ts';
 import { SerialCritic } from './models.ts';
 import { providerConfigFor } from '../setup/factory.ts';
-import { parseRunSpec } from './plan.ts';
 import { tauBenchFactories, type TauKit } from './tauFactories.ts';
 import { CounterEnvDouble, FirstProposalCriticDouble, OneTurnUserDouble, UserActorDouble } from '../../../tests/doubles/runner-doubles.ts';
+import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
 
 const base: ProviderConfig = { kind: 'openai-compatible', baseUrl: 'https://a.example/v1', model: 'm', apiKey: 'k', temperature: 0, maxTokens: 100, stream: true };
 
@@ -46,16 +46,7 @@ describe('tauBenchFactories', () => {
   it('checks every task of the run before it starts', async () => {
     const { kit, loads } = kitDouble();
     const f = tauBenchFactories(kit, models);
-    const spec = parseRunSpec({
-      id: 'r',
-      domain: 'retail',
-      taskIndices: [0, 9],
-      trials: 1,
-      concurrency: 1,
-      actor: { engine: 'openai-compatible', model: 'm' },
-      user: { engine: 'openai-compatible', model: 'm' },
-      configurations: [{ label: 'a', mode: 'off' }],
-    });
+    const spec = retailRunSpec({ id: 'r', taskIndices: [0, 9] });
     await expect(f.prepare?.(spec)).rejects.toThrow('no task 9 (there are 6)');
     await expect(f.prepare?.({ ...spec, taskIndices: [0, 5] })).resolves.toBeUndefined();
     expect(loads()).toBe(1);
