@@ -18,7 +18,7 @@ import {
 import { ContextOverflowError } from '../errors.ts';
 import { budgetedCriticPrompt, budgetForWindow, VERDICT_RESERVE_TOKENS, type PromptBudget } from './budget.ts';
 import type { Critic, CriticInput } from './types.ts';
-import { VERDICT_JSON_SCHEMA, verdictFromText } from './verdict.ts';
+import { verdictFromText } from './verdict.ts';
 
 export interface JudgeStats {
   prefillTokens: number;
@@ -34,9 +34,15 @@ export class EngineCritic implements Critic {
   /** The incremental chat so far, with the model's replies (incremental engines only). */
   #conversation: CriticConversation | undefined;
 
+  /**
+   * `decodingSchema`: the verdict's JSON schema, for engines that constrain
+   * decoding with it (web-llm); engines that cannot (transformers.js) get none,
+   * and their worker never builds it.
+   */
   constructor(
     private readonly engine: CriticEngine,
     private readonly maxNewTokens = 256,
+    private readonly decodingSchema?: string,
   ) {
     this.label = engine.label;
   }
@@ -99,7 +105,7 @@ export class EngineCritic implements Critic {
   }
 
   #options(): GenerateOptions {
-    return { maxNewTokens: this.maxNewTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA), stopAtJson: true };
+    return { maxNewTokens: this.maxNewTokens, ...(this.decodingSchema ? { jsonSchema: this.decodingSchema } : {}), stopAtJson: true };
   }
 
   protected result(r: GenerateResult): { verdict: Verdict; stats: JudgeStats } {

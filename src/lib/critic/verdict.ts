@@ -21,7 +21,7 @@ export type VerdictOutput = z.infer<typeof VerdictOutputSchema>;
  * with parseVerdict (a 4000-long repetition is a grammar XGrammar must build
  * for every request), and `$schema` is left out for the OpenAI subset.
  */
-export const VERDICT_JSON_SCHEMA = decodingSchema(VerdictOutputSchema);
+export const VERDICT_JSON_SCHEMA = /* @__PURE__ */ decodingSchema(VerdictOutputSchema);
 
 export type ParsedVerdict = VerdictOutput | { decision: 'unparsed'; error: string };
 

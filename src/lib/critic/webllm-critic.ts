@@ -14,6 +14,9 @@ import { INCREMENTAL_HEADER, nextCriticConversation, withVerdict, type CriticCon
 import type { CriticInput } from './types.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
 
+/** web-llm builds its grammar from this text on every request: serialise it once. */
+const VERDICT_SCHEMA_TEXT = JSON.stringify(VERDICT_JSON_SCHEMA);
+
 /**
  * The critic over a WebLLMEngine, in the engine's prompt style: 'incremental'
  * grows one chat per episode (web-llm reuses the KV cache), 'single-turn' is
@@ -34,7 +37,7 @@ export class WebLLMCritic extends EngineCritic {
     private readonly webllm: WebLLMEngine,
     private readonly maxTokens = 256,
   ) {
-    super(webllm, maxTokens);
+    super(webllm, maxTokens, VERDICT_SCHEMA_TEXT);
   }
 
   /**
@@ -55,7 +58,7 @@ export class WebLLMCritic extends EngineCritic {
   override async judgeWithStats(input: CriticInput, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
     const budget = await this.budgetFor(input);
     if (this.webllm.promptStyle === 'single-turn') return this.judgeSingleTurn(input, budget, signal);
-    return this.result(await this.#generateIncremental(input, { maxNewTokens: this.maxTokens, jsonSchema: JSON.stringify(VERDICT_JSON_SCHEMA) }, signal, budget));
+    return this.result(await this.#generateIncremental(input, { maxNewTokens: this.maxTokens, jsonSchema: VERDICT_SCHEMA_TEXT }, signal, budget));
   }
 
   #forget(): void {

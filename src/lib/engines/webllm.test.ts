@@ -31,7 +31,8 @@ describe('WebLLMEngine through web-llm’s worker protocol (MLC engine doubled)'
     expect(progress.map((p) => p.fraction)).toEqual([0, 0.5, 1, 1]);
     expect(progress[1]?.text).toContain('Fetching param cache');
     expect(script.appConfigs[0]?.cacheBackend).toBe('indexeddb');
-    const critic = new EngineCritic(engine);
+    // As WebLLMCritic builds it: web-llm constrains decoding with the verdict's schema.
+    const critic = new EngineCritic(engine, 256, JSON.stringify(VERDICT_JSON_SCHEMA));
     const v = await critic.judge(input, new AbortController().signal);
     const req = script.requests[0];
     // The double counts one token per byte of the ChatML rendering, as web-llm counts with the model's tokenizer.
