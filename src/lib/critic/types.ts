@@ -1,15 +1,17 @@
-import type { Action, ChatMessage, ToolSchema, Verdict } from '../types.ts';
+import { z } from 'zod';
+import { ActionSchema, ChatMessageSchema, ToolSchemaSchema, type Verdict } from '../types.ts';
 
-/** Everything the critic sees at one decision point: exactly this becomes a training example's input. */
-export interface CriticInput {
-  policy: string;
-  tools: ToolSchema[];
+/** Everything the critic sees at one decision point: exactly this becomes a training example's (and an exam item's) input. */
+export const CriticInputSchema = z.object({
+  policy: z.string(),
+  tools: z.array(ToolSchemaSchema),
   /** The trajectory before the proposal (no system message; the policy is separate). */
-  history: ChatMessage[];
-  proposal: Action;
+  history: z.array(ChatMessageSchema),
+  proposal: ActionSchema,
   /** Earlier rejected proposals and feedback within this step, oldest first. */
-  previousAttempts: Array<{ action: Action; feedback: string }>;
-}
+  previousAttempts: z.array(z.object({ action: ActionSchema, feedback: z.string() })),
+});
+export type CriticInput = z.infer<typeof CriticInputSchema>;
 
 /**
  * The small model that judges each action before it takes effect. Every engine

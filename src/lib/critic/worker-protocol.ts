@@ -5,17 +5,10 @@
  */
 import { z } from 'zod';
 import { WireErrorSchema } from '../errors.ts';
-import { ActionSchema, ChatMessageSchema, ToolSchemaSchema, VerdictSchema } from '../types.ts';
+import { VerdictSchema } from '../types.ts';
+import { CriticInputSchema } from './types.ts';
 import { DeleteReportSchema, EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from '../engines/types.ts';
 import { TransformersConfigSchema } from '../engines/transformers-options.ts';
-
-export const CriticInputSchema = z.object({
-  policy: z.string(),
-  tools: z.array(ToolSchemaSchema),
-  history: z.array(ChatMessageSchema),
-  proposal: ActionSchema,
-  previousAttempts: z.array(z.object({ action: ActionSchema, feedback: z.string() })),
-});
 
 const id = z.string().min(1);
 
