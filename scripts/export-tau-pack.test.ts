@@ -5,11 +5,12 @@
  * exporter makes only with --with-historical, from a full upstream checkout).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packFiles } from './vite-tau-pack.ts';
 
 const run = promisify(execFile);
 const EXPORTER = 'scripts/export-tau-pack.py';
@@ -27,16 +28,6 @@ async function exportPack(args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
-/** Every file under `dir`, as '/'-separated relative paths, sorted. */
-function listFiles(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(path.join(dir, prefix))) {
-    const rel = prefix ? `${prefix}/${name}` : name;
-    if (statSync(path.join(dir, rel)).isDirectory()) out.push(...listFiles(dir, rel));
-    else out.push(rel);
-  }
-  return out.sort();
-}
 
 interface PackDiff {
   missing: string[];
@@ -48,8 +39,8 @@ interface PackDiff {
 /** Compares two pack folders by content, file by file; `skip` leaves out paths under those prefixes. */
 function diffPacks(actual: string, expected: string, skip: readonly string[] = []): PackDiff {
   const keep = (f: string) => !skip.some((s) => f.startsWith(s));
-  const a = listFiles(actual).filter(keep);
-  const e = listFiles(expected).filter(keep);
+  const a = packFiles(actual).filter(keep);
+  const e = packFiles(expected).filter(keep);
   const diff: PackDiff = { missing: e.filter((f) => !a.includes(f)), extra: a.filter((f) => !e.includes(f)), differ: [], same: 0 };
   for (const f of e.filter((x) => a.includes(x))) {
     if (readFileSync(path.join(actual, f)).equals(readFileSync(path.join(expected, f)))) diff.same++;
@@ -73,7 +64,7 @@ describe('scripts/export-tau-pack.py', () => {
   it('exports ../shared/tau-bench-src to exactly ../shared/tau-bench (historical/ aside), byte for byte', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const expected = listFiles(PACK).filter((f) => !f.startsWith('historical/'));
+    const expected = packFiles(PACK).filter((f) => !f.startsWith('historical/'));
     expect(expected).toHaveLength(18);
     // It prints what it wrote.
     expect(result.stdout.trim().split('\n')).toEqual(expected);
@@ -84,7 +75,7 @@ describe('scripts/export-tau-pack.py', () => {
     const copy = path.join(tmp, 'changed');
     rmSync(copy, { recursive: true, force: true });
     // A copy of the export with airline/tools.json changed in one byte, retail/rules.json gone and a stray file.
-    for (const f of listFiles(out)) {
+    for (const f of packFiles(out)) {
       const bytes = readFileSync(path.join(out, f));
       if (f === 'retail/rules.json') continue;
       if (f === 'airline/tools.json') bytes[100] = (bytes[100] ?? 0) ^ 1;
