@@ -2,7 +2,9 @@
  * Serves the benchmark packs from ../shared (tau-bench at /tau-bench/, the
  * UserBench samples, prompts and task index at /userbench/) during `vite
  * dev`/`preview`, and copies them into the build output (never into git) when
- * ../shared is present, so a deployed build carries them.
+ * they are present, so a deployed build carries them. SPOTTER_TAU_DIR points
+ * at another tau-bench pack: the Pages workflow's export
+ * (scripts/export-tau-pack.py), historical/ included.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
