@@ -152,6 +152,14 @@ describe('loadHistoricalFile', () => {
     expect(storage.size).toBe(0);
   });
 
+  it('without Web Crypto (plain http) the size is still checked, the content is not', async () => {
+    const storage = new CacheStorageDouble();
+    const changed = await loadHistoricalFile([bundled('changed')], { storage, subtle: undefined });
+    expect(changed.text).not.toBe(REAL.toString('utf8'));
+    expect(changed.text).toHaveLength(REAL.toString('utf8').length);
+    await expect(loadHistoricalFile([bundled('short')], { storage: new CacheStorageDouble(), subtle: undefined })).rejects.toThrow(/only \d+ bytes of 4114038 arrived/);
+  });
+
   it('under Node without Cache Storage it passes through (no cache)', async () => {
     hits.length = 0;
     await loadHistoricalFile([bundled('good')], { storage: undefined });
