@@ -211,6 +211,9 @@ def main(argv: list[str]) -> int:
         help=f"also copy {HISTORICAL} into historical/",
     )
     args = parser.parse_args(argv)
+    if sys.version_info < (3, 10):
+        print("export-tau-pack: needs Python 3.10+ (tau_bench uses match statements)", file=sys.stderr)
+        return 1
     try:
         written = export_pack(args.src, args.out, args.with_historical)
     except ExportError as e:
