@@ -183,6 +183,7 @@ def export_pack(src: str, out: str, with_historical: bool) -> list[str]:
     if with_historical and not os.path.isfile(historical):
         raise ExportError(f"{historical}: missing (--with-historical needs the full upstream checkout)")
     _install_stand_ins()
+    sys.dont_write_bytecode = True  # leave the checkout as it was
     sys.path.insert(0, src)
     from tau_bench.envs.user import LLMUserSimulationEnv
 
