@@ -14,7 +14,7 @@ import { isReadOnlyTool } from '../data/gold.ts';
 import { stepAction } from '../envs/tau-bench/env.ts';
 import type { ChatMessage } from '../types.ts';
 import { ExamItemSchema, type ExamItem } from './schema.ts';
-import { airlineSets, buildExamSet, EXAM_SET_NAMES, type ExamSources } from './sets.ts';
+import { airlineSets, buildExamSet, EXAM_SET_NAMES, examSetSummary, examSourcesOf, type ExamSources } from './sets.ts';
 import { loadExamSourcesFromDir } from './sources-node.ts';
 import { buildAirlineSets } from './tauAirline.ts';
 import { airlineRecordsTouched, applyCall, ReplayDb } from './stateRule.ts';
@@ -113,6 +113,19 @@ describe('the counts of each set', () => {
     const pool = new Map([...set('tau-airline-gpt4o'), ...set('tau-airline-gpt4o-mutations')].map((it) => [it.id, it]));
     for (const it of quick) expect({ ...pool.get(it.id), set: 'quick' }).toEqual(it);
     expect(quick.filter((it) => it.source.mutation).length).toBe(10);
+  });
+
+  it('summarises a set by label and tool', () => {
+    const s = examSetSummary(set('tau-airline-gpt4o'));
+    expect(s.items).toBe(225);
+    expect(s.byLabel).toEqual({ approve: 119, revise: 106 });
+    expect(s.byTool.transfer_to_human_agents).toEqual({ approve: 35, revise: 13 });
+    expect(Object.values(s.byTool).reduce((n, t) => n + t.approve + t.revise, 0)).toBe(225);
+  });
+
+  it('takes the historical file as text, validated whole, naming the file', () => {
+    expect(() => examSourcesOf(sources.pack, '[{"task_id": 0}]', 'x.json')).toThrow(/^x\.json: record 0: /);
+    expect(() => examSourcesOf(sources.pack, '{', 'x.json')).toThrow(/^x\.json: not valid JSON/);
   });
 
   it('every item is valid and ids are unique', () => {
