@@ -64,10 +64,17 @@ describe('the counts of each set', () => {
     expect(tally(real, (it) => `${it.source.reward} ${it.label}`)).toEqual({ '1 approve': 77, '1 revise': 1, '0 approve': 42, '0 revise': 105 });
   });
 
-  it('tau-airline-gpt4o-mutations: 187 items, all revise; 15 harmless and 13 refused mutations dropped', () => {
+  it('tau-airline-gpt4o-mutations: 218 items, all revise; 15 harmless and 13 refused mutations dropped', () => {
     const s = airlineSets(sources);
-    expect(s.mutations).toHaveLength(187);
-    expect(byLabel(s.mutations)).toEqual({ revise: 187 });
+    expect(s.mutations).toHaveLength(218);
+    expect(byLabel(s.mutations)).toEqual({ revise: 218 });
+    expect(tally(s.mutations, (it) => it.tool)).toEqual({
+      book_reservation: 6,
+      cancel_reservation: 70,
+      update_reservation_baggages: 4,
+      update_reservation_flights: 137,
+      update_reservation_passengers: 1,
+    });
     expect(s.droppedHarmless).toBe(15);
     expect(s.droppedFailing).toBe(13);
     expect(s.byKind).toEqual({
@@ -79,6 +86,7 @@ describe('the counts of each set', () => {
       'passenger-count': { generated: 1, kept: 1 },
       'bag-count': { generated: 3, kept: 3 },
       'cancel-instead-of-modify': { generated: 36, kept: 36 },
+      'other-flight': { generated: 31, kept: 31 },
     });
     // Only approved calls are mutated, transfers never.
     const approved = new Set(set('tau-airline-gpt4o').filter((it) => it.label === 'approve').map((it) => it.id));
@@ -112,7 +120,7 @@ describe('the counts of each set', () => {
     // Drawn from the two sets, ids unchanged.
     const pool = new Map([...set('tau-airline-gpt4o'), ...set('tau-airline-gpt4o-mutations')].map((it) => [it.id, it]));
     for (const it of quick) expect({ ...pool.get(it.id), set: 'quick' }).toEqual(it);
-    expect(quick.filter((it) => it.source.mutation).length).toBe(10);
+    expect(quick.filter((it) => it.source.mutation).length).toBe(11);
   });
 
   it('summarises a set by label and tool', () => {
