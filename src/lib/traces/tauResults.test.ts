@@ -179,13 +179,13 @@ describe('tau-bench results import: the 200 real GPT-4o airline episodes', () =>
 });
 
 describe('the domain', () => {
-  const rec = (names: string[]): TauResult => ({
+  const rec = (names: string[], policy = 'p'): TauResult => ({
     task_id: 0,
     reward: 0,
     trial: 0,
     info: {},
     traj: [
-      { role: 'system', content: 'p' },
+      { role: 'system', content: policy },
       { role: 'user', content: 'hi' },
       ...names.flatMap((name, i): TauMessage[] => [
         { role: 'assistant', content: null, tool_calls: [{ id: `c${i}`, type: 'function', function: { name, arguments: '{}' } }] },
@@ -198,6 +198,10 @@ describe('the domain', () => {
     expect(inferTauDomain([rec(['get_user_details', 'book_reservation'])])).toBe('airline');
     expect(inferTauDomain([rec(['get_order_details'])])).toBe('retail');
     expect(() => inferTauDomain([rec(['transfer_to_human_agents', 'get_user_details'])])).toThrow(/cannot tell the domain from its tools .*choose retail or airline/);
+    // Then the policy's title decides, when every record's names the same domain.
+    expect(inferTauDomain([rec(['transfer_to_human_agents'], '# Retail agent policy\n\n...')])).toBe('retail');
+    expect(inferTauDomain([rec([], '# Airline Agent Policy\n'), rec(['think'], '# Airline Agent Policy\n')])).toBe('airline');
+    expect(() => inferTauDomain([rec([], '# Airline Agent Policy'), rec([], '# Retail agent policy')])).toThrow(/cannot tell the domain/);
     expect(inferTauDomain([rec(['transfer_to_human_agents'])], 'retail')).toBe('retail');
     expect(() => inferTauDomain([rec(['book_reservation'])], 'retail')).toThrow(/the retail domain has no tool "book_reservation"/);
     expect(() => inferTauDomain([rec(['launch_rocket'])])).toThrow(/no tau-bench domain has the tool "launch_rocket"/);
