@@ -7,6 +7,8 @@ import { ValidationError } from '../errors.ts';
 import { historyFromTimeline } from '../loop/history.ts';
 import { parseEpisodeFile } from './episodeFile.ts';
 import { toJsonl } from './jsonl.ts';
+import { tauTraj } from '../runs/resultsExport.ts';
+import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 import { EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
 import { TraceStore } from './store.ts';
 import { inferTauDomain, looksLikeTauResults, parseTauResultRecords, parseTauResults, type TauMessage, type TauResult } from './tauResults.ts';
@@ -175,6 +177,25 @@ describe('tau-bench results import: the 200 real GPT-4o airline episodes', () =>
     const e = parseTauResults(JSON.stringify([r])).episodes[0];
     const step = e?.timeline.flatMap((x) => (x.type === 'step' ? [x.step] : [])).find((s) => s.executed.kind === 'tool_call');
     expect(step?.envInfo?.untakenToolCalls).toEqual([{ id: 'call_2', name: 'think', arguments: { thought: 'x' }, rawArguments: '{"thought": "x"}' }]);
+  });
+});
+
+describe('Spotter’s own results export', () => {
+  it('comes back as the episodes it was made from: user turns, executed actions, observations, reward, outcome', () => {
+    const traces = [1, 3, 5, 6].map(syntheticTrace);
+    const results = traces.map((t, k) => ({ task_id: t.meta.taskIndex, reward: t.reward, info: { reward_info: null, outcome: k === 2 ? 'max_steps' : 'done' }, traj: tauTraj(t), trial: k }));
+    // The synthetic episodes use only get_user_details, which both domains have: the domain must be given.
+    expect(() => parseTauResults(JSON.stringify(results))).toThrow(/cannot tell the domain/);
+    const { episodes } = parseTauResults(JSON.stringify(results), { domain: 'airline' });
+    const view = (t: EpisodeTrace) => t.timeline.map((e) => (e.type === 'user' ? ['user', e.content] : ['step', e.step.index, e.step.executed, e.step.observation]));
+    episodes.forEach((e, k) => {
+      const t = traces[k];
+      if (!t) throw new Error('missing');
+      expect(view(e)).toEqual(view(t));
+      expect(e.policy).toBe(t.policy);
+      expect(e.reward).toBe(t.reward);
+      expect(e.status).toBe(k === 2 ? 'max_steps' : 'done');
+    });
   });
 });
 

@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { TAU_DOMAINS, type TaskSplit, type TauDomain } from '../envs/environment.ts';
 import { formatPath, RESPOND_ACTION_NAME, TOOL_IMPLEMENTATIONS } from '../envs/tau-bench/pack.ts';
 import { ValidationError, errorMessage } from '../errors.ts';
-import type { TimelineEntry } from '../loop/events.ts';
+import { OutcomeSchema, type TimelineEntry } from '../loop/events.ts';
 import type { Action, ToolCall } from '../types.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
 
@@ -279,7 +279,9 @@ function episodeOf(r: TauResult, domain: TauDomain, opts: Required<Pick<TauResul
   const error = typeof r.info.error === 'string' ? r.info.error : undefined;
   // run.py fills reward_info when the episode ended by itself (the user stopped, a transfer);
   // without it the agent ran out of steps, or the run raised (info.error, empty traj).
-  const status = error !== undefined ? 'error' : r.info.reward_info ? 'done' : 'max_steps';
+  // Spotter's own results export says how the episode ended (info.outcome).
+  const outcome = OutcomeSchema.safeParse(r.info.outcome);
+  const status = error !== undefined ? 'error' : outcome.success ? outcome.data : r.info.reward_info ? 'done' : 'max_steps';
   return {
     schemaVersion: TRACE_SCHEMA_VERSION,
     id: tauEpisodeId(domain, r.task_id, r.trial),
