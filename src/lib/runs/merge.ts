@@ -20,7 +20,7 @@ import { planSlots } from './plan.ts';
 import { RunRecordSchema, type RunRecord, type SlotResult } from './record.ts';
 import { pendingSlots } from './runner.ts';
 import { assignShards, formatShard, ShardSchema, type Shard } from './shard.ts';
-import { planUnits, specDifferences } from './units.ts';
+import { planUnits, specDifferences, type WorkUnit } from './units.ts';
 
 /** A headless state file: the run record, and the shard of the sweep it holds (absent: all of it). */
 export const ShardStateSchema = RunRecordSchema.extend({ shard: ShardSchema.optional() });
@@ -128,10 +128,7 @@ export function mergeShards(inputs: readonly MergeInput[]): MergeReport {
   for (const input of inputs) {
     const shard = input.state.shard;
     if (!shard) continue;
-    const of = assignShards(
-      units.map((u) => u.id),
-      shard.count,
-    );
+    const of = assignShards(units, shard.count);
     for (const key of Object.keys(input.state.results)) {
       const id = unitOf.get(key) ?? key;
       const belongs = of.get(id);
@@ -179,19 +176,19 @@ export function mergeShards(inputs: readonly MergeInput[]): MergeReport {
   record.status = pendingSlots(record).length === 0 ? 'done' : 'cancelled';
 
   const missing = units.filter((u) => !taken.has(u.slot.key)).map((u) => u.id);
-  return { record, traces, planned: units.length, duplicates, missing, missingShards: missingShards(inputs, missing, units.map((u) => u.id)), missingTraces };
+  return { record, traces, planned: units.length, duplicates, missing, missingShards: missingShards(inputs, missing, units), missingTraces };
 }
 
 /** The shards the missing units belong to, when the inputs agree on a shard count. */
-function missingShards(inputs: readonly MergeInput[], missing: readonly string[], ids: readonly string[]): string[] {
+function missingShards(inputs: readonly MergeInput[], missing: readonly string[], units: readonly WorkUnit[]): string[] {
   if (missing.length === 0) return [];
   const shards = inputs.map((i) => i.state.shard).filter((s): s is Shard => s !== undefined);
   const count = shards[0]?.count;
   if (count === undefined || shards.some((s) => s.count !== count)) return [];
-  const of = assignShards(ids, count);
+  const of = assignShards(units, count);
   const out: string[] = [];
   for (let index = 1; index <= count; index++) {
-    const size = ids.filter((id) => of.get(id) === index).length;
+    const size = units.filter((u) => of.get(u.id) === index).length;
     const lacking = missing.filter((id) => of.get(id) === index).length;
     if (lacking === 0) continue;
     const files = inputs.filter((i) => i.state.shard?.index === index).map((i) => i.file);

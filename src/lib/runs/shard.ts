@@ -2,17 +2,19 @@
  * Which units a shard of a sweep runs. `--shard i/n` is 1-based, as in
  * Playwright and Jest (`1/3`, `2/3`, `3/3`).
  *
- * Assignment: the units are ordered by a hash of their id (ties by id), then
- * dealt round-robin. So
- * - it depends only on the set of unit ids: the same on every machine and for
+ * Assignment: configuration by configuration (in label order), the units are
+ * ordered by a hash of their id (ties by id) and dealt round-robin, the deal
+ * going on from one configuration to the next. So
+ * - it depends only on the set of units: the same on every machine and for
  *   any order of the flags (ids are canonical);
- * - shard sizes differ by at most one (a hash modulo n alone gives ±√(N/n)
- *   spread, and the slowest shard sets the sweep's wall time);
+ * - shard sizes differ by at most one, and so does each configuration's share
+ *   of every shard. A hash modulo n alone spreads sizes by about ±√(N/n),
+ *   and the slowest shard sets the sweep's wall time; configurations differ
+ *   most in cost (a critic that intervenes doubles the calls);
  * - the deal does not follow the plan's structure. Round-robin over the plan
  *   order would alias with it: with 3 configurations and 3 shards, shard 1
  *   would get every "actor alone" episode and shard 3 every "critic
- *   intervene" one, the cheapest and the dearest. Hash order mixes tasks,
- *   trials and configurations into every shard.
+ *   intervene" one. Hash order mixes tasks and trials into every shard.
  * A sweep's spec and shard count are fixed for its life (merge refuses
  * anything else), so reshuffling when the spec changes costs nothing.
  */
@@ -50,18 +52,19 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The shard (1-based) of every unit id, for `count` shards. */
-export function assignShards(unitIds: readonly string[], count: number): Map<string, number> {
+export function assignShards(units: ReadonlyArray<Pick<WorkUnit, 'id' | 'config'>>, count: number): Map<string, number> {
   if (!Number.isInteger(count) || count < 1) throw new ValidationError('shard count', `${count} is not a positive whole number`);
-  const order = [...new Set(unitIds)].map((id) => ({ id, h: fnv1a(id) })).sort((a, b) => a.h - b.h || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const order = [...new Map(units.map((u) => [u.id, u])).values()]
+    .map((u) => ({ id: u.id, config: u.config, h: fnv1a(u.id) }))
+    .sort((a, b) => byText(a.config, b.config) || a.h - b.h || byText(a.id, b.id));
   return new Map(order.map((u, i) => [u.id, (i % count) + 1]));
 }
 
 /** The units of one shard, in their given order. */
-export function unitsOfShard<U extends Pick<WorkUnit, 'id'>>(units: readonly U[], shard: Shard): U[] {
-  const of = assignShards(
-    units.map((u) => u.id),
-    shard.count,
-  );
+export function unitsOfShard<U extends Pick<WorkUnit, 'id' | 'config'>>(units: readonly U[], shard: Shard): U[] {
+  const of = assignShards(units, shard.count);
   return units.filter((u) => of.get(u.id) === shard.index);
 }

@@ -10,6 +10,8 @@ import { planSlots, runEnvironmentName, type RunSpec, type Slot } from './plan.t
 export interface WorkUnit {
   /** e.g. `tau-bench/retail/test/task7/trial2/critic-intervene`. */
   id: string;
+  /** Its configuration's label as in the id: shards deal each configuration's units evenly. */
+  config: string;
   /** The slot of the spec this unit is (its key indexes the run record's results). */
   slot: Slot;
 }
@@ -40,7 +42,10 @@ export function planUnits(spec: RunSpec): WorkUnit[] {
     }
   });
   return planSlots(spec)
-    .map((slot) => ({ id: `${prefix}/task${slot.taskIndex}/trial${slot.trial}/${slugs[slot.configIndex] ?? ''}`, slot }))
+    .map((slot) => {
+      const config = slugs[slot.configIndex] ?? '';
+      return { id: `${prefix}/task${slot.taskIndex}/trial${slot.trial}/${config}`, config, slot };
+    })
     .sort((a, b) => a.slot.taskIndex - b.slot.taskIndex || a.slot.trial - b.slot.trial || compareText(slugs[a.slot.configIndex], slugs[b.slot.configIndex]));
 }
 
