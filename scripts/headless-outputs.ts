@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../src/lib/pricing.ts';
 import { outputPaths } from '../src/lib/runs/cli.ts';
-import { familyOf } from '../src/lib/runs/plan.ts';
+import { runEnvironment } from '../src/lib/runs/plan.ts';
 import type { RunRecord } from '../src/lib/runs/record.ts';
 import { resultsCsv, tauResults } from '../src/lib/runs/resultsExport.ts';
 import { summaryRows } from '../src/lib/runs/summary.ts';
@@ -14,7 +14,7 @@ import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 export function writeResultFiles(record: RunRecord, traceOf: (episodeId: string) => EpisodeTrace | undefined, out: string, prices: PriceTable): string[] {
   const labels = record.spec.configurations.map((c) => c.label);
   const paths = outputPaths(out, labels);
-  const userBench = familyOf(record.spec.domain) === 'userbench';
+  const userBench = runEnvironment(record.spec).family === 'userbench';
   labels.forEach((_, i) => {
     const path = paths.json[i];
     if (!path) return;

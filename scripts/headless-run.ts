@@ -107,19 +107,21 @@ async function main(opts: HeadlessOptions): Promise<number> {
   const runs = new FileRunStore(resolve(opts.statePath), opts.shard);
   const traces = new JsonlTraceSink(resolve(`${opts.statePath}.traces.jsonl`));
 
-  let record: RunRecord | undefined = opts.fresh ? undefined : runs.read();
-  if (record && !sameRun(record.spec, opts.spec)) {
-    say(`${opts.statePath} holds a different run (${record.spec.id}); pass --fresh to replace it or --state to use another file.`);
+  const stored = opts.fresh ? undefined : runs.read();
+  if (stored && !sameRun(stored.spec, opts.spec)) {
+    say(`${opts.statePath} holds a different run (${stored.spec.id}); pass --fresh to replace it or --state to use another file.`);
     return 2;
   }
-  const held = opts.fresh ? undefined : runs.read()?.shard;
-  if (record && (held ? formatShard(held) : 'all') !== (opts.shard ? formatShard(opts.shard) : 'all')) {
-    say(`${opts.statePath} holds ${held ? `shard ${formatShard(held)}` : 'a whole run'}, not ${opts.shard ? `shard ${formatShard(opts.shard)}` : 'the whole run'}; pass --state to use another file.`);
+  const part = (s: Shard | undefined): string => (s ? `shard ${formatShard(s)}` : 'the whole run');
+  if (stored && part(stored.shard) !== part(opts.shard)) {
+    say(`${opts.statePath} holds ${part(stored.shard)}, not ${part(opts.shard)}; pass --state to use another file.`);
     return 2;
   }
-  if (record) {
-    record = { ...record, spec: { ...record.spec, concurrency: opts.spec.concurrency } };
-    say(`Resuming ${record.spec.id}${opts.shard ? ` shard ${formatShard(opts.shard)}` : ''}: ${Object.keys(record.results).length} episodes already done.`);
+  let record: RunRecord;
+  if (stored) {
+    const { shard: _held, ...held } = stored;
+    record = { ...held, spec: { ...held.spec, concurrency: opts.spec.concurrency } };
+    say(`Resuming ${record.spec.id}${opts.shard ? ` ${part(opts.shard)}` : ''}: ${Object.keys(record.results).length} episodes already done.`);
   } else {
     record = newRunRecord(opts.spec, Date.now());
   }

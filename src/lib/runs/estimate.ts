@@ -18,7 +18,7 @@
 import { costOf, formatUsd, type CostSummary, type PriceTable } from '../pricing.ts';
 import { runsOnDevice, type ModelSpec } from '../setup/specs.ts';
 import type { UsageEntry } from '../usage.ts';
-import { familyOf, type BenchFamily, type RunSpec } from './plan.ts';
+import { runEnvironment, type BenchFamily, type RunSpec } from './plan.ts';
 import type { RunRecord } from './record.ts';
 import { formatShard, type Shard } from './shard.ts';
 import type { WorkUnit } from './units.ts';
@@ -96,7 +96,8 @@ function measuredProfile(pilot: RunRecord, judged: boolean, fallback: EpisodePro
 
 /** Calls, tokens and cost of running `units` of `spec`; `pilot` (a finished run) gives measured per-episode figures. */
 export function estimateSweep(spec: RunSpec, units: readonly WorkUnit[], prices: PriceTable, pilot?: RunRecord): SweepEstimate {
-  const fallback = DEFAULT_PROFILES[familyOf(spec.domain)];
+  const family: BenchFamily = runEnvironment(spec).family === 'userbench' ? 'userbench' : 'tau-bench';
+  const fallback = DEFAULT_PROFILES[family];
   const profiles = {
     off: (pilot && measuredProfile(pilot, false, fallback)) ?? fallback,
     judged: (pilot && measuredProfile(pilot, true, fallback)) ?? fallback,
@@ -122,7 +123,7 @@ export function estimateSweep(spec: RunSpec, units: readonly WorkUnit[], prices:
   const usage: UsageEntry[] = roles.map((r) => ({ role: r.role, model: r.model, ...(r.local ? { local: true } : {}), promptTokens: r.promptTokens, completionTokens: r.completionTokens }));
   return {
     units: units.length,
-    basis: pilot ? `measured on ${Object.keys(pilot.results).length} episodes of ${pilot.spec.id} (defaults where it has none)` : `default ${familyOf(spec.domain)} profile (docs/sweeps.md)`,
+    basis: pilot ? `measured on ${Object.keys(pilot.results).length} episodes of ${pilot.spec.id} (defaults where it has none)` : `default ${family} profile (docs/sweeps.md)`,
     roles,
     calls: roles.reduce((s, r) => s + r.calls, 0),
     tokens: roles.reduce((s, r) => s + r.promptTokens + r.completionTokens, 0),
