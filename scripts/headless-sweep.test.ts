@@ -96,6 +96,8 @@ function episodes(state: ShardState, traces: Map<string, EpisodeTrace>): Array<R
   });
 }
 
+const planUnitIdsOfShard2 = (): string[] => unitsOfShard(planUnits(parseHeadlessArgs([...sweep(), '--list-units'], {}).spec), { index: 2, count: 3 }).map((u) => u.id);
+
 const passK = (state: ShardState) => configurationResults(state, DEFAULT_PRICES).map((c) => ({ label: c.label, finished: c.finished, passK: c.passK }));
 
 describe.skipIf(!existsSync(DATA_DIR))('sweeps: npm run headless -- --shard i/n, merge', () => {
@@ -108,7 +110,8 @@ describe.skipIf(!existsSync(DATA_DIR))('sweeps: npm run headless -- --shard i/n,
     const [listed, single, ...shards] = await Promise.all([
       cli([...sweep(), '--list-units', '--shard', '2/3']),
       cli([...sweep(), '--run-id', 'single', '--concurrency', '2', '--out', join(dir, 'single', 'r.json')]),
-      ...[1, 2, 3].map((i) => cli([...sweep(), '--run-id', 'sweep', '--shard', `${i}/3`, '--concurrency', '1', '--out', shardOut(i)])),
+      // The shards also keep to a request rate (3,000 a minute: 20 ms apart), which must change nothing but the pace.
+      ...[1, 2, 3].map((i) => cli([...sweep(), '--run-id', 'sweep', '--shard', `${i}/3`, '--concurrency', '1', '--max-rpm', '3000', '--out', shardOut(i)])),
     ]);
     expect(listed?.stdout).toBe(unitsOfShard(all12, { index: 2, count: 3 }).map((u) => `${u.id}\n`).join(''));
     expect(single?.code, single?.out).toBe(0);
@@ -148,9 +151,23 @@ describe.skipIf(!existsSync(DATA_DIR))('sweeps: npm run headless -- --shard i/n,
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/\| configuration \| episodes \| pass\^1 \| pass\^2 \|/);
     for (const f of readdirSync(join(dir, 'all'))) expect(readFileSync(join(dir, 'all', f), 'utf8')).not.toContain(KEY);
 
-  }, 90_000);
+  }, 180_000);
 
   it('merge refuses another spec, a conflicting duplicate and a corrupt file, naming them, and reports a missing shard', async () => {
+    // First, a dry run of shard 2: its units and an estimate on standard output, and nothing sent.
+    const sent = provider.requests.length;
+    const dry = await cli([...sweep(), '--dry-run', '--shard', '2/3']);
+    expect(dry.code, dry.out).toBe(0);
+    const lines = dry.stdout.split('\n');
+    expect(lines.slice(0, 4)).toEqual(planUnitIdsOfShard2());
+    // The units the dry run lists are the units shard 2 ran.
+    const ran = readState(`${shardOut(2)}.state.json`);
+    const idOf = new Map(planUnits(ran.spec).map((u) => [u.slot.key, u.id]));
+    expect(Object.keys(ran.results).map((k) => idOf.get(k)).sort()).toEqual(planUnitIdsOfShard2().sort());
+    expect(dry.stdout).toMatch(/4 units \(shard 2\/3\); per episode: default tau-bench profile.*Nothing was sent\./);
+    expect(dry.stdout).toMatch(/total: [\d,]+ calls, [\d,]+ tokens, (\$|≥ \$|unknown)/);
+    expect(provider.requests.length).toBe(sent);
+
     const s1 = `${shardOut(1)}.state.json`;
     const s2 = `${shardOut(2)}.state.json`;
     const out = join(dir, 'refused', 'r.json');
@@ -180,7 +197,7 @@ describe.skipIf(!existsSync(DATA_DIR))('sweeps: npm run headless -- --shard i/n,
     expect(r4.code).toBe(3);
     expect(r4.out).toContain('Missing 4 units:');
     expect(r4.out).toContain('shard 2/3: no file (4 units)');
-  }, 60_000);
+  }, 120_000);
 
   it('a shard killed mid-run resumes from its own state file, and no finished unit runs again', async () => {
     const out = join(dir, 'killed', 'r.json');
@@ -227,5 +244,5 @@ describe.skipIf(!existsSync(DATA_DIR))('sweeps: npm run headless -- --shard i/n,
     copyFileSync(`${shardOut(1)}.state.json.traces.jsonl`, join(dir, 'killed', 's1.state.json.traces.jsonl'));
     const merged = await mergeInProcess([join(dir, 'killed', 's1.state.json'), `${out}.state.json`, `${shardOut(3)}.state.json`, '--out', join(dir, 'killed-all', 'r.json')]);
     expect(merged.code, merged.out).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
