@@ -12,7 +12,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { dirname, resolve } from 'node:path';
 import { errorMessage, SpotterError } from '../src/lib/errors.ts';
 import { MERGE_OPTIONS, parseMergeArgs, type MergeOptions } from '../src/lib/runs/cli.ts';
-import { mergeShards, parseShardState, parseTraceLines, type MergeInput, type MergeReport } from '../src/lib/runs/merge.ts';
+import { mergeShards, parseShardState, parseTraceLines, type MergeInput, type MergeReport, type ShardState } from '../src/lib/runs/merge.ts';
 import { summaryMarkdown, summaryRows } from '../src/lib/runs/summary.ts';
 import { toJsonl } from '../src/lib/traces/jsonl.ts';
 import { loadPrices, printSummary, writeResultFiles } from './headless-outputs.ts';
@@ -27,7 +27,14 @@ export const MERGE_USAGE = `Usage: npm run headless -- merge STATE.json [STATE.j
 /** Reads one input whole; any fault names the file and is thrown before anything is written. */
 function readInput(file: string): MergeInput {
   if (!existsSync(file)) throw new SpotterError('sweep-merge', `${file}: no such file`);
-  const state = parseShardState(readFileSync(file, 'utf8'), file);
+  let state: ShardState;
+  try {
+    state = parseShardState(readFileSync(file, 'utf8'), file);
+  } catch (err) {
+    // A results file (r.json) given for its state file (r.json.state.json) is the likely slip.
+    const hint = file.endsWith('.state.json') ? '' : ' (merge reads state files: <out>.state.json)';
+    throw new SpotterError('sweep-merge', `${errorMessage(err)}${hint}`);
+  }
   const tracesFile = `${file}.traces.jsonl`;
   const traces = existsSync(tracesFile) ? parseTraceLines(readFileSync(tracesFile, 'utf8'), tracesFile) : undefined;
   return { file, state, traces };
