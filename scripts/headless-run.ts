@@ -146,10 +146,13 @@ async function main(opts: HeadlessOptions): Promise<number> {
   const factories = userBench ? userBenchFactories(sourcePackLoader(source), models) : tauBenchFactories(sourceTauKit(source), models);
 
   const controller = new AbortController();
-  process.once('SIGINT', () => {
-    say('Stopping: episodes in flight are dropped and will run again on resume.');
-    controller.abort();
-  });
+  // SIGTERM too: what Kubernetes sends a pod it stops, and GitHub Actions a cancelled job after SIGINT.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say('Stopping: episodes in flight are dropped and will run again on resume.');
+      controller.abort();
+    });
+  }
 
   const total = units.length;
   const mine = new Set(units.map((u) => u.slot.key));

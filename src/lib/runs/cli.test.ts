@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outputPaths, parseHeadlessArgs, parseMergeArgs, sameRun } from './cli.ts';
+import { HEADLESS_OPTIONS, HEADLESS_USAGE, MERGE_OPTIONS, outputPaths, parseHeadlessArgs, parseMergeArgs, sameRun } from './cli.ts';
 
 const base = ['--domain', 'retail', '--tasks', '0-2', '--trials', '3', '--actor-base-url', 'http://127.0.0.1:9/v1', '--actor-model', 'gpt-4o', '--out', 'r.json'];
 
@@ -101,6 +101,11 @@ describe('sweep flags', () => {
     expect(() => parseHeadlessArgs([...base, '--max-rpm', 'fast'], {})).toThrow(/--max-rpm/);
     expect(() => parseHeadlessArgs([...base, '--list-units', '--dry-run'], {})).toThrow(/pick one/);
     expect(() => parseHeadlessArgs([...base, '--estimate-from', 'p.json'], {})).toThrow(/needs --dry-run/);
+  });
+
+  it('the usage names every flag of the option tables', () => {
+    expect(Object.keys(HEADLESS_OPTIONS).filter((k) => !HEADLESS_USAGE.includes(`--${k}`))).toEqual([]);
+    expect(Object.keys(MERGE_OPTIONS).filter((k) => !HEADLESS_USAGE.split('merge ')[1]?.includes(`--${k}`))).toEqual([]);
   });
 
   it('merge takes files and --out', () => {

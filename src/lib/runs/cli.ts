@@ -14,7 +14,7 @@ import { USERBENCH_SAMPLES } from './userBenchFactories.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
   --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]
-  [--user-base-url URL --user-model MODEL]          simulated user (default: the actor's endpoint and model;
+  [--user-base-url URL --user-model MODEL [--user-kind ...]]  simulated user (default: the actor's endpoint and model;
                                                     UserBench: its judges and user, default gpt-4o at temperature 0)
   [--one-choice] [--max-steps 20]                   UserBench: one answer per aspect; turns per episode
   [--tasks-file FILE] [--scenario-files A,B,...]    UserBench: a task index and scenario files in --data-dir instead of
