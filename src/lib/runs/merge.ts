@@ -99,12 +99,13 @@ export interface MergeReport {
   missingTraces: string[];
 }
 
-const FIELDS: Array<keyof SlotResult> = ['outcome', 'reward', 'steps', 'revisions', 'flagged', 'episodeId', 'startedAt'];
-
-/** What tells two results of a unit apart, for the refusal. */
+/** The first field that tells two results of a unit apart, for the refusal. */
 function difference(a: SlotResult, b: SlotResult): string {
-  const field = FIELDS.find((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]));
-  return field ? `${field} ${JSON.stringify(a[field])} vs ${JSON.stringify(b[field])}` : 'details differ';
+  const x = new Map(Object.entries(a));
+  const y = new Map(Object.entries(b));
+  const field = [...new Set([...x.keys(), ...y.keys()])].find((k) => JSON.stringify(x.get(k)) !== JSON.stringify(y.get(k)));
+  const show = (v: unknown): string => (JSON.stringify(v) ?? 'none').slice(0, 80);
+  return field ? `${field} ${show(x.get(field))} vs ${show(y.get(field))}` : 'details differ';
 }
 
 export function mergeShards(inputs: readonly MergeInput[]): MergeReport {
