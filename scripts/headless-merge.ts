@@ -8,14 +8,13 @@
  * conflicting result, a corrupt file) writes nothing and exits with 2; units
  * that no file holds are listed, the rest written, and the exit code is 3.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { errorMessage, SpotterError } from '../src/lib/errors.ts';
 import { MERGE_OPTIONS, parseMergeArgs, type MergeOptions } from '../src/lib/runs/cli.ts';
 import { mergeShards, parseShardState, parseTraceLines, type MergeInput, type MergeReport, type ShardState } from '../src/lib/runs/merge.ts';
 import { summaryMarkdown, summaryRows } from '../src/lib/runs/summary.ts';
 import { toJsonl } from '../src/lib/traces/jsonl.ts';
-import { loadPrices, printSummary, writeResultFiles } from './headless-outputs.ts';
+import { loadPrices, printSummary, writeFileAtomic, writeResultFiles } from './headless-outputs.ts';
 
 export const MERGE_USAGE = `Usage: npm run headless -- merge STATE.json [STATE.json ...] --out all.json [--prices prices.json] [--summary-md FILE]
   STATE.json: a run's or shard's state file (default <out>.state.json); its episodes are read from STATE.json.traces.jsonl.
@@ -38,12 +37,6 @@ function readInput(file: string): MergeInput {
   const tracesFile = `${file}.traces.jsonl`;
   const traces = existsSync(tracesFile) ? parseTraceLines(readFileSync(tracesFile, 'utf8'), tracesFile) : undefined;
   return { file, state, traces };
-}
-
-function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
 }
 
 function reportLines(r: MergeReport): string[] {
@@ -77,8 +70,8 @@ export async function mergeMain(argv: string[], env: Record<string, string | und
   }
   const prices = loadPrices(opts.pricesPath);
   const statePath = `${opts.out}.state.json`;
-  writeAtomic(statePath, JSON.stringify(report.record));
-  writeAtomic(`${statePath}.traces.jsonl`, episodes);
+  writeFileAtomic(statePath, JSON.stringify(report.record));
+  writeFileAtomic(`${statePath}.traces.jsonl`, episodes);
   const traceOf = new Map(report.traces.map((t) => [t.id, t]));
   const written = writeResultFiles(report.record, (id) => traceOf.get(id), opts.out, prices);
   printSummary(report.record, prices);

@@ -1,5 +1,5 @@
 /** What a headless run and a sweep merge both write: tau-bench (or UserBench) results per configuration, the CSV, the summary. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../src/lib/pricing.ts';
 import { outputPaths } from '../src/lib/runs/cli.ts';
@@ -38,4 +38,11 @@ export function loadPrices(path: string | undefined): PriceTable {
   const r = PriceTableSchema.safeParse(value);
   if (!r.success) throw new Error(`${path}: not a price table {"model": {"inputPerM": n, "outputPerM": n}}`);
   return { ...DEFAULT_PRICES, ...r.data };
+}
+
+/** Replaces `path` whole or not at all (a kill mid-write leaves the old file): written beside it, then renamed. */
+export function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
 }

@@ -7,12 +7,12 @@
  *   SPOTTER_ACTOR_KEY=... npm run headless -- --domain retail --tasks 0-9 --trials 3 \
  *     --actor-base-url https://api.openai.com/v1 --actor-model gpt-4o --out results.json
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
 import { HEADLESS_USAGE, parseHeadlessArgs, sameRun, type HeadlessOptions } from '../src/lib/runs/cli.ts';
 import { estimateReport, estimateSweep } from '../src/lib/runs/estimate.ts';
-import { parseShardState, type ShardState } from '../src/lib/runs/merge.ts';
+import { parseShardState, parseTraceLines, type ShardState } from '../src/lib/runs/merge.ts';
 import { newRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
 import { runModelClients } from '../src/lib/runs/models.ts';
 import { rateLimitedFetch } from '../src/lib/runs/rateLimit.ts';
@@ -27,9 +27,9 @@ import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
 import type { TraceSink } from '../src/lib/traces/recorder.ts';
-import { EpisodeTraceSchema, type EpisodeTrace } from '../src/lib/traces/schema.ts';
+import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { mergeMain } from './headless-merge.ts';
-import { loadPrices, printSummary, writeResultFiles } from './headless-outputs.ts';
+import { loadPrices, printSummary, writeFileAtomic, writeResultFiles } from './headless-outputs.ts';
 
 /** One run record in a JSON file, with the shard of the sweep it holds, replaced atomically on every write. */
 class FileRunStore implements RunStore {
@@ -46,11 +46,8 @@ class FileRunStore implements RunStore {
     return parseShardState(readFileSync(this.path, 'utf8'), this.path);
   }
   async put(record: RunRecord): Promise<void> {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
     const state: ShardState = { ...record, ...(this.shard ? { shard: this.shard } : {}) };
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(state));
   }
   async list(): Promise<RunRecord[]> {
     const r = this.read();
@@ -70,11 +67,7 @@ class JsonlTraceSink implements TraceSink {
     // A process killed mid-append leaves a torn last line: cut it, so the file stays whole for the merge.
     const whole = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
     if (whole !== text) writeFileSync(path, whole);
-    for (const line of whole.split('\n')) {
-      if (!line.trim()) continue;
-      const r = EpisodeTraceSchema.safeParse(JSON.parse(line));
-      if (r.success) this.traces.set(r.data.id, r.data);
-    }
+    for (const [id, trace] of parseTraceLines(whole, path)) this.traces.set(id, trace);
   }
   async put(trace: EpisodeTrace): Promise<void> {
     this.traces.set(trace.id, trace);

@@ -20,7 +20,7 @@ import { planSlots } from './plan.ts';
 import { RunRecordSchema, type RunRecord, type SlotResult } from './record.ts';
 import { pendingSlots } from './runner.ts';
 import { assignShards, formatShard, ShardSchema, type Shard } from './shard.ts';
-import { planUnits, specDifferences, type WorkUnit } from './units.ts';
+import { compareText, planUnits, specDifferences, type WorkUnit } from './units.ts';
 
 /** A headless state file: the run record, and the shard of the sweep it holds (absent: all of it). */
 export const ShardStateSchema = RunRecordSchema.extend({ shard: ShardSchema.optional() });
@@ -111,7 +111,7 @@ function difference(a: SlotResult, b: SlotResult): string {
 export function mergeShards(inputs: readonly MergeInput[]): MergeReport {
   if (inputs.length === 0) throw new MergeError('no files to merge');
   // The output must not depend on the order of the files: the spec of the smallest run id leads.
-  const sorted = [...inputs].sort((a, b) => (a.state.spec.id < b.state.spec.id ? -1 : a.state.spec.id > b.state.spec.id ? 1 : 0));
+  const sorted = [...inputs].sort((a, b) => compareText(a.state.spec.id, b.state.spec.id));
   const lead = sorted[0] ?? inputs[0];
   if (!lead) throw new MergeError('no files to merge');
   // Concurrency never changes an episode; the largest keeps the output independent of the order of the files.

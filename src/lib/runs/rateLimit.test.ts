@@ -11,8 +11,8 @@ function fakeClock(): Clock & { t: number } {
   const c = {
     t: 0,
     now: () => c.t,
-    sleep: async (ms: number, signal: AbortSignal | undefined) => {
-      if (signal?.aborted) throw new AbortedError();
+    sleep: async (ms: number, signal: AbortSignal) => {
+      if (signal.aborted) throw new AbortedError();
       c.t = Math.max(c.t, ms + c.t);
     },
   };

@@ -6,29 +6,18 @@
  * (the retry then also waits for its turn here). Shards share nothing: each
  * process gets its own limit (docs/sweeps.md says how to divide one).
  */
-import { AbortedError } from '../errors.ts';
+import { sleep } from '../actor/retry.ts';
 
 export interface Clock {
   now(): number;
-  sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
+  /** Rejects with AbortedError when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-function realSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError());
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new AbortedError());
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const REAL_CLOCK: Clock = { now: () => Date.now(), sleep };
 
-export const REAL_CLOCK: Clock = { now: () => Date.now(), sleep: realSleep };
+/** For waits nobody can abort. */
+const NEVER = new AbortController().signal;
 
 /** Start times at most `rpm` a minute, evenly spaced, first come first served. */
 export class RateLimiter {
@@ -48,7 +37,7 @@ export class RateLimiter {
     const now = this.clock.now();
     const at = Math.max(now, this.#next);
     this.#next = at + this.intervalMs;
-    if (at > now) await this.clock.sleep(at - now, signal);
+    if (at > now) await this.clock.sleep(at - now, signal ?? NEVER);
   }
 }
 

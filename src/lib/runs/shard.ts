@@ -20,7 +20,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import type { WorkUnit } from './units.ts';
+import { compareText, type WorkUnit } from './units.ts';
 
 export const ShardSchema = z
   .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
@@ -52,14 +52,12 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The shard (1-based) of every unit id, for `count` shards. */
 export function assignShards(units: ReadonlyArray<Pick<WorkUnit, 'id' | 'config'>>, count: number): Map<string, number> {
   if (!Number.isInteger(count) || count < 1) throw new ValidationError('shard count', `${count} is not a positive whole number`);
   const order = [...new Map(units.map((u) => [u.id, u])).values()]
     .map((u) => ({ id: u.id, config: u.config, h: fnv1a(u.id) }))
-    .sort((a, b) => byText(a.config, b.config) || a.h - b.h || byText(a.id, b.id));
+    .sort((a, b) => compareText(a.config, b.config) || a.h - b.h || compareText(a.id, b.id));
   return new Map(order.map((u, i) => [u.id, (i % count) + 1]));
 }
 

@@ -49,7 +49,8 @@ export function planUnits(spec: RunSpec): WorkUnit[] {
     .sort((a, b) => a.slot.taskIndex - b.slot.taskIndex || a.slot.trial - b.slot.trial || compareText(slugs[a.slot.configIndex], slugs[b.slot.configIndex]));
 }
 
-function compareText(a: string | undefined, b: string | undefined): number {
+/** Orders text by code unit, the same on every machine (localeCompare is not). */
+export function compareText(a: string | undefined, b: string | undefined): number {
   const x = a ?? '';
   const y = b ?? '';
   return x < y ? -1 : x > y ? 1 : 0;
