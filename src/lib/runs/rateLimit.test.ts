@@ -6,15 +6,23 @@ import type { AttemptInfo } from '../actor/retry.ts';
 import { AbortedError } from '../errors.ts';
 import { rateLimitedFetch, RateLimiter, type Clock } from './rateLimit.ts';
 
-/** A clock whose sleeps advance time at once, recording when each caller was let go. */
+/**
+ * A clock of its own: a sleep ends at its exact time on this clock, after a twentieth of it in real time (so
+ * sleepers still wake in order), and a loaded machine cannot blur what the test reads.
+ */
 function fakeClock(): Clock & { t: number } {
   const c = {
     t: 0,
     now: () => c.t,
-    sleep: async (ms: number, signal: AbortSignal) => {
-      if (signal.aborted) throw new AbortedError();
-      c.t = Math.max(c.t, ms + c.t);
-    },
+    sleep: (ms: number, signal: AbortSignal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(new AbortedError());
+        const end = c.t + ms;
+        setTimeout(() => {
+          c.t = Math.max(c.t, end);
+          resolve();
+        }, ms / 20);
+      }),
   };
   return c;
 }
@@ -53,23 +61,23 @@ describe('rateLimitedFetch under the real SDK path', () => {
   const cfg = (): ProviderConfig => ({ kind: 'openai-compatible', baseUrl: `${server.url}/v1`, model: 'limited', apiKey: 'sk-rate-test-0000', temperature: 0, maxTokens: 64, stream: false });
 
   it('keeps requests to a host at most rpm a minute, retries included, and still honours Retry-After', async () => {
-    // 600 a minute: 100 ms apart. The second reply is a 429 asking for 1 s.
+    // 600 a minute: 100 ms apart, on a clock of its own (a loaded machine cannot blur it). The second reply is a
+    // 429 asking for 1 s, which the retry layer waits in real time.
     server.script('limited', { kind: 'message', content: 'a' }, { kind: 'status', status: 429, retryAfterS: 1 }, { kind: 'message', content: 'b' }, { kind: 'message', content: 'c' });
+    const clock = fakeClock();
+    const sent: Array<{ at: number; real: number }> = [];
+    const fetch = rateLimitedFetch((input, init) => (sent.push({ at: clock.now(), real: performance.now() }), globalThis.fetch(input, init)), 600, clock);
     const retries: AttemptInfo[] = [];
-    // When each request really left (the limiter's inner fetch); the server's clock adds its own read time.
-    const at: number[] = [];
-    const fetch = rateLimitedFetch((input, init) => (at.push(performance.now()), globalThis.fetch(input, init)), 600);
     const actor = new OpenAICompatibleActor(cfg(), { fetch, retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 5_000, timeoutMs: 5_000 }, onRetry: (i) => retries.push(i) });
     const req = { system: 's', messages: [{ role: 'user' as const, content: 'hi' }], tools: [] };
     const signal = new AbortController().signal;
     const replies = await Promise.all([actor.propose(req, signal), actor.propose(req, signal), actor.propose(req, signal)]);
     expect(replies.map((r) => r.action)).toEqual(expect.arrayContaining([{ kind: 'message', content: 'a' }, { kind: 'message', content: 'b' }, { kind: 'message', content: 'c' }]));
     expect(server.requests.filter((r) => r.model === 'limited')).toHaveLength(4);
-    expect(at).toHaveLength(4);
-    // Starts 100 ms apart (a few ms of slack: timers round to whole ms and may fire a little early).
-    for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(95);
-    // The 429's Retry-After decided the retry's delay: 1 s, not the 5 ms backoff.
+    // Every request, the retry too, took its turn 100 ms after the one before.
+    expect(sent.map((s) => s.at)).toEqual([0, 100, 200, 300]);
+    // The 429's Retry-After decided the retry's delay: 1 s, not the 5 ms backoff, and the retry went a second later.
     expect(retries.map((r) => [r.error.status, r.delayMs])).toEqual([[429, 1000]]);
-    expect((at[3] ?? 0) - (at[1] ?? 0)).toBeGreaterThanOrEqual(990);
+    expect((sent[3]?.real ?? 0) - (sent[1]?.real ?? 0)).toBeGreaterThanOrEqual(990);
   });
 });
