@@ -6,7 +6,7 @@
  * units; a shard killed mid-run and started again; merge's refusals.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -223,6 +223,8 @@ describe.skipIf(!existsSync(DATA_DIR))('sweeps: npm run headless -- --shard i/n,
     expect(afterKill.shard).toEqual({ index: 2, count: 3 });
     const startsBefore = starts.length;
     expect(startsBefore).toBe(3);
+    // A kill mid-append would leave half a line: the restart cuts it, and the file stays whole for the merge.
+    appendFileSync(`${out}.state.json.traces.jsonl`, '{"schemaVersion":3,"id":"sweep/c1-t0');
 
     const second = await cli(args);
     expect(second.code, second.out).toBe(0);
@@ -240,9 +242,12 @@ describe.skipIf(!existsSync(DATA_DIR))('sweeps: npm run headless -- --shard i/n,
     // Each finished episode is in its traces file once; the merge takes the resumed shard in place of the clean one.
     const lines = readFileSync(`${out}.state.json.traces.jsonl`, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(4);
+    expect(parseTraceLines(lines.join('\n'), 'killed').size).toBe(4);
     copyFileSync(`${shardOut(1)}.state.json`, join(dir, 'killed', 's1.state.json'));
     copyFileSync(`${shardOut(1)}.state.json.traces.jsonl`, join(dir, 'killed', 's1.state.json.traces.jsonl'));
     const merged = await mergeInProcess([join(dir, 'killed', 's1.state.json'), `${out}.state.json`, `${shardOut(3)}.state.json`, '--out', join(dir, 'killed-all', 'r.json')]);
     expect(merged.code, merged.out).toBe(0);
+    expect(merged.out).toContain('12 of 12 units merged');
+    expect(merged.out).not.toContain('No trace for');
   }, 120_000);
 });
