@@ -9,35 +9,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../tests/doubles/provider-server-double.ts';
+import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
+import { goldAgentResponder, retailGoldTasks, taskUserResponder } from '../tests/doubles/tau-gold-responders-double.ts';
 
 const DATA_DIR = resolve(process.env.SPOTTER_TAU_DIR ?? '../shared/tau-bench');
 const KEY = 'sk-headless-SECRET-91b2';
-const TaskSchema = z.object({ instruction: z.string(), outputs: z.array(z.string()), actions: z.array(z.object({ name: z.string(), kwargs: z.record(z.string(), z.unknown()) })) });
-const tasks = existsSync(DATA_DIR) ? z.array(TaskSchema).parse(JSON.parse(readFileSync(join(DATA_DIR, 'retail/tasks_test.json'), 'utf8'))) : [];
-
-const Messages = z.array(z.object({ role: z.string(), content: z.unknown().optional() }).passthrough());
-const text = (c: unknown): string => (typeof c === 'string' ? c : JSON.stringify(c ?? ''));
+const tasks = retailGoldTasks(DATA_DIR);
 let brokenTask: number | undefined;
 let agentStarts: number[] = [];
-
-function agent(req: RecordedRequest): ScriptedReply {
-  const msgs = Messages.parse(req.body['messages'] ?? []);
-  const task = Number(/\[T(\d+)\]/.exec(text(msgs.find((m) => m.role === 'user')?.content))?.[1] ?? -1);
-  if (!msgs.some((m) => m.role === 'assistant')) agentStarts.push(task);
-  if (task === brokenTask) return { kind: 'status', status: 400, message: 'scripted bad request' };
-  const t = tasks[task];
-  const next = t?.actions.filter((a) => a.name !== 'respond')[msgs.filter((m) => m.role === 'tool').length];
-  if (next) return { kind: 'tool_call', name: next.name, arguments: next.kwargs };
-  return { kind: 'message', content: `Done. ${t?.outputs.join(' ') ?? ''}` };
-}
-
-function user(req: RecordedRequest): ScriptedReply {
-  const all = JSON.stringify(req.body);
-  if (all.includes('[T')) return { kind: 'message', content: '###STOP###' };
-  const t = tasks.findIndex((x) => all.includes(JSON.stringify(x.instruction).slice(1, -1)));
-  return { kind: 'message', content: `Hello. [T${t}]` };
-}
+const agent = goldAgentResponder(tasks, {
+  onStart: (t) => agentStarts.push(t),
+  override: (t) => (t === brokenTask ? { kind: 'status', status: 400, message: 'scripted bad request' } : undefined),
+});
+const user = taskUserResponder(tasks);
 
 const provider = new ProviderServerDouble();
 beforeAll(async () => {

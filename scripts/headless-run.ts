@@ -7,44 +7,47 @@
  *   SPOTTER_ACTOR_KEY=... npm run headless -- --domain retail --tasks 0-9 --trials 3 \
  *     --actor-base-url https://api.openai.com/v1 --actor-model gpt-4o --out results.json
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
-import { HEADLESS_USAGE, outputPaths, parseHeadlessArgs, sameRun, type HeadlessOptions } from '../src/lib/runs/cli.ts';
-import { DEFAULT_PRICES, formatUsd, PriceTableSchema, type PriceTable } from '../src/lib/pricing.ts';
-import { resultsCsv, tauResults } from '../src/lib/runs/resultsExport.ts';
-import { newRunRecord, parseRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
-import { configurationResults } from '../src/lib/runs/results.ts';
+import { HEADLESS_USAGE, parseHeadlessArgs, sameRun, type HeadlessOptions } from '../src/lib/runs/cli.ts';
+import { estimateReport, estimateSweep } from '../src/lib/runs/estimate.ts';
+import { parseShardState, parseTraceLines, type ShardState } from '../src/lib/runs/merge.ts';
+import { newRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
 import { runModelClients } from '../src/lib/runs/models.ts';
+import { rateLimitedFetch } from '../src/lib/runs/rateLimit.ts';
 import { runBenchmark } from '../src/lib/runs/runner.ts';
-import { familyOf } from '../src/lib/runs/plan.ts';
+import { familyOf, type Slot } from '../src/lib/runs/plan.ts';
+import { formatShard, unitsOfShard, type Shard } from '../src/lib/runs/shard.ts';
 import { tauBenchFactories } from '../src/lib/runs/tauFactories.ts';
-import { userBenchExport } from '../src/lib/runs/userBenchExport.ts';
+import { planUnits } from '../src/lib/runs/units.ts';
 import { sourcePackLoader, userBenchFactories } from '../src/lib/runs/userBenchFactories.ts';
 import { sourceTauKit } from '../src/lib/runs/tauKit.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
 import type { TraceSink } from '../src/lib/traces/recorder.ts';
-import { EpisodeTraceSchema, type EpisodeTrace } from '../src/lib/traces/schema.ts';
+import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
+import { mergeMain } from './headless-merge.ts';
+import { loadPrices, printSummary, writeFileAtomic, writeResultFiles } from './headless-outputs.ts';
 
-/** One run record in a JSON file, replaced atomically on every write. */
+/** One run record in a JSON file, with the shard of the sweep it holds, replaced atomically on every write. */
 class FileRunStore implements RunStore {
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly shard: Shard | undefined,
+  ) {}
   async get(id: string): Promise<RunRecord | undefined> {
     const r = this.read();
     return r?.spec.id === id ? r : undefined;
   }
-  read(): RunRecord | undefined {
+  read(): ShardState | undefined {
     if (!existsSync(this.path)) return undefined;
-    const value: unknown = JSON.parse(readFileSync(this.path, 'utf8'));
-    return parseRunRecord(value, this.path);
+    return parseShardState(readFileSync(this.path, 'utf8'), this.path);
   }
   async put(record: RunRecord): Promise<void> {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(record));
-    renameSync(tmp, this.path);
+    const state: ShardState = { ...record, ...(this.shard ? { shard: this.shard } : {}) };
+    writeFileAtomic(this.path, JSON.stringify(state));
   }
   async list(): Promise<RunRecord[]> {
     const r = this.read();
@@ -60,11 +63,11 @@ class JsonlTraceSink implements TraceSink {
   readonly traces = new Map<string, EpisodeTrace>();
   constructor(private readonly path: string) {
     if (!existsSync(path)) return;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const r = EpisodeTraceSchema.safeParse(JSON.parse(line));
-      if (r.success) this.traces.set(r.data.id, r.data);
-    }
+    const text = readFileSync(path, 'utf8');
+    // A process killed mid-append leaves a torn last line: cut it, so the file stays whole for the merge.
+    const whole = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+    if (whole !== text) writeFileSync(path, whole);
+    for (const [id, trace] of parseTraceLines(whole, path)) this.traces.set(id, trace);
   }
   async put(trace: EpisodeTrace): Promise<void> {
     this.traces.set(trace.id, trace);
@@ -72,14 +75,6 @@ class JsonlTraceSink implements TraceSink {
     mkdirSync(dirname(this.path), { recursive: true });
     appendFileSync(this.path, JSON.stringify(trace) + '\n');
   }
-}
-
-function loadPrices(path: string | undefined): PriceTable {
-  if (!path) return DEFAULT_PRICES;
-  const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-  const r = PriceTableSchema.safeParse(value);
-  if (!r.success) throw new Error(`${path}: not a price table {"model": {"inputPerM": n, "outputPerM": n}}`);
-  return { ...DEFAULT_PRICES, ...r.data };
 }
 
 function fmtMs(ms: number | undefined): string {
@@ -92,17 +87,34 @@ async function main(opts: HeadlessOptions): Promise<number> {
   const secrets = [opts.keys.actor, opts.keys.user, opts.keys.critic];
   const say = (text: string): void => void process.stderr.write(redactSecrets(text, secrets) + '\n');
   const prices = loadPrices(opts.pricesPath);
-  const runs = new FileRunStore(resolve(opts.statePath));
+  const units = opts.shard ? unitsOfShard(planUnits(opts.spec), opts.shard) : planUnits(opts.spec);
+  if (opts.action === 'list-units') {
+    process.stdout.write(units.map((u) => `${u.id}\n`).join(''));
+    return 0;
+  }
+  if (opts.action === 'dry-run') {
+    const pilot = opts.estimateFrom ? parseShardState(readFileSync(opts.estimateFrom, 'utf8'), opts.estimateFrom) : undefined;
+    process.stdout.write(estimateReport(units, opts.shard, estimateSweep(opts.spec, units, prices, pilot)));
+    return 0;
+  }
+  const runs = new FileRunStore(resolve(opts.statePath), opts.shard);
   const traces = new JsonlTraceSink(resolve(`${opts.statePath}.traces.jsonl`));
 
-  let record = opts.fresh ? undefined : runs.read();
-  if (record && !sameRun(record.spec, opts.spec)) {
-    say(`${opts.statePath} holds a different run (${record.spec.id}); pass --fresh to replace it or --state to use another file.`);
+  const stored = opts.fresh ? undefined : runs.read();
+  if (stored && !sameRun(stored.spec, opts.spec)) {
+    say(`${opts.statePath} holds a different run (${stored.spec.id}); pass --fresh to replace it or --state to use another file.`);
     return 2;
   }
-  if (record) {
-    record = { ...record, spec: { ...record.spec, concurrency: opts.spec.concurrency } };
-    say(`Resuming ${record.spec.id}: ${Object.keys(record.results).length} episodes already done.`);
+  const part = (s: Shard | undefined): string => (s ? `shard ${formatShard(s)}` : 'the whole run');
+  if (stored && part(stored.shard) !== part(opts.shard)) {
+    say(`${opts.statePath} holds ${part(stored.shard)}, not ${part(opts.shard)}; pass --state to use another file.`);
+    return 2;
+  }
+  let record: RunRecord;
+  if (stored) {
+    const { shard: _held, ...held } = stored;
+    record = { ...held, spec: { ...held.spec, concurrency: opts.spec.concurrency } };
+    say(`Resuming ${record.spec.id}${opts.shard ? ` ${part(opts.shard)}` : ''}: ${Object.keys(record.results).length} episodes already done.`);
   } else {
     record = newRunRecord(opts.spec, Date.now());
   }
@@ -117,21 +129,30 @@ async function main(opts: HeadlessOptions): Promise<number> {
     maxTokens: 4096,
     stream: false,
   });
-  const models = runModelClients({ actor: base(opts.keys.actor), user: base(opts.keys.user), critic: base(opts.keys.critic) });
+  const limited = opts.maxRpm === undefined ? undefined : rateLimitedFetch(globalThis.fetch, opts.maxRpm);
+  const models = runModelClients(
+    { actor: base(opts.keys.actor), user: base(opts.keys.user), critic: base(opts.keys.critic) },
+    limited ? { fetchFor: () => limited } : {},
+  );
   const userBench = familyOf(opts.spec.domain) === 'userbench';
   const source = nodePackSource(resolve(opts.dataDir));
   const factories = userBench ? userBenchFactories(sourcePackLoader(source), models) : tauBenchFactories(sourceTauKit(source), models);
 
   const controller = new AbortController();
-  process.once('SIGINT', () => {
-    say('Stopping: episodes in flight are dropped and will run again on resume.');
-    controller.abort();
-  });
+  // SIGTERM too: what Kubernetes sends a pod it stops, and GitHub Actions a cancelled job after SIGINT.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say('Stopping: episodes in flight are dropped and will run again on resume.');
+      controller.abort();
+    });
+  }
 
-  const total = record.spec.taskIndices.length * record.spec.trials * record.spec.configurations.length;
+  const total = units.length;
+  const mine = new Set(units.map((u) => u.slot.key));
   let lastEta: number | undefined;
   const done = await runBenchmark(record, { ...factories, runs, traces }, {
     signal: controller.signal,
+    ...(opts.shard ? { only: (slot: Slot) => mine.has(slot.key) } : {}),
     prices,
     retryErrors: true,
     maxConsecutiveErrors: 5,
@@ -146,53 +167,35 @@ async function main(opts: HeadlessOptions): Promise<number> {
     },
   });
 
-  const labels = done.spec.configurations.map((c) => c.label);
-  const paths = outputPaths(opts.out, labels);
-  labels.forEach((_, i) => {
-    const path = paths.json[i];
-    if (!path) return;
-    mkdirSync(dirname(resolve(path)), { recursive: true });
-    const traceOf = (id: string): EpisodeTrace | undefined => traces.traces.get(id);
-    writeFileSync(path, JSON.stringify(userBench ? userBenchExport(done, i, traceOf) : tauResults(done, i, traceOf), null, 2));
-  });
-  writeFileSync(paths.csv, resultsCsv(done, prices));
-
-  const summary = configurationResults(done, prices).map((c) => ({
-    configuration: c.label,
-    episodes: `${c.finished}/${c.planned}`,
-    ...Object.fromEntries((c.passK?.passK ?? []).map((p) => [`pass^${p.k}`, Number(p.value.toFixed(4))])),
-    avg_reward: c.passK ? Number(c.passK.averageReward.toFixed(4)) : null,
-    ...(c.userBench
-      ? {
-          micro_max: Number(c.userBench.microMax.toFixed(4)),
-          micro_avg: Number(c.userBench.microAvg.toFixed(4)),
-          'avg_#1.0': Number(c.userBench.avgNumberOf1.toFixed(4)),
-          'avg_#0.8': Number(c.userBench.avgNumberOf08.toFixed(4)),
-        }
-      : {}),
-    tokens: c.promptTokens + c.completionTokens,
-    cost: formatUsd(c.cost),
-    critic_errors: c.criticErrors,
-    context_overflows: c.contextOverflows,
-  }));
-  console.table(summary);
-  say(`Run ${done.spec.id}: ${done.status}${done.error ? ` (${done.error})` : ''}. Wrote ${[...paths.json, paths.csv].join(', ')}.`);
+  const written = writeResultFiles(done, (id) => traces.traces.get(id), opts.out, prices);
+  printSummary(done, prices);
+  say(`Run ${done.spec.id}: ${done.status}${done.error ? ` (${done.error})` : ''}. Wrote ${written.join(', ')}.`);
   const errors = Object.values(done.results).filter((r) => r.outcome === 'error').length;
   if (errors > 0) say(`${errors} episodes ended in an error (scored 0); run the same command again to retry only those.`);
   return done.status === 'done' && errors === 0 ? 0 : 1;
 }
 
-let opts: HeadlessOptions;
-try {
-  opts = parseHeadlessArgs(process.argv.slice(2), process.env);
-} catch (err) {
-  process.stderr.write(`${errorMessage(err)}\n\n${HEADLESS_USAGE}\n`);
-  process.exit(2);
+function exitWith(run: Promise<number>, secrets: readonly string[], what: string): void {
+  run.then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(redactSecrets(`${what} failed: ${errorMessage(err)}`, secrets) + '\n');
+      process.exit(1);
+    },
+  );
 }
-main(opts).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(redactSecrets(`headless run failed: ${errorMessage(err)}`, [opts.keys.actor, opts.keys.user, opts.keys.critic]) + '\n');
-    process.exit(1);
-  },
-);
+
+const argv = process.argv.slice(2);
+if (argv[0] === 'merge') {
+  const env = process.env;
+  exitWith(mergeMain(argv.slice(1), env), [env['SPOTTER_ACTOR_KEY'] ?? '', env['SPOTTER_USER_KEY'] ?? '', env['SPOTTER_CRITIC_KEY'] ?? ''], 'merge');
+} else {
+  let opts: HeadlessOptions | undefined;
+  try {
+    opts = parseHeadlessArgs(argv, process.env);
+  } catch (err) {
+    process.stderr.write(`${errorMessage(err)}\n\n${HEADLESS_USAGE}\n`);
+    process.exit(2);
+  }
+  exitWith(main(opts), [opts.keys.actor, opts.keys.user, opts.keys.critic], 'headless run');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outputPaths, parseHeadlessArgs, sameRun } from './cli.ts';
+import { HEADLESS_OPTIONS, HEADLESS_USAGE, MERGE_OPTIONS, outputPaths, parseHeadlessArgs, parseMergeArgs, sameRun } from './cli.ts';
 
 const base = ['--domain', 'retail', '--tasks', '0-2', '--trials', '3', '--actor-base-url', 'http://127.0.0.1:9/v1', '--actor-model', 'gpt-4o', '--out', 'r.json'];
 
@@ -81,5 +81,37 @@ describe('parseHeadlessArgs for UserBench', () => {
   it('refuses one-choice outside UserBench and unknown environments', () => {
     expect(() => parseHeadlessArgs([...base, '--one-choice'], {})).toThrow(/oneChoice/);
     expect(() => parseHeadlessArgs(['--domain', 'travel99', ...base.slice(2)], {})).toThrow(/domain/);
+  });
+});
+
+describe('sweep flags', () => {
+  it('--shard, --run-id and --max-rpm go into the options; --list-units and --dry-run need no --out', () => {
+    const o = parseHeadlessArgs([...base, '--shard', '2/5', '--run-id', 'sweep-7', '--max-rpm', '60'], {});
+    expect(o).toMatchObject({ action: 'run', shard: { index: 2, count: 5 }, maxRpm: 60 });
+    expect(o.spec.id).toBe('sweep-7');
+    const noOut = base.slice(0, -2);
+    expect(parseHeadlessArgs([...noOut, '--list-units'], {}).action).toBe('list-units');
+    expect(parseHeadlessArgs([...noOut, '--dry-run', '--estimate-from', 'pilot.json'], {})).toMatchObject({ action: 'dry-run', estimateFrom: 'pilot.json' });
+    expect(() => parseHeadlessArgs(noOut, {})).toThrow(/--out/);
+  });
+
+  it('refuses nonsense', () => {
+    expect(() => parseHeadlessArgs([...base, '--shard', '4/3'], {})).toThrow(/--shard/);
+    expect(() => parseHeadlessArgs([...base, '--max-rpm', '0'], {})).toThrow(/--max-rpm/);
+    expect(() => parseHeadlessArgs([...base, '--max-rpm', 'fast'], {})).toThrow(/--max-rpm/);
+    expect(() => parseHeadlessArgs([...base, '--list-units', '--dry-run'], {})).toThrow(/pick one/);
+    expect(() => parseHeadlessArgs([...base, '--estimate-from', 'p.json'], {})).toThrow(/needs --dry-run/);
+  });
+
+  it('the usage names every flag of the option tables', () => {
+    expect(Object.keys(HEADLESS_OPTIONS).filter((k) => !HEADLESS_USAGE.includes(`--${k}`))).toEqual([]);
+    expect(Object.keys(MERGE_OPTIONS).filter((k) => !HEADLESS_USAGE.split('merge ')[1]?.includes(`--${k}`))).toEqual([]);
+  });
+
+  it('merge takes files and --out', () => {
+    expect(parseMergeArgs(['a.json', 'b.json', '--out', 'all.json', '--summary-md', 's.md'])).toEqual({ files: ['a.json', 'b.json'], out: 'all.json', pricesPath: undefined, summaryMd: 's.md' });
+    expect(() => parseMergeArgs(['--out', 'all.json'])).toThrow(/state files/);
+    expect(() => parseMergeArgs(['a.json'])).toThrow(/--out/);
+    expect(() => parseMergeArgs(['a.json', '--out', 'x', '--force'])).toThrow(/force/);
   });
 });

@@ -3,16 +3,18 @@
  * environment to a run spec and key lookup, so it is tested without spawning.
  * Keys come only from the environment: argv is logged by shells and process lists.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ValidationError } from '../errors.ts';
 import type { CriticMode } from '../types.ts';
 import { RemoteEngineSchema, type ModelSpec, type RemoteEngine } from '../setup/specs.ts';
 import { parseRunSpec, parseTaskRange, type RunSpec } from './plan.ts';
+import { parseShard, type Shard } from './shard.ts';
+import { specDifferences } from './units.ts';
 import { USERBENCH_SAMPLES } from './userBenchFactories.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
   --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]
-  [--user-base-url URL --user-model MODEL]          simulated user (default: the actor's endpoint and model;
+  [--user-base-url URL --user-model MODEL [--user-kind ...]]  simulated user (default: the actor's endpoint and model;
                                                     UserBench: its judges and user, default gpt-4o at temperature 0)
   [--one-choice] [--max-steps 20]                   UserBench: one answer per aspect; turns per episode
   [--tasks-file FILE] [--scenario-files A,B,...]    UserBench: a task index and scenario files in --data-dir instead of
@@ -25,10 +27,26 @@ export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airlin
   [--max-revisions 2] [--concurrency 4] [--split test] [--data-dir ../shared/tau-bench | ../shared/userbench]
   [--prices prices.json] [--state results.json.state.json] [--fresh]
   --out results.json
+Sweeps (docs/sweeps.md):
+  [--run-id ID]                                     the run's id (every shard of a sweep: the same)
+  [--shard i/n]                                     only the units of shard i of n (1-based)
+  [--list-units]                                    print the unit ids (of the shard), one a line, and exit
+  [--dry-run [--estimate-from STATE.json]]          print the units and the calls, tokens and cost they would take
+                                                    (per episode: a pilot run's means, or the default profile); send nothing
+  [--max-rpm N]                                     at most N requests a minute to each provider host (Retry-After still honoured)
+  npm run headless -- merge A.json.state.json B.json.state.json ... --out all.json [--prices P] [--summary-md FILE]
 Keys: SPOTTER_ACTOR_KEY, SPOTTER_CRITIC_KEY (default: the actor's key), SPOTTER_USER_KEY (default: the actor's key).`;
 
 export interface HeadlessOptions {
+  /** Run the units, list their ids, or estimate what they would take. */
+  action: 'run' | 'list-units' | 'dry-run';
   spec: RunSpec;
+  /** Only this shard's units; undefined: all of them. */
+  shard: Shard | undefined;
+  /** Requests a minute to each provider host; undefined: no limit but the provider's. */
+  maxRpm: number | undefined;
+  /** A state file or merged record whose means the dry run's estimate uses. */
+  estimateFrom: string | undefined;
   out: string;
   statePath: string;
   dataDir: string;
@@ -59,40 +77,53 @@ function required(name: string, v: string | undefined): string {
   return v;
 }
 
+/** The run's flags, as parseArgs reads them (the sweep workflow's test checks its commands against this table). */
+export const HEADLESS_OPTIONS = {
+  domain: { type: 'string' },
+  tasks: { type: 'string' },
+  trials: { type: 'string' },
+  split: { type: 'string' },
+  'actor-base-url': { type: 'string' },
+  'actor-model': { type: 'string' },
+  'actor-kind': { type: 'string' },
+  'user-base-url': { type: 'string' },
+  'user-model': { type: 'string' },
+  'user-kind': { type: 'string' },
+  'critic-base-url': { type: 'string' },
+  'critic-model': { type: 'string' },
+  'critic-kind': { type: 'string' },
+  'critic-context': { type: 'string' },
+  configs: { type: 'string' },
+  'max-revisions': { type: 'string' },
+  concurrency: { type: 'string' },
+  'data-dir': { type: 'string' },
+  prices: { type: 'string' },
+  state: { type: 'string' },
+  fresh: { type: 'boolean' },
+  out: { type: 'string' },
+  'one-choice': { type: 'boolean' },
+  'max-steps': { type: 'string' },
+  'tasks-file': { type: 'string' },
+  'scenario-files': { type: 'string' },
+  samples: { type: 'boolean' },
+  // Sweeps (docs/sweeps.md)
+  'run-id': { type: 'string' },
+  shard: { type: 'string' },
+  'list-units': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'estimate-from': { type: 'string' },
+  'max-rpm': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The merge subcommand's flags; the files to merge are its positional arguments. */
+export const MERGE_OPTIONS = {
+  out: { type: 'string' },
+  prices: { type: 'string' },
+  'summary-md': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
 export function parseHeadlessArgs(argv: string[], env: Record<string, string | undefined>, now: () => number = Date.now): HeadlessOptions {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      domain: { type: 'string' },
-      tasks: { type: 'string' },
-      trials: { type: 'string' },
-      split: { type: 'string' },
-      'actor-base-url': { type: 'string' },
-      'actor-model': { type: 'string' },
-      'actor-kind': { type: 'string' },
-      'user-base-url': { type: 'string' },
-      'user-model': { type: 'string' },
-      'user-kind': { type: 'string' },
-      'critic-base-url': { type: 'string' },
-      'critic-model': { type: 'string' },
-      'critic-kind': { type: 'string' },
-      'critic-context': { type: 'string' },
-      configs: { type: 'string' },
-      'max-revisions': { type: 'string' },
-      concurrency: { type: 'string' },
-      'data-dir': { type: 'string' },
-      prices: { type: 'string' },
-      state: { type: 'string' },
-      fresh: { type: 'boolean' },
-      out: { type: 'string' },
-      'one-choice': { type: 'boolean' },
-      'max-steps': { type: 'string' },
-      'tasks-file': { type: 'string' },
-      'scenario-files': { type: 'string' },
-      samples: { type: 'boolean' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, strict: true, options: HEADLESS_OPTIONS });
   const domain = required('domain', values.domain);
   const userBench = domain.startsWith('travel');
   const actor = {
@@ -126,10 +157,16 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     if (m !== 'off' && !critic) throw new ValidationError('--configs', `mode "${m}" needs --critic-model and --critic-base-url`);
     return { label: MODE_LABELS[m], mode: m, ...(m !== 'off' && critic ? { critic } : {}), maxRevisions };
   });
-  const out = required('out', values.out);
+  const action = values['list-units'] ? 'list-units' : values['dry-run'] ? 'dry-run' : 'run';
+  if (values['list-units'] && values['dry-run']) throw new ValidationError('--list-units', 'and --dry-run: pick one');
+  if (values['estimate-from'] && action !== 'dry-run') throw new ValidationError('--estimate-from', 'needs --dry-run');
+  // Listing and estimating write nothing, so they need no --out.
+  const out = action === 'run' ? required('out', values.out) : (values.out ?? 'results.json');
+  const maxRpm = values['max-rpm'] === undefined ? undefined : int('max-rpm', values['max-rpm'], 0);
+  if (maxRpm === 0) throw new ValidationError('--max-rpm', 'must be at least 1');
   const actorKey = env['SPOTTER_ACTOR_KEY'] ?? '';
   const spec = parseRunSpec({
-    id: `headless-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`,
+    id: values['run-id'] ?? `headless-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`,
     domain,
     split: values.split ?? 'test',
     ...(values['one-choice'] ? { oneChoice: true } : {}),
@@ -147,7 +184,11 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     configurations,
   });
   return {
+    action,
     spec,
+    shard: values.shard === undefined ? undefined : parseShard(values.shard),
+    maxRpm,
+    estimateFrom: values['estimate-from'],
     out,
     statePath: values.state ?? `${out}.state.json`,
     dataDir: values['data-dir'] ?? (userBench ? '../shared/userbench' : '../shared/tau-bench'),
@@ -161,10 +202,24 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
   };
 }
 
-/** Same run, ignoring the id and creation time: a state file may be resumed with these arguments. */
+/** Same run, ignoring the id and the concurrency: a state file may be resumed with these arguments. */
 export function sameRun(a: RunSpec, b: RunSpec): boolean {
-  const strip = (s: RunSpec): string => JSON.stringify({ ...s, id: '', concurrency: 0 });
-  return strip(a) === strip(b);
+  return specDifferences(a, b).length === 0;
+}
+
+export interface MergeOptions {
+  files: string[];
+  out: string;
+  pricesPath: string | undefined;
+  /** A Markdown file the pass^k table is appended to (GitHub Actions: $GITHUB_STEP_SUMMARY). */
+  summaryMd: string | undefined;
+}
+
+/** `merge A B ... --out all.json`: argv after the word `merge`. */
+export function parseMergeArgs(argv: string[]): MergeOptions {
+  const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: MERGE_OPTIONS });
+  if (positionals.length === 0) throw new ValidationError('merge', 'name the state files to merge');
+  return { files: positionals, out: required('out', values.out), pricesPath: values.prices, summaryMd: values['summary-md'] };
 }
 
 /** Output files: one tau-bench results JSON per configuration (the original writes one per run), and a CSV. */

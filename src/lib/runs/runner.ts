@@ -53,6 +53,8 @@ export interface RunOptions {
   prices: PriceTable;
   /** Re-run slots whose earlier episode ended in an error. */
   retryErrors?: boolean;
+  /** Only these slots (a shard of a sweep): the run is done when they all have a result. */
+  only?: (slot: Slot) => boolean;
   /** Stop the run after this many episode errors in a row (a bad key or a dead endpoint). */
   maxConsecutiveErrors?: number;
   onProgress?(p: BenchProgress): void;
@@ -68,9 +70,10 @@ export interface BenchDeps extends BenchFactories {
   runs: RunStore;
 }
 
-/** Slots that still need an episode. */
-export function pendingSlots(record: RunRecord, retryErrors = false): Slot[] {
+/** Slots that still need an episode (of those `only` keeps, when given). */
+export function pendingSlots(record: RunRecord, retryErrors = false, only?: (slot: Slot) => boolean): Slot[] {
   return planSlots(record.spec).filter((s) => {
+    if (only && !only(s)) return false;
     const r = record.results[s.key];
     return !r || (retryErrors && r.outcome === 'error');
   });
@@ -80,11 +83,16 @@ export function totalUsage(record: RunRecord): UsageEntry[] {
   return mergeUsage(Object.values(record.results).flatMap((r) => r.usage));
 }
 
-export function progressOf(record: RunRecord, prices: PriceTable, extra: { running: number; elapsedMs: number; etaMs: number | undefined }): BenchProgress {
+export function progressOf(
+  record: RunRecord,
+  prices: PriceTable,
+  extra: { running: number; elapsedMs: number; etaMs: number | undefined },
+  only?: (slot: Slot) => boolean,
+): BenchProgress {
   const results = Object.values(record.results);
   const usage = totalUsage(record);
   return {
-    total: planSlots(record.spec).length,
+    total: planSlots(record.spec).filter((s) => !only || only(s)).length,
     done: results.length,
     errors: results.filter((r) => r.outcome === 'error').length,
     ...sumUsage(usage),
@@ -117,7 +125,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
   const now = opts.now ?? Date.now;
   const record: RunRecord = structuredClone(input);
   const { spec } = record;
-  const queue = pendingSlots(record, opts.retryErrors);
+  const queue = pendingSlots(record, opts.retryErrors, opts.only);
   const started = now();
   let finishedHere = 0;
   let running = 0;
@@ -142,7 +150,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     const elapsedMs = now() - started;
     const remaining = queue.length + running;
     const etaMs = finishedHere > 0 ? (elapsedMs / finishedHere) * remaining : undefined;
-    opts.onProgress(progressOf(record, opts.prices, { running, elapsedMs, etaMs: remaining === 0 ? 0 : etaMs }));
+    opts.onProgress(progressOf(record, opts.prices, { running, elapsedMs, etaMs: remaining === 0 ? 0 : etaMs }, opts.only));
   };
 
   const lazy = <T>(make: () => T | Promise<T>): (() => Promise<T>) => {
@@ -277,7 +285,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
   } else if (opts.signal.aborted) {
     record.status = 'cancelled';
   } else {
-    record.status = pendingSlots(record).length === 0 ? 'done' : 'cancelled';
+    record.status = pendingSlots(record, false, opts.only).length === 0 ? 'done' : 'cancelled';
   }
   await persist();
   report();

@@ -1,0 +1,145 @@
+/**
+ * What a sweep will cost before anything is sent (`--dry-run`): calls and
+ * tokens per role for its units, priced with the price table. Per episode it
+ * uses either a pilot run's measured means (`--estimate-from`, a state file
+ * or merged record: actor and critic calls, every role's tokens) or the
+ * default profile below.
+ *
+ * Default profile, tau-bench: from tau-bench's own 200 GPT-4o airline
+ * episodes (../shared/tau-bench/historical/gpt-4o-airline.json), counting
+ * 4 characters a token: 12 actor calls an episode, 6,200 prompt tokens each
+ * (policy, tool schemas and the conversation so far) and 85 completion
+ * tokens; 6 simulated-user calls of 740 and 36. The critic judges every
+ * proposal: 4,700 prompt tokens a verdict (the median critic prompt over
+ * real-length tau-bench episodes, README bench table) and 60 completion
+ * tokens. UserBench's profile is a coarser guess (20 turns at most, each an
+ * actor call, a user call and a judge call): prefer a pilot run there.
+ */
+import { costOf, formatUsd, type CostSummary, type PriceTable } from '../pricing.ts';
+import { runsOnDevice, type ModelSpec } from '../setup/specs.ts';
+import type { UsageEntry } from '../usage.ts';
+import { runEnvironment, type BenchFamily, type RunSpec } from './plan.ts';
+import type { RunRecord } from './record.ts';
+import { formatShard, type Shard } from './shard.ts';
+import type { WorkUnit } from './units.ts';
+
+type Role = UsageEntry['role'];
+
+/** Per episode: calls of a role, and tokens per call. */
+interface RoleProfile {
+  calls: number;
+  promptPerCall: number;
+  completionPerCall: number;
+}
+
+export interface EpisodeProfile {
+  actor: RoleProfile;
+  user: RoleProfile;
+  /** Per critic verdict; one verdict per actor call when a critic judges. */
+  critic: Omit<RoleProfile, 'calls'>;
+}
+
+export const DEFAULT_PROFILES: Record<BenchFamily, EpisodeProfile> = {
+  'tau-bench': {
+    actor: { calls: 12, promptPerCall: 6_200, completionPerCall: 85 },
+    user: { calls: 6, promptPerCall: 740, completionPerCall: 36 },
+    critic: { promptPerCall: 4_700, completionPerCall: 60 },
+  },
+  userbench: {
+    actor: { calls: 12, promptPerCall: 3_000, completionPerCall: 80 },
+    user: { calls: 24, promptPerCall: 1_500, completionPerCall: 60 },
+    critic: { promptPerCall: 3_500, completionPerCall: 60 },
+  },
+};
+
+export interface RoleEstimate {
+  role: Role;
+  model: string;
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Runs on this machine (no provider, no price). */
+  local: boolean;
+}
+
+export interface SweepEstimate {
+  units: number;
+  /** Where the per-episode figures came from. */
+  basis: string;
+  roles: RoleEstimate[];
+  calls: number;
+  tokens: number;
+  cost: CostSummary;
+}
+
+/** Per-episode means of a finished run's results (episodes that ended in an error left out), by critic mode. */
+function measuredProfile(pilot: RunRecord, judged: boolean, fallback: EpisodeProfile): EpisodeProfile | undefined {
+  const results = Object.values(pilot.results).filter((r) => {
+    const mode = pilot.spec.configurations[r.configIndex]?.mode;
+    return r.outcome !== 'error' && (mode !== undefined && mode !== 'off') === judged;
+  });
+  if (results.length === 0) return undefined;
+  const n = results.length;
+  const tokens = (role: Role, f: 'promptTokens' | 'completionTokens'): number =>
+    results.reduce((s, r) => s + r.usage.filter((u) => u.role === role).reduce((t, u) => t + u[f], 0), 0) / n;
+  const actorCalls = results.reduce((s, r) => s + r.actorCalls, 0) / n;
+  const criticCalls = results.reduce((s, r) => s + r.criticCalls, 0) / n;
+  // Simulated-user calls are not counted in results: keep the default calls-to-actor-calls ratio.
+  const userCalls = actorCalls * (fallback.user.calls / fallback.actor.calls);
+  const per = (total: number, calls: number): number => (calls > 0 ? total / calls : 0);
+  return {
+    actor: { calls: actorCalls, promptPerCall: per(tokens('actor', 'promptTokens'), actorCalls), completionPerCall: per(tokens('actor', 'completionTokens'), actorCalls) },
+    user: { calls: userCalls, promptPerCall: per(tokens('user', 'promptTokens'), userCalls), completionPerCall: per(tokens('user', 'completionTokens'), userCalls) },
+    critic: judged ? { promptPerCall: per(tokens('critic', 'promptTokens'), criticCalls), completionPerCall: per(tokens('critic', 'completionTokens'), criticCalls) } : fallback.critic,
+  };
+}
+
+/** Calls, tokens and cost of running `units` of `spec`; `pilot` (a finished run) gives measured per-episode figures. */
+export function estimateSweep(spec: RunSpec, units: readonly WorkUnit[], prices: PriceTable, pilot?: RunRecord): SweepEstimate {
+  const family: BenchFamily = runEnvironment(spec).family === 'userbench' ? 'userbench' : 'tau-bench';
+  const fallback = DEFAULT_PROFILES[family];
+  const profiles = {
+    off: (pilot && measuredProfile(pilot, false, fallback)) ?? fallback,
+    judged: (pilot && measuredProfile(pilot, true, fallback)) ?? fallback,
+  };
+  const byKey = new Map<string, RoleEstimate>();
+  const add = (role: Role, model: ModelSpec, p: RoleProfile): void => {
+    const key = `${role}\u0000${model.model}`;
+    const e = byKey.get(key) ?? { role, model: model.model, calls: 0, promptTokens: 0, completionTokens: 0, local: runsOnDevice(model) };
+    e.calls += p.calls;
+    e.promptTokens += p.calls * p.promptPerCall;
+    e.completionTokens += p.calls * p.completionPerCall;
+    byKey.set(key, e);
+  };
+  for (const u of units) {
+    const config = spec.configurations[u.slot.configIndex];
+    const judged = config !== undefined && config.mode !== 'off' && config.critic !== undefined;
+    const p = judged ? profiles.judged : profiles.off;
+    add('actor', spec.actor, p.actor);
+    add('user', spec.user, p.user);
+    if (judged && config.critic) add('critic', config.critic, { calls: p.actor.calls, ...p.critic });
+  }
+  const roles = [...byKey.values()].map((e) => ({ ...e, calls: Math.round(e.calls), promptTokens: Math.round(e.promptTokens), completionTokens: Math.round(e.completionTokens) }));
+  const usage: UsageEntry[] = roles.map((r) => ({ role: r.role, model: r.model, ...(r.local ? { local: true } : {}), promptTokens: r.promptTokens, completionTokens: r.completionTokens }));
+  return {
+    units: units.length,
+    basis: pilot ? `measured on ${Object.keys(pilot.results).length} episodes of ${pilot.spec.id} (defaults where it has none)` : `default ${family} profile (docs/sweeps.md)`,
+    roles,
+    calls: roles.reduce((s, r) => s + r.calls, 0),
+    tokens: roles.reduce((s, r) => s + r.promptTokens + r.completionTokens, 0),
+    cost: costOf(usage, prices),
+  };
+}
+
+/** `--dry-run`'s output: the unit ids, one a line, then the estimate. */
+export function estimateReport(units: readonly WorkUnit[], shard: Shard | undefined, e: SweepEstimate): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const lines = [
+    ...units.map((u) => u.id),
+    '',
+    `${n(e.units)} units${shard ? ` (shard ${formatShard(shard)})` : ''}; per episode: ${e.basis}. Nothing was sent.`,
+    ...e.roles.map((r) => `  ${r.role.padEnd(6)} ${r.model}${r.local ? ' (on device)' : ''}: ${n(r.calls)} calls, ${n(r.promptTokens)} prompt + ${n(r.completionTokens)} completion tokens`),
+    `  total: ${n(e.calls)} calls, ${n(e.tokens)} tokens, ${formatUsd(e.cost)}`,
+  ];
+  return lines.join('\n') + '\n';
+}
