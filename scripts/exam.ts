@@ -84,6 +84,9 @@ async function openCritic(option: ExamCriticOption, key: string, say: (text: str
   };
 }
 
+/** Writes to stdout and waits until it is flushed: process.exit would cut a piped export short. */
+const out = (text: string): Promise<void> => new Promise((done, fail) => process.stdout.write(text, (err) => (err ? fail(err) : done())));
+
 const fmtMs = (ms: number | undefined): string => {
   if (ms === undefined) return '?';
   const s = Math.round(ms / 1000);
@@ -123,8 +126,7 @@ async function grade(cmd: Extract<ExamCommand, { command: 'grade' }>, key: strin
   const results = examResults({ critic: descriptor, set: { name, items: all.length }, startedAt, finishedAt: Date.now(), records });
   mkdirSync(dirname(resolve(cmd.out)), { recursive: true });
   writeFileSync(cmd.out, examResultsJson(results));
-  console.log(`Critic ${descriptor.label} on ${name}: ${records.length} of ${all.length} items${stopped ? ' (stopped)' : ''}\n`);
-  console.log(formatExamReport(results.metrics));
+  await out(`Critic ${descriptor.label} on ${name}: ${records.length} of ${all.length} items${stopped ? ' (stopped)' : ''}\n\n${formatExamReport(results.metrics)}\n`);
   say(`Wrote ${cmd.out}.`);
   return stopped ? 1 : 0;
 }
@@ -132,7 +134,7 @@ async function grade(cmd: Extract<ExamCommand, { command: 'grade' }>, key: strin
 async function main(cmd: ExamCommand, key: string, say: (text: string) => void): Promise<number> {
   if (cmd.command === 'export') {
     const { items } = await loadItems(cmd.items);
-    process.stdout.write(examItemsJsonl(items));
+    await out(examItemsJsonl(items));
     return 0;
   }
   return grade(cmd, key, say);
