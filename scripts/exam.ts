@@ -18,7 +18,9 @@ import type { Critic } from '../src/lib/critic/types.ts';
 import { errorMessage, ValidationError } from '../src/lib/errors.ts';
 import { EXAM_USAGE, parseExamArgs, type ExamCommand, type ExamCriticOption, type ExamItemsOption } from '../src/lib/exam/cli.ts';
 import { gradeExam } from '../src/lib/exam/grade.ts';
-import { examItemsJsonl, parseExamItemsJsonl } from '../src/lib/exam/items-jsonl.ts';
+import { examToJsonl, parseExamJsonl } from '../src/lib/exam/jsonl.ts';
+import { ExamSetNameSchema, buildExamSet, EXAM_SET_NAMES } from '../src/lib/exam/sets.ts';
+import { loadExamSourcesFromDir } from '../src/lib/exam/sources-node.ts';
 import { examResults, examResultsJson, type CriticDescriptor } from '../src/lib/exam/results.ts';
 import type { ExamItem, ExamRecord } from '../src/lib/exam/schema.ts';
 import { formatExamReport } from '../src/lib/exam/table.ts';
@@ -29,7 +31,7 @@ import { nodeTransformersWorker } from './node-critic-worker.ts';
 
 const isFolder = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
 
-/** The items of a named set, built from the data folder, or of an exam file. */
+/** The items of a named set, built from the data folder, or of an exam file (validated whole). */
 async function loadItems(from: ExamItemsOption): Promise<{ name: string; items: ExamItem[] }> {
   if ('file' in from) {
     let text: string;
@@ -38,10 +40,17 @@ async function loadItems(from: ExamItemsOption): Promise<{ name: string; items: 
     } catch (err) {
       throw new ValidationError('--items', `cannot read ${from.file}: ${errorMessage(err)}`);
     }
-    const items = parseExamItemsJsonl(text, from.file);
+    let items: ExamItem[];
+    try {
+      items = parseExamJsonl(text);
+    } catch (err) {
+      throw err instanceof ValidationError ? new ValidationError(from.file, err.message) : err;
+    }
     return { name: items[0]?.set ?? from.file, items };
   }
-  throw new ValidationError('--set', `no exam set "${from.set}" (the named sets arrive with the exam set builder; use --items FILE.jsonl meanwhile)`);
+  const name = ExamSetNameSchema.safeParse(from.set);
+  if (!name.success) throw new ValidationError('--set', `no exam set "${from.set}" (there are ${EXAM_SET_NAMES.join(', ')})`);
+  return { name: name.data, items: buildExamSet(name.data, await loadExamSourcesFromDir(from.dataDir)) };
 }
 
 /** The critic, built through the one factory (an on-device one opened and loaded first), and how to describe it in the results. */
@@ -134,7 +143,7 @@ async function grade(cmd: Extract<ExamCommand, { command: 'grade' }>, key: strin
 async function main(cmd: ExamCommand, key: string, say: (text: string) => void): Promise<number> {
   if (cmd.command === 'export') {
     const { items } = await loadItems(cmd.items);
-    await out(examItemsJsonl(items));
+    await out(examToJsonl(items));
     return 0;
   }
   return grade(cmd, key, say);

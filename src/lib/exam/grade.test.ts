@@ -2,7 +2,7 @@
  * Grading with scripted critics, all through the real remote-critic path: the
  * factory builds a RemoteCritic from a spec, the OpenAI SDK sends each prompt
  * over HTTP to ProviderServerDouble, whose scripted replies decide. Items are
- * real-length: cut from the real GPT-4o airline episodes (stand-in labels).
+ * the real set `tau-airline-gpt4o` (225 items cut from the GPT-4o airline episodes).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCriticPrompt } from '../critic/prompt.ts';
@@ -11,13 +11,13 @@ import { buildCritic } from '../setup/factory.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import type { Critic } from '../critic/types.ts';
 import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../../../tests/doubles/provider-server-double.ts';
-import { hasHistorical, historicalExamItems } from '../../../tests/fixtures/exam-items.ts';
+import { examSet, hasExamSources } from '../../../tests/fixtures/exam-items.ts';
 import { gradeExam, type GradeProgress } from './grade.ts';
 import { examMetrics } from './metrics.ts';
 import type { ExamItem, ExamRecord } from './schema.ts';
 
 const provider = new ProviderServerDouble();
-const items: ExamItem[] = hasHistorical ? historicalExamItems() : [];
+const items: ExamItem[] = hasExamSources ? await examSet('tau-airline-gpt4o') : [];
 const revise = items.filter((i) => i.label === 'revise').length;
 const approve = items.length - revise;
 
@@ -69,10 +69,10 @@ async function grade(model: string, opts: { items?: readonly ExamItem[]; context
   return records;
 }
 
-describe.skipIf(!hasHistorical)('gradeExam through the remote critic (ProviderServerDouble)', () => {
+describe.skipIf(!hasExamSources)('gradeExam through the remote critic (ProviderServerDouble)', () => {
   it('has real items of both labels, each with its own prompt', () => {
-    expect(items.length).toBe(298);
-    expect(revise).toBe(207);
+    expect(items.length).toBe(225);
+    expect(revise).toBe(106);
     expect(itemIndexByPrompt.size).toBe(items.length);
   });
 

@@ -10,7 +10,7 @@ import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
 import type { MessagePort } from 'node:worker_threads';
 import { openOnDeviceCritic } from '../setup/on-device.ts';
 import { transformersWorkerChannelDouble } from '../../../tests/doubles/transformers-worker-channel.ts';
-import { hasHistorical, historicalExamItems } from '../../../tests/fixtures/exam-items.ts';
+import { examSet, hasExamSources } from '../../../tests/fixtures/exam-items.ts';
 import { gradeExam } from './grade.ts';
 import type { ExamItem, ExamRecord } from './schema.ts';
 
@@ -40,10 +40,12 @@ async function promptTokens(items: readonly ExamItem[]): Promise<ExamRecord[]> {
   }
 }
 
-describe.skipIf(!hasHistorical)('gradeExam with an incremental critic', () => {
+describe.skipIf(!hasExamSources)('gradeExam with an incremental critic', () => {
   it('grades each item in a fresh critic chat: the same prompt whatever was graded before', async () => {
-    const [a, b] = historicalExamItems(2);
-    if (!a || !b) throw new Error('no items');
+    const set = await examSet('tau-airline-gpt4o');
+    const a = set.find((i, k) => set[k + 1]?.source.episodeId === i.source.episodeId);
+    const b = a && set[set.indexOf(a) + 1];
+    if (!a || !b) throw new Error('no two items of one episode');
     // Same episode, b later: b's history extends a's, so an incremental critic would extend a's chat.
     expect(a.source.episodeId).toBe(b.source.episodeId);
     const inOrder = await promptTokens([a, b]);
