@@ -14,7 +14,7 @@ import { isReadOnlyTool } from '../data/gold.ts';
 import { stepAction } from '../envs/tau-bench/env.ts';
 import type { ChatMessage } from '../types.ts';
 import { ExamItemSchema, type ExamItem } from './schema.ts';
-import { airlineSets, buildExamSet, EXAM_SET_NAMES, type ExamSources } from './sets.ts';
+import { airlineSets, buildExamSet, EXAM_SET_NAMES, examSetSummary, examSourcesOf, type ExamSources } from './sets.ts';
 import { loadExamSourcesFromDir } from './sources-node.ts';
 import { buildAirlineSets } from './tauAirline.ts';
 import { airlineRecordsTouched, applyCall, ReplayDb } from './stateRule.ts';
@@ -64,10 +64,17 @@ describe('the counts of each set', () => {
     expect(tally(real, (it) => `${it.source.reward} ${it.label}`)).toEqual({ '1 approve': 77, '1 revise': 1, '0 approve': 42, '0 revise': 105 });
   });
 
-  it('tau-airline-gpt4o-mutations: 187 items, all revise; 15 harmless and 13 refused mutations dropped', () => {
+  it('tau-airline-gpt4o-mutations: 218 items, all revise; 15 harmless and 13 refused mutations dropped', () => {
     const s = airlineSets(sources);
-    expect(s.mutations).toHaveLength(187);
-    expect(byLabel(s.mutations)).toEqual({ revise: 187 });
+    expect(s.mutations).toHaveLength(218);
+    expect(byLabel(s.mutations)).toEqual({ revise: 218 });
+    expect(tally(s.mutations, (it) => it.tool)).toEqual({
+      book_reservation: 6,
+      cancel_reservation: 70,
+      update_reservation_baggages: 4,
+      update_reservation_flights: 137,
+      update_reservation_passengers: 1,
+    });
     expect(s.droppedHarmless).toBe(15);
     expect(s.droppedFailing).toBe(13);
     expect(s.byKind).toEqual({
@@ -79,6 +86,7 @@ describe('the counts of each set', () => {
       'passenger-count': { generated: 1, kept: 1 },
       'bag-count': { generated: 3, kept: 3 },
       'cancel-instead-of-modify': { generated: 36, kept: 36 },
+      'other-flight': { generated: 31, kept: 31 },
     });
     // Only approved calls are mutated, transfers never.
     const approved = new Set(set('tau-airline-gpt4o').filter((it) => it.label === 'approve').map((it) => it.id));
@@ -112,7 +120,20 @@ describe('the counts of each set', () => {
     // Drawn from the two sets, ids unchanged.
     const pool = new Map([...set('tau-airline-gpt4o'), ...set('tau-airline-gpt4o-mutations')].map((it) => [it.id, it]));
     for (const it of quick) expect({ ...pool.get(it.id), set: 'quick' }).toEqual(it);
-    expect(quick.filter((it) => it.source.mutation).length).toBe(10);
+    expect(quick.filter((it) => it.source.mutation).length).toBe(11);
+  });
+
+  it('summarises a set by label and tool', () => {
+    const s = examSetSummary(set('tau-airline-gpt4o'));
+    expect(s.items).toBe(225);
+    expect(s.byLabel).toEqual({ approve: 119, revise: 106 });
+    expect(s.byTool.transfer_to_human_agents).toEqual({ approve: 35, revise: 13 });
+    expect(Object.values(s.byTool).reduce((n, t) => n + t.approve + t.revise, 0)).toBe(225);
+  });
+
+  it('takes the historical file as text, validated whole, naming the file', () => {
+    expect(() => examSourcesOf(sources.pack, '[{"task_id": 0}]', 'x.json')).toThrow(/^x\.json: record 0: /);
+    expect(() => examSourcesOf(sources.pack, '{', 'x.json')).toThrow(/^x\.json: not valid JSON/);
   });
 
   it('every item is valid and ids are unique', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TOOL_IMPLEMENTATIONS, type DomainPack, type TauAction, type TauTask } from '../envs/tau-bench/pack.ts';
+import type { DomainPack, TauAction, TauTask } from '../envs/tau-bench/pack.ts';
+import { tinyAirline } from '../../../tests/fixtures/tiny-airline.ts';
 import { fromJs, isDict, toJs, type PyDict } from '../envs/tau-bench/py.ts';
 import {
   airlineRecordsTouched,
@@ -10,61 +11,6 @@ import {
   judgeTransfer,
   ReplayDb,
 } from './stateRule.ts';
-
-/** A small airline database: two users, three reservations, two flights. */
-function tinyAirline(): DomainPack {
-  const flight = (n: string, from: string, to: string) => ({
-    flight_number: n,
-    origin: from,
-    destination: to,
-    scheduled_departure_time_est: '08:00:00',
-    scheduled_arrival_time_est: '10:00:00',
-    dates: {
-      '2024-05-20': { status: 'available', available_seats: { basic_economy: 9, economy: 9, business: 9 }, prices: { basic_economy: 50, economy: 100, business: 300 } },
-      '2024-05-21': { status: 'available', available_seats: { basic_economy: 9, economy: 9, business: 9 }, prices: { basic_economy: 60, economy: 120, business: 320 } },
-    },
-  });
-  const reservation = (id: string, user: string, bags: number) => ({
-    reservation_id: id,
-    user_id: user,
-    origin: 'JFK',
-    destination: 'SEA',
-    flight_type: 'one_way',
-    cabin: 'economy',
-    flights: [{ origin: 'JFK', destination: 'SEA', flight_number: 'HAT001', date: '2024-05-20', price: 100 }],
-    passengers: [{ first_name: 'Ann', last_name: 'Lee', dob: '1990-01-01' }],
-    payment_history: [{ payment_id: 'credit_card_1', amount: 100 }],
-    created_at: '2024-05-01T10:00:00',
-    total_baggages: bags,
-    nonfree_baggages: 0,
-    insurance: 'no',
-  });
-  const user = (reservations: string[]) => ({
-    name: { first_name: 'Ann', last_name: 'Lee' },
-    payment_methods: {
-      credit_card_1: { source: 'credit_card', brand: 'visa', last_four: '1111', id: 'credit_card_1' },
-      gift_card_1: { source: 'gift_card', amount: 500, id: 'gift_card_1' },
-    },
-    saved_passengers: [{ first_name: 'Bo', last_name: 'Lee', dob: '1992-02-02' }],
-    membership: 'gold',
-    reservations,
-  });
-  const db = fromJs({
-    flights: { HAT001: flight('HAT001', 'JFK', 'SEA'), HAT002: flight('HAT002', 'SEA', 'JFK') },
-    reservations: { RES001: reservation('RES001', 'ann_1', 1), RES002: reservation('RES002', 'ann_1', 0), RES003: reservation('RES003', 'cy_2', 0) },
-    users: { ann_1: user(['RES001', 'RES002']), cy_2: user(['RES003']) },
-  });
-  if (!isDict(db)) throw new Error('db');
-  return {
-    domain: 'airline',
-    wiki: 'policy',
-    rules: [],
-    tools: [],
-    toolsByName: new Map(TOOL_IMPLEMENTATIONS.airline.map((t) => [t.name, t])),
-    tasks: {},
-    db,
-  };
-}
 
 const kw = (o: Record<string, unknown>): PyDict => {
   const v = fromJs(o);
