@@ -19,7 +19,7 @@ import { errorMessage, ValidationError } from '../src/lib/errors.ts';
 import { EXAM_USAGE, parseExamArgs, type ExamCommand, type ExamCriticOption, type ExamItemsOption } from '../src/lib/exam/cli.ts';
 import { gradeExam } from '../src/lib/exam/grade.ts';
 import { examToJsonl, parseExamJsonl } from '../src/lib/exam/jsonl.ts';
-import { ExamSetNameSchema, buildExamSet, EXAM_SET_NAMES } from '../src/lib/exam/sets.ts';
+import { ExamSetNameSchema, buildExamSet, EXAM_SET_NAMES, examSetSummary } from '../src/lib/exam/sets.ts';
 import { loadExamSourcesFromDir } from '../src/lib/exam/sources-node.ts';
 import { examResults, examResultsJson, type CriticDescriptor } from '../src/lib/exam/results.ts';
 import type { ExamItem, ExamRecord } from '../src/lib/exam/schema.ts';
@@ -105,6 +105,8 @@ const fmtMs = (ms: number | undefined): string => {
 async function grade(cmd: Extract<ExamCommand, { command: 'grade' }>, key: string, say: (text: string) => void): Promise<number> {
   const { name, items: all } = await loadItems(cmd.items);
   const items = cmd.limit === undefined ? all : all.slice(0, cmd.limit);
+  const summary = examSetSummary(items);
+  say(`Grading ${summary.items} of ${all.length} items of ${name} (${summary.byLabel.approve} approve, ${summary.byLabel.revise} revise).`);
   const { critic, descriptor, close } = await openCritic(cmd.critic, key, say);
   const controller = new AbortController();
   process.once('SIGINT', () => {
