@@ -1,0 +1,139 @@
+/**
+ * The exam runs of this browser, in IndexedDB: one record per run (which
+ * critic, which set, which items) and one record per graded item, written as
+ * each verdict lands. A reload finds the run and its graded items, so a resumed
+ * run grades only the items without a record. Imported results files become
+ * runs here too, so the comparison table reads one kind of thing.
+ *
+ * Its own database (`spotter-exam`): exam data shares nothing with episodes or
+ * benchmark runs, and a database of its own is upgraded on its own.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
+import { toStorageError } from '../traces/store.ts';
+import { ExamRecordSchema, type ExamRecord } from './schema.ts';
+
+export const EXAM_RUN_VERSION = 1;
+
+/** The critic as the comparison table shows it: facts as data, never a label parsed again. */
+export const ExamCriticSchema = z.object({
+  /** The critic's label (model and engine in words). */
+  label: z.string().min(1),
+  model: z.string().min(1),
+  /** `webllm`, `transformers`, `openai-compatible`, `anthropic`, or what an imported file says. */
+  engine: z.string().min(1),
+  /** Where it ran: `webgpu`, `wasm`, `remote`. */
+  device: z.string().optional(),
+  /** The GPU adapter (vendor, architecture), when it ran on one. */
+  adapter: z.string().optional(),
+  /** Weights' quantisation (`q4f16_1`, `fp32`, …). */
+  quantization: z.string().optional(),
+  /** Tokens of context the critic kept to. */
+  contextWindow: z.number().int().positive().optional(),
+});
+export type ExamCritic = z.infer<typeof ExamCriticSchema>;
+
+export const ExamRunStatusSchema = z.enum(['running', 'stopped', 'done', 'imported']);
+export type ExamRunStatus = z.infer<typeof ExamRunStatusSchema>;
+
+export const ExamRunSchema = z.object({
+  schemaVersion: z.literal(EXAM_RUN_VERSION),
+  id: z.string().min(1),
+  set: z.string().min(1),
+  /** The items this run grades, in order (a limit takes a prefix of the set). */
+  itemIds: z.array(z.string().min(1)),
+  critic: ExamCriticSchema,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** 'running' after a reload: the run was interrupted and resumes. */
+  status: ExamRunStatusSchema,
+  /** An imported file's name, for the table. */
+  source: z.string().optional(),
+});
+export type ExamRun = z.infer<typeof ExamRunSchema>;
+
+/** The exam database: version 1 holds the runs and their graded items. */
+export const EXAM_DB: DbSchema = { name: 'spotter-exam', upgrades: [ensureStores('runs', 'records')] };
+
+/** A record's key: its run, then its item (so one key range reads a run's records). */
+const SEP = '\u0000';
+const recordKey = (runId: string, itemId: string): string => `${runId}${SEP}${itemId}`;
+const runRange = (runId: string): IDBKeyRange => IDBKeyRange.bound(`${runId}${SEP}`, `${runId}${SEP}\uffff`);
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new ValidationError(where, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+}
+
+export class ExamStore {
+  readonly #open;
+
+  constructor(schema: DbSchema = EXAM_DB) {
+    this.#open = connection(schema);
+  }
+
+  async putRun(run: ExamRun): Promise<void> {
+    try {
+      await (await this.#open()).put('runs', run, run.id);
+    } catch (err) {
+      throw toStorageError(err, `exam run ${run.id}`);
+    }
+  }
+
+  async getRun(id: string): Promise<ExamRun | undefined> {
+    const value: unknown = await (await this.#open()).get('runs', id);
+    return value === undefined ? undefined : parse(ExamRunSchema, value, `stored exam run ${id}`);
+  }
+
+  /** Valid runs, oldest first; an invalid record is skipped (and kept) rather than breaking the list. */
+  async listRuns(): Promise<ExamRun[]> {
+    const raw: unknown[] = await (await this.#open()).getAll('runs');
+    const out: ExamRun[] = [];
+    for (const v of raw) {
+      const r = ExamRunSchema.safeParse(v);
+      if (r.success) out.push(r.data);
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** Stores one graded item of a run, the moment its verdict lands. */
+  async putRecord(runId: string, record: ExamRecord): Promise<void> {
+    try {
+      await (await this.#open()).put('records', record, recordKey(runId, record.id));
+    } catch (err) {
+      throw toStorageError(err, `exam verdict ${record.id}`);
+    }
+  }
+
+  /** Stores a run with all its records in one transaction (an import: all or nothing). */
+  async putRunWithRecords(run: ExamRun, records: readonly ExamRecord[]): Promise<void> {
+    const db = await this.#open();
+    const tx = db.transaction(['runs', 'records'], 'readwrite');
+    try {
+      const recs = tx.objectStore('records');
+      await Promise.all([tx.objectStore('runs').put(run, run.id), ...records.map((r) => recs.put(r, recordKey(run.id, r.id))), tx.done]);
+    } catch (err) {
+      throw toStorageError(err, `exam run ${run.id}`);
+    }
+  }
+
+  /** A run's graded items; an invalid stored record is left out (it is graded again). */
+  async records(runId: string): Promise<ExamRecord[]> {
+    const raw: unknown[] = await (await this.#open()).getAll('records', runRange(runId));
+    const out: ExamRecord[] = [];
+    for (const v of raw) {
+      const r = ExamRecordSchema.safeParse(v);
+      if (r.success) out.push(r.data);
+    }
+    return out;
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    const db = await this.#open();
+    const tx = db.transaction(['runs', 'records'], 'readwrite');
+    await Promise.all([tx.objectStore('runs').delete(runId), tx.objectStore('records').delete(runRange(runId)), tx.done]);
+  }
+}
