@@ -19,7 +19,7 @@ const rec = (id: string, decision: ExamRecord['decision']): ExamRecord => ({ id,
 
 describe('ExamStore', () => {
   it('keeps each run and its records apart, a prefix-sharing run id included', async () => {
-    const store = new ExamStore({ name: 'exam-a', upgrades: [(db) => void db.createObjectStore('runs'), (db) => void db.createObjectStore('records')] });
+    const store = new ExamStore({ name: 'exam-a', upgrades: [(db) => void db.createObjectStore('runs'), (db) => void db.createObjectStore('records'), (db) => void db.createObjectStore('sets')] });
     await store.putRun(run('r1', 2));
     await store.putRun(run('r', 1));
     await store.putRecord('r1', rec('airline/0/0/3', 'approve'));
@@ -40,7 +40,7 @@ describe('ExamStore', () => {
   });
 
   it('skips invalid stored runs and records without losing them', async () => {
-    const store = new ExamStore({ name: 'exam-b', upgrades: [(db) => void db.createObjectStore('runs'), (db) => void db.createObjectStore('records')] });
+    const store = new ExamStore({ name: 'exam-b', upgrades: [(db) => void db.createObjectStore('runs'), (db) => void db.createObjectStore('records'), (db) => void db.createObjectStore('sets')] });
     await store.putRun(run('ok', 1));
     await store.putRecord('ok', rec('airline/0/0/3', 'approve'));
     const db = await openDB('exam-b');
@@ -53,7 +53,7 @@ describe('ExamStore', () => {
   });
 
   it('writes an imported run and its records all or nothing', async () => {
-    const store = new ExamStore({ name: 'exam-c', upgrades: [(db) => void db.createObjectStore('runs'), (db) => void db.createObjectStore('records')] });
+    const store = new ExamStore({ name: 'exam-c', upgrades: [(db) => void db.createObjectStore('runs'), (db) => void db.createObjectStore('records'), (db) => void db.createObjectStore('sets')] });
     await store.putRunWithRecords({ ...run('imp', 5), status: 'imported', source: 'laptop.json' }, [rec('a', 'approve'), rec('b', 'unparsed')]);
     expect((await store.records('imp')).map((r) => r.decision)).toEqual(['approve', 'unparsed']);
     expect((await store.getRun('imp'))?.source).toBe('laptop.json');

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
 import { toStorageError } from '../traces/store.ts';
-import { ExamRecordSchema, type ExamRecord } from './schema.ts';
+import { ExamItemSchema, ExamRecordSchema, type ExamRecord } from './schema.ts';
 
 export const EXAM_RUN_VERSION = 1;
 
@@ -53,8 +53,18 @@ export const ExamRunSchema = z.object({
 });
 export type ExamRun = z.infer<typeof ExamRunSchema>;
 
-/** The exam database: version 1 holds the runs and their graded items. */
-export const EXAM_DB: DbSchema = { name: 'spotter-exam', upgrades: [ensureStores('runs', 'records')] };
+/** A personal exam set: built from this browser's episodes and labels, or imported from a JSONL file. */
+export const PersonalSetSchema = z.object({
+  name: z.string().min(1),
+  createdAt: z.number(),
+  /** Where it came from, in words (label sources, or the imported file's name). */
+  origin: z.string(),
+  items: z.array(ExamItemSchema),
+});
+export type PersonalSet = z.infer<typeof PersonalSetSchema>;
+
+/** The exam database: version 1 holds the runs, their graded items and the personal sets. */
+export const EXAM_DB: DbSchema = { name: 'spotter-exam', upgrades: [ensureStores('runs', 'records', 'sets')] };
 
 /** A record's key: its run, then its item (so one key range reads a run's records). */
 const SEP = '\u0000';
@@ -129,6 +139,29 @@ export class ExamStore {
       if (r.success) out.push(r.data);
     }
     return out;
+  }
+
+  async putSet(set: PersonalSet): Promise<void> {
+    try {
+      await (await this.#open()).put('sets', set, set.name);
+    } catch (err) {
+      throw toStorageError(err, `exam set ${set.name}`);
+    }
+  }
+
+  /** Valid personal sets, by name; an invalid one is skipped (and kept). */
+  async listSets(): Promise<PersonalSet[]> {
+    const raw: unknown[] = await (await this.#open()).getAll('sets');
+    const out: PersonalSet[] = [];
+    for (const v of raw) {
+      const r = PersonalSetSchema.safeParse(v);
+      if (r.success) out.push(r.data);
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async deleteSet(name: string): Promise<void> {
+    await (await this.#open()).delete('sets', name);
   }
 
   async deleteRun(runId: string): Promise<void> {

@@ -10,6 +10,9 @@ import { TraceStore } from '../../lib/traces/store.ts';
 import type { CriticMode } from '../../lib/types.ts';
 import { CriticPanelState } from './critic.svelte.ts';
 import { EpisodeSession, type StartOptions } from './episode.svelte.ts';
+import { examDeps, watchSources } from './exam-app.ts';
+import { WatchState } from './exam-watch.svelte.ts';
+import { ExamState } from './exam.svelte.ts';
 import { EnvironmentChoice, type BuiltEnv } from './environment.svelte.ts';
 import { LocalActorState } from './local-actor.svelte.ts';
 import { Settings } from './settings.svelte.ts';
@@ -52,6 +55,11 @@ export class AppState {
   localActor = $state.raw<Actor | undefined>(undefined);
   /** Loads and unloads it; lives here so switching tabs keeps the model on the GPU. */
   readonly localActorLoader = new LocalActorState((a) => (this.localActor = a));
+
+  /** The Exam tab: grading runs of critics on exam sets, stored in IndexedDB. */
+  readonly exam = new ExamState(examDeps(this));
+  /** Watch a real GPT-4o episode being judged by the loaded critic. */
+  readonly examWatch = new WatchState(watchSources(this));
 
   /** The actor the settings select, as a spec for the factory. */
   get actorSpec(): ActorSpec {

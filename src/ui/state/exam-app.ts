@@ -1,0 +1,85 @@
+/**
+ * The Exam tab's ties to the rest of the app: which critic it grades (the
+ * active one, through the one factory), where the sets' data comes from (the
+ * chat's tau-bench pack and the historical GPT-4o file beside it), and the
+ * grader. The heavy parts load when first used.
+ */
+import type { Critic } from '../../lib/critic/types.ts';
+import { SpotterError } from '../../lib/errors.ts';
+import { ExamStore, type ExamCritic } from '../../lib/exam/store.ts';
+import { buildCritic } from '../../lib/setup/factory.ts';
+import type { AppState } from './app.svelte.ts';
+import type { ExamDeps } from './exam.svelte.ts';
+import type { WatchSources } from './exam-watch.svelte.ts';
+
+/** Quantisation as web-llm model ids spell it (`…-q4f16_1-MLC`). */
+const quantOf = (model: string): string | undefined => /-(q\d+f\d+(?:_\d+)?)(?:-|$)/.exec(model)?.[1];
+
+/** The active critic and its description for the comparison table. */
+export function activeExamCritic(app: AppState): { critic: Critic; about: ExamCritic } {
+  const st = app.settings;
+  const loader = app.criticLoader;
+  if (st.criticEngine === 'local') {
+    const info = loader.loadInfo;
+    const critic = buildCritic(
+      { engine: 'local', model: app.localCritic?.label ?? 'in-browser critic' },
+      { base: st.criticConfig, loaded: app.localCritic, notLoaded: 'No critic is loaded: load the recommended one above, or one in the Critic tab.' },
+    );
+    if (!critic || !info) throw new SpotterError('not-loaded', 'No critic is loaded: load the recommended one above, or one in the Critic tab.');
+    const a = loader.caps?.adapter;
+    const adapter = info.device === 'webgpu' && a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' ') || undefined : undefined;
+    const quantization = info.dtype ?? quantOf(info.model);
+    const window = info.contextWindow ?? critic.contextWindow;
+    return {
+      critic,
+      about: {
+        label: critic.label,
+        model: info.model,
+        engine: info.engine,
+        device: info.device,
+        ...(adapter ? { adapter } : {}),
+        ...(quantization ? { quantization } : {}),
+        ...(window ? { contextWindow: window } : {}),
+      },
+    };
+  }
+  const spec = { engine: st.critic.kind, model: st.critic.model, baseUrl: st.critic.baseUrl } as const;
+  const critic = buildCritic(spec, { base: st.criticConfig, client: { fetch: app.requests.fetchFor('critic') } });
+  if (!critic) throw new SpotterError('not-loaded', 'No critic: pick one in the Critic tab.');
+  return {
+    critic,
+    about: {
+      label: critic.label,
+      model: st.critic.model,
+      engine: st.critic.kind,
+      device: 'remote',
+      ...(critic.contextWindow ? { contextWindow: critic.contextWindow } : {}),
+    },
+  };
+}
+
+export function examDeps(app: AppState): ExamDeps {
+  return {
+    store: new ExamStore(),
+    items: async (set, onProgress, signal) => {
+      const { loadExamSet } = await import('./exam-sets.ts');
+      return loadExamSet(app, set, onProgress, signal);
+    },
+    critic: () => activeExamCritic(app),
+    grade: async (call) => {
+      const { gradeExam } = await import('../../lib/exam/grade.ts');
+      return gradeExam(call);
+    },
+    timeoutMs: () => app.settings.criticTimeoutS * 1000,
+  };
+}
+
+export function watchSources(app: AppState): WatchSources {
+  return {
+    episodes: async (onProgress) => (await import('./exam-sets.ts')).historicalEpisodes(app, onProgress),
+    tools: async () => (await import('./exam-sets.ts')).airlineTools(app),
+    items: async (onProgress) => (await import('./exam-sets.ts')).loadExamSet(app, 'tau-airline-gpt4o', onProgress, new AbortController().signal),
+    critic: () => activeExamCritic(app).critic,
+    timeoutMs: () => app.settings.criticTimeoutS * 1000,
+  };
+}
