@@ -1,5 +1,5 @@
 import { criticErrorVerdict } from '../critic/health.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic, CriticInput } from '../critic/types.ts';
 import { AbortedError } from '../errors.ts';
 import type { Verdict } from '../types.ts';
 import type { DecisionPoint } from './points.ts';
@@ -19,22 +19,37 @@ export interface RejudgeOptions {
  * time (a local engine serves one request at a time anyway). Infrastructure
  * failures become `error` verdicts; aborting throws AbortedError.
  */
-export async function rejudge(points: readonly DecisionPoint[], critic: Critic, opts: RejudgeOptions): Promise<Map<string, Verdict>> {
+export interface JudgeOnceOptions {
+  signal: AbortSignal;
+  /** A critic taking longer is recorded as an `error` verdict with code `timeout`, as in the loop. */
+  timeoutMs?: number | undefined;
+  now?: () => number;
+}
+
+/**
+ * One verdict on one recorded critic input, as the loop would get it: the
+ * critic builds its own prompt; infrastructure failures (overflow, timeout,
+ * network) become `error` verdicts with their code; aborting throws AbortedError.
+ */
+export async function judgeOnce(critic: Critic, input: CriticInput, opts: JudgeOnceOptions): Promise<Verdict> {
+  if (opts.signal.aborted) throw new AbortedError();
   const now = opts.now ?? (() => performance.now());
+  const started = now();
+  const timeout = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
+  const signal = timeout ? AbortSignal.any([opts.signal, timeout]) : opts.signal;
+  try {
+    return await critic.judge(input, signal);
+  } catch (err) {
+    if (opts.signal.aborted) throw new AbortedError();
+    return criticErrorVerdict(err, timeout?.aborted ? opts.timeoutMs : undefined, now() - started, critic.label);
+  }
+}
+
+export async function rejudge(points: readonly DecisionPoint[], critic: Critic, opts: RejudgeOptions): Promise<Map<string, Verdict>> {
   const out = new Map<string, Verdict>();
   let done = 0;
   for (const p of points) {
-    if (opts.signal.aborted) throw new AbortedError();
-    const started = now();
-    const timeout = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
-    const signal = timeout ? AbortSignal.any([opts.signal, timeout]) : opts.signal;
-    let verdict: Verdict;
-    try {
-      verdict = await critic.judge(p.input, signal);
-    } catch (err) {
-      if (opts.signal.aborted) throw new AbortedError();
-      verdict = criticErrorVerdict(err, timeout?.aborted ? opts.timeoutMs : undefined, now() - started, critic.label);
-    }
+    const verdict = await judgeOnce(critic, p.input, opts);
     out.set(p.key, verdict);
     done++;
     opts.onProgress?.(done, points.length, verdict);
