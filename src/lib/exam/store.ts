@@ -12,27 +12,10 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
 import { toStorageError } from '../traces/store.ts';
+import { CriticDescriptorSchema } from './results.ts';
 import { ExamItemSchema, ExamRecordSchema, type ExamRecord } from './schema.ts';
 
 export const EXAM_RUN_VERSION = 1;
-
-/** The critic as the comparison table shows it: facts as data, never a label parsed again. */
-export const ExamCriticSchema = z.object({
-  /** The critic's label (model and engine in words). */
-  label: z.string().min(1),
-  model: z.string().min(1),
-  /** `webllm`, `transformers`, `openai-compatible`, `anthropic`, or what an imported file says. */
-  engine: z.string().min(1),
-  /** Where it ran: `webgpu`, `wasm`, `remote`. */
-  device: z.string().optional(),
-  /** The GPU adapter (vendor, architecture), when it ran on one. */
-  adapter: z.string().optional(),
-  /** Weights' quantisation (`q4f16_1`, `fp32`, …). */
-  quantization: z.string().optional(),
-  /** Tokens of context the critic kept to. */
-  contextWindow: z.number().int().positive().optional(),
-});
-export type ExamCritic = z.infer<typeof ExamCriticSchema>;
 
 export const ExamRunStatusSchema = z.enum(['running', 'stopped', 'done', 'imported']);
 export type ExamRunStatus = z.infer<typeof ExamRunStatusSchema>;
@@ -43,7 +26,8 @@ export const ExamRunSchema = z.object({
   set: z.string().min(1),
   /** The items this run grades, in order (a limit takes a prefix of the set). */
   itemIds: z.array(z.string().min(1)),
-  critic: ExamCriticSchema,
+  /** The critic as the results file describes it, so imported runs and runs graded here read alike. */
+  critic: CriticDescriptorSchema,
   createdAt: z.number(),
   updatedAt: z.number(),
   /** 'running' after a reload: the run was interrupted and resumes. */

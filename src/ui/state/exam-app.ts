@@ -6,7 +6,8 @@
  */
 import type { Critic } from '../../lib/critic/types.ts';
 import { SpotterError } from '../../lib/errors.ts';
-import { ExamStore, type ExamCritic } from '../../lib/exam/store.ts';
+import type { CriticDescriptor } from '../../lib/exam/results.ts';
+import { ExamStore } from '../../lib/exam/store.ts';
 import { buildCritic } from '../../lib/setup/factory.ts';
 import type { AppState } from './app.svelte.ts';
 import type { ExamDeps } from './exam.svelte.ts';
@@ -16,7 +17,7 @@ import type { WatchSources } from './exam-watch.svelte.ts';
 const quantOf = (model: string): string | undefined => /-(q\d+f\d+(?:_\d+)?)(?:-|$)/.exec(model)?.[1];
 
 /** The active critic and its description for the comparison table. */
-export function activeExamCritic(app: AppState): { critic: Critic; about: ExamCritic } {
+export function activeExamCritic(app: AppState): { critic: Critic; about: CriticDescriptor } {
   const st = app.settings;
   const loader = app.criticLoader;
   if (st.criticEngine === 'local') {
@@ -51,7 +52,7 @@ export function activeExamCritic(app: AppState): { critic: Critic; about: ExamCr
     about: {
       label: critic.label,
       model: st.critic.model,
-      engine: st.critic.kind,
+      engine: 'remote',
       device: 'remote',
       ...(critic.contextWindow ? { contextWindow: critic.contextWindow } : {}),
     },

@@ -27,16 +27,17 @@ function historical(app: AppState, onProgress: Progress): Promise<string> {
     if (!res.ok || !res.body) throw new Error(`Could not load the GPT-4o episodes (${url}): HTTP ${res.status}`);
     const total = Number(res.headers.get('content-length')) || undefined;
     const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
+    const decoder = new TextDecoder();
+    let text = '';
     let loaded = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
+      text += decoder.decode(value, { stream: true });
       loaded += value.byteLength;
       onProgress({ text: `The 200 GPT-4o episodes: ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`, fraction: total ? loaded / total : undefined });
     }
-    return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+    return text + decoder.decode();
   })().catch((err: unknown) => {
     historicalText = undefined;
     throw err;

@@ -1,25 +1,12 @@
 import type { Critic } from '../../lib/critic/types.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
+import type { GradeOptions, GradeProgress } from '../../lib/exam/grade.ts';
 import type { ExamItem, ExamRecord } from '../../lib/exam/schema.ts';
-import { EXAM_RUN_VERSION, type ExamCritic, type ExamRun, type ExamStore, type PersonalSet } from '../../lib/exam/store.ts';
+import type { CriticDescriptor } from '../../lib/exam/results.ts';
+import { EXAM_RUN_VERSION, type ExamRun, type ExamStore, type PersonalSet } from '../../lib/exam/store.ts';
 
-/** What a grading run reports as it goes (gradeExam's progress). */
-export interface ExamProgress {
-  done: number;
-  total: number;
-  etaMs: number | undefined;
-}
-
-/** gradeExam's options, as this state calls it. */
-export interface GradeCall {
-  critic: Critic;
-  items: readonly ExamItem[];
-  alreadyGraded: ReadonlySet<string>;
-  onRecord: (record: ExamRecord) => Promise<void>;
-  onProgress: (p: ExamProgress) => void;
-  signal: AbortSignal;
-  timeoutMs?: number;
-}
+export type { GradeProgress as ExamProgress } from '../../lib/exam/grade.ts';
+type ExamProgress = GradeProgress;
 
 /** Byte or step progress of loading a set (the historical file's download, building the items). */
 export interface LoadProgress {
@@ -32,8 +19,8 @@ export interface ExamDeps {
   /** The items of a named set, built from the packs (and the personal sets stored in this browser). */
   items: (set: string, onProgress: (p: LoadProgress) => void, signal: AbortSignal) => Promise<ExamItem[]>;
   /** The active critic (the Critic tab's, or the remote one) and what the table says about it; throws when none is ready. */
-  critic: () => { critic: Critic; about: ExamCritic };
-  grade: (call: GradeCall) => Promise<unknown>;
+  critic: () => { critic: Critic; about: CriticDescriptor };
+  grade: (call: GradeOptions) => Promise<unknown>;
   /** Seconds a verdict may take before it counts as failed (the loop's critic timeout). */
   timeoutMs: () => number;
   now?: () => number;
