@@ -1,5 +1,6 @@
 import { errorMessage } from '../../lib/errors.ts';
-import { exportFileName, parseJsonl, toJsonl } from '../../lib/traces/jsonl.ts';
+import { parseEpisodeFile } from '../../lib/traces/episodeFile.ts';
+import { exportFileName, toJsonl } from '../../lib/traces/jsonl.ts';
 import { facets, queryEpisodes, type Facets, type TraceQuery } from '../../lib/traces/query.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { ensureRoom, requestPersistence, storageStatus, type StorageStatus } from '../../lib/traces/storage.ts';
@@ -97,16 +98,19 @@ export class TraceReview {
       this.busy = undefined;
       return;
     }
-    await this.importFile(blob);
+    await this.importFile(blob, url.split(/[?#]/)[0]?.split('/').pop());
   }
 
-  /** Validates the whole file before writing anything; a bad file changes nothing. */
-  async importFile(file: Blob & { name?: string }): Promise<void> {
+  /**
+   * Validates the whole file before writing anything; a bad file changes nothing.
+   * Spotter's JSONL or a tau-bench results file (told apart by content).
+   */
+  async importFile(file: Blob & { name?: string }, name: string | undefined = file.name): Promise<void> {
     this.busy = 'Importing…';
     this.notice = undefined;
     try {
       const text = await file.text();
-      const parsed = parseJsonl(text);
+      const parsed = parseEpisodeFile(text, name ? { actor: `tau-bench results: ${name}` } : {});
       await ensureRoom(text.length, 'this import');
       const r = await this.store.importMany(parsed.traces);
       const skipped = r.skipped + parsed.duplicatesInFile;
