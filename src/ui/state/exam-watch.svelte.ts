@@ -94,8 +94,12 @@ export class WatchState {
         const progress = (p: LoadProgress) => (this.loading = p);
         this.tools = await this.src.tools();
         this.episodes = await this.src.episodes(progress);
-        this.items = await this.src.items(progress);
         this.episodeId ??= this.episodes[0]?.id;
+        // The labels are a bonus: without them the episode still plays and is judged.
+        this.items = await this.src.items(progress).catch((err: unknown) => {
+          this.error = `The exam labels could not be loaded: ${errorMessage(err)}`;
+          return [];
+        });
       } catch (err) {
         this.#loading = undefined;
         this.error = errorMessage(err);
