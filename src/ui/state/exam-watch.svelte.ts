@@ -1,19 +1,11 @@
 import { criticErrorVerdict } from '../../lib/critic/health.ts';
 import type { Critic } from '../../lib/critic/types.ts';
-import { decisionPoints, type DecisionPoint } from '../../lib/data/points.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
 import type { ExamItem } from '../../lib/exam/schema.ts';
-import { feedbackOf } from '../../lib/loop/runEpisode.ts';
-import { revisionMessages } from '../../lib/loop/history.ts';
+import { watchFrames, type WatchFrame } from '../../lib/exam/watch.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import type { ToolSchema, Verdict } from '../../lib/types.ts';
 import type { LoadProgress } from './exam.svelte.ts';
-
-/** One beat of the watched episode: a user turn, or an actor proposal the critic judges. */
-export type WatchFrame =
-  | { kind: 'user'; content: string }
-  | { kind: 'proposal'; point: DecisionPoint; observation: string | null; item: ExamItem | undefined }
-  | { kind: 'end'; reward: number | undefined };
 
 export interface WatchSources {
   /** The 200 real GPT-4o airline episodes, as History episodes. */
@@ -25,41 +17,6 @@ export interface WatchSources {
   /** The loaded critic; throws when none is. */
   critic: () => Critic;
   timeoutMs: () => number;
-}
-
-/** The call id of a tool-call proposal (how an exam item and a decision point meet). */
-const callIdOf = (a: DecisionPoint['input']['proposal']): string | undefined => (a.kind === 'tool_call' ? a.call.id : undefined);
-
-/** The frames of an episode: its user turns and each proposal, the exam item for it where there is one. */
-export function watchFrames(trace: EpisodeTrace, tools: ToolSchema[], items: readonly ExamItem[]): WatchFrame[] {
-  const byCall = new Map<string, ExamItem>();
-  for (const it of items) {
-    if (it.source.episodeId !== trace.id || it.source.mutation) continue;
-    const id = callIdOf(it.input.proposal);
-    if (id) byCall.set(id, it);
-  }
-  const points = decisionPoints(trace, () => tools);
-  const out: WatchFrame[] = [];
-  let p = 0;
-  for (const e of trace.timeline) {
-    if (e.type === 'user') out.push({ kind: 'user', content: e.content });
-    else
-      for (const _ of e.step.proposals) {
-        const point = points[p++];
-        if (!point) continue;
-        const id = callIdOf(point.proposal.action);
-        out.push({ kind: 'proposal', point, observation: point.executed ? e.step.observation : null, item: id ? byCall.get(id) : undefined });
-      }
-  }
-  out.push({ kind: 'end', reward: trace.reward });
-  return out;
-}
-
-/** What the actor would have been told had the critic's `revise` stood: the loop's own revision message. */
-export function wouldBeFeedback(point: DecisionPoint, verdict: Verdict): string {
-  const msgs = revisionMessages(point.proposal.action, feedbackOf(verdict));
-  const last = msgs.at(-1);
-  return last && 'content' in last ? last.content : '';
 }
 
 /**
@@ -76,7 +33,7 @@ export class WatchState {
   episodeId = $state<string | undefined>(undefined);
   at = $state(0);
   /** Verdicts by decision-point key: judged live, kept while the episode stays open. */
-  verdicts = $state.raw<ReadonlyMap<string, Verdict | 'judging'>>(new Map());
+  verdicts = $state.raw<Readonly<Record<string, Verdict | 'judging'>>>({});
   #abort: AbortController | undefined;
   #loading: Promise<void> | undefined;
 
@@ -114,7 +71,7 @@ export class WatchState {
     this.#abort?.abort();
     this.episodeId = id;
     this.at = 0;
-    this.verdicts = new Map();
+    this.verdicts = {};
   }
 
   go(i: number): void {
@@ -125,7 +82,7 @@ export class WatchState {
   /** Judges the proposal in view, once. */
   async judgeCurrent(): Promise<void> {
     const f = this.frame;
-    if (f?.kind !== 'proposal' || this.verdicts.has(f.point.key)) return;
+    if (f?.kind !== 'proposal' || this.verdicts[f.point.key]) return;
     let critic: Critic;
     try {
       critic = this.src.critic();
@@ -146,7 +103,7 @@ export class WatchState {
       verdict = await critic.judge(f.point.input, AbortSignal.any([abort.signal, timeout]));
     } catch (err) {
       if (isAbort(err, abort.signal)) {
-        if (this.verdicts.get(key) === 'judging') this.#unset(key);
+        if (this.verdicts[key] === 'judging') this.#unset(key);
         return;
       }
       verdict = criticErrorVerdict(err, timeout.aborted ? this.src.timeoutMs() : undefined, performance.now() - started, critic.label);
@@ -156,15 +113,11 @@ export class WatchState {
   }
 
   #set(key: string, v: Verdict | 'judging'): void {
-    const next = new Map(this.verdicts);
-    next.set(key, v);
-    this.verdicts = next;
+    this.verdicts = { ...this.verdicts, [key]: v };
   }
 
   #unset(key: string): void {
-    const next = new Map(this.verdicts);
-    next.delete(key);
-    this.verdicts = next;
+    this.verdicts = Object.fromEntries(Object.entries(this.verdicts).filter(([k]) => k !== key));
   }
 
   stop(): void {

@@ -51,7 +51,7 @@ export class ExamState {
   loading = $state.raw<LoadProgress | undefined>(undefined);
   error = $state<string | undefined>(undefined);
   /** The items of the sets loaded so far, by set, for the wrong-verdict drill-down. */
-  items = $state.raw<ReadonlyMap<string, ExamItem[]>>(new Map());
+  items = $state.raw<Readonly<Record<string, ExamItem[]>>>({});
 
   #abort: AbortController | undefined;
   #loaded: Promise<void> | undefined;
@@ -85,14 +85,12 @@ export class ExamState {
   }
 
   async #itemsOf(set: string, signal: AbortSignal): Promise<ExamItem[]> {
-    const known = this.items.get(set);
+    const known = this.items[set];
     if (known) return known;
     this.loading = { text: `Loading the ${set} set…` };
     try {
       const items = await this.deps.items(set, (p) => (this.loading = p), signal);
-      const next = new Map(this.items);
-      next.set(set, items);
-      this.items = next;
+      this.items = { ...this.items, [set]: items };
       return items;
     } finally {
       this.loading = undefined;
@@ -101,7 +99,7 @@ export class ExamState {
 
   /** Makes sure a set's items are loaded (for the drill-down of a stored run); errors show, never throw. */
   async ensureItems(set: string): Promise<void> {
-    if (this.items.has(set)) return;
+    if (this.items[set]) return;
     try {
       await this.#itemsOf(set, new AbortController().signal);
     } catch (err) {
@@ -141,9 +139,9 @@ export class ExamState {
       if (about.model !== stored.critic.model || about.engine !== stored.critic.engine) {
         throw new Error(`This run graded ${stored.critic.label}; the active critic is ${about.label}. Load ${stored.critic.model} to resume it, or start a new run.`);
       }
-      const byId = new Map((await this.#itemsOf(stored.set, signal)).map((i) => [i.id, i]));
+      const byId = Object.fromEntries((await this.#itemsOf(stored.set, signal)).map((i) => [i.id, i]));
       const items = stored.itemIds.map((id) => {
-        const item = byId.get(id);
+        const item = byId[id];
         if (!item) throw new Error(`exam run ${runId}: item ${id} is no longer in the ${stored.set} set`);
         return item;
       });
@@ -163,6 +161,7 @@ export class ExamState {
       await this.deps.grade({
         critic,
         items,
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- handed to gradeExam once, not state
         alreadyGraded: new Set(stored.map((r) => r.id)),
         onRecord: async (record) => {
           await this.deps.store.putRecord(run.id, record);
@@ -198,9 +197,7 @@ export class ExamState {
   async saveSet(set: PersonalSet): Promise<void> {
     await this.deps.store.putSet(set);
     this.personalSets = [...this.personalSets.filter((s) => s.name !== set.name), set].sort((a, b) => a.name.localeCompare(b.name));
-    const next = new Map(this.items);
-    next.set(set.name, set.items);
-    this.items = next;
+    this.items = { ...this.items, [set.name]: set.items };
   }
 
   async deleteSet(name: string): Promise<void> {
