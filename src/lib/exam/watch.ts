@@ -16,29 +16,35 @@ export type WatchFrame =
   | { kind: 'proposal'; point: DecisionPoint; observation: string | null; item: ExamItem | undefined }
   | { kind: 'end'; reward: number | undefined };
 
-/** The call id of a tool-call proposal (how an exam item and a decision point meet). */
-const callIdOf = (a: DecisionPoint['input']['proposal']): string | undefined => (a.kind === 'tool_call' ? a.call.id : undefined);
-
-/** The frames of an episode: its user turns and each proposal, the exam item for it where there is one. */
+/**
+ * The frames of an episode imported from a tau-bench results file: its user
+ * turns and each proposal, with the exam item cut from it where there is one.
+ * Items name their proposal by its message's index in the original `traj`
+ * (call ids repeat within the published episodes): the policy is message 0,
+ * a user turn one message, a tool call two (the call and its result), a
+ * message to the user one.
+ */
 export function watchFrames(trace: EpisodeTrace, tools: ToolSchema[], items: readonly ExamItem[]): WatchFrame[] {
-  const byCall = new Map<string, ExamItem>();
+  const byMessage = new Map<number, ExamItem>();
   for (const it of items) {
-    if (it.source.episodeId !== trace.id || it.source.mutation) continue;
-    const id = callIdOf(it.input.proposal);
-    if (id) byCall.set(id, it);
+    if (it.source.episodeId !== trace.id || it.source.mutation || it.source.messageIndex === undefined) continue;
+    byMessage.set(it.source.messageIndex, it);
   }
   const points = decisionPoints(trace, () => tools);
   const out: WatchFrame[] = [];
   let p = 0;
+  let message = trace.policy ? 1 : 0;
   for (const e of trace.timeline) {
-    if (e.type === 'user') out.push({ kind: 'user', content: e.content });
-    else
-      for (const _ of e.step.proposals) {
-        const point = points[p++];
-        if (!point) continue;
-        const id = callIdOf(point.proposal.action);
-        out.push({ kind: 'proposal', point, observation: point.executed ? e.step.observation : null, item: id ? byCall.get(id) : undefined });
-      }
+    if (e.type === 'user') {
+      out.push({ kind: 'user', content: e.content });
+      message++;
+      continue;
+    }
+    for (const _ of e.step.proposals) {
+      const point = points[p++];
+      if (point) out.push({ kind: 'proposal', point, observation: point.executed ? e.step.observation : null, item: byMessage.get(message) });
+    }
+    message += e.step.executed.kind === 'tool_call' ? 2 : 1;
   }
   out.push({ kind: 'end', reward: trace.reward });
   return out;
