@@ -46,6 +46,7 @@ function layerRules() {
     traces: ['engines', 'actor', 'critic', 'envs', 'loop'],
     data: ['engines', 'actor', 'critic', 'setup', 'envs', 'loop', 'traces'],
     runs: ['engines', 'actor', 'critic', 'setup', 'envs', 'loop', 'traces'],
+    exam: ['engines', 'actor', 'critic', 'setup', 'envs', 'loop', 'traces', 'data', 'runs'],
   };
   const folders = Object.keys(allowed);
   const outside = (tests) => [
