@@ -2,10 +2,12 @@
  * Serves the benchmark packs from ../shared (tau-bench at /tau-bench/, the
  * UserBench samples, prompts and task index at /userbench/) during `vite
  * dev`/`preview`, and copies them into the build output (never into git) when
- * ../shared is present, so a deployed build carries them.
+ * they are present, so a deployed build carries them. SPOTTER_TAU_DIR points
+ * at another tau-bench pack: the Pages workflow's export
+ * (scripts/export-tau-pack.py), historical/ included.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
 
 export const TAU_PACK_URL_PATH = '/tau-bench/';
@@ -14,14 +16,15 @@ export function defaultPackDir(): string {
   return resolve(process.env.SPOTTER_TAU_DIR ?? join(process.cwd(), '..', 'shared', 'tau-bench'));
 }
 
-function listFiles(dir: string): string[] {
+/** Every file under `dir`, as '/'-separated paths relative to it, sorted. */
+export function packFiles(dir: string, prefix = ''): string[] {
   const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
+  for (const name of readdirSync(join(dir, prefix))) {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (statSync(join(dir, rel)).isDirectory()) out.push(...packFiles(dir, rel));
+    else out.push(rel);
   }
-  return out;
+  return out.sort();
 }
 
 export const USERBENCH_PACK_URL_PATH = '/userbench/';
@@ -59,12 +62,8 @@ function packPlugin(dir: string, urlPath: string, name: string): Plugin {
         this.warn(`${name} pack not found at ${dir}: the build will not carry it`);
         return;
       }
-      for (const file of listFiles(dir)) {
-        this.emitFile({
-          type: 'asset',
-          fileName: `${name}/${relative(dir, file).split(sep).join('/')}`,
-          source: readFileSync(file),
-        });
+      for (const file of packFiles(dir)) {
+        this.emitFile({ type: 'asset', fileName: `${name}/${file}`, source: readFileSync(join(dir, file)) });
       }
     },
   };

@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
+import { readBodyText, type ReadOptions } from '../../net/download.ts';
+import { TransferMeter } from '../../net/transferRate.ts';
 import { ToolSchemaSchema, type ToolSchema } from '../../types.ts';
 import { JsonSyntaxError, isDict, parseJson, toJs, type PyDict, type PyValue } from './py.ts';
 import type { TauDomain, TaskSplit } from '../environment.ts';
@@ -16,8 +18,11 @@ import { RETAIL_TOOLS } from './tools/retail/index.ts';
 
 /** Where a pack's files come from: a URL, a folder on disk, files the user opened. */
 export interface PackSource {
-  /** The text of `path` (relative, '/'-separated); rejects when it is missing. */
-  readText(path: string): Promise<string>;
+  /**
+   * The text of `path` (relative, '/'-separated); rejects when it is missing
+   * or arrives incomplete. `opts` asks for byte progress and an exact size.
+   */
+  readText(path: string, opts?: ReadOptions): Promise<string>;
   readonly describe: string;
 }
 
@@ -73,10 +78,10 @@ export function httpPackSource(baseUrl: string, fetchFn: typeof fetch = (...a) =
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   return {
     describe: base,
-    async readText(path) {
+    async readText(path, opts) {
       const res = await fetchFn(`${base}${path}`);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return res.text();
+      return readBodyText(res, opts);
     },
   };
 }
@@ -90,13 +95,44 @@ export function filesPackSource(files: readonly File[]): PackSource {
   const pathOf = (f: File): string => (f.webkitRelativePath || f.name).replace(/\\/g, '/');
   return {
     describe: `${files.length} opened files`,
-    async readText(path) {
+    async readText(path, opts) {
       const hit = files.find((f) => {
         const p = pathOf(f);
         return p === path || p.endsWith(`/${path}`);
       });
       if (!hit) throw new Error('missing file');
-      return hit.text();
+      return readBodyText(new Response(hit), { ...opts, expectedBytes: opts?.expectedBytes ?? hit.size });
+    },
+  };
+}
+
+/**
+ * Keeps every file read in the browser's Cache Storage (cache `cacheName`),
+ * so a pack loads offline; Node, which has none, passes through. A file is
+ * stored only once it was read whole; a hit reports its size as progress.
+ */
+export function cachedPackSource(
+  source: PackSource,
+  cacheName: string,
+  storage: CacheStorage | undefined = (globalThis as { caches?: CacheStorage }).caches,
+): PackSource {
+  if (!storage) return source;
+  const host = `${cacheName.replace(/^spotter-/, '')}.cache.invalid`;
+  const keyOf = (path: string): string => `https://${host}/${encodeURIComponent(source.describe)}/${path}`;
+  return {
+    describe: source.describe,
+    async readText(path, opts) {
+      const cache = await storage.open(cacheName);
+      const hit = await cache.match(keyOf(path));
+      if (hit) {
+        const text = await hit.text();
+        const bytes = new TextEncoder().encode(text).byteLength;
+        opts?.onProgress?.(new TransferMeter(bytes).add({ loaded: bytes, total: bytes }));
+        return text;
+      }
+      const text = await source.readText(path, opts);
+      await cache.put(keyOf(path), new Response(text, { headers: { 'Content-Type': 'application/json' } }));
+      return text;
     },
   };
 }

@@ -5,8 +5,8 @@
  * call it under Node.
  */
 import { SpotterError, errorMessage, type WireError } from '../../errors.ts';
-import { filesPackSource, httpPackSource } from '../tau-bench/pack.ts';
-import { cachedPackSource, loadUserBenchPack, upstreamDataSource, USERBENCH_RAW_BASE, type PackSource } from './pack.ts';
+import { cachedPackSource, filesPackSource, httpPackSource } from '../tau-bench/pack.ts';
+import { loadUserBenchPack, upstreamDataSource, USERBENCH_CACHE, USERBENCH_RAW_BASE, type PackSource } from './pack.ts';
 import { packToWire } from './pack-wire.ts';
 import { PackWorkerRequestSchema, type PackLocation, type PackWorkerResponse } from './pack-worker-protocol.ts';
 
@@ -20,7 +20,7 @@ export interface PackWorkerDeps {
 /** The browser's sources: the pack's files through `fetchFn`; the upstream data files from raw GitHub, cached. */
 export function browserPackSource(location: PackLocation, upstreamData: boolean, fetchFn: typeof fetch): PackSource {
   const pack = location.kind === 'url' ? httpPackSource(location.baseUrl, fetchFn) : filesPackSource(location.files);
-  return upstreamData ? upstreamDataSource(pack, cachedPackSource(httpPackSource(USERBENCH_RAW_BASE, fetchFn))) : pack;
+  return upstreamData ? upstreamDataSource(pack, cachedPackSource(httpPackSource(USERBENCH_RAW_BASE, fetchFn), USERBENCH_CACHE)) : pack;
 }
 
 function toWireError(err: unknown): WireError {

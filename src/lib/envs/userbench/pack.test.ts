@@ -2,11 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../errors.ts';
-import type { PackSource } from '../tau-bench/pack.ts';
+import { cachedPackSource, type PackSource } from '../tau-bench/pack.ts';
 import {
   UPSTREAM_DATA_FILES,
   USERBENCH_RAW_BASE,
-  cachedPackSource,
   defaultUserBenchSource,
   indexFileFor,
   loadUserBenchPack,

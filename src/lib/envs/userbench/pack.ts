@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
 import { ToolSchemaSchema, type ToolSchema } from '../../types.ts';
-import { formatPath, httpPackSource, readPackJson, readPackText, type PackSource } from '../tau-bench/pack.ts';
+import { cachedPackSource, formatPath, httpPackSource, readPackJson, readPackText, type PackSource } from '../tau-bench/pack.ts';
 import { toJs, type PyValue } from '../tau-bench/py.ts';
 import { PROMPT_FILES, type PromptPair, type UserBenchPrompts } from './prompts.ts';
 import { pyFormat } from './pytext.ts';
@@ -26,6 +26,8 @@ export const USERBENCH_RAW_BASE = `https://raw.githubusercontent.com/SalesforceA
 export const DATA_SUFFIXES = ['22', '33', '44', '2222', '233', '334', '444', '333'] as const;
 export const UPSTREAM_DATA_FILES: readonly string[] = DATA_SUFFIXES.map((n) => `travelgym/data/travelgym_data_${n}.json`);
 export const TOOL_NAME = 'interact_with_env';
+/** The Cache Storage cache that keeps the upstream data files. */
+export const USERBENCH_CACHE = 'spotter-userbench';
 
 /** The index file eval.py's load_data reads, as JSON in the pack. */
 export function indexFileFor(env: string, oneChoice: boolean, split = 'test'): string {
@@ -102,7 +104,7 @@ export interface LoadUserBenchOptions extends ScenarioLoadOptions {
 export function upstreamDataSource(pack: PackSource, data: PackSource = httpPackSource(USERBENCH_RAW_BASE)): PackSource {
   return {
     describe: `${pack.describe} + ${data.describe}`,
-    readText: (path) => (path.startsWith('travelgym/') ? data.readText(path) : pack.readText(path)),
+    readText: (path, opts) => (path.startsWith('travelgym/') ? data.readText(path, opts) : pack.readText(path, opts)),
   };
 }
 
@@ -113,28 +115,7 @@ export function upstreamDataSource(pack: PackSource, data: PackSource = httpPack
  */
 export function defaultUserBenchSource(packBaseUrl: string, fetchFn?: typeof fetch): PackSource {
   const raw = fetchFn ? httpPackSource(USERBENCH_RAW_BASE, fetchFn) : httpPackSource(USERBENCH_RAW_BASE);
-  return upstreamDataSource(fetchFn ? httpPackSource(packBaseUrl, fetchFn) : httpPackSource(packBaseUrl), cachedPackSource(raw));
-}
-
-/** Keeps every file read in the browser's Cache Storage, so a pack loads offline; Node passes through. */
-export function cachedPackSource(
-  source: PackSource,
-  cacheName = 'spotter-userbench',
-  storage: CacheStorage | undefined = (globalThis as { caches?: CacheStorage }).caches,
-): PackSource {
-  if (!storage) return source;
-  const keyOf = (path: string): string => `https://userbench.cache.invalid/${encodeURIComponent(source.describe)}/${path}`;
-  return {
-    describe: source.describe,
-    async readText(path) {
-      const cache = await storage.open(cacheName);
-      const hit = await cache.match(keyOf(path));
-      if (hit) return hit.text();
-      const text = await source.readText(path);
-      await cache.put(keyOf(path), new Response(text, { headers: { 'Content-Type': 'application/json' } }));
-      return text;
-    },
-  };
+  return upstreamDataSource(fetchFn ? httpPackSource(packBaseUrl, fetchFn) : httpPackSource(packBaseUrl), cachedPackSource(raw, USERBENCH_CACHE));
 }
 
 // ---------------------------------------------------------------- validation
