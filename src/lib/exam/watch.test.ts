@@ -85,7 +85,7 @@ describe('watchFrames on the real GPT-4o airline episodes', () => {
     const call = frames.find((f) => f.kind === 'proposal' && f.point.proposal.action.kind === 'tool_call');
     const msg = frames.find((f) => f.kind === 'proposal' && f.point.proposal.action.kind === 'message');
     if (call?.kind !== 'proposal' || msg?.kind !== 'proposal') throw new Error('no call or message');
-    const verdict = { decision: 'revise' as const, feedback: 'Confirm with the user first.', latencyMs: 1 };
+    const verdict = { decision: 'revise' as const, feedback: 'Confirm with the user first.', latencyMs: 1, critic: 'test' };
     expect(wouldBeFeedback(call.point, verdict)).toBe(
       'Your proposed action was not carried out. A reviewer checking it against the policy objected: Confirm with the user first.\nRevise your action.',
     );

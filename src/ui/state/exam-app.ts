@@ -12,6 +12,7 @@ import { buildCritic } from '../../lib/setup/factory.ts';
 import type { AppState } from './app.svelte.ts';
 import type { ExamDeps } from './exam.svelte.ts';
 import type { WatchSources } from './exam-watch.svelte.ts';
+import type { ExamData } from './exam-sets.ts';
 
 /** Quantisation as web-llm model ids spell it (`…-q4f16_1-MLC`). */
 const quantOf = (model: string): string | undefined => /-(q\d+f\d+(?:_\d+)?)(?:-|$)/.exec(model)?.[1];
@@ -59,13 +60,21 @@ export function activeExamCritic(app: AppState): { critic: Critic; about: Critic
   };
 }
 
+/** One ExamData (and so one exam worker) per app, shared by the exam and the watch view. */
+const data = new WeakMap<AppState, Promise<ExamData>>();
+function examData(app: AppState): Promise<ExamData> {
+  let d = data.get(app);
+  if (!d) {
+    d = import('./exam-sets.ts').then(({ ExamData }) => new ExamData(app));
+    data.set(app, d);
+  }
+  return d;
+}
+
 export function examDeps(app: AppState): ExamDeps {
   return {
     store: new ExamStore(),
-    items: async (set, onProgress, signal) => {
-      const { loadExamSet } = await import('./exam-sets.ts');
-      return loadExamSet(app, set, onProgress, signal);
-    },
+    items: async (set, onProgress) => (await examData(app)).set(set, onProgress),
     critic: () => activeExamCritic(app),
     grade: async (call) => {
       const { gradeExam } = await import('../../lib/exam/grade.ts');
@@ -77,10 +86,14 @@ export function examDeps(app: AppState): ExamDeps {
 
 export function watchSources(app: AppState): WatchSources {
   return {
-    episodes: async (onProgress) => (await import('./exam-sets.ts')).historicalEpisodes(app, onProgress),
-    tools: async () => (await import('./exam-sets.ts')).airlineTools(app),
-    items: async (onProgress) => (await import('./exam-sets.ts')).loadExamSet(app, 'tau-airline-gpt4o', onProgress, new AbortController().signal),
+    episodes: async (onProgress) => (await examData(app)).episodes(onProgress),
+    episode: async (id, onProgress) => (await examData(app)).episode(id, onProgress),
     critic: () => activeExamCritic(app).critic,
     timeoutMs: () => app.settings.criticTimeoutS * 1000,
   };
+}
+
+/** A set's items as JSONL (the Exam tab's export). */
+export async function examSetJsonl(app: AppState, name: string): Promise<{ text: string; count: number }> {
+  return (await examData(app)).jsonl(name);
 }

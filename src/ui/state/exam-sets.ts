@@ -1,89 +1,65 @@
 /**
- * Where the Exam tab's data comes from: the airline pack (through the app's
- * one pack cache, the chat's pick of folder or URL) and tau-bench's
- * historical GPT-4o file beside it. Loaded when the tab first needs them,
- * then kept for the session.
+ * Where the Exam tab's data comes from: the exam worker, which loads the
+ * tau-bench pack (the chat's pick: its opened folder, else its URL) and the
+ * historical GPT-4o file beside it, and builds the sets and episodes there.
+ * One worker for the page, a fresh one if it died.
  */
+import type { PackLocation } from '../../lib/envs/userbench/pack-worker-protocol.ts';
+import { ExamSetNameSchema } from '../../lib/exam/sets.ts';
+import { examToJsonl, parseExamJsonl } from '../../lib/exam/jsonl.ts';
 import type { ExamItem } from '../../lib/exam/schema.ts';
 import type { PersonalSet } from '../../lib/exam/store.ts';
-import { parseTauResults } from '../../lib/traces/tauResults.ts';
-import type { EpisodeTrace } from '../../lib/traces/schema.ts';
-import type { ToolSchema } from '../../lib/types.ts';
-import { formatBytes } from '../../lib/formatBytes.ts';
+import { ExamWorkerClient } from '../../lib/exam/worker-client.ts';
+import type { EpisodeListEntry, EpisodeResult, ExamWorkerProgress } from '../../lib/exam/worker-protocol.ts';
 import type { AppState } from './app.svelte.ts';
-import type { LoadProgress } from './exam.svelte.ts';
 
-export const HISTORICAL_FILE = 'historical/gpt-4o-airline.json';
+export class ExamData {
+  #client: ExamWorkerClient | undefined;
 
-type Progress = (p: LoadProgress) => void;
+  constructor(private readonly app: AppState) {}
 
-let historicalText: Promise<string> | undefined;
-
-/** The historical file's text, with byte progress; fetched once per session. */
-function historical(app: AppState, onProgress: Progress): Promise<string> {
-  historicalText ??= (async () => {
-    const url = new URL(HISTORICAL_FILE, new URL(app.environment.packUrl, globalThis.location?.href)).href;
-    const res = await app.requests.fetchFor('pack')(url);
-    if (!res.ok || !res.body) throw new Error(`Could not load the GPT-4o episodes (${url}): HTTP ${res.status}`);
-    const total = Number(res.headers.get('content-length')) || undefined;
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    let loaded = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-      loaded += value.byteLength;
-      onProgress({ text: `The 200 GPT-4o episodes: ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`, fraction: total ? loaded / total : undefined });
+  #worker(): ExamWorkerClient {
+    if (!this.#client || this.#client.dead) {
+      this.#client = new ExamWorkerClient(new Worker(new URL('../../workers/exam.worker.ts', import.meta.url), { type: 'module' }));
     }
-    return text + decoder.decode();
-  })().catch((err: unknown) => {
-    historicalText = undefined;
-    throw err;
-  });
-  return historicalText;
+    return this.#client;
+  }
+
+  /** The chat's tau-bench pack: the opened folder, else the URL. */
+  location(): PackLocation {
+    const env = this.app.environment;
+    return env.folder ? { kind: 'files', files: env.folder } : { kind: 'url', baseUrl: new URL(env.packUrl, globalThis.location?.href).href };
+  }
+
+  /** A set's items: a personal one from this browser, a built-in one from the worker. */
+  async set(name: string, onProgress: (p: ExamWorkerProgress) => void): Promise<ExamItem[]> {
+    const personal = this.app.exam.personalSets.find((s) => s.name === name);
+    if (personal) return personal.items;
+    const builtIn = ExamSetNameSchema.safeParse(name);
+    if (!builtIn.success) throw new Error(`There is no exam set named "${name}" in this browser.`);
+    return this.#worker().set(this.location(), builtIn.data, onProgress);
+  }
+
+  episodes(onProgress: (p: ExamWorkerProgress) => void): Promise<EpisodeListEntry[]> {
+    return this.#worker().episodes(this.location(), onProgress);
+  }
+
+  episode(id: string, onProgress: (p: ExamWorkerProgress) => void): Promise<EpisodeResult> {
+    return this.#worker().episode(this.location(), id, onProgress);
+  }
+
+  /** A set's items as JSONL, one item per line. */
+  async jsonl(name: string): Promise<{ text: string; count: number }> {
+    const items = await this.set(name, () => undefined);
+    return { text: examToJsonl(items), count: items.length };
+  }
 }
 
-let episodes: Promise<EpisodeTrace[]> | undefined;
-
-/** The 200 real episodes as History episodes (ids `tau-bench/airline/<task>/<trial>`). */
-export function historicalEpisodes(app: AppState, onProgress: Progress): Promise<EpisodeTrace[]> {
-  episodes ??= historical(app, onProgress)
-    .then((text) => parseTauResults(text, { domain: 'airline', actor: 'gpt-4o' }).episodes)
-    .catch((err: unknown) => {
-      episodes = undefined;
-      throw err;
-    });
-  return episodes;
-}
-
-export async function airlineTools(app: AppState): Promise<ToolSchema[]> {
-  const pack = await app.environment.tauPack('airline', 'test');
-  return pack.domains.airline?.tools ?? [];
-}
-
-/** A built-in set's items, built from the pack and the historical file. */
-export async function loadExamSet(app: AppState, set: string, onProgress: Progress, signal: AbortSignal): Promise<ExamItem[]> {
-  const personal = app.exam.personalSets.find((s) => s.name === set);
-  if (personal) return personal.items;
-  const pack = await app.environment.tauPack('airline', 'test');
-  const text = await historical(app, onProgress);
-  signal.throwIfAborted();
-  onProgress({ text: `Building the ${set} set…` });
-  void pack;
-  void text;
-  throw new Error(`the ${set} set is not built yet`);
-}
-
-/** A set's items as JSONL, one item per line. */
-export async function examSetJsonl(app: AppState, name: string): Promise<{ text: string; count: number }> {
-  const items = await loadExamSet(app, name, () => undefined, new AbortController().signal);
-  return { text: items.map((i) => JSON.stringify(i)).join('\n') + '\n', count: items.length };
-}
-
-/** A JSONL file of exam items as a personal set named after the items' set. */
-export async function importExamSetFile(file: File): Promise<PersonalSet> {
-  void file;
-  throw new Error('not yet');
+/** A JSONL file of exam items as a personal set, named after its items' set (validated whole: one bad line rejects it). */
+export async function personalSetFromFile(file: File, now = Date.now()): Promise<PersonalSet> {
+  const items = parseExamJsonl(await file.text());
+  const names = [...new Set(items.map((i) => i.set))];
+  const name = names.length === 1 && names[0] ? names[0] : file.name.replace(/\.jsonl?$/i, '');
+  if (ExamSetNameSchema.safeParse(name).success) throw new Error(`${file.name}: "${name}" is a built-in set's name; a personal set needs its own name (the items' "set" field).`);
+  return { name, createdAt: now, origin: `imported from ${file.name}`, items };
 }

@@ -1,19 +1,15 @@
 import { criticErrorVerdict } from '../../lib/critic/health.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
-import type { ExamItem } from '../../lib/exam/schema.ts';
 import { watchFrames, type WatchFrame } from '../../lib/exam/watch.ts';
-import type { EpisodeTrace } from '../../lib/traces/schema.ts';
-import type { ToolSchema, Verdict } from '../../lib/types.ts';
-import type { LoadProgress } from './exam.svelte.ts';
+import type { EpisodeListEntry, EpisodeResult, ExamWorkerProgress } from '../../lib/exam/worker-protocol.ts';
+import type { Verdict } from '../../lib/types.ts';
 
 export interface WatchSources {
-  /** The 200 real GPT-4o airline episodes, as History episodes. */
-  episodes: (onProgress: (p: LoadProgress) => void) => Promise<EpisodeTrace[]>;
-  /** The airline tools the actor had. */
-  tools: () => Promise<ToolSchema[]>;
-  /** The tau-airline-gpt4o items, for the exam label beside each verdict. */
-  items: (onProgress: (p: LoadProgress) => void) => Promise<ExamItem[]>;
+  /** The 200 real GPT-4o airline episodes, to pick from. */
+  episodes: (onProgress: (p: ExamWorkerProgress) => void) => Promise<EpisodeListEntry[]>;
+  /** One of them, with its tools and the tau-airline-gpt4o items cut from it (their labels). */
+  episode: (id: string, onProgress: (p: ExamWorkerProgress) => void) => Promise<EpisodeResult>;
   /** The loaded critic; throws when none is. */
   critic: () => Critic;
   timeoutMs: () => number;
@@ -25,53 +21,54 @@ export interface WatchSources {
  * into view, its verdict shown beside the exam label and the episode's reward.
  */
 export class WatchState {
-  episodes = $state.raw<EpisodeTrace[]>([]);
-  items = $state.raw<ExamItem[]>([]);
-  tools = $state.raw<ToolSchema[]>([]);
-  loading = $state.raw<LoadProgress | undefined>(undefined);
+  episodes = $state.raw<EpisodeListEntry[]>([]);
+  current = $state.raw<EpisodeResult | undefined>(undefined);
+  loading = $state.raw<ExamWorkerProgress | undefined>(undefined);
   error = $state<string | undefined>(undefined);
   episodeId = $state<string | undefined>(undefined);
   at = $state(0);
   /** Verdicts by decision-point key: judged live, kept while the episode stays open. */
   verdicts = $state.raw<Readonly<Record<string, Verdict | 'judging'>>>({});
   #abort: AbortController | undefined;
-  #loading: Promise<void> | undefined;
+  #listed: Promise<void> | undefined;
 
   constructor(private readonly src: WatchSources) {}
 
-  readonly episode = $derived(this.episodes.find((e) => e.id === this.episodeId));
-  readonly frames: WatchFrame[] = $derived(this.episode ? watchFrames(this.episode, this.tools, this.items) : []);
+  readonly frames: WatchFrame[] = $derived(this.current ? watchFrames(this.current.trace, this.current.tools, this.current.items) : []);
   readonly frame = $derived(this.frames[this.at]);
 
-  /** Loads the episodes, tools and labels once. */
+  /** Lists the episodes once and opens the first. */
   load(): Promise<void> {
-    this.#loading ??= (async () => {
+    this.#listed ??= (async () => {
       this.error = undefined;
       try {
-        const progress = (p: LoadProgress) => (this.loading = p);
-        this.tools = await this.src.tools();
-        this.episodes = await this.src.episodes(progress);
-        this.episodeId ??= this.episodes[0]?.id;
-        // The labels are a bonus: without them the episode still plays and is judged.
-        this.items = await this.src.items(progress).catch((err: unknown) => {
-          this.error = `The exam labels could not be loaded: ${errorMessage(err)}`;
-          return [];
-        });
+        this.episodes = await this.src.episodes((p) => (this.loading = p));
+        const first = this.episodes[0];
+        if (first && !this.episodeId) await this.open(first.id);
       } catch (err) {
-        this.#loading = undefined;
+        this.#listed = undefined;
         this.error = errorMessage(err);
       } finally {
         this.loading = undefined;
       }
     })();
-    return this.#loading;
+    return this.#listed;
   }
 
-  open(id: string): void {
+  async open(id: string): Promise<void> {
     this.#abort?.abort();
     this.episodeId = id;
     this.at = 0;
     this.verdicts = {};
+    this.error = undefined;
+    try {
+      const result = await this.src.episode(id, (p) => (this.loading = p));
+      if (this.episodeId === id) this.current = result;
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.loading = undefined;
+    }
   }
 
   go(i: number): void {
@@ -97,7 +94,8 @@ export class WatchState {
     const key = f.point.key;
     this.#set(key, 'judging');
     const started = performance.now();
-    const timeout = AbortSignal.timeout(this.src.timeoutMs());
+    const timeoutMs = this.src.timeoutMs();
+    const timeout = AbortSignal.timeout(timeoutMs);
     let verdict: Verdict;
     try {
       verdict = await critic.judge(f.point.input, AbortSignal.any([abort.signal, timeout]));
@@ -106,7 +104,7 @@ export class WatchState {
         if (this.verdicts[key] === 'judging') this.#unset(key);
         return;
       }
-      verdict = criticErrorVerdict(err, timeout.aborted ? this.src.timeoutMs() : undefined, performance.now() - started, critic.label);
+      verdict = criticErrorVerdict(err, timeout.aborted ? timeoutMs : undefined, performance.now() - started, critic.label);
     }
     if (this.#abort === abort) this.#abort = undefined;
     this.#set(key, verdict);

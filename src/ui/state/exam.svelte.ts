@@ -2,22 +2,17 @@ import type { Critic } from '../../lib/critic/types.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
 import type { GradeOptions, GradeProgress } from '../../lib/exam/grade.ts';
 import type { ExamItem, ExamRecord } from '../../lib/exam/schema.ts';
+import type { ExamWorkerProgress } from '../../lib/exam/worker-protocol.ts';
 import type { CriticDescriptor } from '../../lib/exam/results.ts';
 import { EXAM_RUN_VERSION, type ExamRun, type ExamStore, type PersonalSet } from '../../lib/exam/store.ts';
 
 export type { GradeProgress as ExamProgress } from '../../lib/exam/grade.ts';
 type ExamProgress = GradeProgress;
 
-/** Byte or step progress of loading a set (the historical file's download, building the items). */
-export interface LoadProgress {
-  text: string;
-  fraction?: number | undefined;
-}
-
 export interface ExamDeps {
   store: Pick<ExamStore, 'putRun' | 'getRun' | 'listRuns' | 'putRecord' | 'putRunWithRecords' | 'records' | 'deleteRun' | 'putSet' | 'listSets' | 'deleteSet'>;
   /** The items of a named set, built from the packs (and the personal sets stored in this browser). */
-  items: (set: string, onProgress: (p: LoadProgress) => void, signal: AbortSignal) => Promise<ExamItem[]>;
+  items: (set: string, onProgress: (p: ExamWorkerProgress) => void) => Promise<ExamItem[]>;
   /** The active critic (the Critic tab's, or the remote one) and what the table says about it; throws when none is ready. */
   critic: () => { critic: Critic; about: CriticDescriptor };
   grade: (call: GradeOptions) => Promise<unknown>;
@@ -48,7 +43,7 @@ export class ExamState {
   /** The run being graded now. */
   activeRunId = $state<string | undefined>(undefined);
   progress = $state.raw<ExamProgress | undefined>(undefined);
-  loading = $state.raw<LoadProgress | undefined>(undefined);
+  loading = $state.raw<ExamWorkerProgress | undefined>(undefined);
   error = $state<string | undefined>(undefined);
   /** The items of the sets loaded so far, by set, for the wrong-verdict drill-down. */
   items = $state.raw<Readonly<Record<string, ExamItem[]>>>({});
@@ -89,7 +84,8 @@ export class ExamState {
     if (known) return known;
     this.loading = { text: `Loading the ${set} set…` };
     try {
-      const items = await this.deps.items(set, (p) => (this.loading = p), signal);
+      const items = await this.deps.items(set, (p) => (this.loading = p));
+      signal.throwIfAborted();
       this.items = { ...this.items, [set]: items };
       return items;
     } finally {
