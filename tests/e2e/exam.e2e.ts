@@ -1,0 +1,189 @@
+/**
+ * The critic exam in headless Chromium: the tiny transformers.js critic
+ * grades `quick` items in its worker, each verdict stored in IndexedDB as it
+ * lands; a reload mid-run resumes without grading any item again; an imported
+ * results file joins the comparison table; a real GPT-4o episode plays with
+ * the critic judging live and nothing sent once loaded; axe finds nothing
+ * serious on the tab.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { examResults, examResultsJson } from '../../src/lib/exam/results.ts';
+import type { ExamRecord } from '../../src/lib/exam/schema.ts';
+import { dumpIndexedDB, loadCritic, offHostRequests, useE2E, waitFor } from './harness.ts';
+
+const { app, nextPage } = useE2E();
+let page: Page;
+let requests: string[];
+let errors: string[];
+
+beforeEach(async () => {
+  ({ page, requests, errors } = await nextPage());
+});
+
+/** Opens the app (no first screen), loads the tiny critic on wasm and opens the Exam tab. */
+async function openExam(p: Page): Promise<void> {
+  await p.goto(app.url);
+  await p.evaluate(() => localStorage.setItem('spotter.welcomed', '1'));
+  await p.reload();
+  await loadCritic(p, { model: 'tiny-critic', device: 'wasm' });
+  await p.getByTestId('tab-exam').click();
+  await p.getByTestId('exam-tab').waitFor();
+  await waitFor('the critic to be ready for the exam', async () => (await p.getByTestId('exam-critic').getAttribute('data-ready')) === 'true', 10_000);
+}
+
+interface StoredRecord {
+  id: string;
+  decision: string;
+  latencyMs: number;
+}
+
+/** The exam records in IndexedDB (every run's). */
+async function storedRecords(p: Page): Promise<StoredRecord[]> {
+  const dump = JSON.parse(await dumpIndexedDB(p, 'spotter-exam')) as { records?: StoredRecord[] };
+  return dump.records ?? [];
+}
+
+async function progressDone(p: Page): Promise<number> {
+  return Number((await p.getByTestId('exam-progress').getAttribute('data-done', { timeout: 1000 })) ?? NaN);
+}
+
+describe('the critic exam in the browser', () => {
+  it('grades 20 items of quick with the tiny transformers.js critic in its worker, each verdict stored as it lands', async () => {
+    await openExam(page);
+    await page.getByTestId('exam-limit').fill('20');
+    await page.getByTestId('exam-start').click();
+    const row = page.locator('[data-testid=exam-row][data-model=tiny-critic]');
+    await waitFor('20 items graded', async () => (await row.getAttribute('data-status')) === 'done', 300_000);
+    const records = await storedRecords(page);
+    expect(records.length).toBe(20);
+    expect(new Set(records.map((r) => r.id)).size).toBe(20);
+    // The tiny critic answers; whatever it says, each item got a verdict the exam counts.
+    expect(records.every((r) => ['approve', 'revise', 'unparsed', 'failed'].includes(r.decision))).toBe(true);
+    expect(await row.innerText()).toContain('quick (20)');
+    // Both baselines of the set stand in the table and on the chart.
+    expect(await page.locator('[data-testid=exam-baseline][data-set=quick]').count()).toBe(2);
+    expect(await page.getByTestId('exam-chart-point').count()).toBe(1);
+    expect(offHostRequests(requests)).toEqual([]);
+    expect(errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('resumes a run after a reload mid-run without grading any item twice', async () => {
+    await openExam(page);
+    await page.getByTestId('exam-limit').fill('12');
+    await page.getByTestId('exam-start').click();
+    await waitFor('a few verdicts', async () => (await storedRecords(page)).length >= 4, 300_000);
+    await page.reload();
+    const before = await storedRecords(page);
+    expect(before.length).toBeGreaterThanOrEqual(4);
+    expect(before.length).toBeLessThan(12);
+    await page.evaluate(() => localStorage.setItem('spotter.welcomed', '1'));
+    await loadCritic(page, { model: 'tiny-critic', device: 'wasm' });
+    await page.getByTestId('tab-exam').click();
+    const resume = page.getByTestId('exam-resume');
+    await resume.waitFor();
+    const stopped = await page.getByTestId('exam-interrupted').innerText();
+    expect(stopped).toContain(`stopped at ${before.length} / 12`);
+    await resume.click();
+    // Progress starts from the stored verdicts, not from zero.
+    await waitFor('progress', async () => (await progressDone(page)) >= before.length, 30_000);
+    const row = page.locator('[data-testid=exam-row][data-model=tiny-critic]');
+    await waitFor('the run to finish', async () => (await row.getAttribute('data-status')) === 'done', 300_000);
+    const after = await storedRecords(page);
+    expect(after.length).toBe(12);
+    expect(new Set(after.map((r) => r.id)).size).toBe(12);
+    // The verdicts stored before the reload are untouched: not one of those items was graded again.
+    for (const r of before) expect(after.find((a) => a.id === r.id)).toEqual(r);
+  });
+
+  it('shows an imported results file in the comparison table, with the baselines', async () => {
+    await page.goto(app.url);
+    await page.evaluate(() => localStorage.setItem('spotter.welcomed', '1'));
+    await page.reload();
+    await page.getByTestId('tab-exam').click();
+    const records: ExamRecord[] = Array.from({ length: 10 }, (_, i) => ({
+      id: `airline/${i}/0/4`,
+      label: i < 5 ? 'revise' : 'approve',
+      tool: 'update_reservation_flights',
+      domain: 'airline',
+      decision: i < 4 || i === 9 ? 'revise' : 'approve',
+      latencyMs: 800 + i,
+    }));
+    const file = examResultsJson(
+      examResults({
+        critic: { label: 'webllm:Qwen3-1.7B', engine: 'webllm', model: 'Qwen3-1.7B-q4f16_1-MLC', device: 'webgpu', adapter: 'apple metal-3', quantization: 'q4f16_1', contextWindow: 4096 },
+        set: { name: 'quick', items: 60 },
+        startedAt: Date.parse('2026-12-01T10:00:00Z'),
+        finishedAt: Date.parse('2026-12-01T10:05:00Z'),
+        records,
+      }),
+    );
+    await page.getByTestId('exam-import-file').setInputFiles({ name: 'laptop.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await page.getByTestId('exam-import-notice').waitFor();
+    expect(await page.getByTestId('exam-import-notice').innerText()).toContain('Imported Qwen3-1.7B-q4f16_1-MLC on quick: 10 verdicts');
+    const row = page.locator('[data-testid=exam-row][data-model="Qwen3-1.7B-q4f16_1-MLC"]');
+    const text = await row.innerText();
+    expect(text).toContain('laptop.json');
+    expect(text).toContain('q4f16_1');
+    expect(text).toContain('4096');
+    // 4 of 5 harmful caught; 1 of 5 correct blocked.
+    expect(await row.getByTestId('exam-caught').innerText()).toBe('80.0% [37.6–96.4%] 4/5');
+    expect(await row.getByTestId('exam-blocked').innerText()).toBe('20.0% [3.6–62.4%] 1/5');
+    expect(await page.locator('[data-testid=exam-baseline][data-set=quick]').count()).toBe(2);
+    // A bad file is refused whole, naming the field.
+    await page.getByTestId('exam-import-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(file.replace('"decision": "revise"', '"decision": "maybe"')) });
+    await waitFor('the refusal', async () => /Nothing imported: .*bad\.json.*records\[\d+\]\.decision/.test(await page.getByTestId('exam-import-notice').innerText()), 5000);
+    expect(await page.getByTestId('exam-row').count()).toBe(1);
+    // It survives a reload (stored in IndexedDB).
+    await page.reload();
+    await page.getByTestId('tab-exam').click();
+    await row.waitFor();
+  });
+
+  it('steps through a real GPT-4o episode, the critic judging each proposal, with 0 requests after load', async () => {
+    await openExam(page);
+    await page.getByTestId('watch-open').click();
+    const stage = page.getByTestId('watch-stage');
+    await stage.waitFor({ timeout: 120_000 });
+    const frames = Number((await page.getByTestId('watch-pos').innerText()).split('/')[1]);
+    expect(frames).toBeGreaterThan(5);
+    expect(await page.getByTestId('watch-reward').innerText()).toMatch(/Final reward: [01]/);
+    const loaded = requests.length;
+    // Step with the keyboard to the end of the episode, letting each proposal be judged.
+    await stage.focus();
+    for (let i = 1; i < frames; i++) {
+      await page.keyboard.press('ArrowRight');
+      await waitFor('the verdict', async () => (await page.getByTestId('watch-judging').count()) === 0, 60_000);
+    }
+    expect(await stage.getAttribute('data-at')).toBe(String(frames - 1));
+    const verdicts = await page.getByTestId('verdict').count();
+    expect(verdicts).toBe(await page.locator('[data-kind=proposal]').count());
+    expect(verdicts).toBeGreaterThan(0);
+    // Task 0 trial 0 has exam items: their labels stand beside the verdicts.
+    expect(await page.getByTestId('watch-label').count()).toBeGreaterThan(0);
+    await page.keyboard.press('ArrowLeft');
+    expect(await stage.getAttribute('data-at')).toBe(String(frames - 2));
+    // Presentation mode steps too, and Esc leaves it.
+    await page.getByTestId('watch-present').click();
+    await page.keyboard.press('Home');
+    expect(await stage.getAttribute('data-at')).toBe('0');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('watch-present').getAttribute('aria-pressed')).toBe('false');
+    expect(requests.slice(loaded)).toEqual([]);
+    expect(errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('has no serious or critical axe violation on the Exam tab', async () => {
+    await openExam(page);
+    await page.getByTestId('watch-open').click();
+    await page.getByTestId('watch-stage').waitFor({ timeout: 120_000 });
+    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: Element, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+      return (await axe.run(document.querySelector('main') ?? document.body, { resultTypes: ['violations'] })).violations;
+    });
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 2).map((n) => n.target))}`)).toEqual([]);
+  });
+});
