@@ -1,6 +1,7 @@
 import type { Critic } from '../../lib/critic/types.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
 import type { GradeOptions, GradeProgress } from '../../lib/exam/grade.ts';
+import { balancedPrefix } from '../../lib/exam/limit.ts';
 import type { ExamItem, ExamRecord } from '../../lib/exam/schema.ts';
 import type { ExamWorkerProgress } from '../../lib/exam/worker-protocol.ts';
 import type { CriticDescriptor } from '../../lib/exam/results.ts';
@@ -35,7 +36,7 @@ export interface ExamRunView {
 export class ExamState {
   /** The set to grade: `quick`, the two tau-airline sets, or a personal set's name. */
   setName = $state('quick');
-  /** Grade only the first N items (0: all). */
+  /** Grade only N items, both labels in turn (0: all). */
   limit = $state(0);
   runs = $state.raw<ExamRunView[]>([]);
   /** Personal sets stored in this browser. */
@@ -109,7 +110,7 @@ export class ExamState {
       const { critic, about } = this.deps.critic();
       const set = this.setName;
       const all = await this.#itemsOf(set, signal);
-      const items = this.limit > 0 ? all.slice(0, this.limit) : all;
+      const items = balancedPrefix(all, this.limit);
       const now = this.#now();
       const run: ExamRun = {
         schemaVersion: EXAM_RUN_VERSION,
