@@ -148,6 +148,7 @@ describe('the critic exam in the browser', () => {
     const stage = page.getByTestId('watch-stage');
     await stage.waitFor({ timeout: 120_000 });
     const frames = Number((await page.getByTestId('watch-pos').innerText()).split('/')[1]);
+    await waitFor('the first verdict', async () => (await page.getByTestId('watch-judging').count()) === 0, 60_000);
     expect(frames).toBeGreaterThan(5);
     expect(await page.getByTestId('watch-reward').innerText()).toMatch(/Final reward: [01]/);
     const loaded = requests.length;

@@ -63,7 +63,9 @@ export class WatchState {
     this.error = undefined;
     try {
       const result = await this.src.episode(id, (p) => (this.loading = p));
-      if (this.episodeId === id) this.current = result;
+      if (this.episodeId !== id) return;
+      this.current = result;
+      void this.judgeCurrent();
     } catch (err) {
       this.error = errorMessage(err);
     } finally {
