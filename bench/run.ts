@@ -14,6 +14,7 @@ import { benchBudget, formatBudgetBench } from './budget.ts';
 import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
 import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { benchTau } from './tau.ts';
+import { benchExamSets } from './exam-sets.ts';
 import { benchUserBench } from './userbench.ts';
 import { benchLoop, type LoopBenchResult } from './loop.ts';
 import { formatTimings, type ReviewStoreBench } from './review-store.ts';
@@ -102,6 +103,12 @@ async function tauSection(): Promise<void> {
   console.log(`tau-bench (Node, median ms):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v)}`).join('\n')}`);
 }
 
+/** The exam sets: built from the airline pack and the 200 historical GPT-4o episodes (../shared/tau-bench). */
+async function examSetsSection(): Promise<void> {
+  const r = await benchExamSets();
+  console.log(`exam sets (Node):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v)}`).join('\n')}`);
+}
+
 /** UserBench: the eight upstream data files at real size (synthesised from the samples) and the gym's cost per step. */
 async function userbenchSection(): Promise<void> {
   const r = await benchUserBench();
@@ -183,7 +190,7 @@ async function bundleSection(): Promise<void> {
 
 console.log('Spotter benchmarks');
 // `--<section>-only` runs one section alone.
-const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, bundle: bundleSection };
+const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, bundle: bundleSection, 'exam-sets': examSetsSection };
 const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, prefix: prefixSection };
 const chosen = [...Object.keys(plainSections), ...Object.keys(browserSections)].find((name) => process.argv.includes(`--${name}-only`));
 if (chosen) {
@@ -206,6 +213,7 @@ try {
   await loopSection(browser);
   await reviewSection(browser);
   await tauSection();
+  await examSetsSection();
   await userbenchSection();
   await budgetSection();
   await criticSection(browser);

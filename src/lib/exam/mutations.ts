@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { hash32 } from '../data/dataset.ts';
-import { toJs } from '../envs/tau-bench/py.ts';
+import { isDict, toJs, type PyDict } from '../envs/tau-bench/py.ts';
 import type { ReplayDb } from './stateRule.ts';
 
 export const MUTATION_KINDS = [
@@ -20,6 +20,8 @@ export const MUTATION_KINDS = [
   'passenger-count',
   'bag-count',
   'cancel-instead-of-modify',
+  // Last, so that adding it left the ids of the mutations above unchanged.
+  'other-flight',
 ] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
@@ -163,6 +165,34 @@ function otherFlightDate(ctx: MutationContext): Mutation | undefined {
   };
 }
 
+/** One segment on another flight of the same route, available that day. */
+function otherFlight(ctx: MutationContext): Mutation | undefined {
+  if (ctx.name !== 'book_reservation' && ctx.name !== 'update_reservation_flights') return undefined;
+  const flights = argOf(z.array(Segment), ctx.args, 'flights');
+  if (!flights?.length) return undefined;
+  const j = hash32(`${ctx.seed}\u0000${ctx.id}\u0000flight-segment`) % flights.length;
+  const seg = flights[j];
+  const table = ctx.db.table('flights');
+  const current = table?.get(seg?.flight_number ?? '');
+  if (!seg || !table || current === undefined || !isDict(current)) return undefined;
+  const route = (f: PyDict) => `${String(f.get('origin'))}>${String(f.get('destination'))}`;
+  const others: string[] = [];
+  for (const [number, f] of table) {
+    if (number === seg.flight_number || !isDict(f) || route(f) !== route(current)) continue;
+    const day = read(FlightRecord, ctx.db, `flights/${number}`)?.dates[seg.date];
+    if (day?.status === 'available') others.push(number);
+  }
+  const other = pick(ctx, 'flight', others.sort());
+  if (other === undefined) return undefined;
+  const next = flights.map((f, k) => (k === j ? { ...f, flight_number: other } : f));
+  return {
+    kind: 'other-flight',
+    change: `flights[${j}] ${seg.flight_number} -> ${other} on ${seg.date}`,
+    name: ctx.name,
+    args: rebalanced(ctx, { ...ctx.args, flights: next }),
+  };
+}
+
 function otherReservation(ctx: MutationContext): Mutation | undefined {
   const current = argOf(z.string(), ctx.args, 'reservation_id');
   const owner = ownerOf(ctx);
@@ -255,6 +285,7 @@ const MAKERS: Record<MutationKind, (ctx: MutationContext) => Mutation | undefine
   'passenger-count': passengerCount,
   'bag-count': bagCount,
   'cancel-instead-of-modify': cancelInstead,
+  'other-flight': otherFlight,
 };
 
 /** Every mutation that applies to the call, one per kind, in MUTATION_KINDS order. */

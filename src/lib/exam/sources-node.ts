@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { loadTauPack } from '../envs/tau-bench/pack.ts';
 import { defaultTauDir, nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import { ValidationError, errorMessage } from '../errors.ts';
-import { parseTauResultRecords } from '../traces/tauResults.ts';
-import type { ExamSources } from './sets.ts';
+import { examSourcesOf, type ExamSources } from './sets.ts';
 
 /** Where the historical GPT-4o airline results live inside a pack folder. */
 export const HISTORICAL_AIRLINE_FILE = 'historical/gpt-4o-airline.json';
@@ -14,11 +13,11 @@ export const HISTORICAL_AIRLINE_FILE = 'historical/gpt-4o-airline.json';
 export async function loadExamSourcesFromDir(dir: string = defaultTauDir()): Promise<ExamSources> {
   const pack = await loadTauPack(nodePackSource(dir), ['airline']);
   const file = join(dir, HISTORICAL_AIRLINE_FILE);
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ValidationError(file, `cannot read the historical results (${errorMessage(err)})`);
   }
-  return { pack, historical: parseTauResultRecords(value) };
+  return examSourcesOf(pack, text, file);
 }

@@ -57,10 +57,15 @@ export interface AirlineSets {
 
 const ENVIRONMENT = { family: 'tau-bench', domain: 'airline' } as const;
 
-/** A call's arguments as Python's json.loads read them from the text the model wrote. */
-function kwargsOf(call: ToolCall, rawArguments: unknown): PyDict {
-  const v = parseJson(typeof rawArguments === 'string' ? rawArguments : JSON.stringify(call.arguments));
+/** Arguments as Python's json.loads reads them (key order, int vs float) from their JSON text. */
+function pyKwargs(json: string): PyDict {
+  const v = parseJson(json);
   return isDict(v) ? v : new Map();
+}
+
+/** A recorded call's arguments, from the exact text the model wrote when the import kept it. */
+function recordedKwargs(call: ToolCall, rawArguments: unknown): PyDict {
+  return pyKwargs(typeof rawArguments === 'string' ? rawArguments : JSON.stringify(call.arguments));
 }
 
 function isStateChanging(name: string): boolean {
@@ -108,7 +113,7 @@ function mutate(ctx: Context, db: ReplayDb, path: GoldPath, source: ExamItem, po
   mutations.forEach((m, k) => {
     const stats = (ctx.out.byKind[m.kind] ??= { generated: 0, kept: 0 });
     stats.generated++;
-    const res = applyCall(db.fork(), ctx.domain, m.name, kwargsOf({ ...call, arguments: m.args }, undefined), airlineRecordsTouched);
+    const res = applyCall(db.fork(), ctx.domain, m.name, pyKwargs(JSON.stringify(m.args)), airlineRecordsTouched);
     if (res.failed) {
       ctx.out.droppedFailing++;
       return;
@@ -140,12 +145,11 @@ function replayRecord(ctx: Context, r: TauResult, index: number, steps: readonly
     const messageIndex = messageIndices[step.index];
     const point = points.find((p) => p.stepIndex === step.index && p.executed);
     if (messageIndex === undefined || !point) throw new ValidationError(where, `step ${step.index} has no assistant message`);
-    const kwargs = kwargsOf(ex.call, step.envInfo?.rawArguments);
     // Reads change nothing. Their observations may differ from the run's: the published
     // database has since renamed users' address field `province` to `state` (docs/exam.md).
     if (!isStateChanging(ex.call.name)) continue;
     const next = db.fork();
-    const res = applyCall(next, ctx.domain, ex.call.name, kwargs, airlineRecordsTouched);
+    const res = applyCall(next, ctx.domain, ex.call.name, recordedKwargs(ex.call, step.envInfo?.rawArguments), airlineRecordsTouched);
     // Labels rest on the replay: it must do what the run did.
     if (res.observation !== step.observation) {
       throw new ValidationError(`${where}, traj[${messageIndex + 1}]`, `the replay on the pack gives another observation than the run recorded (${JSON.stringify(res.observation.slice(0, 120))})`);

@@ -7,6 +7,8 @@ import { ValidationError } from '../errors.ts';
 import { historyFromTimeline } from '../loop/history.ts';
 import { parseEpisodeFile } from './episodeFile.ts';
 import { toJsonl } from './jsonl.ts';
+import { tauTraj } from '../runs/resultsExport.ts';
+import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 import { EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
 import { TraceStore } from './store.ts';
 import { inferTauDomain, looksLikeTauResults, parseTauResultRecords, parseTauResults, type TauMessage, type TauResult } from './tauResults.ts';
@@ -178,14 +180,33 @@ describe('tau-bench results import: the 200 real GPT-4o airline episodes', () =>
   });
 });
 
+describe('Spotter’s own results export', () => {
+  it('comes back as the episodes it was made from: user turns, executed actions, observations, reward, outcome', () => {
+    const traces = [1, 3, 5, 6].map(syntheticTrace);
+    const results = traces.map((t, k) => ({ task_id: t.meta.taskIndex, reward: t.reward, info: { reward_info: null, outcome: k === 2 ? 'max_steps' : 'done' }, traj: tauTraj(t), trial: k }));
+    // The synthetic episodes use only get_user_details, which both domains have: the domain must be given.
+    expect(() => parseTauResults(JSON.stringify(results))).toThrow(/cannot tell the domain/);
+    const { episodes } = parseTauResults(JSON.stringify(results), { domain: 'airline' });
+    const view = (t: EpisodeTrace) => t.timeline.map((e) => (e.type === 'user' ? ['user', e.content] : ['step', e.step.index, e.step.executed, e.step.observation]));
+    episodes.forEach((e, k) => {
+      const t = traces[k];
+      if (!t) throw new Error('missing');
+      expect(view(e)).toEqual(view(t));
+      expect(e.policy).toBe(t.policy);
+      expect(e.reward).toBe(t.reward);
+      expect(e.status).toBe(k === 2 ? 'max_steps' : 'done');
+    });
+  });
+});
+
 describe('the domain', () => {
-  const rec = (names: string[]): TauResult => ({
+  const rec = (names: string[], policy = 'p'): TauResult => ({
     task_id: 0,
     reward: 0,
     trial: 0,
     info: {},
     traj: [
-      { role: 'system', content: 'p' },
+      { role: 'system', content: policy },
       { role: 'user', content: 'hi' },
       ...names.flatMap((name, i): TauMessage[] => [
         { role: 'assistant', content: null, tool_calls: [{ id: `c${i}`, type: 'function', function: { name, arguments: '{}' } }] },
@@ -198,6 +219,10 @@ describe('the domain', () => {
     expect(inferTauDomain([rec(['get_user_details', 'book_reservation'])])).toBe('airline');
     expect(inferTauDomain([rec(['get_order_details'])])).toBe('retail');
     expect(() => inferTauDomain([rec(['transfer_to_human_agents', 'get_user_details'])])).toThrow(/cannot tell the domain from its tools .*choose retail or airline/);
+    // Then the policy's title decides, when every record's names the same domain.
+    expect(inferTauDomain([rec(['transfer_to_human_agents'], '# Retail agent policy\n\n...')])).toBe('retail');
+    expect(inferTauDomain([rec([], '# Airline Agent Policy\n'), rec(['think'], '# Airline Agent Policy\n')])).toBe('airline');
+    expect(() => inferTauDomain([rec([], '# Airline Agent Policy'), rec([], '# Retail agent policy')])).toThrow(/cannot tell the domain/);
     expect(inferTauDomain([rec(['transfer_to_human_agents'])], 'retail')).toBe('retail');
     expect(() => inferTauDomain([rec(['book_reservation'])], 'retail')).toThrow(/the retail domain has no tool "book_reservation"/);
     expect(() => inferTauDomain([rec(['launch_rocket'])])).toThrow(/no tau-bench domain has the tool "launch_rocket"/);

@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { TAU_DOMAINS, type TaskSplit, type TauDomain } from '../envs/environment.ts';
 import { formatPath, RESPOND_ACTION_NAME, TOOL_IMPLEMENTATIONS } from '../envs/tau-bench/pack.ts';
 import { ValidationError, errorMessage } from '../errors.ts';
-import type { TimelineEntry } from '../loop/events.ts';
+import { OutcomeSchema, type TimelineEntry } from '../loop/events.ts';
 import type { Action, ToolCall } from '../types.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
 
@@ -145,9 +145,10 @@ function toolNamesIn(records: readonly TauResult[]): Set<string> {
 
 /**
  * The domain the records ran in: the one domain whose tools include every
- * tool they name, when that domain is the only one that fits (tools both
- * domains have, such as `transfer_to_human_agents`, decide nothing).
- * `given` wins when it fits; a name no domain has is an error.
+ * tool they name, when that domain is the only one that fits. Tools both
+ * domains have, such as `transfer_to_human_agents`, decide nothing; then the
+ * policy's title decides. `given` wins when it fits; a name no domain has is
+ * an error.
  */
 export function inferTauDomain(records: readonly TauResult[], given?: TauDomain): TauDomain {
   const names = toolNamesIn(records);
@@ -169,7 +170,19 @@ export function inferTauDomain(records: readonly TauResult[], given?: TauDomain)
         : 'its tools mix the retail and airline domains',
     );
   }
-  throw new ValidationError('file', `cannot tell the domain from its tools (it uses only tools every domain has); choose ${TAU_DOMAINS.join(' or ')}`);
+  // Only tools every domain has: the policy's title (`# Airline Agent Policy`, `# Retail agent policy`) decides, when all agree.
+  const titled = new Set(records.map((r) => policyDomain(r)));
+  const only = titled.size === 1 ? [...titled][0] : undefined;
+  if (only) return only;
+  throw new ValidationError('file', `cannot tell the domain from its tools (it uses only tools every domain has) or its policy; choose ${TAU_DOMAINS.join(' or ')}`);
+}
+
+/** The domain a record's policy (its system message) names in its title, if it names one. */
+function policyDomain(r: TauResult): TauDomain | undefined {
+  const first = r.traj[0];
+  if (first?.role !== 'system') return undefined;
+  const title = /^#\s*(\w+)/.exec(first.content)?.[1]?.toLowerCase();
+  return TAU_DOMAINS.find((d) => d === title);
 }
 
 function parseArguments(text: string, path: ReadonlyArray<PropertyKey>): Record<string, unknown> {
@@ -266,7 +279,9 @@ function episodeOf(r: TauResult, domain: TauDomain, opts: Required<Pick<TauResul
   const error = typeof r.info.error === 'string' ? r.info.error : undefined;
   // run.py fills reward_info when the episode ended by itself (the user stopped, a transfer);
   // without it the agent ran out of steps, or the run raised (info.error, empty traj).
-  const status = error !== undefined ? 'error' : r.info.reward_info ? 'done' : 'max_steps';
+  // Spotter's own results export says how the episode ended (info.outcome).
+  const outcome = OutcomeSchema.safeParse(r.info.outcome);
+  const status = error !== undefined ? 'error' : outcome.success ? outcome.data : r.info.reward_info ? 'done' : 'max_steps';
   return {
     schemaVersion: TRACE_SCHEMA_VERSION,
     id: tauEpisodeId(domain, r.task_id, r.trial),

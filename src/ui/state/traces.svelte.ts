@@ -83,7 +83,7 @@ export class TraceReview {
     }
   }
 
-  /** Imports a JSONL file of episodes from a URL (a link shared after a talk); the same checks as a file. */
+  /** Imports an episodes file (JSONL or tau-bench results) from a URL (a link shared after a talk); the same checks as a file. */
   async importUrl(url: string): Promise<void> {
     this.notice = undefined;
     let blob: Blob;
