@@ -16,6 +16,10 @@ import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-no
 import { benchTau } from './tau.ts';
 import { benchExamSets } from './exam-sets.ts';
 import { benchUserBench } from './userbench.ts';
+import { examPromptRows, formatExamPromptRows, type ExamThroughput } from './exam.ts';
+import { buildExamSet, EXAM_SET_NAMES } from '../src/lib/exam/sets.ts';
+import { QUICK_SET } from '../src/lib/exam/quick.ts';
+import { loadExamSourcesFromDir } from '../src/lib/exam/sources-node.ts';
 import { benchLoop, type LoopBenchResult } from './loop.ts';
 import { formatTimings, type ReviewStoreBench } from './review-store.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
@@ -109,6 +113,25 @@ async function examSetsSection(): Promise<void> {
   console.log(`exam sets (Node):\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(46)} ${fmt(v)}`).join('\n')}`);
 }
 
+/**
+ * The critic exam: prompt tokens per item of every set at the default window (and a small device's), with the
+ * overflows (0 at the default window on every set), and the tiny critic's grading throughput in Chromium's worker (wasm).
+ */
+async function examSection(b: BenchBrowser): Promise<void> {
+  const sources = await loadExamSourcesFromDir(defaultTauDir());
+  const sets = Object.fromEntries(EXAM_SET_NAMES.map((name) => [name, buildExamSet(name, sources)]));
+  console.log(formatExamPromptRows(examPromptRows(sets)));
+  makeTinyModels();
+  const items = sets[QUICK_SET] ?? [];
+  for (const r of await b.run<ExamThroughput[]>('/bench/pages/exam.html', { items })) {
+    console.log(
+      r.error
+        ? `exam throughput (Chromium worker, tiny-critic, ${r.device}): failed: ${r.error}`
+        : `exam throughput (Chromium worker, tiny-critic, ${r.device}, set ${QUICK_SET}): ${r.items} items in ${fmt((r.ms ?? NaN) / 1000)} s | ${fmt(r.itemsPerSecond ?? NaN)} items/s | median verdict ${fmt(r.latencyMedianMs ?? NaN)} ms | median prompt ${r.promptTokensMedian ?? 'n/a'} tokens | ${Object.entries(r.decisions ?? {}).map(([k, v]) => `${k}:${v}`).join(' ')}`,
+    );
+  }
+}
+
 /** UserBench: the eight upstream data files at real size (synthesised from the samples) and the gym's cost per step. */
 async function userbenchSection(): Promise<void> {
   const r = await benchUserBench();
@@ -191,7 +214,7 @@ async function bundleSection(): Promise<void> {
 console.log('Spotter benchmarks');
 // `--<section>-only` runs one section alone.
 const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, bundle: bundleSection, 'exam-sets': examSetsSection };
-const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, prefix: prefixSection };
+const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, prefix: prefixSection, exam: examSection };
 const chosen = [...Object.keys(plainSections), ...Object.keys(browserSections)].find((name) => process.argv.includes(`--${name}-only`));
 if (chosen) {
   const plain = plainSections[chosen];
@@ -214,6 +237,7 @@ try {
   await reviewSection(browser);
   await tauSection();
   await examSetsSection();
+  await examSection(browser);
   await userbenchSection();
   await budgetSection();
   await criticSection(browser);

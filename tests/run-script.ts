@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const TSX = path.resolve(process.cwd(), 'node_modules', '.bin', 'tsx');
 
-export async function runScript(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `env` is added to this process's environment (e.g. a key the script reads). */
+export async function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, [script, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(TSX, [script, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     // execFile's error carries the exit code and the output.

@@ -123,6 +123,10 @@ export class EngineCritic implements Critic {
     return this.result(await this.engine.generate({ ...prompt, ...this.#options() }, signal));
   }
 
+  async forget(): Promise<void> {
+    this.#conversation = undefined;
+  }
+
   async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
     return (await this.judgeWithStats(input, signal)).verdict;
   }

@@ -31,4 +31,12 @@ export interface Critic {
    * change any prompt or verdict, only make the next judge faster.
    */
   prepare?(input: Omit<CriticInput, 'proposal'>, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional: forget the critic chat kept between verdicts (the incremental
+   * prompt style extends one chat while the history extends), so the next
+   * verdict starts a fresh chat, as at an episode's first decision. The exam
+   * calls it before each item: items are independent decisions, and a verdict
+   * must not depend on which items were graded before it.
+   */
+  forget?(): Promise<void>;
 }

@@ -66,6 +66,10 @@ export class WebLLMCritic extends EngineCritic {
     this.#cachedTokens = 0;
   }
 
+  override async forget(): Promise<void> {
+    this.#forget();
+  }
+
   /**
    * One verdict request in the incremental style: extends the episode's critic
    * chat when `input.history` extends what was sent before, else starts a new

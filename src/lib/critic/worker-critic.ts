@@ -58,6 +58,10 @@ export class WorkerCritic implements Critic {
     await this.#call({ type: 'prepare', input }, RESULT_SCHEMAS.prepare, signal);
   }
 
+  async forget(): Promise<void> {
+    await this.#call({ type: 'forget' }, RESULT_SCHEMAS.forget);
+  }
+
   generate(request: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
     return this.#call({ type: 'generate', request }, RESULT_SCHEMAS.generate, signal);
   }

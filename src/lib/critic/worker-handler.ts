@@ -81,6 +81,9 @@ export class CriticWorkerHandler {
         return null;
       case 'generate':
         return await this.#loadedEngine().generate(req.request, signal);
+      case 'forget':
+        await this.#critic?.forget();
+        return null;
       case 'unload':
         await this.#engine?.unload();
         this.#engine = undefined;

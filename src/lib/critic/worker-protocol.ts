@@ -20,6 +20,8 @@ export const WorkerRequestSchema = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('generate'), request: GenerateRequestSchema }),
   z.object({ id, type: z.literal('cancel'), target: id }),
   z.object({ id, type: z.literal('unload') }),
+  /** Start the next verdict in a fresh critic chat (the critic contract's optional forget). */
+  z.object({ id, type: z.literal('forget') }),
   /** Which model's files to delete: the loaded one when absent. */
   z.object({ id, type: z.literal('deleteCache'), config: TransformersConfigSchema.optional() }),
 ]);
@@ -47,5 +49,6 @@ export const RESULT_SCHEMAS = {
   generate: GenerateResultSchema,
   cancel: z.null(),
   unload: z.null(),
+  forget: z.null(),
   deleteCache: DeleteReportSchema,
 } as const satisfies Record<WorkerRequestType, z.ZodType>;

@@ -88,6 +88,8 @@ export async function gradeExam(opts: GradeOptions): Promise<GradeSummary> {
   let graded = 0;
   opts.onProgress?.({ done, total, etaMs: undefined });
   for (const item of todo) {
+    // Each item afresh: an incremental critic would otherwise extend the chat of the item before it.
+    await opts.critic.forget?.().catch(() => undefined); // a dead critic fails the verdict itself
     const verdict = await judgeOnce(opts.critic, item.input, { signal: opts.signal, timeoutMs: opts.timeoutMs, now });
     await opts.onRecord(examRecord(item, verdict));
     graded++;
