@@ -183,6 +183,7 @@ def export_pack(src: str, out: str, with_historical: bool) -> list[str]:
     if with_historical and not os.path.isfile(historical):
         raise ExportError(f"{historical}: missing (--with-historical needs the full upstream checkout)")
     _install_stand_ins()
+    sys.dont_write_bytecode = True  # leave the checkout as it was
     sys.path.insert(0, src)
     from tau_bench.envs.user import LLMUserSimulationEnv
 
@@ -211,6 +212,9 @@ def main(argv: list[str]) -> int:
         help=f"also copy {HISTORICAL} into historical/",
     )
     args = parser.parse_args(argv)
+    if sys.version_info < (3, 10):
+        print("export-tau-pack: needs Python 3.10+ (tau_bench uses match statements)", file=sys.stderr)
+        return 1
     try:
         written = export_pack(args.src, args.out, args.with_historical)
     except ExportError as e:
