@@ -8,6 +8,9 @@ import { liveEpisodeIds } from '../../lib/traces/liveness.ts';
 import type { EpisodeSummary } from '../../lib/traces/summary.ts';
 import { downloadText } from '../download.ts';
 
+/** Replaced whole (state.raw), never mutated. */
+const NONE_LIVE: ReadonlySet<string> = Object.freeze(new Set<string>());
+
 export interface Notice {
   kind: 'ok' | 'error';
   text: string;
@@ -30,7 +33,7 @@ export class TraceReview {
   notice = $state.raw<Notice | undefined>(undefined);
   storage = $state.raw<StorageStatus | undefined>(undefined);
   /** Episodes some tab runs now (liveness.ts): the list tells them from interrupted ones. */
-  live = $state.raw<ReadonlySet<string>>(new Set());
+  live = $state.raw<ReadonlySet<string>>(NONE_LIVE);
 
   constructor(
     private readonly store: TraceStore,
