@@ -36,6 +36,14 @@ export const LoopEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('proposal'), stepIndex: z.number().int(), proposal: ProposalSchema }),
   z.object({ type: z.literal('verdict'), stepIndex: z.number().int(), attempt: z.number().int(), verdict: VerdictSchema }),
   z.object({ type: z.literal('step'), step: StepSchema }),
+  /**
+   * The actor call for a step failed (its retries spent). The episode stays
+   * open: the loop waits for `recover` (Retry the same step, Edit the person's
+   * last message and resend, or end). Shown, never stored.
+   */
+  z.object({ type: z.literal('turn_failed'), stepIndex: z.number().int(), error: z.string(), code: z.string().optional(), status: z.number().int().optional() }),
+  /** The person edited their last message after a failed turn: it replaces the last user entry (stored). */
+  z.object({ type: z.literal('user_edit'), content: z.string(), at: z.number() }),
   z.object({
     type: z.literal('episode_end'),
     at: z.number(),

@@ -4,7 +4,9 @@ import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
 import { RequestLog, type Purpose } from '../../lib/net/requestLog.ts';
 import { listenToWorkers } from '../../lib/net/workerRequests.ts';
+import { DEFAULT_RETRY, type AttemptInfo } from '../../lib/actor/retry.ts';
 import { buildActor, buildCritic } from '../../lib/setup/factory.ts';
+import { setupProblems, type SetupProblem } from '../../lib/setup/preflight.ts';
 import type { ActorSpec, ReadyCriticSpec } from '../../lib/setup/specs.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
 import type { CriticMode } from '../../lib/types.ts';
@@ -76,11 +78,26 @@ export class AppState {
     return { engine: st.critic.kind, model: st.critic.model, baseUrl: st.critic.baseUrl };
   }
 
+  /** Provider retries of the chat's calls show in its live line ("retrying (2 of 4, 8 s)"). */
+  readonly #onRetry = (info: AttemptInfo): void => this.session.noteRetry(info, DEFAULT_RETRY.retries);
+
+  /** What stops the chat's next episode before it is sent (missing key, bad URL, unloaded model), by setup field. */
+  get setupProblems(): SetupProblem[] {
+    const st = this.settings;
+    const remote = (c: { baseUrl: string; model: string; apiKey: string }) => ({ baseUrl: c.baseUrl, model: c.model, apiKey: c.apiKey });
+    return setupProblems({
+      actor: st.actorEngine === 'local' ? { engine: 'local', loaded: this.localActor !== undefined } : { engine: 'remote', remote: remote(st.actorConfig) },
+      ...(st.mode === 'off'
+        ? {}
+        : { critic: st.criticEngine === 'local' ? { engine: 'local', loaded: this.localCritic !== undefined } : { engine: 'remote', remote: remote(st.criticConfig) } }),
+    });
+  }
+
   /** The actor the settings select (its streamed text reaches the screen as the loop's `actor_delta` events). */
   makeActor(purpose: Extract<Purpose, 'actor' | 'simulated user'> = 'actor'): Actor {
     return buildActor(this.actorSpec, {
       base: this.settings.actorConfig,
-      client: { fetch: this.requests.fetchFor(purpose) },
+      client: { fetch: this.requests.fetchFor(purpose), onRetry: this.#onRetry },
       loaded: this.localActor,
       notLoaded: 'The in-browser actor is not loaded: load the model first (Setup → Actor → Load), or pick the remote provider.',
     });
@@ -95,7 +112,7 @@ export class AppState {
   makeCritic(): Critic | undefined {
     return buildCritic(this.criticSpec, {
       base: this.settings.criticConfig,
-      client: { fetch: this.requests.fetchFor('critic') },
+      client: { fetch: this.requests.fetchFor('critic'), onRetry: this.#onRetry },
       loaded: this.localCritic,
       notLoaded: NO_CRITIC,
     });
