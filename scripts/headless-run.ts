@@ -17,7 +17,6 @@ import { newRunRecord, parseRunRecord, type RunRecord, type RunStore } from '../
 import { configurationResults } from '../src/lib/runs/results.ts';
 import { runModelClients } from '../src/lib/runs/models.ts';
 import { runBenchmark } from '../src/lib/runs/runner.ts';
-import { familyOf } from '../src/lib/runs/plan.ts';
 import { tauBenchFactories } from '../src/lib/runs/tauFactories.ts';
 import { userBenchExport } from '../src/lib/runs/userBenchExport.ts';
 import { sourcePackLoader, userBenchFactories } from '../src/lib/runs/userBenchFactories.ts';
@@ -118,7 +117,7 @@ async function main(opts: HeadlessOptions): Promise<number> {
     stream: false,
   });
   const models = runModelClients({ actor: base(opts.keys.actor), user: base(opts.keys.user), critic: base(opts.keys.critic) });
-  const userBench = familyOf(opts.spec.domain) === 'userbench';
+  const userBench = opts.spec.environment.family === 'userbench';
   const source = nodePackSource(resolve(opts.dataDir));
   const factories = userBench ? userBenchFactories(sourcePackLoader(source), models) : tauBenchFactories(sourceTauKit(source), models);
 

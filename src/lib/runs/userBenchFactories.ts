@@ -12,7 +12,7 @@ import { TravelGym } from '../envs/userbench/gym.ts';
 import { loadUserBenchPack, scenarioOf, type LoadUserBenchOptions, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
 import { RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
-import { UserBenchEnvSchema } from '../envs/environment.ts';
+import type { BenchEnvironment } from '../envs/environment.ts';
 import type { RunSpec } from './plan.ts';
 import type { BenchFactories } from './runner.ts';
 
@@ -26,18 +26,24 @@ export const USERBENCH_SAMPLES = {
   ],
 } as const;
 
-export type PackChoice = Pick<RunSpec, 'domain' | 'split' | 'oneChoice' | 'tasksFile' | 'scenarioFiles'>;
+export type PackChoice = Pick<RunSpec, 'environment' | 'split'>;
 /** Loads the pack a run spec names: in-process (Node) or in the pack worker (browser). */
 export type RunPackLoader = (spec: PackChoice) => Promise<UserBenchPack>;
 
+type UserBenchRunEnvironment = Extract<BenchEnvironment, { family: 'userbench' }>;
+
+function userBenchEnvironment(environment: BenchEnvironment): UserBenchRunEnvironment {
+  if (environment.family !== 'userbench') throw new ValidationError('run spec environment', `${environment.family} is not UserBench`);
+  return environment;
+}
+
 /** The pack as a run spec names it: its own index file (all its rows of the variant), or the env's. */
 export function runPackOptions(spec: PackChoice): LoadUserBenchOptions & { oneChoice: boolean } {
-  const env = UserBenchEnvSchema.safeParse(spec.domain);
-  if (!env.success) throw new ValidationError('run spec domain', `"${spec.domain}" is not a UserBench environment`);
+  const e = userBenchEnvironment(spec.environment);
   return {
-    oneChoice: spec.oneChoice ?? false,
-    ...(spec.tasksFile ? { indexFile: spec.tasksFile } : { env: env.data, indexFile: `tasks/${env.data}_multiturn${spec.oneChoice ? '_onechoice' : ''}_${spec.split}.json` }),
-    ...(spec.scenarioFiles ? { scenarioFiles: spec.scenarioFiles } : {}),
+    oneChoice: e.oneChoice ?? false,
+    ...(e.tasksFile ? { indexFile: e.tasksFile } : { env: e.domain, indexFile: `tasks/${e.domain}_multiturn${e.oneChoice ? '_onechoice' : ''}_${spec.split}.json` }),
+    ...(e.scenarioFiles ? { scenarioFiles: e.scenarioFiles } : {}),
   };
 }
 
@@ -55,7 +61,7 @@ function rowOf(pack: UserBenchPack, taskIndex: number) {
 export function userBenchFactories(loadPack: RunPackLoader, models: ModelClientOptions): BenchFactories {
   const packs = new Map<string, Promise<UserBenchPack>>();
   const pack = (spec: PackChoice): Promise<UserBenchPack> => {
-    const key = JSON.stringify([spec.domain, spec.split, spec.oneChoice ?? false, spec.tasksFile ?? '', spec.scenarioFiles ?? []]);
+    const key = JSON.stringify([spec.environment, spec.split]);
     let p = packs.get(key);
     if (!p) {
       p = Promise.resolve().then(() => loadPack(spec));
@@ -67,14 +73,14 @@ export function userBenchFactories(loadPack: RunPackLoader, models: ModelClientO
   };
   const openings = new WeakMap<object, string>();
   return {
-    async createEnv(domain, taskIndex, _split, context) {
+    async createEnv(environment, taskIndex, _split, context) {
       if (!context) throw new Error('UserBench episodes need the run spec and the user model');
       const spec = context.spec;
       const p = await pack(spec);
       const row = rowOf(p, taskIndex);
       const recorder = new RecordingTravelLlm(actorTravelLlm(context.userActor));
-      const gym = new TravelGym(scenarioOf(p, row), { maxSteps: spec.maxSteps, oneChoicePerAspect: spec.oneChoice ?? false }, recorder.llm, p.prompts);
-      const env = createUserBenchEnv({ id: `userbench/${domain}/${p.indexFile}/${taskIndex}`, policy: row.system, tool: p.tool, gym, llm: recorder });
+      const gym = new TravelGym(scenarioOf(p, row), { maxSteps: spec.maxSteps, oneChoicePerAspect: userBenchEnvironment(environment).oneChoice ?? false }, recorder.llm, p.prompts);
+      const env = createUserBenchEnv({ id: `userbench/${environment.domain}/${p.indexFile}/${taskIndex}`, policy: row.system, tool: p.tool, gym, llm: recorder });
       openings.set(env, row.user);
       return env;
     },

@@ -46,10 +46,13 @@ export class UserBenchChoice {
     let p = this.#packs.get(key);
     if (!p) {
       p = this.packs.load(folder ? { kind: 'files', files: folder } : { kind: 'url', baseUrl: packUrl }, !this.samples, {
-        domain: this.env,
+        environment: {
+          family: 'userbench',
+          domain: this.env,
+          oneChoice: this.oneChoice,
+          ...(this.samples ? { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] } : {}),
+        },
         split: 'test',
-        oneChoice: this.oneChoice,
-        ...(this.samples ? { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] } : {}),
       });
       p.catch(() => this.#packs.delete(key));
       this.#packs.set(key, p);
