@@ -14,11 +14,11 @@ import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
 import { EpisodeTally } from '../traces/episodeTally.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
-import { addUsage, mergeUsage, sumUsage, type UsageEntry } from '../usage.ts';
+import { addUsage, mergeUsage, sumUsage, usageEntry, type UsageEntry } from '../usage.ts';
 import { planSlots, type RunSpec, type Slot } from './plan.ts';
 import { episodeEnvironment, type BenchEnvironment } from '../envs/environment.ts';
 import type { RunRecord, RunStore, SlotResult } from './record.ts';
-import { runsOnDevice, type ModelSpec } from '../setup/specs.ts';
+import type { ModelSpec } from '../setup/specs.ts';
 
 export interface BenchFactories {
   /**
@@ -192,6 +192,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
           trial: slot.trial,
           configLabel: config.label,
           actor: spec.actor.model,
+          actorEngine: spec.actor.engine,
           ...(config.critic && config.mode !== 'off' ? { critic: config.critic.model } : {}),
         },
         now,
@@ -206,9 +207,8 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     }
     if (!end || end.outcome === 'aborted') return; // no result: the slot runs again on resume
 
-    const entry = (role: UsageEntry['role'], by: ModelSpec, used: Usage): UsageEntry => ({ role, model: by.model, ...(runsOnDevice(by) ? { local: true } : {}), ...used });
-    const usage: UsageEntry[] = [entry('actor', spec.actor, tally.actorUsage), entry('user', spec.user, metered.usage)];
-    if (config.critic && config.mode !== 'off') usage.push(entry('critic', config.critic, tally.criticUsage));
+    const usage: UsageEntry[] = [usageEntry('actor', spec.actor, tally.actorUsage), usageEntry('user', spec.user, metered.usage)];
+    if (config.critic && config.mode !== 'off') usage.push(usageEntry('critic', config.critic, tally.criticUsage));
     const result: SlotResult = {
       key: slot.key,
       episodeId: slot.episodeId,
