@@ -21,7 +21,6 @@ export const BenchConfigurationSchema = z.object({
   maxRevisions: z.number().int().nonnegative().default(2),
   failureRule: FailureRuleSchema.default('fail-open'),
 });
-export type BenchConfiguration = z.infer<typeof BenchConfigurationSchema>;
 
 export const RunSpecSchema = z.object({
   id: z.string().min(1),

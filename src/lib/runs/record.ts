@@ -45,7 +45,6 @@ export const SlotResultSchema = z.object({
 export type SlotResult = z.infer<typeof SlotResultSchema>;
 
 export const RunStatusSchema = z.enum(['pending', 'running', 'cancelled', 'done', 'error']);
-export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const RunRecordSchema = z.object({
   schemaVersion: z.literal(RUN_RECORD_VERSION),

@@ -52,7 +52,6 @@ export const WebLLMCriticSpecSchema = z.object({
 export const ModelSpecSchema = z.discriminatedUnion('engine', [OpenAICompatibleSpecSchema, AnthropicSpecSchema, LoadedSpecSchema]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type RemoteSpec = Extract<ModelSpec, { engine: 'openai-compatible' | 'anthropic' }>;
-export type LoadedSpec = z.infer<typeof LoadedSpecSchema>;
 
 /** Runs on the user's machine, so it costs no money: follows from the engine, never from a stored flag. */
 export function runsOnDevice(spec: ModelSpec): boolean {
@@ -60,7 +59,6 @@ export function runsOnDevice(spec: ModelSpec): boolean {
 }
 
 /** The actor (or the simulated user): a remote model or the in-browser one. */
-export const ActorSpecSchema = ModelSpecSchema;
 export type ActorSpec = ModelSpec;
 
 export const NoCriticSpecSchema = z.object({ engine: z.literal('none') });
