@@ -17,11 +17,9 @@ import { newRunRecord, parseRunRecord, type RunRecord, type RunStore } from '../
 import { configurationResults } from '../src/lib/runs/results.ts';
 import { runModelClients } from '../src/lib/runs/models.ts';
 import { runBenchmark } from '../src/lib/runs/runner.ts';
-import { familyOf } from '../src/lib/runs/plan.ts';
-import { tauBenchFactories } from '../src/lib/runs/tauFactories.ts';
+import { runFactories } from '../src/lib/runs/runFactories.ts';
 import { userBenchExport } from '../src/lib/runs/userBenchExport.ts';
-import { sourcePackLoader, userBenchFactories } from '../src/lib/runs/userBenchFactories.ts';
-import { sourceTauKit } from '../src/lib/runs/tauKit.ts';
+import { sourcePackLoader } from '../src/lib/runs/userBenchFactories.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
@@ -118,9 +116,9 @@ async function main(opts: HeadlessOptions): Promise<number> {
     stream: false,
   });
   const models = runModelClients({ actor: base(opts.keys.actor), user: base(opts.keys.user), critic: base(opts.keys.critic) });
-  const userBench = familyOf(opts.spec.domain) === 'userbench';
+  const userBench = opts.spec.environment.family === 'userbench';
   const source = nodePackSource(resolve(opts.dataDir));
-  const factories = userBench ? userBenchFactories(sourcePackLoader(source), models) : tauBenchFactories(sourceTauKit(source), models);
+  const factories = runFactories(opts.spec.environment, { tauBench: () => source, userBench: () => sourcePackLoader(source) }, models);
 
   const controller = new AbortController();
   process.once('SIGINT', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EpisodeEnvironmentSchema } from '../envs/environment.ts';
-import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema } from '../types.ts';
+import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema, EngineSchema } from '../types.ts';
 
 /** Describes an episode for lists, filters and training data. Never holds secrets. */
 export const EpisodeMetaSchema = z.object({
@@ -10,7 +10,10 @@ export const EpisodeMetaSchema = z.object({
   runId: z.string().optional(),
   trial: z.number().int().optional(),
   configLabel: z.string().optional(),
+  /** The actor's model as shown: a provider's model id, or an on-device model's label. */
   actor: z.string(),
+  /** What served the actor, which prices it. Absent in traces recorded before it was kept: priced as a remote model named `actor`. */
+  actorEngine: EngineSchema.optional(),
   critic: z.string().optional(),
   mode: CriticModeSchema,
   maxRevisions: z.number().int().nonnegative(),

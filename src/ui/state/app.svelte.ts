@@ -103,11 +103,6 @@ export class AppState {
     });
   }
 
-  /** The actor's model as recorded in a trace. */
-  get actorModel(): string {
-    return this.settings.actorEngine === 'local' ? (this.localActor?.label ?? this.settings.localActorModel) : this.settings.actor.model;
-  }
-
   /** The critic the settings select, or undefined in `off` mode; throws when the in-browser one is picked but not loaded. */
   makeCritic(): Critic | undefined {
     return buildCritic(this.criticSpec, {
@@ -123,6 +118,8 @@ export class AppState {
     const st = this.settings;
     const critic = mode === 'off' ? undefined : this.makeCritic();
     if (mode !== 'off' && !critic) throw new Error(NO_CRITIC);
+    // The trace records the actor's model and engine, which price it.
+    const actor = this.actorSpec;
     return {
       env: built.env,
       actor: this.makeActor(),
@@ -134,7 +131,7 @@ export class AppState {
         failureRule: st.failureRule,
         maxSteps: built.maxSteps,
         criticTimeoutMs: st.criticTimeoutS * 1000,
-        meta: { ...built.meta, actor: this.actorModel, ...(critic ? { critic: critic.label } : {}) },
+        meta: { ...built.meta, actor: actor.model, actorEngine: actor.engine, ...(critic ? { critic: critic.label } : {}) },
       },
     };
   }

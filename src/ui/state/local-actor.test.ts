@@ -101,4 +101,26 @@ describe('LocalActorState (web-llm behind a real worker protocol, MLC engine dou
     expect(seen.at(-1)).toBeUndefined();
     expect(state.status).toBe('idle');
   });
+
+  it('an unload while the worker is still starting, or while WebGPU is being checked, hands nothing over; the next load does', async () => {
+    let release: () => void = () => undefined;
+    const slowProbe = new Promise<Capabilities>((resolve) => (release = () => resolve(gpu)));
+    const factory = workerFactory(newScript());
+    const seen: Array<Actor | undefined> = [];
+    const state = new LocalActorState((a) => seen.push(a), { createWorker: factory.create, storage: new ModelStorageDouble(), probe: () => slowProbe, modelList: async () => prebuiltAppConfig.model_list });
+    const loading = state.load(MODEL);
+    await state.unload();
+    release();
+    await loading;
+    expect(state.status).toBe('idle');
+    expect(seen).toEqual([]);
+    expect(factory.made).toHaveLength(0);
+    await state.load(MODEL);
+    expect(state.status).toBe('ready');
+    expect(state.loadedModel).toBe(MODEL);
+    expect(seen).toHaveLength(1);
+    await state.unload();
+    expect(state.loadedModel).toBe('');
+    expect(factory.made.every((w) => w.terminated)).toBe(true);
+  });
 });
