@@ -98,6 +98,24 @@ describe('the critic exam in the browser', () => {
     for (const r of before) expect(after.find((a) => a.id === r.id)).toEqual(r);
   });
 
+  it('first screen: "Grade a critic, no key needed" leads to quick, the recommended critic loads in one click and grades', async () => {
+    await page.goto(`${app.url}/?critic=transformers:tiny-critic`);
+    await page.getByTestId('welcome').getByTestId('start-exam').click();
+    await page.getByTestId('exam-tab').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/exam');
+    expect(await page.getByTestId('exam-set').inputValue()).toBe('quick');
+    expect(await page.getByTestId('exam-start').isDisabled()).toBe(true);
+    await page.getByTestId('exam-tab').getByTestId('rec-load').click();
+    await waitFor('the recommended critic', async () => (await page.getByTestId('exam-critic').getAttribute('data-ready')) === 'true', 120_000);
+    expect(await page.getByTestId('exam-critic').innerText()).toContain('tiny-critic');
+    await page.getByTestId('exam-limit').fill('4');
+    await page.getByTestId('exam-start').click();
+    const row = page.locator('[data-testid=exam-row][data-model=tiny-critic]');
+    await waitFor('4 items graded', async () => (await row.getAttribute('data-status')) === 'done', 300_000);
+    expect(await row.innerText()).toContain('quick (4)');
+    expect(offHostRequests(requests)).toEqual([]);
+  });
+
   it('shows an imported results file in the comparison table, with the baselines', async () => {
     await page.goto(app.url);
     await page.evaluate(() => localStorage.setItem('spotter.welcomed', '1'));

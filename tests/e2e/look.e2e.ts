@@ -12,7 +12,7 @@ import { seriousViolations, useE2E } from './harness.ts';
 
 const SHOTS = 'test-results/screenshots';
 const UPDATE = process.env.SPOTTER_UPDATE_SCREENSHOTS === '1';
-const TABS = ['welcome', 'chat', 'critic', 'history', 'data', 'bench', 'privacy'] as const;
+const TABS = ['welcome', 'chat', 'critic', 'history', 'data', 'exam', 'bench', 'privacy'] as const;
 const SIZES = [
   // The phone in dark mode (following the system), so both colour schemes are checked.
   { name: 'desktop', width: 1280, height: 800, colorScheme: 'light' },
