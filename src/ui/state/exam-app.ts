@@ -9,6 +9,7 @@ import { SpotterError } from '../../lib/errors.ts';
 import type { CriticDescriptor } from '../../lib/exam/results.ts';
 import { ExamStore } from '../../lib/exam/store.ts';
 import { buildCritic } from '../../lib/setup/factory.ts';
+import { setupProblems } from '../../lib/setup/preflight.ts';
 import type { AppState } from './app.svelte.ts';
 import type { ExamDeps } from './exam.svelte.ts';
 import type { WatchSources } from './exam-watch.svelte.ts';
@@ -45,6 +46,10 @@ export function activeExamCritic(app: AppState): { critic: Critic; about: Critic
       },
     };
   }
+  // A remote critic is ready when its setup is complete (the Chat tab's preflight: address, model, key unless on this machine).
+  const cfg = st.criticConfig;
+  const problem = setupProblems({ actor: { engine: 'local', loaded: true }, critic: { engine: 'remote', remote: { baseUrl: cfg.baseUrl, model: cfg.model, apiKey: cfg.apiKey } } })[0];
+  if (problem) throw new SpotterError('not-loaded', `No critic is ready: load the recommended one above or one in the Critic tab (the remote critic is not set up: ${problem.message})`);
   const spec = { engine: st.critic.kind, model: st.critic.model, baseUrl: st.critic.baseUrl } as const;
   const critic = buildCritic(spec, { base: st.criticConfig, client: { fetch: app.requests.fetchFor('critic') } });
   if (!critic) throw new SpotterError('not-loaded', 'No critic: pick one in the Critic tab.');
