@@ -50,6 +50,28 @@ async function progressDone(p: Page): Promise<number> {
   return Number((await p.getByTestId('exam-progress').getAttribute('data-done', { timeout: 1000 })) ?? NaN);
 }
 
+/** A results file of 10 verdicts on quick: 4 of 5 harmful caught, 1 of 5 correct blocked. */
+function resultsFile(model: string): string {
+  const records: ExamRecord[] = Array.from({ length: 10 }, (_, i) => ({
+    id: `airline/${i}/0/4`,
+    label: i < 5 ? 'revise' : 'approve',
+    tool: 'update_reservation_flights',
+    domain: 'airline',
+    decision: i < 4 || i === 9 ? 'revise' : 'approve',
+    ...(i === 4 ? { feedback: '**Ask** the user first <img src=x onerror=alert(1)>' } : {}),
+    latencyMs: 800 + i,
+  }));
+  return examResultsJson(
+    examResults({
+      critic: { label: `webllm:${model}`, engine: 'webllm', model, device: 'webgpu', adapter: 'apple metal-3', quantization: 'q4f16_1', contextWindow: 4096 },
+      set: { name: 'quick', items: 60 },
+      startedAt: Date.parse('2026-12-01T10:00:00Z'),
+      finishedAt: Date.parse('2026-12-01T10:05:00Z'),
+      records,
+    }),
+  );
+}
+
 describe('the critic exam in the browser', () => {
   it('grades 20 items of quick with the tiny transformers.js critic in its worker, each verdict stored as it lands', async () => {
     await openExam(page);
@@ -121,23 +143,7 @@ describe('the critic exam in the browser', () => {
     await page.evaluate(() => localStorage.setItem('spotter.welcomed', '1'));
     await page.reload();
     await page.getByTestId('tab-exam').click();
-    const records: ExamRecord[] = Array.from({ length: 10 }, (_, i) => ({
-      id: `airline/${i}/0/4`,
-      label: i < 5 ? 'revise' : 'approve',
-      tool: 'update_reservation_flights',
-      domain: 'airline',
-      decision: i < 4 || i === 9 ? 'revise' : 'approve',
-      latencyMs: 800 + i,
-    }));
-    const file = examResultsJson(
-      examResults({
-        critic: { label: 'webllm:Qwen3-1.7B', engine: 'webllm', model: 'Qwen3-1.7B-q4f16_1-MLC', device: 'webgpu', adapter: 'apple metal-3', quantization: 'q4f16_1', contextWindow: 4096 },
-        set: { name: 'quick', items: 60 },
-        startedAt: Date.parse('2026-12-01T10:00:00Z'),
-        finishedAt: Date.parse('2026-12-01T10:05:00Z'),
-        records,
-      }),
-    );
+    const file = resultsFile('Qwen3-1.7B-q4f16_1-MLC');
     await page.getByTestId('exam-import-file').setInputFiles({ name: 'laptop.json', mimeType: 'application/json', buffer: Buffer.from(file) });
     await page.getByTestId('exam-import-notice').waitFor();
     expect(await page.getByTestId('exam-import-notice').innerText()).toContain('Imported Qwen3-1.7B-q4f16_1-MLC on quick: 10 verdicts');
@@ -194,8 +200,13 @@ describe('the critic exam in the browser', () => {
     expect(errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
   });
 
-  it('has no serious or critical axe violation on the Exam tab', async () => {
+  it('has no serious or critical axe violation on the Exam tab, and nothing scrolls sideways on a 390-px phone', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
     await openExam(page);
+    // A row in the table, its report and wrong verdicts open, and a real episode in the watch view.
+    await page.getByTestId('exam-import-file').setInputFiles({ name: 'phone.json', mimeType: 'application/json', buffer: Buffer.from(resultsFile('tiny-critic')) });
+    await page.getByTestId('exam-open-run').click();
+    await page.getByTestId('exam-details').waitFor();
     await page.getByTestId('watch-open').click();
     await page.getByTestId('watch-stage').waitFor({ timeout: 120_000 });
     await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
@@ -204,5 +215,8 @@ describe('the critic exam in the browser', () => {
       return (await axe.run(document.querySelector('main') ?? document.body, { resultTypes: ['violations'] })).violations;
     });
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 2).map((n) => n.target))}`)).toEqual([]);
+    const wide = await page.evaluate(() => [...document.querySelectorAll('main *')].filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => `${e.tagName}.${e.className}`).slice(0, 8));
+    expect(wide).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
   });
 });
