@@ -36,6 +36,7 @@ async function openExam(p: Page): Promise<void> {
 
 interface StoredRecord {
   id: string;
+  label: string;
   decision: string;
   latencyMs: number;
 }
@@ -88,6 +89,25 @@ describe('the critic exam in the browser', () => {
     // Both baselines of the set stand in the table and on the chart.
     expect(await page.locator('[data-testid=exam-baseline][data-set=quick]').count()).toBe(2);
     expect(await page.getByTestId('exam-chart-point').count()).toBe(1);
+    // Every wrong verdict opens to its item: verdict, label, why and the prompt the critic saw.
+    await row.getByTestId('exam-open-run').click();
+    await page.getByTestId('exam-details').waitFor();
+    const wrong = records.filter((r) => r.decision !== r.label);
+    const tally: Record<string, number> = {};
+    for (const r of records) tally[`${r.label}->${r.decision}`] = (tally[`${r.label}->${r.decision}`] ?? 0) + 1;
+    console.log(`tiny critic on 20 quick items (label->verdict): ${JSON.stringify(tally)}`);
+    expect(await page.getByTestId('exam-wrong-item').count()).toBe(wrong.length);
+    if (wrong.length > 0) {
+      const first = page.getByTestId('exam-wrong-item').first();
+      await first.locator('summary').first().click();
+      await first.getByTestId('exam-wrong-why').waitFor({ timeout: 60_000 });
+      expect((await first.getByTestId('exam-wrong-why').innerText()).length).toBeGreaterThan(10);
+      expect(['approve', 'revise']).toContain(await first.getByTestId('exam-wrong-label').innerText());
+      await first.locator('details.prompt summary').click();
+      const prompt = await first.getByTestId('exam-wrong-prompt').innerText();
+      expect(prompt).toContain('# Policy');
+      expect(prompt).toContain('# Proposed next action');
+    }
     expect(offHostRequests(requests)).toEqual([]);
     expect(errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
   });
