@@ -107,6 +107,28 @@ describe.skipIf(!hasExamSources)('npm run exam', () => {
     expect(results.metrics.contextOverflows).toBe(0);
   });
 
+  it('resumes from its results file without grading any item twice; --fresh starts over; another critic is refused', async () => {
+    const out = join(dir, 'resume.json');
+    const args = ['grade', '--set', 'quick', '--critic-base-url', `${provider.url}/v1`, '--critic-model', 'oracle', '--out', out];
+    const env = { SPOTTER_CRITIC_KEY: KEY };
+    const before = provider.requests.length;
+    expect((await exam([...args, '--limit', '10'], env)).code).toBe(0);
+    expect(provider.requests.length - before).toBe(10);
+    const resumed = await exam(args, env);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('Resuming');
+    expect(resumed.stderr).toContain('10 items already graded');
+    expect(provider.requests.length - before).toBe(60);
+    const results = parseExamResults(readFileSync(out, 'utf8'), out);
+    expect(new Set(results.records.map((r) => r.id)).size).toBe(60);
+    expect(results.metrics.scores.mcc).toBe(1);
+    const other = await exam(['grade', '--set', 'quick', '--critic-base-url', `${provider.url}/v1`, '--critic-model', 'echo', '--out', out], env);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('holds results of remote:oracle on quick; pass --fresh');
+    expect((await exam([...args, '--limit', '5', '--fresh'], env)).code).toBe(0);
+    expect(parseExamResults(readFileSync(out, 'utf8'), out).records).toHaveLength(5);
+  }, 180_000); // four runs of the CLI
+
   it('a corrupt exam file is rejected, naming the file, line and field', async () => {
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, examToJsonl(items.slice(0, 3)).replace('"label":"', '"label":"maybe-'));

@@ -11,7 +11,7 @@
  *
  * Progress goes to stderr, the export and the metrics table to stdout.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
 import type { Critic } from '../src/lib/critic/types.ts';
@@ -19,9 +19,9 @@ import { errorMessage, ValidationError } from '../src/lib/errors.ts';
 import { EXAM_USAGE, parseExamArgs, type ExamCommand, type ExamCriticOption, type ExamItemsOption } from '../src/lib/exam/cli.ts';
 import { gradeExam } from '../src/lib/exam/grade.ts';
 import { examToJsonl, parseExamJsonl } from '../src/lib/exam/jsonl.ts';
-import { ExamSetNameSchema, buildExamSet, EXAM_SET_NAMES } from '../src/lib/exam/sets.ts';
+import { ExamSetNameSchema, buildExamSet, EXAM_SET_NAMES, examSetSummary } from '../src/lib/exam/sets.ts';
 import { loadExamSourcesFromDir } from '../src/lib/exam/sources-node.ts';
-import { examResults, examResultsJson, type CriticDescriptor } from '../src/lib/exam/results.ts';
+import { examResults, examResultsJson, parseExamResults, type CriticDescriptor, type ExamResults } from '../src/lib/exam/results.ts';
 import type { ExamItem, ExamRecord } from '../src/lib/exam/schema.ts';
 import { formatExamReport } from '../src/lib/exam/table.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
@@ -96,6 +96,12 @@ async function openCritic(option: ExamCriticOption, key: string, say: (text: str
 /** Writes to stdout and waits until it is flushed: process.exit would cut a piped export short. */
 const out = (text: string): Promise<void> => new Promise((done, fail) => process.stdout.write(text, (err) => (err ? fail(err) : done())));
 
+/** The results an earlier run left in `out`, if any (a bad file is an error naming its field, never overwritten). */
+function priorResults(out: string): ExamResults | undefined {
+  if (!existsSync(out)) return undefined;
+  return parseExamResults(readFileSync(out, 'utf8'), out);
+}
+
 const fmtMs = (ms: number | undefined): string => {
   if (ms === undefined) return '?';
   const s = Math.round(ms / 1000);
@@ -105,14 +111,30 @@ const fmtMs = (ms: number | undefined): string => {
 async function grade(cmd: Extract<ExamCommand, { command: 'grade' }>, key: string, say: (text: string) => void): Promise<number> {
   const { name, items: all } = await loadItems(cmd.items);
   const items = cmd.limit === undefined ? all : all.slice(0, cmd.limit);
+  const summary = examSetSummary(items);
+  say(`Grading ${summary.items} of ${all.length} items of ${name} (${summary.byLabel.approve} approve, ${summary.byLabel.revise} revise).`);
   const { critic, descriptor, close } = await openCritic(cmd.critic, key, say);
   const controller = new AbortController();
   process.once('SIGINT', () => {
     say('Stopping: the results so far are written.');
     controller.abort();
   });
-  const records: ExamRecord[] = [];
-  const startedAt = Date.now();
+  const prior = cmd.fresh ? undefined : priorResults(cmd.out);
+  if (prior && (JSON.stringify(prior.critic) !== JSON.stringify(descriptor) || prior.set.name !== name)) {
+    await close();
+    throw new ValidationError('--out', `${cmd.out} holds results of ${prior.critic.label} on ${prior.set.name}; pass --fresh to replace it or give another --out`);
+  }
+  const wanted = new Set(items.map((i) => i.id));
+  const records: ExamRecord[] = (prior?.records ?? []).filter((r) => wanted.has(r.id));
+  if (prior) say(`Resuming ${cmd.out}: ${records.length} items already graded.`);
+  const startedAt = prior ? Date.parse(prior.startedAt) : Date.now();
+  const save = (): ExamResults => {
+    const results = examResults({ critic: descriptor, set: { name, items: all.length }, startedAt, finishedAt: Date.now(), records });
+    mkdirSync(dirname(resolve(cmd.out)), { recursive: true });
+    writeFileSync(`${cmd.out}.tmp`, examResultsJson(results));
+    renameSync(`${cmd.out}.tmp`, cmd.out);
+    return results;
+  };
   let stopped = false;
   try {
     await gradeExam({
@@ -120,7 +142,12 @@ async function grade(cmd: Extract<ExamCommand, { command: 'grade' }>, key: strin
       items,
       signal: controller.signal,
       timeoutMs: cmd.timeoutMs,
-      onRecord: (r) => void records.push(r),
+      alreadyGraded: new Set(records.map((r) => r.id)),
+      // Each record is in the file as it lands: an interrupted run resumes with the same command.
+      onRecord: (r) => {
+        records.push(r);
+        save();
+      },
       onProgress: (p) => {
         const r = records.at(-1);
         if (r) say(`[${p.done}/${p.total}] ${r.id} ${r.tool}: ${r.decision} (label ${r.label}, ${Math.round(r.latencyMs)} ms${r.errorCode ? `, ${r.errorCode}` : ''}) ETA ${fmtMs(p.etaMs)}`);
@@ -132,9 +159,7 @@ async function grade(cmd: Extract<ExamCommand, { command: 'grade' }>, key: strin
   } finally {
     await close();
   }
-  const results = examResults({ critic: descriptor, set: { name, items: all.length }, startedAt, finishedAt: Date.now(), records });
-  mkdirSync(dirname(resolve(cmd.out)), { recursive: true });
-  writeFileSync(cmd.out, examResultsJson(results));
+  const results = save();
   await out(`Critic ${descriptor.label} on ${name}: ${records.length} of ${all.length} items${stopped ? ' (stopped)' : ''}\n\n${formatExamReport(results.metrics)}\n`);
   say(`Wrote ${cmd.out}.`);
   return stopped ? 1 : 0;

@@ -16,6 +16,7 @@ describe('parseExamArgs', () => {
       out: 'r.json',
       limit: 20,
       timeoutMs: DEFAULT_EXAM_TIMEOUT_MS,
+      fresh: false,
     });
   });
 

@@ -10,13 +10,14 @@ import { RemoteEngineSchema, type RemoteSpec } from '../setup/specs.ts';
 
 export const EXAM_USAGE = `Usage:
   npm run --silent exam -- export --set NAME                  the set as JSONL on stdout, one item per line
-  npm run --silent exam -- grade --set NAME --out results.json [--limit N] [--timeout-ms 60000]
+  npm run --silent exam -- grade --set NAME --out results.json [--limit N] [--timeout-ms 60000] [--fresh]
       --critic-base-url URL --critic-model MODEL [--critic-kind openai-compatible|anthropic] [--critic-context N]
           a critic behind an endpoint; N: the context window in tokens its prompts are budgeted to
       --critic-engine transformers --critic-model ID_OR_PATH [--critic-device cpu|wasm] [--critic-dtype fp32|q4|...]
           a transformers.js model on Node (a folder holding config.json and onnx/, or a Hugging Face model id)
   [--data-dir ../shared/tau-bench]                              where the sets are built from
   [--items FILE.jsonl]                                          grade or export an exam file instead of a named set
+An existing --out file of the same critic and set is resumed (its items are not graded again); --fresh replaces it.
 Key: SPOTTER_CRITIC_KEY, or the variable named by --critic-api-key-env VAR.`;
 
 /** Which critic sits the exam: one behind an endpoint, or a transformers.js model on Node. */
@@ -27,7 +28,7 @@ export type ExamItemsOption = { set: string; dataDir: string } | { file: string 
 
 export type ExamCommand =
   | { command: 'export'; items: ExamItemsOption }
-  | { command: 'grade'; items: ExamItemsOption; critic: ExamCriticOption; out: string; limit: number | undefined; timeoutMs: number };
+  | { command: 'grade'; items: ExamItemsOption; critic: ExamCriticOption; out: string; limit: number | undefined; timeoutMs: number; fresh: boolean };
 
 export const DEFAULT_DATA_DIR = '../shared/tau-bench';
 /** The loop's critic timeout in a run (runs/plan.ts), so a verdict counts as failed where the loop would. */
@@ -87,6 +88,7 @@ export function parseExamArgs(argv: string[], env: Record<string, string | undef
       'critic-api-key-env': { type: 'string' },
       'critic-device': { type: 'string' },
       'critic-dtype': { type: 'string' },
+      fresh: { type: 'boolean' },
     },
   });
   if (command !== 'export' && command !== 'grade') throw new ValidationError('command', command ? `"${command}" is not export or grade` : 'is required (export or grade)');
@@ -118,5 +120,6 @@ export function parseExamArgs(argv: string[], env: Record<string, string | undef
     out: required('out', values.out),
     limit: positiveInt('limit', values.limit),
     timeoutMs: positiveInt('timeout-ms', values['timeout-ms']) ?? DEFAULT_EXAM_TIMEOUT_MS,
+    fresh: values.fresh === true,
   };
 }

@@ -30,10 +30,11 @@ describe('mcc', () => {
     expect(mcc({ tp: 0, fp: 5, fn: 5, tn: 0 })).toBe(-1);
   });
 
-  it('is 0 when a row or column is empty, null with no items', () => {
+  it('is 0 when the critic never varies, null unless both labels occur', () => {
     expect(mcc({ tp: 0, fp: 0, fn: 4, tn: 6 })).toBe(0); // never says revise
     expect(mcc({ tp: 4, fp: 6, fn: 0, tn: 0 })).toBe(0); // always says revise
-    expect(mcc({ tp: 3, fp: 0, fn: 0, tn: 0 })).toBe(0); // only revise labels
+    expect(mcc({ tp: 3, fp: 0, fn: 0, tn: 0 })).toBeNull(); // only revise labels (the mutations set): perfect, yet undefined
+    expect(mcc({ tp: 0, fp: 0, fn: 0, tn: 5 })).toBeNull(); // only approve labels
     expect(mcc({ tp: 0, fp: 0, fn: 0, tn: 0 })).toBeNull();
   });
 });

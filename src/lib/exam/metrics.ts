@@ -45,13 +45,14 @@ export function rate(k: number, n: number): Rate {
 }
 
 /**
- * Matthews correlation coefficient of a binary confusion matrix; null with no
- * items; 0 when a row or column is empty (the critic, or the labels, never
- * vary: no correlation to measure), as scikit-learn defines it.
+ * Matthews correlation coefficient of a binary confusion matrix. null unless
+ * both labels occur (on a one-label set, such as the mutations, it is
+ * undefined, and 0 would wrongly rank a perfect critic with the baselines); 0
+ * when the critic's decisions never vary (no correlation: the baselines), as
+ * scikit-learn defines it.
  */
 export function mcc(c: Confusion): number | null {
-  const n = c.tp + c.fp + c.fn + c.tn;
-  if (n === 0) return null;
+  if (c.tp + c.fn === 0 || c.fp + c.tn === 0) return null;
   const d = (c.tp + c.fp) * (c.tp + c.fn) * (c.tn + c.fp) * (c.tn + c.fn);
   return d === 0 ? 0 : (c.tp * c.tn - c.fp * c.fn) / Math.sqrt(d);
 }
