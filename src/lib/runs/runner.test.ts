@@ -30,6 +30,26 @@ function spec(over: Partial<RunSpecInput> = {}) {
 const prices: PriceTable = DEFAULT_PRICES;
 
 describe('runBenchmark', () => {
+  it('reports errored episodes apart: grouped by reason, and left out of pass^k unless counted as failures', async () => {
+    const s = stores();
+    const rec = await runBenchmark(newRunRecord(spec({ concurrency: 2 }), 1000), { ...doubleFactories(), ...s }, { signal: new AbortController().signal, prices });
+    // Two of the first configuration's episodes errored (the provider, not the agent): task 1, both trials.
+    const errored = Object.values(rec.results).filter((r) => r.configIndex === 0 && r.taskIndex === 1);
+    expect(errored).toHaveLength(2);
+    const messages = ['Rate limited by the provider. HTTP 429: slow down', 'Could not reach the provider (Failed to fetch).'];
+    errored.forEach((r, i) => Object.assign(r, { outcome: 'error', reward: 0, error: messages[i] }));
+    const [alone, critic] = configurationResults(rec, prices);
+    expect(alone?.errors).toBe(2);
+    expect(alone?.errorReasons.map((g) => [g.reason, g.count])).toEqual([['quota', 1], ['network', 1]]);
+    // As tau-bench counts them: task 1 failed both trials.
+    expect(alone?.passK?.passK.map((p) => p.value)).toEqual([0.5, 0.5]);
+    // Without the errors: only task 0 is scored.
+    expect(alone?.passKWithoutErrors?.passK.map((p) => p.value)).toEqual([1, 1]);
+    expect(alone?.tasksWithErrors).toBe(1);
+    expect(critic?.errorReasons).toEqual([]);
+    expect(critic?.passKWithoutErrors).toEqual(critic?.passK);
+  });
+
   it('runs every slot, persists traces and the run, and scores pass^k per configuration', async () => {
     const s = stores();
     // task 1 fails on its first two episodes (= trial 0 of both configurations)
