@@ -208,3 +208,25 @@ describe('a transcript that follows', () => {
     await opened.context.close();
   });
 });
+
+describe('the Critic tab', () => {
+  it('one error display, a full-width model id, and disabled controls that say why', async () => {
+    await open(page);
+    await page.getByTestId('tab-critic').click();
+    await page.getByLabel('transformers.js (WebGPU or wasm)').check();
+    const id = 'http://127.0.0.1:9/nowhere/a-critic-model-with-a-long-name-q4f16_1';
+    await page.getByTestId('tf-model').fill(id);
+    const box = await page.getByTestId('tf-model').evaluate((el: HTMLInputElement) => el.scrollWidth <= el.clientWidth);
+    expect(box).toBe(true);
+    await expect(page.getByTestId('critic-not-loaded').innerText()).resolves.toMatch(/once a model is loaded/);
+    await expect(page.getByTestId('rec-remote').innerText()).resolves.toBe('Remote critic in use');
+    await page.getByTestId('critic-load').click();
+    const error = page.getByTestId('critic-error');
+    await error.waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('critic-error').count()).toBe(1);
+    // transformers.js reports an unreachable host as a tokenizer it could not read; the message names the model URL.
+    await expect(error.textContent()).resolves.toContain(`Tokenizer of ${id} could not be loaded`);
+    expect(await error.getAttribute('role')).toBe('alert');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});

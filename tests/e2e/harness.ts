@@ -236,7 +236,7 @@ export async function waitForCritic(page: Page, target: Locator, what: string, t
   await Promise.race([
     target.waitFor({ timeout: timeoutMs }),
     error.waitFor({ timeout: timeoutMs }).then(async () => {
-      throw new Error(`${what} failed: ${await error.innerText()}`);
+      throw new Error(`${what} failed: ${await error.textContent()}`);
     }),
   ]);
 }

@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
-import { configureProvider, dumpIndexedDB, seriousViolations, useE2E } from './harness.ts';
+import { configureProvider, dumpIndexedDB, openWithSettings, seriousViolations, useE2E } from './harness.ts';
 
 const provider = new ProviderServerDouble();
 const { app, nextPage } = useE2E({ provider });
@@ -110,6 +110,30 @@ describe('History on a 390-px phone', () => {
     expect(new URL(page.url()).hash).toBe('#/history');
   });
 
+  it('the chat on a phone: a complete setup folds into one line, the composer keeps its width, and it says edits apply to the next episode', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    // A server on this machine needs no key: nothing is missing, so the setup folds.
+    await openWithSettings(page, app.url, { baseUrl: `${provider.url}/v1`, actor: 'actor', critic: 'critic', mode: 'intervene' });
+    if (await page.getByTestId('welcome').count()) await page.getByTestId('close-welcome').click();
+    const sheet = page.getByTestId('setup-sheet');
+    expect(await sheet.getAttribute('open')).toBeNull();
+    const composer = page.locator('textarea[name=message]');
+    const box = await composer.boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(300);
+    expect((box?.y ?? 9999) + (box?.height ?? 0)).toBeLessThan(844);
+    // The checkbox has a real size.
+    await sheet.locator('summary').click();
+    const remember = await page.locator('input[name=remember-keys]').boundingBox();
+    expect(remember?.width ?? 0).toBeGreaterThanOrEqual(14);
+    provider.script('actor', { kind: 'delay', ms: 3000, then: { kind: 'message', content: 'Slow answer.' } }).script('critic', { kind: 'message', content: '{"decision":"approve"}' });
+    await page.fill('textarea[name=message]', 'hello from a phone');
+    await page.press('textarea[name=message]', 'Enter');
+    await expect(page.getByTestId('setup-applies-next').innerText()).resolves.toMatch(/apply from the next episode/);
+    await expect(page.getByTestId('activity').innerText()).resolves.toMatch(/actor thinking…|critic judging…/);
+    await page.getByText('Slow answer.').waitFor({ timeout: 30_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('presentation mode gives focus back to its button on Esc', async () => {
     await page.goto(app.url);
     await page.getByTestId('close-welcome').click();
@@ -120,6 +144,7 @@ describe('History on a 390-px phone', () => {
     await present.focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('presentation').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('present');
   });

@@ -9,6 +9,7 @@ import type { Critic } from '../critic/types.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { errorMessage } from '../errors.ts';
 import type { LoopEvent } from '../loop/events.ts';
+import { preflight } from './preflight.ts';
 import { runEpisode } from '../loop/runEpisode.ts';
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
 import { EpisodeTally } from '../traces/episodeTally.ts';
@@ -56,6 +57,8 @@ export interface RunOptions {
   retryErrors?: boolean;
   /** Stop the run after this many episode errors in a row (a bad key or a dead endpoint). */
   maxConsecutiveErrors?: number;
+  /** Call each remote model once before the run's first episode (preflight.ts); a failure ends the run before any episode. */
+  preflight?: boolean;
   onProgress?(p: BenchProgress): void;
   onEvent?(slot: Slot, event: LoopEvent): void;
   onSlotDone?(slot: Slot, result: SlotResult): void;
@@ -266,6 +269,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
   report();
   try {
     if (queue.length > 0) await deps.prepare?.(spec);
+    if (queue.length > 0 && opts.preflight && Object.keys(record.results).length === 0) await preflight(spec, deps, signal);
   } catch (err) {
     fatal = errorMessage(err);
     queue.length = 0;
