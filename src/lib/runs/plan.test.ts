@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
-import { parseRunSpec, parseTaskRange, planSlots, runEnvironmentName } from './plan.ts';
+import { parseRunSpec, parseTaskRange, planSlots, runEnvironment, runEnvironmentName } from './plan.ts';
 import { episodeEnvironment } from '../envs/environment.ts';
 
 const base = {
@@ -76,6 +76,7 @@ describe('episodeEnvironment', () => {
     expect(episodeEnvironment({ family: 'tau-bench', domain: 'airline' })).toEqual({ family: 'tau-bench', domain: 'airline' });
     expect(episodeEnvironment({ family: 'userbench', domain: 'travel33' })).toEqual({ family: 'userbench', domain: 'travel33' });
     expect(episodeEnvironment({ family: 'userbench', domain: 'travel22', oneChoice: true, tasksFile: 't.json', scenarioFiles: ['s.json'] })).toEqual({ family: 'userbench', domain: 'travel22', oneChoice: true });
+    expect(runEnvironment({ environment: { family: 'userbench', domain: 'travel33', scenarioFiles: ['s.json'] } })).toEqual({ family: 'userbench', domain: 'travel33' });
     expect(runEnvironmentName({ environment: { family: 'tau-bench', domain: 'retail' } })).toBe('tau-bench/retail');
     expect(runEnvironmentName({ environment: { family: 'userbench', domain: 'travel44', oneChoice: true } })).toBe('userbench/travel44-onechoice');
   });

@@ -7,11 +7,16 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { ModelSpecSchema } from '../setup/specs.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
-import { BenchEnvironmentSchema, environmentName, episodeEnvironment, TaskSplitSchema } from '../envs/environment.ts';
+import { BenchEnvironmentSchema, environmentName, episodeEnvironment, TaskSplitSchema, type EpisodeEnvironment } from '../envs/environment.ts';
+
+/** The environment the run's episodes record (its own, without the run options). */
+export function runEnvironment(spec: Pick<RunSpec, 'environment'>): EpisodeEnvironment {
+  return episodeEnvironment(spec.environment);
+}
 
 /** The run's environment name, e.g. 'tau-bench/retail' or 'userbench/travel22' (UserBench's result files key on it). */
 export function runEnvironmentName(spec: Pick<RunSpec, 'environment'>): string {
-  return environmentName(episodeEnvironment(spec.environment));
+  return environmentName(runEnvironment(spec));
 }
 
 export const BenchConfigurationSchema = z.object({

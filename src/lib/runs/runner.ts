@@ -16,8 +16,8 @@ import { EpisodeTally } from '../traces/episodeTally.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
 import { addUsage, mergeUsage, sumUsage, usageEntry, type UsageEntry } from '../usage.ts';
-import { planSlots, type RunSpec, type Slot } from './plan.ts';
-import { episodeEnvironment, type BenchEnvironment } from '../envs/environment.ts';
+import { planSlots, runEnvironment, type RunSpec, type Slot } from './plan.ts';
+import type { BenchEnvironment } from '../envs/environment.ts';
 import type { RunRecord, RunStore, SlotResult } from './record.ts';
 import type { ModelSpec } from '../setup/specs.ts';
 
@@ -188,7 +188,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
         maxSteps: spec.maxSteps,
         criticTimeoutMs: spec.criticTimeoutMs,
         meta: {
-          environment: episodeEnvironment(spec.environment),
+          environment: runEnvironment(spec),
           taskIndex: slot.taskIndex,
           taskSplit: spec.split,
           runId: spec.id,

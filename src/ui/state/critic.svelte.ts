@@ -1,6 +1,5 @@
-import type { ModelRecord } from '@mlc-ai/web-llm';
 import { z } from 'zod';
-import { engineOptions, probeCapabilities, type Capabilities, type EngineOption } from '../../lib/engines/capabilities.ts';
+import { engineOptions, probeCapabilities, type EngineOption } from '../../lib/engines/capabilities.ts';
 import type { TransformersConfig, TransformersDevice, TransformersDtype } from '../../lib/engines/transformers-options.ts';
 import type { CacheBackend } from '../../lib/engines/webllm.ts';
 import { criticModelOptions, type WebLLMModelOption } from '../../lib/engines/webllm-models.ts';
@@ -36,7 +35,6 @@ const browserStorage = (): Storage | undefined => (typeof localStorage === 'unde
 
 /** The in-browser critic panel: capabilities, engine choice, loading, cache. */
 export class CriticPanelState extends OnDeviceModelState<Critic> {
-  caps = $state.raw<Capabilities | undefined>(undefined);
   kind = $state<CriticEngineKind>('transformers');
   webllmModel = $state('Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
   /** The context window to load a web-llm critic with; 0: the model's default (criticWindowDefault). */
@@ -57,10 +55,9 @@ export class CriticPanelState extends OnDeviceModelState<Critic> {
 
   readonly #deps: OnDeviceDeps;
   readonly #storage: Storage | undefined;
-  #probing: Promise<void> | undefined;
 
   constructor(onCritic: (critic: Critic | undefined) => void, deps: Partial<OnDeviceDeps> & { storage?: Storage | undefined } = {}) {
-    super(onCritic);
+    super(onCritic, { capabilities: () => probeCapabilities(), modelList: prebuiltModelList });
     this.#deps = {
       webllmWorker: deps.webllmWorker ?? webllmWorker,
       transformersWorker: deps.transformersWorker ?? transformersWorker,
@@ -78,9 +75,6 @@ export class CriticPanelState extends OnDeviceModelState<Critic> {
   get critic(): Critic | undefined {
     return this.served;
   }
-
-  /** web-llm's prebuilt list; web-llm (several MB) is loaded only when this panel opens. */
-  modelList = $state.raw<readonly ModelRecord[]>([]);
 
   get modelOptions(): WebLLMModelOption[] {
     return criticModelOptions(this.modelList, { shaderF16: this.caps?.shaderF16 ?? false });
@@ -115,18 +109,6 @@ export class CriticPanelState extends OnDeviceModelState<Critic> {
 
   save(): void {
     saveStored(this.#storage, STORAGE_KEY, { kind: this.kind, webllmModel: this.webllmModel, tfModel: this.tfModel });
-  }
-
-  /** Checks the browser and reads web-llm's list, once (the app starts it; the first screen's recommendation needs it). */
-  probe(): Promise<void> {
-    this.#probing ??= (async () => {
-      this.caps = await probeCapabilities();
-      this.modelList = await prebuiltModelList();
-    })().catch((err: unknown) => {
-      this.#probing = undefined;
-      throw err;
-    });
-    return this.#probing;
   }
 
   transformersConfig(): TransformersConfig {

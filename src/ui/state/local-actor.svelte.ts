@@ -33,20 +33,12 @@ function explain(err: unknown, model: string): string {
  * episode with an in-browser critic too sends nothing off the machine.
  */
 export class LocalActorState extends OnDeviceModelState<Actor> {
-  caps = $state.raw<Capabilities | undefined>(undefined);
-  modelList = $state.raw<readonly ModelRecord[]>([]);
   #loadedModel = '';
-  #probing: Promise<void> | undefined;
-  readonly #deps: Required<LocalActorDeps>;
+  readonly #deps: Pick<Required<LocalActorDeps>, 'createWorker' | 'storage'>;
 
   constructor(onActor: (actor: Actor | undefined) => void, deps: LocalActorDeps = {}) {
-    super(onActor);
-    this.#deps = {
-      createWorker: deps.createWorker ?? webllmWorker,
-      storage: deps.storage ?? {},
-      probe: deps.probe ?? (() => probeCapabilities()),
-      modelList: deps.modelList ?? prebuiltModelList,
-    };
+    super(onActor, { capabilities: deps.probe ?? (() => probeCapabilities()), modelList: deps.modelList ?? prebuiltModelList });
+    this.#deps = { createWorker: deps.createWorker ?? webllmWorker, storage: deps.storage ?? {} };
   }
 
   /** The loaded actor. */
@@ -61,18 +53,6 @@ export class LocalActorState extends OnDeviceModelState<Actor> {
 
   get modelOptions(): WebLLMModelOption[] {
     return actorModelOptions(this.modelList, { shaderF16: this.caps?.shaderF16 ?? false });
-  }
-
-  /** Checks WebGPU and reads web-llm's list, once; nothing is downloaded. A failure is shown, and the next call tries again. */
-  probe(): Promise<void> {
-    this.#probing ??= (async () => {
-      this.caps = await this.#deps.probe();
-      this.modelList = await this.#deps.modelList();
-    })().catch((err: unknown) => {
-      this.#probing = undefined;
-      this.error = errorMessage(err);
-    });
-    return this.#probing;
   }
 
   #newEngine(model: string): Promise<WebLLMEngine> {

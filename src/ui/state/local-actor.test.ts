@@ -123,4 +123,22 @@ describe('LocalActorState (web-llm behind a real worker protocol, MLC engine dou
     expect(state.loadedModel).toBe('');
     expect(factory.made.every((w) => w.terminated)).toBe(true);
   });
+
+  it('a failed probe is shown, never thrown (the panels call it without awaiting), and the next call tries again', async () => {
+    let calls = 0;
+    const state = new LocalActorState(() => undefined, {
+      createWorker: workerFactory(newScript()).create,
+      storage: new ModelStorageDouble(),
+      probe: async () => {
+        if (calls++ === 0) throw new Error('adapter request failed');
+        return gpu;
+      },
+      modelList: async () => prebuiltAppConfig.model_list,
+    });
+    await expect(state.probe()).resolves.toBeUndefined();
+    expect(state.error).toBe('adapter request failed');
+    await state.probe();
+    expect(state.caps).toEqual(gpu);
+    expect(calls).toBe(2);
+  });
 });

@@ -1,3 +1,5 @@
+import type { ModelRecord } from '@mlc-ai/web-llm';
+import type { Capabilities } from '../../lib/engines/capabilities.ts';
 import { deleteReportText, type EngineLoadInfo, type EngineProgress, type OnDeviceEngine } from '../../lib/engines/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 
@@ -13,6 +15,12 @@ export interface LoadPlan<E extends OnDeviceEngine, T> {
   onProgress?: (p: EngineProgress) => void;
   /** A failure in words a person can act on (default: the error's message). */
   explain?: (err: unknown) => string;
+}
+
+/** How the browser is checked before a model is picked: its GPU's capabilities, and web-llm's model list. */
+export interface ModelProbes {
+  capabilities: () => Promise<Capabilities>;
+  modelList: () => Promise<readonly ModelRecord[]>;
 }
 
 /**
@@ -32,11 +40,30 @@ export class OnDeviceModelState<T> {
   loadInfo = $state.raw<EngineLoadInfo | undefined>(undefined);
   /** What the loaded model serves; undefined unless `status` is 'ready'. */
   served = $state.raw<T | undefined>(undefined);
+  caps = $state.raw<Capabilities | undefined>(undefined);
+  /** web-llm's prebuilt list; web-llm (several MB) is loaded only when it is asked for. */
+  modelList = $state.raw<readonly ModelRecord[]>([]);
 
   #engine: OnDeviceEngine | undefined;
   #generation = 0;
+  #probing: Promise<void> | undefined;
 
-  constructor(private readonly onServed: (served: T | undefined) => void) {}
+  constructor(
+    private readonly onServed: (served: T | undefined) => void,
+    private readonly probes: ModelProbes,
+  ) {}
+
+  /** Checks the browser and reads web-llm's list, once; nothing is downloaded. A failure is shown, and the next call tries again. */
+  probe(): Promise<void> {
+    this.#probing ??= (async () => {
+      this.caps = await this.probes.capabilities();
+      this.modelList = await this.probes.modelList();
+    })().catch((err: unknown) => {
+      this.#probing = undefined;
+      this.error = errorMessage(err);
+    });
+    return this.#probing;
+  }
 
   /** Loads per `plan`, after releasing any loaded model; resolves once loaded, failed or overtaken. */
   async loadWith<E extends OnDeviceEngine>(plan: LoadPlan<E, T>): Promise<void> {
