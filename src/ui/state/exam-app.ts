@@ -5,6 +5,7 @@
  * grader. The heavy parts load when first used.
  */
 import type { Critic } from '../../lib/critic/types.ts';
+import { quantOf } from '../../lib/engines/webllm-models.ts';
 import { SpotterError } from '../../lib/errors.ts';
 import type { CriticDescriptor } from '../../lib/exam/results.ts';
 import { ExamStore } from '../../lib/exam/store.ts';
@@ -14,9 +15,6 @@ import type { AppState } from './app.svelte.ts';
 import type { ExamDeps } from './exam.svelte.ts';
 import type { WatchSources } from './exam-watch.svelte.ts';
 import type { ExamData } from './exam-sets.ts';
-
-/** Quantisation as web-llm model ids spell it (`…-q4f16_1-MLC`). */
-const quantOf = (model: string): string | undefined => /-(q\d+f\d+(?:_\d+)?)(?:-|$)/.exec(model)?.[1];
 
 /** The active critic and its description for the comparison table. */
 export function activeExamCritic(app: AppState): { critic: Critic; about: CriticDescriptor } {
