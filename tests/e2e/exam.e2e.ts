@@ -11,7 +11,9 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { examResults, examResultsJson } from '../../src/lib/exam/results.ts';
+import { examToJsonl } from '../../src/lib/exam/jsonl.ts';
 import type { ExamRecord } from '../../src/lib/exam/schema.ts';
+import { examSet } from '../fixtures/exam-items.ts';
 import { dumpIndexedDB, loadCritic, offHostRequests, useE2E, waitFor } from './harness.ts';
 
 const { app, nextPage } = useE2E();
@@ -184,6 +186,31 @@ describe('the critic exam in the browser', () => {
     await page.reload();
     await page.getByTestId('tab-exam').click();
     await row.waitFor();
+  });
+
+  it('imports an exam JSONL file as a personal set, offered for grading and exported back the same', async () => {
+    await page.goto(app.url);
+    await page.evaluate(() => localStorage.setItem('spotter.welcomed', '1'));
+    await page.goto(`${app.url}/#/exam`);
+    await page.getByTestId('exam-tab').waitFor();
+    const items = (await examSet('quick')).slice(28, 34).map((i) => ({ ...i, set: 'my-retail' }));
+    const text = examToJsonl(items);
+    await page.getByTestId('exam-import-set-file').setInputFiles({ name: 'mine.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(text) });
+    await page.getByTestId('exam-sets-notice').waitFor();
+    expect(await page.getByTestId('exam-sets-notice').innerText()).toBe('Imported the set my-retail: 6 items.');
+    expect(await page.getByTestId('exam-set').inputValue()).toBe('my-retail');
+    expect(await page.getByTestId('exam-personal-set').innerText()).toContain('my-retail · 6 items (4 revise)');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('exam-export-set').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('spotter-exam-my-retail.jsonl');
+    expect(readFileSync(await file.path(), 'utf8')).toBe(text);
+    // A bad line rejects the file whole, naming the line and field.
+    await page.getByTestId('exam-import-set-file').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(text.replace('"label":"revise"', '"label":"maybe"')) });
+    await waitFor('the refusal', async () => /Nothing imported: line \d+: label/.test(await page.getByTestId('exam-sets-notice').innerText()), 5000);
+    // Kept across a reload.
+    await page.reload();
+    await page.getByTestId('exam-personal-set').waitFor();
   });
 
   it('steps through a real GPT-4o episode, the critic judging each proposal, with 0 requests after load', async () => {
