@@ -40,7 +40,7 @@ function layerRules() {
     engines: [],
     actor: ['engines'],
     critic: ['engines', 'actor'],
-    setup: ['engines', 'actor', 'critic'],
+    setup: ['engines', 'actor', 'critic', 'envs'],
     envs: ['engines', 'actor'],
     loop: ['engines', 'actor', 'critic', 'envs'],
     traces: ['engines', 'actor', 'critic', 'envs', 'loop'],

@@ -17,12 +17,11 @@ import { newRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/rec
 import { runModelClients } from '../src/lib/runs/models.ts';
 import { rateLimitedFetch } from '../src/lib/runs/rateLimit.ts';
 import { runBenchmark } from '../src/lib/runs/runner.ts';
-import { familyOf, type Slot } from '../src/lib/runs/plan.ts';
+import type { Slot } from '../src/lib/runs/plan.ts';
 import { formatShard, unitsOfShard, type Shard } from '../src/lib/runs/shard.ts';
-import { tauBenchFactories } from '../src/lib/runs/tauFactories.ts';
 import { planUnits } from '../src/lib/runs/units.ts';
-import { sourcePackLoader, userBenchFactories } from '../src/lib/runs/userBenchFactories.ts';
-import { sourceTauKit } from '../src/lib/runs/tauKit.ts';
+import { runFactories } from '../src/lib/runs/runFactories.ts';
+import { sourcePackLoader } from '../src/lib/runs/userBenchFactories.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
@@ -134,9 +133,8 @@ async function main(opts: HeadlessOptions): Promise<number> {
     { actor: base(opts.keys.actor), user: base(opts.keys.user), critic: base(opts.keys.critic) },
     limited ? { fetchFor: () => limited } : {},
   );
-  const userBench = familyOf(opts.spec.domain) === 'userbench';
   const source = nodePackSource(resolve(opts.dataDir));
-  const factories = userBench ? userBenchFactories(sourcePackLoader(source), models) : tauBenchFactories(sourceTauKit(source), models);
+  const factories = runFactories(opts.spec.environment, { tauBench: () => source, userBench: () => sourcePackLoader(source) }, models);
 
   const controller = new AbortController();
   // SIGTERM too: what Kubernetes sends a pod it stops, and GitHub Actions a cancelled job after SIGINT.

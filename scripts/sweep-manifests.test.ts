@@ -105,7 +105,7 @@ describe('.github/workflows/sweep.yml', () => {
     expect(unitsOfShard(planUnits(opts.spec), { index: 2, count: 4 })).toHaveLength(30);
     // Every domain the form offers is one the CLI runs.
     for (const domain of list(obj(inputs['domain'], 'domain')['options'], 'options')) {
-      expect(parseHeadlessArgs(headlessArgv(str(step['run']), { ...env, DOMAIN: str(domain) }), env).spec.domain).toBe(domain);
+      expect(parseHeadlessArgs(headlessArgv(str(step['run']), { ...env, DOMAIN: str(domain) }), env).spec.environment.domain).toBe(domain);
     }
   });
 

@@ -55,6 +55,23 @@ export type Usage = z.infer<typeof UsageSchema>;
  * `error` (the critic failed: network, timeout, crash) are recorded as such,
  * never hidden; the loop's failure rule decides what they mean.
  */
+/**
+ * What serves a model: the API styles of remote models, the on-device engines,
+ * and 'local' (the on-device model already loaded in this browser, whichever
+ * engine). The one vocabulary of engines, used by specs, engines, traces and prices.
+ */
+export const EngineSchema = z.enum(['openai-compatible', 'anthropic', 'webllm', 'transformers', 'local']);
+export type Engine = z.infer<typeof EngineSchema>;
+export const RemoteEngineSchema = EngineSchema.extract(['openai-compatible', 'anthropic']);
+export type RemoteEngine = z.infer<typeof RemoteEngineSchema>;
+export const OnDeviceEngineKindSchema = EngineSchema.extract(['transformers', 'webllm']);
+export type OnDeviceEngineKind = z.infer<typeof OnDeviceEngineKindSchema>;
+
+/** Runs on the user's machine, so it costs no money: follows from the engine, never from a label or a stored flag. */
+export function engineRunsOnDevice(engine: Engine): boolean {
+  return !RemoteEngineSchema.safeParse(engine).success;
+}
+
 /** Where a critic runs: 'remote' behind a provider endpoint, or one of the on-device engines. */
 export const CriticEngineKindSchema = z.enum(['remote', 'webllm', 'transformers']);
 export type CriticEngineKind = z.infer<typeof CriticEngineKindSchema>;

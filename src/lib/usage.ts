@@ -3,7 +3,7 @@
  * role and model. Below traces and runs, which both count tokens.
  */
 import { z } from 'zod';
-import type { Usage } from './types.ts';
+import { engineRunsOnDevice, type Engine, type Usage } from './types.ts';
 
 /** Adds `u` into `total`. */
 export function addUsage(total: Usage, u: Usage | undefined): void {
@@ -27,6 +27,11 @@ export const UsageEntrySchema = z.object({
   completionTokens: z.number().int().nonnegative(),
 });
 export type UsageEntry = z.infer<typeof UsageEntrySchema>;
+
+/** The entry for tokens a model spent: priced by its model unless its engine runs on the device. */
+export function usageEntry(role: UsageEntry['role'], by: { engine: Engine; model: string }, used: Usage): UsageEntry {
+  return { role, model: by.model, ...(engineRunsOnDevice(by.engine) ? { local: true } : {}), ...used };
+}
 
 /** Sums token entries by role+model, keeping `local`. */
 export function mergeUsage(entries: readonly UsageEntry[]): UsageEntry[] {

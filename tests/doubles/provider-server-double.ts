@@ -26,7 +26,9 @@ export type ScriptedReply =
    * characters, the rest starred), `json` (the key as a field of the error
    * object, which the SDKs then print as JSON).
    */
-  | { kind: 'echo-key'; echo: 'full' | 'prefix' | 'json' };
+  | { kind: 'echo-key'; echo: 'full' | 'prefix' | 'json' }
+  /** Waits `ms`, then serves `then` (a slow provider: time for the person to scroll, type or press Stop). */
+  | { kind: 'delay'; ms: number; then: ScriptedReply };
 
 export interface RecordedRequest {
   path: string;
@@ -110,11 +112,16 @@ export class ProviderServerDouble {
     const model = typeof body.model === 'string' ? body.model : '';
     const rec: RecordedRequest = { path, model, body, headers: req.headers, at: Date.now() };
     this.requests.push(rec);
-    const reply = this.#queues.get(model)?.shift() ?? this.#responders.get(model)?.(rec) ?? {
+    let reply = this.#queues.get(model)?.shift() ?? this.#responders.get(model)?.(rec) ?? {
       kind: 'status',
       status: 500,
       message: `ProviderServerDouble: no scripted reply for model "${model}"`,
     };
+    while (reply.kind === 'delay') {
+      const { ms, then } = reply;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      reply = then;
+    }
     if (path.endsWith('/chat/completions')) this.#openai(reply, rec, res);
     else if (path.endsWith('/messages')) this.#anthropic(reply, rec, res);
     else res.writeHead(404).end(`unknown path ${path}`);

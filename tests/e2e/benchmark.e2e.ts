@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
+import { PREFLIGHT_PROMPT } from '../../src/lib/runs/preflight.ts';
 import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../doubles/provider-server-double.ts';
 import { dumpIndexedDB, openWithSettings, useE2E, waitFor } from './harness.ts';
 
@@ -35,6 +36,8 @@ const agentState = { starts: 0, hangAt: 4 as number | undefined };
 
 function agentReply(req: RecordedRequest): ScriptedReply {
   const msgs = messagesOf(req);
+  // The run's pre-flight call, before any episode.
+  if (JSON.stringify(req.body).includes(PREFLIGHT_PROMPT)) return { kind: 'message', content: 'OK' };
   const firstUser = msgs.find((m) => m.role === 'user');
   const task = Number(/\[T(\d+)\]/.exec(text(firstUser?.content))?.[1] ?? -1);
   const last = msgs.at(-1);
@@ -78,6 +81,28 @@ async function progressText(page: Page): Promise<string> {
 }
 
 describe('benchmark runner in a real browser', () => {
+  it('a pre-flight failure stops the run before its first episode and says which model and why', async () => {
+    provider.respond('agent-bad-key', () => ({ kind: 'status', status: 401, message: 'Incorrect API key provided' }));
+    const { context, page } = await openPage();
+    await openWithSettings(page, app.url, { baseUrl: `${provider.url}/v1`, actor: 'agent-bad-key', critic: 'critic', mode: 'intervene' });
+    await page.getByTestId('tab-bench').click();
+    await page.fill('input[name=bench-tasks]', TASKS.join(','));
+    await page.fill('input[name=bench-user-model]', 'user-sim');
+    const before = provider.requests.length;
+    await page.getByTestId('bench-run').click();
+    const error = page.getByTestId('bench-error');
+    await error.waitFor({ timeout: 30_000 });
+    await expect(error.innerText()).resolves.toMatch(/^Pre-flight check failed, so no episode was started: the agent model agent-bad-key at .* did not answer\. The provider rejected the API key\./);
+    expect(await page.getByTestId('bench-status').innerText()).toBe('error');
+    // One call per model (agent, simulated user, critic), and no episode.
+    const calls = provider.requests.slice(before);
+    expect(calls.map((r) => r.model).sort()).toEqual(['agent-bad-key', 'critic', 'user-sim']);
+    expect(calls.every((r) => JSON.stringify(r.body).includes(PREFLIGHT_PROMPT))).toBe(true);
+    const db = JSON.parse(await dumpIndexedDB(page, 'spotter-bench')) as { runs: Array<{ results: Record<string, unknown> }> };
+    expect(Object.keys(db.runs[0]?.results ?? {})).toHaveLength(0);
+    await context.close();
+  });
+
   it('runs 2 tasks x 2 trials x 2 configurations, survives a reload mid-run, and shows pass^1 and pass^2', async () => {
     const { context, page, errors } = await openPage();
     await openWithSettings(page, app.url, { baseUrl: `${provider.url}/v1`, actor: 'agent', critic: 'critic', mode: 'intervene' });

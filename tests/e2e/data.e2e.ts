@@ -10,7 +10,7 @@ import { toJsonl as examplesJsonl, type ExportFormat } from '../../src/lib/data/
 import { interventionLabels } from '../../src/lib/data/labels/interventions.ts';
 import { combineLabels } from '../../src/lib/data/labels/label.ts';
 import { outcomeLabels } from '../../src/lib/data/labels/outcome.ts';
-import { allDecisionPoints, runPipeline, type PipelineResult } from '../../src/lib/data/pipeline.ts';
+import { allDecisionPoints, runPipeline, type EnvContext, type PipelineResult } from '../../src/lib/data/pipeline.ts';
 import { call, recordEpisode, recordScripted, say, type ScriptedEpisode } from '../fixtures/scripted-episodes.ts';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
 import type { EpisodeTrace } from '../../src/lib/traces/schema.ts';
@@ -47,6 +47,7 @@ const { app, openPage } = useE2E();
 let dir: string;
 let traces: EpisodeTrace[];
 let expected: PipelineResult;
+let envCtx: EnvContext;
 /** Proposals with an outcome or intervention label: what the comparison re-judges by default. */
 let labelled: number;
 
@@ -55,6 +56,7 @@ beforeAll(async () => {
   traces = [...(await recordScripted()), ...(await Promise.all(RETAIL.map(async (e) => (await recordEpisode(e)).trace)))];
   const { ctx, problems } = await loadEnvContext(traces.map((t) => t.meta), (domain, split) => loadTauPack(nodePackSource(PACK), [domain], { [domain]: [split] }));
   expect(problems).toEqual([]);
+  envCtx = ctx;
   expected = runPipeline(traces, ctx, OPTIONS);
   const labels = combineLabels([outcomeLabels(traces, ctx.goldOf), interventionLabels(traces, ctx.goldOf)]);
   labelled = allDecisionPoints(traces, ctx.toolsOf).filter((p) => labels.has(p.key)).length;
@@ -109,6 +111,34 @@ describe('Data tab in a real browser', () => {
     for (const [id, part, format] of files) {
       expect(await download(page, id)).toBe(examplesJsonl(part === 'train' ? expected.split.train : expected.split.validation, format));
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('after leaving the tab and coming back, every setting still drives the examples, the split and the downloads', async () => {
+    await page.getByTestId('tab-chat').click();
+    await page.getByTestId('tab-data').click();
+    await page.getByTestId('data-stats').waitFor();
+    // Interventions only, 50 % validation: the labels, split and files of that pipeline (was: unchanged, issue 20 problem 9).
+    const changed = runPipeline(traces, envCtx, { ...OPTIONS, outcome: false, validationFraction: 0.5 });
+    expect(changed.stats.total).not.toBe(expected.stats.total);
+    await page.getByTestId('src-outcome').uncheck();
+    await page.getByTestId('validation-percent').fill('50');
+    await expect
+      .poll(() => page.getByTestId('data-stats').innerText(), { timeout: 10_000 })
+      .toContain(`${changed.stats.total} examples: ${changed.stats.approve} approve, ${changed.stats.revise} revise`);
+    await expect(page.getByTestId('data-split').innerText()).resolves.toContain(`Validation: ${changed.split.validation.length} example`);
+    expect(await download(page, 'dl-train-openai')).toBe(examplesJsonl(changed.split.train, 'openai'));
+    // Re-judging follows its cap too.
+    await page.getByTestId('eval-limit').fill('3');
+    await expect.poll(() => page.getByTestId('eval-count').innerText()).toMatch(/^3 proposals/);
+    // Every source off: no example, and the tab says why and what would give some.
+    await page.getByTestId('src-interventions').uncheck();
+    await expect(page.getByTestId('no-examples').innerText()).resolves.toMatch(/Every label source is off.*teacher/);
+    await page.getByTestId('src-outcome').check();
+    await page.getByTestId('src-interventions').check();
+    await page.getByTestId('validation-percent').fill('20');
+    await page.getByTestId('eval-limit').fill('200');
+    await expect.poll(() => page.getByTestId('data-stats').innerText()).toContain(`${expected.stats.total} examples`);
     expect(errors).toEqual([]);
   });
 

@@ -3,7 +3,8 @@
  * on 127.0.0.1, launches Debian's Chromium with WebGPU on SwiftShader, and
  * records every request a page makes so tests can assert where traffic went.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { ProviderServerDouble } from '../doubles/provider-server-double.ts';
@@ -235,7 +236,7 @@ export async function waitForCritic(page: Page, target: Locator, what: string, t
   await Promise.race([
     target.waitFor({ timeout: timeoutMs }),
     error.waitFor({ timeout: timeoutMs }).then(async () => {
-      throw new Error(`${what} failed: ${await error.innerText()}`);
+      throw new Error(`${what} failed: ${await error.textContent()}`);
     }),
   ]);
 }
@@ -270,4 +271,25 @@ export async function watchLongTasks(page: Page): Promise<void> {
 export async function longTasksSince(page: Page, since: number): Promise<LongTask[]> {
   await page.waitForTimeout(200);
   return page.evaluate((t) => (window as unknown as { __longTasks: LongTask[] }).__longTasks.filter((x) => x.start >= t), since);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown }>;
+}
+
+/** axe-core's serious and critical violations on the page as it is now (injected by evaluation: the app's CSP stays on). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }

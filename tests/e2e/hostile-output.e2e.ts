@@ -55,12 +55,16 @@ describe('a provider that echoes the API key in its 401', () => {
     await page.goto(app.url);
     await fillProviders(page);
     await sendMessage(page, 'hello');
-    const status = page.getByTestId('episode-status');
-    await status.waitFor({ timeout: 30_000 });
-    await expect(status.getAttribute('data-status')).resolves.toBe('error');
-    const shown = await status.innerText();
+    // The failed turn waits for the person (Retry, Edit and resend, End); its details hold the scrubbed message.
+    const failed = page.getByTestId('turn-failed');
+    await failed.waitFor({ timeout: 30_000 });
+    const shown = (await failed.getByTestId('error-details').textContent()) ?? '';
     expect(shown).toContain('HTTP 401');
     expect(shown).toContain(`sk-…${KEY.slice(-4)}`);
+    await page.getByTestId('end-after-failure').click();
+    const status = page.getByTestId('episode-status');
+    await status.waitFor({ timeout: 10_000 });
+    await expect(status.getAttribute('data-status')).resolves.toBe('error');
     // The double did send the key back.
     expect(provider.requests).toHaveLength(1);
 

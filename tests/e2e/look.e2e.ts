@@ -4,17 +4,15 @@
  * scrolls sideways, and a screenshot of each is taken (copied into
  * docs/screenshots/ with SPOTTER_UPDATE_SCREENSHOTS=1, for the README).
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useE2E } from './harness.ts';
+import { seriousViolations, useE2E } from './harness.ts';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = 'test-results/screenshots';
 const UPDATE = process.env.SPOTTER_UPDATE_SCREENSHOTS === '1';
-const TABS = ['welcome', 'chat', 'critic', 'history', 'data', 'bench', 'privacy'] as const;
+const TABS = ['welcome', 'chat', 'critic', 'history', 'data', 'exam', 'bench', 'privacy'] as const;
 const SIZES = [
   // The phone in dark mode (following the system), so both colour schemes are checked.
   { name: 'desktop', width: 1280, height: 800, colorScheme: 'light' },
@@ -25,24 +23,6 @@ const { app, openPage } = useE2E();
 beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true });
 });
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown }>;
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-}
 
 async function open(page: Page, tab: (typeof TABS)[number]): Promise<void> {
   if (tab === 'welcome') {

@@ -5,21 +5,20 @@
  * page with the raw IndexedDB API, step for step as that code did (see the
  * comments); the app then opens them through src/lib/indexedDb.ts.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Page } from 'playwright-core';
-import { newRunRecord } from '../../src/lib/runs/record.ts';
 import { summarize } from '../../src/lib/traces/summary.ts';
 import { syntheticTrace } from '../fixtures/synthetic-traces.ts';
 import { useE2E } from './harness.ts';
-import { retailRunSpec } from '../fixtures/run-specs.ts';
 
 const { app, openPage } = useE2E();
 const K = 300;
 const traces = Array.from({ length: K }, (_, i) => syntheticTrace(i));
-const run = newRunRecord(
-  retailRunSpec({ id: 'run-from-before' }),
-  1000,
-);
+/** A run record as the code before run specs named their environment as data stored it (record version 1). */
+const v1Records: unknown = JSON.parse(readFileSync(new URL('../fixtures/run-records/v1-records.json', import.meta.url), 'utf8'));
+const run = z.array(z.looseObject({ schemaVersion: z.literal(1), spec: z.looseObject({ id: z.string() }) })).min(1).parse(v1Records)[0] ?? { spec: { id: 'none' } };
 
 interface OldData {
   /** Whether the traces database has the summaries store (version 2) or only the traces (version 1, before summaries). */
@@ -115,6 +114,8 @@ async function checkAppReadsEverything(page: Page, errors: string[]): Promise<vo
 
   await page.getByTestId('tab-bench').click();
   await page.getByTestId(`bench-run-${run.spec.id}`).waitFor({ state: 'attached' });
+  // The version-1 record is read through its upgrade: its benchmark and its finished episodes are shown.
+  expect(await page.getByTestId(`bench-run-${run.spec.id}`).textContent()).toMatch(/airline · 8 done/);
 }
 
 describe('IndexedDB databases written by the previous store code', () => {

@@ -62,7 +62,9 @@ export function classify(err: unknown, secrets: readonly string[] = []): Provide
           : status === 429
             ? 'Rate limited by the provider.'
             : '';
-    return new ProviderError(`${hint ? hint + ' ' : ''}HTTP ${status}: ${message}`, status, retryable);
+    // The SDKs start their message with the status ("401 Incorrect API key…"): say it once.
+    const detail = message.replace(new RegExp(`^${status}\\s+`), '');
+    return new ProviderError(`${hint ? hint + ' ' : ''}HTTP ${status}: ${detail}`, status, retryable);
   }
   // No status: a network failure, a cut stream, or an unexpected reply shape; all worth a retry.
   return new ProviderError(

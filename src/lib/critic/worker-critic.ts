@@ -7,18 +7,20 @@ import type { z } from 'zod';
 import { AbortedError, EngineError } from '../errors.ts';
 import type { Verdict } from '../types.ts';
 import type { JudgeStats } from './engine-critic.ts';
-import { deleteReport, type DeleteReport, type EngineLoadInfo, type EngineProgress, type GenerateRequest, type GenerateResult, type OnDeviceEngine } from '../engines/types.ts';
+import type { DeleteReport, EngineLoadInfo, EngineProgress, GenerateRequest, GenerateResult } from '../engines/types.ts';
 import type { PreparedInput } from './incremental-prompt.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { WorkerLink, type WorkerEndpoint } from '../worker-link.ts';
 import type { TransformersConfig } from '../engines/transformers-options.ts';
+import type { TransformersWorkerSession } from '../engines/transformers-worker.ts';
 import { RESULT_SCHEMAS, WorkerResponseSchema, type WorkerRequest } from './worker-protocol.ts';
 
 export type { WorkerEndpoint } from '../worker-link.ts';
 
 type Body = WorkerRequest extends infer R ? (R extends { id: string } ? Omit<R, 'id'> : never) : never;
 
-export class WorkerCritic implements Critic {
+/** The critic in the transformers.js worker; also the session its engine (engines/transformers-worker.ts) drives. */
+export class WorkerCritic implements Critic, TransformersWorkerSession {
   label = 'in-browser critic (not loaded)';
   loadInfo: EngineLoadInfo | undefined;
   lastStats: JudgeStats | undefined;
@@ -105,48 +107,5 @@ export class WorkerCritic implements Critic {
       });
       if (!this.#link.dead) signal?.addEventListener('abort', onAbort, { once: true });
     });
-  }
-}
-
-/**
- * The transformers.js critic's worker as an on-device engine: the lifecycle
- * the app holds (load, unload, delete), while the WorkerCritic judges. The
- * worker goes with the model: unloading ends it, the next load starts a new one.
- */
-export class TransformersWorkerEngine implements OnDeviceEngine {
-  readonly kind = 'transformers' as const;
-  #critic: WorkerCritic | undefined;
-
-  constructor(
-    readonly config: TransformersConfig,
-    private readonly createWorker: () => WorkerEndpoint,
-  ) {}
-
-  get model(): string {
-    return this.config.model;
-  }
-
-  get contextWindow(): number | undefined {
-    return this.#critic?.contextWindow;
-  }
-
-  /** The critic over this worker; started on first use. */
-  get critic(): WorkerCritic {
-    return (this.#critic ??= new WorkerCritic(this.createWorker()));
-  }
-
-  load(onProgress: (p: EngineProgress) => void): Promise<EngineLoadInfo> {
-    return this.critic.load(this.config, onProgress);
-  }
-
-  async unload(): Promise<void> {
-    this.#critic?.dispose();
-    this.#critic = undefined;
-  }
-
-  async deleteCache(): Promise<DeleteReport> {
-    const r = await this.critic.deleteCache(this.config);
-    await this.unload();
-    return deleteReport({ usage: r.usageBefore }, { usage: r.usageAfter }, r.deletedEntries);
   }
 }

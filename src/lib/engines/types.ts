@@ -6,7 +6,7 @@
  * are validated where they arrive. Nothing here knows about critics or actors.
  */
 import { z } from 'zod';
-import { UsageSchema } from '../types.ts';
+import { OnDeviceEngineKindSchema, UsageSchema, type OnDeviceEngineKind } from '../types.ts';
 import { firstJsonObject } from '../jsonObject.ts';
 
 export const EngineProgressSchema = z.object({
@@ -20,9 +20,8 @@ export const EngineProgressSchema = z.object({
 });
 export type EngineProgress = z.infer<typeof EngineProgressSchema>;
 
-/** The on-device engines. */
-export const OnDeviceEngineKindSchema = z.enum(['transformers', 'webllm']);
-export type OnDeviceEngineKind = z.infer<typeof OnDeviceEngineKindSchema>;
+/** The on-device engines: part of the one engine vocabulary (types.ts). */
+export { OnDeviceEngineKindSchema, type OnDeviceEngineKind } from '../types.ts';
 
 export const EngineLoadInfoSchema = z.object({
   engine: OnDeviceEngineKindSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EpisodeEnvironmentSchema } from '../envs/environment.ts';
-import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema } from '../types.ts';
+import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema, EngineSchema } from '../types.ts';
 
 /** Describes an episode for lists, filters and training data. Never holds secrets. */
 export const EpisodeMetaSchema = z.object({
@@ -10,7 +10,10 @@ export const EpisodeMetaSchema = z.object({
   runId: z.string().optional(),
   trial: z.number().int().optional(),
   configLabel: z.string().optional(),
+  /** The actor's model as shown: a provider's model id, or an on-device model's label. */
   actor: z.string(),
+  /** What served the actor, which prices it. Absent in traces recorded before it was kept: priced as a remote model named `actor`. */
+  actorEngine: EngineSchema.optional(),
   critic: z.string().optional(),
   mode: CriticModeSchema,
   maxRevisions: z.number().int().nonnegative(),
@@ -36,6 +39,14 @@ export const LoopEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('proposal'), stepIndex: z.number().int(), proposal: ProposalSchema }),
   z.object({ type: z.literal('verdict'), stepIndex: z.number().int(), attempt: z.number().int(), verdict: VerdictSchema }),
   z.object({ type: z.literal('step'), step: StepSchema }),
+  /**
+   * The actor call for a step failed (its retries spent). The episode stays
+   * open: the loop waits for `recover` (Retry the same step, Edit the person's
+   * last message and resend, or end). Shown, never stored.
+   */
+  z.object({ type: z.literal('turn_failed'), stepIndex: z.number().int(), error: z.string(), code: z.string().optional(), status: z.number().int().optional() }),
+  /** The person edited their last message after a failed turn: it replaces the last user entry (stored). */
+  z.object({ type: z.literal('user_edit'), content: z.string(), at: z.number() }),
   z.object({
     type: z.literal('episode_end'),
     at: z.number(),

@@ -18,6 +18,8 @@ import type { Action, CriticMode, FailureRule } from '../types.ts';
 import type { LoopEvent, TimelineEntry } from './events.ts';
 import { runEpisode, type EpisodeConfig } from './runEpisode.ts';
 import { ContextOverflowError } from '../errors.ts';
+import { TraceRecorder } from '../traces/recorder.ts';
+import type { EpisodeTrace } from '../traces/schema.ts';
 import { blindBannerText, criticHealth } from '../critic/health.ts';
 
 const say = (content: string): Action => ({ kind: 'message', content });
@@ -40,6 +42,7 @@ interface Setup {
   env?: Env;
   maxSteps?: number;
   criticTimeoutMs?: number;
+  recover?: EpisodeConfig['recover'];
 }
 
 async function run(s: Setup, signal = new AbortController().signal) {
@@ -60,6 +63,7 @@ async function run(s: Setup, signal = new AbortController().signal) {
       maxSteps: s.maxSteps ?? 30,
       criticTimeoutMs: s.criticTimeoutMs ?? 5000,
       meta: { environment: { family: 'policy-chat' } },
+      ...(s.recover ? { recover: s.recover } : {}),
     },
     signal,
   )) {
@@ -230,6 +234,77 @@ describe('runEpisode over HTTP (real SDK path against ProviderServerDouble)', ()
     expect(r.steps[0]?.proposals[0]?.verdict).toMatchObject({ category: 'policy', feedback: 'Over the $100 limit', usage: { promptTokens: 11, completionTokens: 7 } });
     expect(r.user.heard).toEqual(['I can refund up to $100.']);
     expect(server.requests.filter((q) => q.model === 'actor')).toHaveLength(3);
+  });
+});
+
+describe('a failed turn keeps the episode open (recover)', () => {
+  const server = new ProviderServerDouble();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  const pc = { kind: 'openai-compatible', apiKey: 'k', temperature: 0, maxTokens: 100, stream: false } as const;
+  const once = { retries: 0, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 2000 };
+
+  it('a 500 mid-chat, then Retry: the same step runs again, and the stored trace has no gap and no duplicate', async () => {
+    server.reset();
+    server.script('actor', { kind: 'message', content: 'Hello, how can I help?' }, { kind: 'status', status: 500 }, { kind: 'message', content: 'Refunds up to $100 are fine.' });
+    const actor = new OpenAICompatibleActor({ ...pc, baseUrl: `${server.url}/v1`, model: 'actor' }, { retry: once });
+    const asked: string[] = [];
+    const r = await run({
+      env: createPolicyChatEnv('Never promise refunds over $100.'),
+      actor,
+      mode: 'off',
+      user: ['hi', 'I want a refund'],
+      recover: () => {
+        asked.push('retry');
+        return Promise.resolve({ kind: 'retry' });
+      },
+      maxSteps: 2,
+    });
+    const failed = r.events.filter((e) => e.type === 'turn_failed');
+    expect(failed).toEqual([expect.objectContaining({ stepIndex: 1, status: 500, code: 'provider' })]);
+    expect(asked).toEqual(['retry']);
+    expect(r.steps.map((s) => [s.index, s.executed])).toEqual([
+      [0, say('Hello, how can I help?')],
+      [1, say('Refunds up to $100 are fine.')],
+    ]);
+    const sink = new Map<string, EpisodeTrace>();
+    const recorder = new TraceRecorder({ put: (t) => Promise.resolve(void sink.set(t.id, t)) });
+    for (const e of r.events) await recorder.record(e);
+    expect(sink.get('ep1')?.timeline.map((e) => (e.type === 'user' ? `user:${e.content}` : `step:${e.step.index}`))).toEqual(['user:hi', 'step:0', 'user:I want a refund', 'step:1', 'user:###STOP###']);
+    expect(r.end).toMatchObject({ outcome: 'done' });
+  });
+
+  it('Edit and resend replaces the last message, in the trace and in what the actor is asked', async () => {
+    server.reset();
+    server.script('actor', { kind: 'status', status: 400, message: "This model's maximum context length is 10 tokens" }, { kind: 'message', content: 'Short and sweet.' });
+    const actor = new OpenAICompatibleActor({ ...pc, baseUrl: `${server.url}/v1`, model: 'actor' }, { retry: once });
+    const r = await run({ env: createPolicyChatEnv('p'), actor, mode: 'off', user: ['a very long first message'], maxSteps: 1, recover: () => Promise.resolve({ kind: 'edit', text: 'short one' }) });
+    expect(r.events.map((e) => e.type)).toEqual(['episode_start', 'user', 'turn_failed', 'user_edit', 'proposal', 'step', 'user', 'episode_end']);
+    expect(JSON.stringify(server.requests.at(-1)?.body.messages)).toContain('short one');
+    expect(JSON.stringify(server.requests.at(-1)?.body.messages)).not.toContain('very long');
+    const sink = new Map<string, EpisodeTrace>();
+    const recorder = new TraceRecorder({ put: (t) => Promise.resolve(void sink.set(t.id, t)) });
+    for (const e of r.events) await recorder.record(e);
+    expect(sink.get('ep1')?.timeline[0]).toMatchObject({ type: 'user', content: 'short one' });
+  });
+
+  it('ending after a failure ends with the error; Stop while it waits ends aborted', async () => {
+    const ended = await run({ actor: [new Error('provider down')], mode: 'off', recover: () => Promise.resolve({ kind: 'end' }) });
+    expect(ended.end).toMatchObject({ outcome: 'error', error: 'provider down' });
+    const ac = new AbortController();
+    const stopped = await run(
+      {
+        actor: [new Error('provider down')],
+        mode: 'off',
+        recover: (signal) =>
+          new Promise((_, reject) => {
+            signal.addEventListener('abort', () => reject(new Error('stopped')));
+            ac.abort();
+          }),
+      },
+      ac.signal,
+    );
+    expect(stopped.end).toMatchObject({ outcome: 'aborted' });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import type { Env, UserSide, UserTurn } from '../envs/types.ts';
-import { errorMessage, isAbort } from '../errors.ts';
+import { errorMessage, isAbort, ProviderError, SpotterError } from '../errors.ts';
 import { criticErrorVerdict } from '../critic/health.ts';
 import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../types.ts';
 import type { EpisodeMeta, LoopEvent, Outcome, TimelineEntry } from './events.ts';
@@ -32,7 +32,18 @@ export interface EpisodeConfig {
    * next step. No episode_start is emitted: the trace already exists.
    */
   resume?: readonly TimelineEntry[];
+  /**
+   * Asked when a step's actor call fails for good (after its own retries):
+   * with it the episode stays open (a `turn_failed` event, then the answer:
+   * retry the same step, edit the person's last message and retry, or end
+   * with the error). Without it (headless runs) the episode ends with the error.
+   * Aborting `signal` while it waits ends the episode as aborted.
+   */
+  recover?: (signal: AbortSignal) => Promise<TurnRecovery>;
 }
+
+/** What the person chose after a failed turn. */
+export type TurnRecovery = { kind: 'retry' } | { kind: 'edit'; text: string } | { kind: 'end' };
 
 /** What the actor is told when a verdict objects without feedback of its own (fail-closed on unparsed/error). */
 export const FAIL_CLOSED_FEEDBACK =
@@ -166,8 +177,8 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
       }
     }
 
-    for (let stepIndex = startIndex; stepIndex < cfg.maxSteps; stepIndex++) {
-      const startedAt = now();
+    /** One step's proposals and verdicts up to the action that runs; throws when the actor fails. */
+    async function* decide(stepIndex: number, critic: Critic | undefined): AsyncGenerator<LoopEvent, { proposals: Proposal[]; flagged: boolean; chosen: Action }, undefined> {
       const history = historyFromTimeline(timeline);
       const proposals: Proposal[] = [];
       const rejected: Array<{ action: Action; feedback: string }> = [];
@@ -216,6 +227,37 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
         rejected.push({ action: reply.action, feedback: feedbackOf(verdict) });
       }
       if (!chosen) throw new Error('No proposal'); // unreachable: the attempt loop runs at least once
+      return { proposals, flagged, chosen };
+    }
+
+    for (let stepIndex = startIndex; stepIndex < cfg.maxSteps; stepIndex++) {
+      let startedAt = now();
+      let decided: { proposals: Proposal[]; flagged: boolean; chosen: Action } | undefined;
+      while (!decided) {
+        try {
+          decided = yield* decide(stepIndex, critic);
+        } catch (err) {
+          if (isAbort(err, signal) || !cfg.recover) throw err;
+          // The step is not stored until it completes, so a retry leaves no gap and no duplicate in the trace.
+          yield {
+            type: 'turn_failed',
+            stepIndex,
+            error: errorMessage(err),
+            ...(err instanceof SpotterError ? { code: err.code } : {}),
+            ...(err instanceof ProviderError && err.status !== undefined ? { status: err.status } : {}),
+          };
+          const choice = await cfg.recover(signal);
+          if (choice.kind === 'end') throw err;
+          const last = timeline.at(-1);
+          if (choice.kind === 'edit' && last?.type === 'user') {
+            const edited = { type: 'user', content: choice.text, at: now() } as const;
+            timeline[timeline.length - 1] = edited;
+            yield { ...edited, type: 'user_edit' };
+          }
+          startedAt = now();
+        }
+      }
+      const { proposals, flagged, chosen } = decided;
 
       let observation: string | null = null;
       let endsEpisode = false;

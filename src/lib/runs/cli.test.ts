@@ -70,8 +70,8 @@ describe('outputPaths', () => {
 describe('parseHeadlessArgs for UserBench', () => {
   it("uses UserBench's defaults: gpt-4o judges at temperature 0, 20 turns, the userbench folder", () => {
     const o = parseHeadlessArgs(['--domain', 'travel33', ...base.slice(2), '--one-choice'], {}, () => 0);
-    expect(o.spec.domain).toBe('travel33');
-    expect(o.spec.oneChoice).toBe(true);
+    expect(o.spec.environment.domain).toBe('travel33');
+    expect(o.spec.environment.family === 'userbench' && o.spec.environment.oneChoice).toBe(true);
     expect(o.spec.user).toMatchObject({ model: 'gpt-4o', baseUrl: 'http://127.0.0.1:9/v1' });
     expect(o.spec.userTemperature).toBe(0);
     expect(o.spec.maxSteps).toBe(20);

@@ -11,6 +11,7 @@ import { parseRunSpec, parseTaskRange, type RunSpec } from './plan.ts';
 import { parseShard, type Shard } from './shard.ts';
 import { specDifferences } from './units.ts';
 import { USERBENCH_SAMPLES } from './userBenchFactories.ts';
+import { BENCH_ENVIRONMENTS, benchEnvironmentNamed } from '../envs/environment.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
   --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]
@@ -125,7 +126,20 @@ export const MERGE_OPTIONS = {
 export function parseHeadlessArgs(argv: string[], env: Record<string, string | undefined>, now: () => number = Date.now): HeadlessOptions {
   const { values } = parseArgs({ args: argv, strict: true, options: HEADLESS_OPTIONS });
   const domain = required('domain', values.domain);
-  const userBench = domain.startsWith('travel');
+  const named = benchEnvironmentNamed(domain);
+  if (!named) {
+    const known = BENCH_ENVIRONMENTS.flatMap((f) => f.environments.map((e) => e.domain));
+    throw new ValidationError('--domain', `"${domain}" is not one of ${known.join(', ')}`);
+  }
+  const userBench = named.family === 'userbench';
+  // The family's options; the spec's schema refuses one given to a family without it.
+  const environment = {
+    ...named,
+    ...(values['one-choice'] ? { oneChoice: true } : {}),
+    ...(values.samples ? { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] } : {}),
+    ...(values['tasks-file'] ? { tasksFile: values['tasks-file'] } : {}),
+    ...(values['scenario-files'] ? { scenarioFiles: values['scenario-files'].split(',').map((f) => f.trim()) } : {}),
+  };
   const actor = {
     engine: remoteEngine('actor-kind', values['actor-kind'], 'openai-compatible'),
     model: required('actor-model', values['actor-model']),
@@ -167,12 +181,8 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
   const actorKey = env['SPOTTER_ACTOR_KEY'] ?? '';
   const spec = parseRunSpec({
     id: values['run-id'] ?? `headless-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`,
-    domain,
+    environment,
     split: values.split ?? 'test',
-    ...(values['one-choice'] ? { oneChoice: true } : {}),
-    ...(values.samples ? { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] } : {}),
-    ...(values['tasks-file'] ? { tasksFile: values['tasks-file'] } : {}),
-    ...(values['scenario-files'] ? { scenarioFiles: values['scenario-files'].split(',').map((f) => f.trim()) } : {}),
     // TravelGymConfig: the judges and the simulated user run at temperature 0; eval.sh: 20 turns.
     ...(userBench ? { userTemperature: 0, maxSteps: int('max-steps', values['max-steps'], 20) } : {}),
     ...(!userBench && values['max-steps'] !== undefined ? { maxSteps: int('max-steps', values['max-steps'], 30) } : {}),

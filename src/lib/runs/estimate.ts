@@ -18,7 +18,8 @@
 import { costOf, formatUsd, type CostSummary, type PriceTable } from '../pricing.ts';
 import { runsOnDevice, type ModelSpec } from '../setup/specs.ts';
 import type { UsageEntry } from '../usage.ts';
-import { runEnvironment, type BenchFamily, type RunSpec } from './plan.ts';
+import type { BenchFamily } from '../envs/environment.ts';
+import type { RunSpec } from './plan.ts';
 import type { RunRecord } from './record.ts';
 import { formatShard, type Shard } from './shard.ts';
 import type { WorkUnit } from './units.ts';
@@ -96,7 +97,7 @@ function measuredProfile(pilot: RunRecord, judged: boolean, fallback: EpisodePro
 
 /** Calls, tokens and cost of running `units` of `spec`; `pilot` (a finished run) gives measured per-episode figures. */
 export function estimateSweep(spec: RunSpec, units: readonly WorkUnit[], prices: PriceTable, pilot?: RunRecord): SweepEstimate {
-  const family: BenchFamily = runEnvironment(spec).family === 'userbench' ? 'userbench' : 'tau-bench';
+  const family: BenchFamily = spec.environment.family;
   const fallback = DEFAULT_PROFILES[family];
   const profiles = {
     off: (pilot && measuredProfile(pilot, false, fallback)) ?? fallback,

@@ -112,11 +112,7 @@ export class SerialActor implements Actor {
 
 export function makeCritic(opts: ModelClientOptions, spec: ModelSpec): Critic {
   const notLoaded = `critic ${spec.model}: no in-browser critic is loaded; load it in the Critic tab, then resume`;
-  if (spec.engine === 'local') return new SerialCritic(buildCritic(spec, { base: NO_PROVIDER, loaded: opts.localCritic, notLoaded }) ?? unreachable());
+  if (spec.engine === 'local') return new SerialCritic(buildCritic(spec, { base: NO_PROVIDER, loaded: opts.localCritic, notLoaded }));
   const client = clientOptionsFor(opts, 'critic');
-  return buildCritic(spec, { base: opts.providerFor(spec, 'critic'), ...(client ? { client } : {}) }) ?? unreachable();
-}
-
-function unreachable(): never {
-  throw new Error('unreachable: a run critic spec always builds a critic');
+  return buildCritic(spec, { base: opts.providerFor(spec, 'critic'), ...(client ? { client } : {}) });
 }

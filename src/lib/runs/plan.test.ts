@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { parseRunSpec, parseTaskRange, planSlots, runEnvironment, runEnvironmentName } from './plan.ts';
+import { episodeEnvironment } from '../envs/environment.ts';
 
 const base = {
   id: 'r',
-  domain: 'airline',
+  environment: { family: 'tau-bench', domain: 'airline' },
   taskIndices: [3, 5],
   trials: 2,
   concurrency: 2,
@@ -29,7 +30,10 @@ describe('parseRunSpec', () => {
     expect(() => parseRunSpec({ ...base, configurations: [{ label: 'X', mode: 'intervene' }] })).toThrow(/needs a critic/);
     expect(() => parseRunSpec({ ...base, taskIndices: [1, 1] })).toThrow(/twice/);
     expect(() => parseRunSpec({ ...base, trials: 0 })).toThrow(ValidationError);
-    expect(() => parseRunSpec({ ...base, domain: 'bank' })).toThrow(/domain/);
+    expect(() => parseRunSpec({ ...base, environment: { family: 'tau-bench', domain: 'bank' } })).toThrow(/domain/);
+    // A family's option given to another family is refused, naming it.
+    expect(() => parseRunSpec({ ...base, environment: { family: 'tau-bench', domain: 'retail', oneChoice: true } })).toThrow(/environment.*oneChoice/);
+    expect(() => parseRunSpec({ ...base, environment: { family: 'policy-chat' } })).toThrow(/run spec environment/);
   });
 });
 
@@ -67,12 +71,13 @@ describe('parseTaskRange', () => {
   });
 });
 
-describe('runEnvironment', () => {
+describe('episodeEnvironment', () => {
   it("records the run's environment as fields, and names it as UserBench's result files key it", () => {
-    expect(runEnvironment({ domain: 'airline' })).toEqual({ family: 'tau-bench', domain: 'airline' });
-    expect(runEnvironment({ domain: 'travel33' })).toEqual({ family: 'userbench', domain: 'travel33' });
-    expect(runEnvironment({ domain: 'travel22', oneChoice: true })).toEqual({ family: 'userbench', domain: 'travel22', oneChoice: true });
-    expect(runEnvironmentName({ domain: 'retail' })).toBe('tau-bench/retail');
-    expect(runEnvironmentName({ domain: 'travel44', oneChoice: true })).toBe('userbench/travel44-onechoice');
+    expect(episodeEnvironment({ family: 'tau-bench', domain: 'airline' })).toEqual({ family: 'tau-bench', domain: 'airline' });
+    expect(episodeEnvironment({ family: 'userbench', domain: 'travel33' })).toEqual({ family: 'userbench', domain: 'travel33' });
+    expect(episodeEnvironment({ family: 'userbench', domain: 'travel22', oneChoice: true, tasksFile: 't.json', scenarioFiles: ['s.json'] })).toEqual({ family: 'userbench', domain: 'travel22', oneChoice: true });
+    expect(runEnvironment({ environment: { family: 'userbench', domain: 'travel33', scenarioFiles: ['s.json'] } })).toEqual({ family: 'userbench', domain: 'travel33' });
+    expect(runEnvironmentName({ environment: { family: 'tau-bench', domain: 'retail' } })).toBe('tau-bench/retail');
+    expect(runEnvironmentName({ environment: { family: 'userbench', domain: 'travel44', oneChoice: true } })).toBe('userbench/travel44-onechoice');
   });
 });

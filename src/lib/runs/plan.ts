@@ -7,30 +7,17 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { ModelSpecSchema } from '../setup/specs.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
-import { environmentName, TaskSplitSchema, TauDomainSchema, UserBenchEnvSchema, type EpisodeEnvironment } from '../envs/environment.ts';
+import { BenchEnvironmentSchema, environmentName, episodeEnvironment, TaskSplitSchema, type EpisodeEnvironment } from '../envs/environment.ts';
 
-/** What a run is run on: a tau-bench domain or a UserBench environment. */
-export const BenchDomainSchema = z.union([TauDomainSchema, UserBenchEnvSchema]);
-export type BenchDomain = z.infer<typeof BenchDomainSchema>;
-export type BenchFamily = 'tau-bench' | 'userbench';
-
-export function familyOf(domain: BenchDomain): BenchFamily {
-  return UserBenchEnvSchema.safeParse(domain).success ? 'userbench' : 'tau-bench';
-}
-
-/** The environment the run's episodes run in, as their traces record it. */
-export function runEnvironment(spec: Pick<RunSpec, 'domain' | 'oneChoice'>): EpisodeEnvironment {
-  const ub = UserBenchEnvSchema.safeParse(spec.domain);
-  if (ub.success) return { family: 'userbench', domain: ub.data, ...(spec.oneChoice ? { oneChoice: true } : {}) };
-  return { family: 'tau-bench', domain: TauDomainSchema.parse(spec.domain) };
+/** The environment the run's episodes record (its own, without the run options). */
+export function runEnvironment(spec: Pick<RunSpec, 'environment'>): EpisodeEnvironment {
+  return episodeEnvironment(spec.environment);
 }
 
 /** The run's environment name, e.g. 'tau-bench/retail' or 'userbench/travel22' (UserBench's result files key on it). */
-export function runEnvironmentName(spec: Pick<RunSpec, 'domain' | 'oneChoice'>): string {
+export function runEnvironmentName(spec: Pick<RunSpec, 'environment'>): string {
   return environmentName(runEnvironment(spec));
 }
-
-/** A model as the runner names it: which engine serves it, which model, where. No key. */
 
 export const BenchConfigurationSchema = z.object({
   label: z.string().min(1),
@@ -39,18 +26,12 @@ export const BenchConfigurationSchema = z.object({
   maxRevisions: z.number().int().nonnegative().default(2),
   failureRule: FailureRuleSchema.default('fail-open'),
 });
-export type BenchConfiguration = z.infer<typeof BenchConfigurationSchema>;
 
 export const RunSpecSchema = z.object({
   id: z.string().min(1),
-  domain: BenchDomainSchema,
+  /** The benchmark and its family's options, as data (never a name that code parses again). */
+  environment: BenchEnvironmentSchema,
   split: TaskSplitSchema.default('test'),
-  /** UserBench: one answer per aspect (eval.py --one_choice, the _onechoice task index). */
-  oneChoice: z.boolean().optional(),
-  /** UserBench: the task index file in the pack, instead of <env>_multiturn[_onechoice]_<split>.json. */
-  tasksFile: z.string().min(1).optional(),
-  /** UserBench: the scenario files in the pack, instead of the eight upstream data files. */
-  scenarioFiles: z.array(z.string().min(1)).min(1).optional(),
   taskIndices: z.array(z.number().int().nonnegative()).min(1),
   trials: z.number().int().min(1),
   configurations: z.array(BenchConfigurationSchema).min(1),
@@ -102,11 +83,6 @@ export function parseRunSpec(input: unknown): RunSpec {
       throw new ValidationError(`run spec configurations.${i}.critic`, `mode "${c.mode}" needs a critic`);
     }
   });
-  if (familyOf(spec.domain) !== 'userbench') {
-    for (const key of ['oneChoice', 'tasksFile', 'scenarioFiles'] as const) {
-      if (spec[key]) throw new ValidationError(`run spec ${key}`, 'is a UserBench option');
-    }
-  }
   if (new Set(spec.taskIndices).size !== spec.taskIndices.length) {
     throw new ValidationError('run spec taskIndices', 'a task is listed twice');
   }

@@ -10,8 +10,10 @@ import { OutcomeSchema } from '../loop/events.ts';
 import { toStorageError } from '../traces/store.ts';
 import { UsageEntrySchema } from '../usage.ts';
 import { RunSpecSchema, type RunSpec } from './plan.ts';
+import { TauDomainSchema, UserBenchEnvSchema, type BenchEnvironment } from '../envs/environment.ts';
 
-export const RUN_RECORD_VERSION = 1;
+/** 2: the spec names its benchmark as data (`environment`), no longer as a `domain` string with UserBench options beside it. */
+export const RUN_RECORD_VERSION = 2;
 
 export const SlotResultSchema = z.object({
   key: z.string(),
@@ -43,7 +45,6 @@ export const SlotResultSchema = z.object({
 export type SlotResult = z.infer<typeof SlotResultSchema>;
 
 export const RunStatusSchema = z.enum(['pending', 'running', 'cancelled', 'done', 'error']);
-export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const RunRecordSchema = z.object({
   schemaVersion: z.literal(RUN_RECORD_VERSION),
@@ -61,8 +62,42 @@ export function newRunRecord(spec: RunSpec, now: number): RunRecord {
   return { schemaVersion: RUN_RECORD_VERSION, spec, createdAt: now, updatedAt: now, status: 'pending', results: {} };
 }
 
+/** A version-1 record: only the fields the upgrade reads; the rest is carried over and checked by today's schema. */
+const RunRecordV1Schema = z.looseObject({
+  schemaVersion: z.literal(1),
+  spec: z.looseObject({
+    domain: z.union([TauDomainSchema, UserBenchEnvSchema]),
+    oneChoice: z.boolean().optional(),
+    tasksFile: z.string().optional(),
+    scenarioFiles: z.array(z.string()).optional(),
+  }),
+});
+
+/**
+ * Brings a stored record to today's version: a version-1 spec's `domain` string
+ * and UserBench options become `environment`. Anything else is returned as it
+ * is, for the schema to accept or name what is wrong.
+ */
+export function upgradeRunRecord(value: unknown): unknown {
+  const v1 = RunRecordV1Schema.safeParse(value);
+  if (!v1.success) return value;
+  const { domain, oneChoice, tasksFile, scenarioFiles, ...rest } = v1.data.spec;
+  // The one place a family is told from a domain name: records written before runs stored it.
+  const tau = TauDomainSchema.safeParse(domain);
+  const environment: BenchEnvironment = tau.success
+    ? { family: 'tau-bench', domain: tau.data }
+    : {
+        family: 'userbench',
+        domain: UserBenchEnvSchema.parse(domain),
+        ...(oneChoice ? { oneChoice: true } : {}),
+        ...(tasksFile ? { tasksFile } : {}),
+        ...(scenarioFiles ? { scenarioFiles } : {}),
+      };
+  return { ...v1.data, schemaVersion: RUN_RECORD_VERSION, spec: { ...rest, environment } };
+}
+
 export function parseRunRecord(value: unknown, where: string): RunRecord {
-  const r = RunRecordSchema.safeParse(value);
+  const r = RunRecordSchema.safeParse(upgradeRunRecord(value));
   if (!r.success) {
     const issue = r.error.issues[0];
     throw new ValidationError(where, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
@@ -111,7 +146,7 @@ export class IdbRunStore implements RunStore {
     const raw: unknown[] = await (await this.#open()).getAll(this.storeName);
     const out: RunRecord[] = [];
     for (const v of raw) {
-      const r = RunRecordSchema.safeParse(v);
+      const r = RunRecordSchema.safeParse(upgradeRunRecord(v));
       if (r.success) out.push(r.data);
     }
     return out.sort((a, b) => b.createdAt - a.createdAt);

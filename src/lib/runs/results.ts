@@ -4,6 +4,7 @@
  */
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
 import { mergeUsage, sumUsage } from '../usage.ts';
+import { errorReason, type ErrorReason } from '../errorReason.ts';
 import { passHatK, type PassKSummary } from './passk.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';
@@ -21,9 +22,20 @@ export interface ConfigurationResult {
   /**
    * pass^k over tasks with at least one finished trial, with n = the planned
    * trials, so a partial run never overstates: a missing trial counts as not
-   * (yet) passed.
+   * (yet) passed. Errored episodes count as failures (reward 0), as
+   * tau-bench's run.py and UserBench's eval.py count them.
    */
   passK: PassKSummary | undefined;
+  /**
+   * pass^k without the errored episodes (the provider failed, not the agent):
+   * a task with an errored trial is left out. What the Benchmark tab shows
+   * unless the person chooses to count errors as failures.
+   */
+  passKWithoutErrors: PassKSummary | undefined;
+  /** Tasks left out of `passKWithoutErrors` because one of their trials errored. */
+  tasksWithErrors: number;
+  /** Why episodes errored, grouped (errorReason), most frequent first, each with one message as an example. */
+  errorReasons: Array<{ reason: ErrorReason; count: number; example: string }>;
   promptTokens: number;
   completionTokens: number;
   cost: CostSummary;
@@ -52,18 +64,24 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
     const sum = (f: (r: SlotResult) => number): number => results.reduce((s, r) => s + f(r), 0);
     const plannedHere = planned.filter((s) => s.configIndex === configIndex).length;
     const userBench = userBenchSummary(results);
+    const errored = results.filter((r) => r.outcome === 'error');
+    const erroredTasks = new Set(errored.map((r) => r.taskIndex));
+    const outcome = (r: SlotResult) => ({ taskId: r.taskIndex, trial: r.trial, reward: r.reward });
     return {
       label: c.label,
       mode: c.mode,
       critic: c.mode === 'off' ? undefined : c.critic?.model,
       planned: plannedHere,
       finished: results.length,
-      errors: results.filter((r) => r.outcome === 'error').length,
+      errors: errored.length,
       complete: results.length === plannedHere,
-      passK: passHatK(
-        results.map((r) => ({ taskId: r.taskIndex, trial: r.trial, reward: r.reward })),
+      passK: passHatK(results.map(outcome), record.spec.trials),
+      passKWithoutErrors: passHatK(
+        results.filter((r) => !erroredTasks.has(r.taskIndex)).map(outcome),
         record.spec.trials,
       ),
+      tasksWithErrors: erroredTasks.size,
+      errorReasons: groupErrors(errored),
       ...sumUsage(usage),
       cost: costOf(usage, prices),
       meanEpisodeMs: mean(sum((r) => r.endedAt - r.startedAt), results.length),
@@ -76,4 +94,16 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
       contextOverflows: sum((r) => r.contextOverflows),
     };
   });
+}
+
+function groupErrors(errored: readonly SlotResult[]): ConfigurationResult['errorReasons'] {
+  const groups = new Map<ErrorReason, { reason: ErrorReason; count: number; example: string }>();
+  for (const r of errored) {
+    const message = r.error ?? 'no message recorded';
+    const reason = errorReason({ message });
+    const g = groups.get(reason) ?? { reason, count: 0, example: message };
+    g.count++;
+    groups.set(reason, g);
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
 }

@@ -1,6 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { TraceStore } from '../traces/store.ts';
+import { ProviderError } from '../errors.ts';
+import { ScriptedActorDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing.ts';
 import type { RunSpecInput } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
@@ -30,6 +32,38 @@ function spec(over: Partial<RunSpecInput> = {}) {
 const prices: PriceTable = DEFAULT_PRICES;
 
 describe('runBenchmark', () => {
+  it('a pre-flight call to each remote model fails the run before its first episode, naming the model and the reason', async () => {
+    const s = stores();
+    const f = doubleFactories();
+    const remote = spec({ actor: { engine: 'openai-compatible', model: 'gpt-x', baseUrl: 'https://api.example/v1' } });
+    const failing = { ...f, createActor: () => new ScriptedActorDouble([new ProviderError('The provider rejected the API key. HTTP 401: bad key', 401, false)]) };
+    const rec = await runBenchmark(newRunRecord(remote, 1000), { ...failing, ...s }, { signal: new AbortController().signal, prices, preflight: true });
+    expect(rec.status).toBe('error');
+    expect(rec.error).toMatch(/^Pre-flight check failed, so no episode was started: the agent model gpt-x at https:\/\/api\.example\/v1 did not answer\. The provider rejected the API key\./);
+    expect(Object.keys(rec.results)).toHaveLength(0);
+    expect(f.envsCreated).toHaveLength(0);
+  });
+
+  it('reports errored episodes apart: grouped by reason, and left out of pass^k unless counted as failures', async () => {
+    const s = stores();
+    const rec = await runBenchmark(newRunRecord(spec({ concurrency: 2 }), 1000), { ...doubleFactories(), ...s }, { signal: new AbortController().signal, prices });
+    // Two of the first configuration's episodes errored (the provider, not the agent): task 1, both trials.
+    const errored = Object.values(rec.results).filter((r) => r.configIndex === 0 && r.taskIndex === 1);
+    expect(errored).toHaveLength(2);
+    const messages = ['Rate limited by the provider. HTTP 429: slow down', 'Could not reach the provider (Failed to fetch).'];
+    errored.forEach((r, i) => Object.assign(r, { outcome: 'error', reward: 0, error: messages[i] }));
+    const [alone, critic] = configurationResults(rec, prices);
+    expect(alone?.errors).toBe(2);
+    expect(alone?.errorReasons.map((g) => [g.reason, g.count])).toEqual([['quota', 1], ['network', 1]]);
+    // As tau-bench counts them: task 1 failed both trials.
+    expect(alone?.passK?.passK.map((p) => p.value)).toEqual([0.5, 0.5]);
+    // Without the errors: only task 0 is scored.
+    expect(alone?.passKWithoutErrors?.passK.map((p) => p.value)).toEqual([1, 1]);
+    expect(alone?.tasksWithErrors).toBe(1);
+    expect(critic?.errorReasons).toEqual([]);
+    expect(critic?.passKWithoutErrors).toEqual(critic?.passK);
+  });
+
   it('runs every slot, persists traces and the run, and scores pass^k per configuration', async () => {
     const s = stores();
     // task 1 fails on its first two episodes (= trial 0 of both configurations)

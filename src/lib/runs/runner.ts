@@ -9,25 +9,27 @@ import type { Critic } from '../critic/types.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { errorMessage } from '../errors.ts';
 import type { LoopEvent } from '../loop/events.ts';
+import { preflight } from './preflight.ts';
 import { runEpisode } from '../loop/runEpisode.ts';
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
 import { EpisodeTally } from '../traces/episodeTally.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
-import { addUsage, mergeUsage, sumUsage, type UsageEntry } from '../usage.ts';
-import { familyOf, runEnvironment, planSlots, type BenchDomain, type RunSpec, type Slot } from './plan.ts';
+import { addUsage, mergeUsage, sumUsage, usageEntry, type UsageEntry } from '../usage.ts';
+import { planSlots, runEnvironment, type RunSpec, type Slot } from './plan.ts';
+import type { BenchEnvironment } from '../envs/environment.ts';
 import type { RunRecord, RunStore, SlotResult } from './record.ts';
-import { runsOnDevice, type ModelSpec } from '../setup/specs.ts';
+import type { ModelSpec } from '../setup/specs.ts';
 
 export interface BenchFactories {
   /**
    * `context` carries the rest of the run's choices (UserBench: one answer per aspect) and the
    * simulated user's model, metered, for environments whose judges are LLMs (UserBench).
    */
-  createEnv(domain: BenchDomain, taskIndex: number, split: string, context?: { spec: RunSpec; userActor: Actor }): Env | Promise<Env>;
+  createEnv(environment: BenchEnvironment, taskIndex: number, split: string, context?: { spec: RunSpec; userActor: Actor }): Env | Promise<Env>;
   /** The agent gets the run's temperature; the simulated user gets `userTemperature` (tau-bench: none, the provider's default, as the original). */
   createActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor | Promise<Actor>;
-  createUser(args: { domain: BenchDomain; taskIndex: number; split: string; env: Env; actor: Actor; spec?: RunSpec }): UserSide | Promise<UserSide>;
+  createUser(args: { environment: BenchEnvironment; taskIndex: number; split: string; env: Env; actor: Actor; spec?: RunSpec }): UserSide | Promise<UserSide>;
   /** Called once per configuration per runner session; the critic is reused across its episodes. */
   createCritic(spec: ModelSpec): Critic | Promise<Critic>;
   /** Checks the run can start (the pack loads, every task exists) before any episode is spent. */
@@ -57,6 +59,8 @@ export interface RunOptions {
   only?: (slot: Slot) => boolean;
   /** Stop the run after this many episode errors in a row (a bad key or a dead endpoint). */
   maxConsecutiveErrors?: number;
+  /** Call each remote model once before the run's first episode (preflight.ts); a failure ends the run before any episode. */
+  preflight?: boolean;
   onProgress?(p: BenchProgress): void;
   onEvent?(slot: Slot, event: LoopEvent): void;
   onSlotDone?(slot: Slot, result: SlotResult): void;
@@ -170,8 +174,8 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     const actor = await agentActor();
     // The user's model may serve the environment too (UserBench's judges), so it is metered before the env exists.
     const metered = new MeteredActor(await userActor());
-    const env = await deps.createEnv(spec.domain, slot.taskIndex, spec.split, { spec, userActor: metered });
-    const user = await deps.createUser({ domain: spec.domain, taskIndex: slot.taskIndex, split: spec.split, env, actor: metered, spec });
+    const env = await deps.createEnv(spec.environment, slot.taskIndex, spec.split, { spec, userActor: metered });
+    const user = await deps.createUser({ environment: spec.environment, taskIndex: slot.taskIndex, split: spec.split, env, actor: metered, spec });
     const critic = await critics[slot.configIndex]?.();
     if (signal.aborted) return;
 
@@ -199,6 +203,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
           trial: slot.trial,
           configLabel: config.label,
           actor: spec.actor.model,
+          actorEngine: spec.actor.engine,
           ...(config.critic && config.mode !== 'off' ? { critic: config.critic.model } : {}),
         },
         now,
@@ -213,9 +218,8 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     }
     if (!end || end.outcome === 'aborted') return; // no result: the slot runs again on resume
 
-    const entry = (role: UsageEntry['role'], by: ModelSpec, used: Usage): UsageEntry => ({ role, model: by.model, ...(runsOnDevice(by) ? { local: true } : {}), ...used });
-    const usage: UsageEntry[] = [entry('actor', spec.actor, tally.actorUsage), entry('user', spec.user, metered.usage)];
-    if (config.critic && config.mode !== 'off') usage.push(entry('critic', config.critic, tally.criticUsage));
+    const usage: UsageEntry[] = [usageEntry('actor', spec.actor, tally.actorUsage), usageEntry('user', spec.user, metered.usage)];
+    if (config.critic && config.mode !== 'off') usage.push(usageEntry('critic', config.critic, tally.criticUsage));
     const result: SlotResult = {
       key: slot.key,
       episodeId: slot.episodeId,
@@ -225,7 +229,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
       outcome: end.outcome,
       reward: end.reward ?? 0,
       ...(end.rewardDetails ? { rewardDetails: end.rewardDetails } : {}),
-      ...(familyOf(spec.domain) === 'userbench' ? { turnRewards: tally.turnRewards } : {}),
+      ...(spec.environment.family === 'userbench' ? { turnRewards: tally.turnRewards } : {}),
       ...(end.error ? { error: end.error } : {}),
       steps: tally.steps,
       revisions: tally.revisions,
@@ -273,6 +277,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
   report();
   try {
     if (queue.length > 0) await deps.prepare?.(spec);
+    if (queue.length > 0 && opts.preflight && Object.keys(record.results).length === 0) await preflight(spec, deps, signal);
   } catch (err) {
     fatal = errorMessage(err);
     queue.length = 0;

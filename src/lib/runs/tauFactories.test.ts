@@ -9,6 +9,8 @@ import { tauBenchFactories, type TauKit } from './tauFactories.ts';
 import { CounterEnvDouble, FirstProposalCriticDouble, OneTurnUserDouble, UserActorDouble } from '../../../tests/doubles/runner-doubles.ts';
 import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
 
+const RETAIL = { family: 'tau-bench', domain: 'retail' } as const;
+const AIRLINE = { family: 'tau-bench', domain: 'airline' } as const;
 const base: ProviderConfig = { kind: 'openai-compatible', baseUrl: 'https://a.example/v1', model: 'm', apiKey: 'k', temperature: 0, maxTokens: 100, stream: true };
 
 function kitDouble(failFirst = false) {
@@ -34,12 +36,12 @@ describe('tauBenchFactories', () => {
   it('loads the pack once per domain and builds a fresh env per episode', async () => {
     const { kit, loads } = kitDouble();
     const f = tauBenchFactories(kit, models);
-    const [a, b] = await Promise.all([f.createEnv('retail', 1, 'test'), f.createEnv('retail', 2, 'test')]);
+    const [a, b] = await Promise.all([f.createEnv(RETAIL, 1, 'test'), f.createEnv(RETAIL, 2, 'test')]);
     expect(a).not.toBe(b);
     expect(a.id).toBe('double/101');
-    await f.createUser({ domain: 'retail', taskIndex: 1, split: 'test', env: a, actor: new UserActorDouble() });
+    await f.createUser({ environment: RETAIL, taskIndex: 1, split: 'test', env: a, actor: new UserActorDouble() });
     expect(loads()).toBe(1);
-    await f.createEnv('airline', 0, 'test');
+    await f.createEnv(AIRLINE, 0, 'test');
     expect(loads()).toBe(2);
   });
 
@@ -55,8 +57,8 @@ describe('tauBenchFactories', () => {
   it('retries a pack load that failed', async () => {
     const { kit, loads } = kitDouble(true);
     const f = tauBenchFactories(kit, models);
-    await expect(f.createEnv('retail', 0, 'test')).rejects.toThrow('tools.json');
-    await expect(f.createEnv('retail', 0, 'test')).resolves.toBeDefined();
+    await expect(f.createEnv(RETAIL, 0, 'test')).rejects.toThrow('tools.json');
+    await expect(f.createEnv(RETAIL, 0, 'test')).resolves.toBeDefined();
     expect(loads()).toBe(2);
   });
 

@@ -10,8 +10,7 @@ import { PackCache } from '../envs/tau-bench/packCache.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { ValidationError } from '../errors.ts';
-import { TauDomainSchema, type TauDomain } from '../envs/environment.ts';
-import type { BenchDomain } from './plan.ts';
+import type { BenchEnvironment, TauDomain } from '../envs/environment.ts';
 import type { BenchFactories } from './runner.ts';
 
 export interface TauKit<Pack> {
@@ -22,10 +21,9 @@ export interface TauKit<Pack> {
   checkTask(pack: Pack, domain: TauDomain, taskIndex: number, split: string): void;
 }
 
-function tauDomain(domain: BenchDomain): TauDomain {
-  const d = TauDomainSchema.safeParse(domain);
-  if (!d.success) throw new ValidationError('run spec domain', `"${domain}" is not a tau-bench domain`);
-  return d.data;
+function tauDomain(environment: BenchEnvironment): TauDomain {
+  if (environment.family !== 'tau-bench') throw new ValidationError('run spec environment', `${environment.family} is not tau-bench`);
+  return environment.domain;
 }
 
 export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOptions): BenchFactories {
@@ -33,13 +31,13 @@ export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOp
   const packs = new PackCache<Pack>();
   const pack = (domain: TauDomain, split: string): Promise<Pack> => packs.get(`${domain}/${split}`, () => kit.loadPack(domain, split));
   return {
-    createEnv: async (domain, taskIndex, split) => kit.createEnv(await pack(tauDomain(domain), split), tauDomain(domain), taskIndex, split),
-    createUser: async ({ domain, taskIndex, split, actor }) =>
-      kit.createUser(await pack(tauDomain(domain), split), tauDomain(domain), taskIndex, split, actor),
+    createEnv: async (environment, taskIndex, split) => kit.createEnv(await pack(tauDomain(environment), split), tauDomain(environment), taskIndex, split),
+    createUser: async ({ environment, taskIndex, split, actor }) =>
+      kit.createUser(await pack(tauDomain(environment), split), tauDomain(environment), taskIndex, split, actor),
     createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
     createCritic: (spec) => makeCritic(models, spec),
     prepare: async (spec) => {
-      const domain = tauDomain(spec.domain);
+      const domain = tauDomain(spec.environment);
       const p = await pack(domain, spec.split);
       for (const t of spec.taskIndices) kit.checkTask(p, domain, t, spec.split);
     },

@@ -6,8 +6,8 @@
 import { ValidationError } from '../errors.ts';
 import { createTauEnv } from '../envs/tau-bench/env.ts';
 import { TASK_SPLITS, type TaskSplit } from '../envs/environment.ts';
-import { httpPackSource, loadTauPack, taskOf, type PackSource, type TauPack } from '../envs/tau-bench/pack.ts';
-import { SimulatedUser } from '../envs/tau-bench/user.ts';
+import { loadTauPack, taskOf, type PackSource, type TauPack } from '../envs/tau-bench/pack.ts';
+import { tauBenchUser } from '../setup/environments.ts';
 import type { TauKit } from './tauFactories.ts';
 
 function taskSplit(split: string): TaskSplit {
@@ -20,13 +20,7 @@ export function sourceTauKit(source: PackSource): TauKit<TauPack> {
   return {
     loadPack: (domain, split) => loadTauPack(source, [domain], { [domain]: [taskSplit(split)] }),
     createEnv: (pack, domain, taskIndex, split) => createTauEnv(pack, domain, taskIndex, taskSplit(split)),
-    createUser: (pack, domain, taskIndex, split, actor) =>
-      new SimulatedUser(actor, pack.userSimulatorPrompt, taskOf(pack, domain, taskIndex, taskSplit(split)).instruction),
+    createUser: (pack, domain, taskIndex, split, actor) => tauBenchUser(pack, domain, taskSplit(split), taskIndex, actor),
     checkTask: (pack, domain, taskIndex, split) => void taskOf(pack, domain, taskIndex, taskSplit(split)),
   };
-}
-
-/** The pack served at `baseUrl` (the app's own copy at /tau-bench/ by default). */
-export function browserTauKit(baseUrl: string): TauKit<TauPack> {
-  return sourceTauKit(httpPackSource(baseUrl));
 }

@@ -21,7 +21,7 @@ describe('work units', () => {
       'tau-bench/retail/test/task0/trial0/critic-intervene',
       'tau-bench/retail/test/task0/trial0/critic-monitor',
     ]);
-    expect(planUnits(retailRunSpec({ domain: 'travel22', split: 'test', taskIndices: [3], oneChoice: true }))[0]?.id).toBe('userbench/travel22-onechoice/test/task3/trial0/alone');
+    expect(planUnits(retailRunSpec({ environment: { family: 'userbench', domain: 'travel22', oneChoice: true }, split: 'test', taskIndices: [3] }))[0]?.id).toBe('userbench/travel22-onechoice/test/task3/trial0/alone');
   });
 
   it('ids and their order do not depend on the run id, the order of the configurations or of the flags', () => {

@@ -1,18 +1,16 @@
 /**
  * The runner's factories for UserBench: the pack (prompts, tool, task index,
- * scenarios) is loaded once per environment and variant; each episode gets a
- * fresh TravelGym for its task row, whose judges and simulated user are the
- * run's user model (metered by the runner), and the row's opening message.
+ * scenarios) is loaded once per environment and variant; each episode is built
+ * by the environment factory (setup/environments.ts) with the run's user model
+ * (metered by the runner) as its judges and simulated user.
  */
-import type { UserSide } from '../envs/types.ts';
+import type { Env, UserSide } from '../envs/types.ts';
 import { ValidationError } from '../errors.ts';
-import { actorTravelLlm } from '../envs/userbench/actorLlm.ts';
-import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
-import { TravelGym } from '../envs/userbench/gym.ts';
-import { loadUserBenchPack, scenarioOf, type LoadUserBenchOptions, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
-import { RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
+import { indexFileFor, loadUserBenchPack, scenarioOf, type LoadUserBenchOptions, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
+import { PackCache } from '../envs/tau-bench/packCache.ts';
+import { buildEnvironment, userBenchRow, type UserBenchPackChoice } from '../setup/environments.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
-import { UserBenchEnvSchema } from '../envs/environment.ts';
+import type { BenchEnvironment } from '../envs/environment.ts';
 import type { RunSpec } from './plan.ts';
 import type { BenchFactories } from './runner.ts';
 
@@ -26,18 +24,24 @@ export const USERBENCH_SAMPLES = {
   ],
 } as const;
 
-export type PackChoice = Pick<RunSpec, 'domain' | 'split' | 'oneChoice' | 'tasksFile' | 'scenarioFiles'>;
+export type PackChoice = Pick<RunSpec, 'environment' | 'split'>;
 /** Loads the pack a run spec names: in-process (Node) or in the pack worker (browser). */
 export type RunPackLoader = (spec: PackChoice) => Promise<UserBenchPack>;
 
+type UserBenchRunEnvironment = Extract<BenchEnvironment, { family: 'userbench' }>;
+
+function userBenchEnvironment(environment: BenchEnvironment): UserBenchRunEnvironment {
+  if (environment.family !== 'userbench') throw new ValidationError('run spec environment', `${environment.family} is not UserBench`);
+  return environment;
+}
+
 /** The pack as a run spec names it: its own index file (all its rows of the variant), or the env's. */
 export function runPackOptions(spec: PackChoice): LoadUserBenchOptions & { oneChoice: boolean } {
-  const env = UserBenchEnvSchema.safeParse(spec.domain);
-  if (!env.success) throw new ValidationError('run spec domain', `"${spec.domain}" is not a UserBench environment`);
+  const e = userBenchEnvironment(spec.environment);
   return {
-    oneChoice: spec.oneChoice ?? false,
-    ...(spec.tasksFile ? { indexFile: spec.tasksFile } : { env: env.data, indexFile: `tasks/${env.data}_multiturn${spec.oneChoice ? '_onechoice' : ''}_${spec.split}.json` }),
-    ...(spec.scenarioFiles ? { scenarioFiles: spec.scenarioFiles } : {}),
+    oneChoice: e.oneChoice ?? false,
+    ...(e.tasksFile ? { indexFile: e.tasksFile } : { env: e.domain, indexFile: indexFileFor(e.domain, e.oneChoice ?? false, spec.split) }),
+    ...(e.scenarioFiles ? { scenarioFiles: e.scenarioFiles } : {}),
   };
 }
 
@@ -46,48 +50,31 @@ export function sourcePackLoader(source: PackSource): RunPackLoader {
   return async (spec) => loadUserBenchPack(source, runPackOptions(spec));
 }
 
-function rowOf(pack: UserBenchPack, taskIndex: number) {
-  const row = pack.tasks[taskIndex];
-  if (!row) throw new ValidationError(pack.indexFile, `task ${taskIndex} does not exist (there are ${pack.tasks.length})`);
-  return row;
-}
-
 export function userBenchFactories(loadPack: RunPackLoader, models: ModelClientOptions): BenchFactories {
-  const packs = new Map<string, Promise<UserBenchPack>>();
-  const pack = (spec: PackChoice): Promise<UserBenchPack> => {
-    const key = JSON.stringify([spec.domain, spec.split, spec.oneChoice ?? false, spec.tasksFile ?? '', spec.scenarioFiles ?? []]);
-    let p = packs.get(key);
-    if (!p) {
-      p = Promise.resolve().then(() => loadPack(spec));
-      // A failed load is not cached: the next attempt (a resume) tries again.
-      p.catch(() => packs.delete(key));
-      packs.set(key, p);
-    }
-    return p;
-  };
-  const openings = new WeakMap<object, string>();
+  // A failed load is not cached: the next attempt (a resume) tries again.
+  const packs = new PackCache<UserBenchPack>();
+  const pack = (spec: PackChoice): Promise<UserBenchPack> => packs.get(JSON.stringify([spec.environment, spec.split]), () => loadPack(spec));
+  const users = new WeakMap<Env, UserSide>();
   return {
-    async createEnv(domain, taskIndex, _split, context) {
+    async createEnv(environment, taskIndex, _split, context) {
       if (!context) throw new Error('UserBench episodes need the run spec and the user model');
-      const spec = context.spec;
-      const p = await pack(spec);
-      const row = rowOf(p, taskIndex);
-      const recorder = new RecordingTravelLlm(actorTravelLlm(context.userActor));
-      const gym = new TravelGym(scenarioOf(p, row), { maxSteps: spec.maxSteps, oneChoicePerAspect: spec.oneChoice ?? false }, recorder.llm, p.prompts);
-      const env = createUserBenchEnv({ id: `userbench/${domain}/${p.indexFile}/${taskIndex}`, policy: row.system, tool: p.tool, gym, llm: recorder });
-      openings.set(env, row.user);
+      const { env, user } = await buildEnvironment(
+        { environment, split: context.spec.split, taskIndex, maxSteps: context.spec.maxSteps, userModel: () => context.userActor },
+        { userBench: (choice: UserBenchPackChoice) => pack(choice), tauBench: () => Promise.reject(new ValidationError('run spec environment', 'a UserBench run loads no tau-bench pack')) },
+      );
+      if (user) users.set(env, user);
       return env;
     },
     createUser({ env }): UserSide {
-      const opening = openings.get(env);
-      if (opening === undefined) throw new Error('UserBench: the episode has no opening message (env not made by these factories)');
-      return new UserBenchOpening(opening);
+      const user = users.get(env);
+      if (!user) throw new Error('UserBench: the episode has no opening message (env not made by these factories)');
+      return user;
     },
     createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
     createCritic: (spec) => makeCritic(models, spec),
     prepare: async (spec) => {
       const p = await pack(spec);
-      for (const t of spec.taskIndices) scenarioOf(p, rowOf(p, t));
+      for (const t of spec.taskIndices) scenarioOf(p, userBenchRow(p, t));
     },
   };
 }

@@ -43,9 +43,7 @@ describe('a UserBench run', () => {
   it('records every turn reward, ends broken rollouts as eval.py does, and reports its figures', async () => {
     const spec = parseRunSpec({
       id: 'ub-run',
-      domain: 'travel22',
-      ...USERBENCH_SAMPLES,
-      scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles],
+      environment: { family: 'userbench', domain: 'travel22', ...USERBENCH_SAMPLES, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] },
       taskIndices: [0, 1, 2],
       trials: 1,
       concurrency: 3,

@@ -25,7 +25,7 @@ function callable(cfg: ProviderConfig): boolean {
 /** `clientOptions` carries the fetch their requests go through. */
 export function criticChoicesFrom(remote: { critic: ProviderConfig; actor: ProviderConfig }, local: Critic | undefined, clientOptions: OpenAIClientOptions = {}): CriticChoice[] {
   const { critic, actor } = remote;
-  const viaApi = (cfg: ProviderConfig) => (callable(cfg) ? () => buildCritic(remoteSpec(cfg), { base: cfg, client: clientOptions }) ?? unreachable() : undefined);
+  const viaApi = (cfg: ProviderConfig) => (callable(cfg) ? () => buildCritic(remoteSpec(cfg), { base: cfg, client: clientOptions }) : undefined);
   const loaded = local;
   return [
     { id: 'critic-api', label: `Critic API: ${critic.model}`, make: viaApi(critic) },
@@ -33,11 +33,7 @@ export function criticChoicesFrom(remote: { critic: ProviderConfig; actor: Provi
     {
       id: 'local',
       label: `In-browser critic${loaded ? `: ${loaded.label}` : ''}`,
-      make: loaded ? () => buildCritic({ engine: 'local', model: loaded.label }, { base: critic, loaded }) ?? unreachable() : undefined,
+      make: loaded ? () => buildCritic({ engine: 'local', model: loaded.label }, { base: critic, loaded }) : undefined,
     },
   ];
-}
-
-function unreachable(): never {
-  throw new Error('unreachable: a remote or loaded spec always builds a critic');
 }

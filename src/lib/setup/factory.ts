@@ -45,6 +45,8 @@ export function buildActor(spec: ActorSpec, ctx: BuildContext<Actor>, tune: { te
 }
 
 /** The critic for a spec; undefined for 'none'. On-device critics are loaded first (on-device.ts), then passed as `loaded`. */
+export function buildCritic(spec: Exclude<ReadyCriticSpec, { engine: 'none' }>, ctx: BuildContext<Critic>): Critic;
+export function buildCritic(spec: ReadyCriticSpec, ctx: BuildContext<Critic>): Critic | undefined;
 export function buildCritic(spec: ReadyCriticSpec, ctx: BuildContext<Critic>): Critic | undefined {
   switch (spec.engine) {
     case 'none':

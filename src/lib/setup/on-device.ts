@@ -6,7 +6,8 @@
  */
 import type { Actor } from '../actor/types.ts';
 import type { Critic } from '../critic/types.ts';
-import { TransformersWorkerEngine, type WorkerEndpoint } from '../critic/worker-critic.ts';
+import { WorkerCritic, type WorkerEndpoint } from '../critic/worker-critic.ts';
+import { TransformersWorkerEngine } from '../engines/transformers-worker.ts';
 import type { OnDeviceEngine } from '../engines/types.ts';
 import type { MLCWorkerLike, WebLLMEngine, WebLLMStorage } from '../engines/webllm.ts';
 import { EngineError } from '../errors.ts';
@@ -40,8 +41,8 @@ async function webllmEngine(spec: Omit<WebLLMCriticSpec, 'engine'>, deps: Pick<O
 /** The engine and critic for an on-device critic spec, not loaded yet. */
 export async function openOnDeviceCritic(spec: OnDeviceCriticSpec, deps: OnDeviceDeps): Promise<OnDeviceCritic> {
   if (spec.engine === 'transformers') {
-    const engine = new TransformersWorkerEngine(spec, deps.transformersWorker);
-    return { engine, critic: engine.critic };
+    const engine = new TransformersWorkerEngine(spec, () => new WorkerCritic(deps.transformersWorker()));
+    return { engine, critic: engine.session };
   }
   const engine = await webllmEngine(spec, deps);
   const { WebLLMCritic } = await import('../critic/webllm-critic.ts');

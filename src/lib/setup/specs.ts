@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { TransformersConfigSchema } from '../engines/transformers-options.ts';
+import { engineRunsOnDevice, RemoteEngineSchema, type RemoteEngine } from '../types.ts';
 
 const model = z.string().min(1);
 /** A critic's context window in tokens (a remote critic keeps to it; an in-browser one was loaded with it). */
@@ -19,9 +20,8 @@ const contextWindow = z.number().int().positive().optional();
 /** Read from stored run specs of earlier versions and ignored: `runsOnDevice` derives it from the engine. */
 const local = z.boolean().optional();
 
-/** The API styles of a remote model. */
-export const RemoteEngineSchema = z.enum(['openai-compatible', 'anthropic']);
-export type RemoteEngine = z.infer<typeof RemoteEngineSchema>;
+/** The API styles of a remote model (of the one engine vocabulary, types.ts). */
+export { RemoteEngineSchema, type RemoteEngine };
 
 const remote = { model, baseUrl: z.string().optional(), local, contextWindow };
 export const OpenAICompatibleSpecSchema = z.object({ engine: z.literal('openai-compatible'), ...remote });
@@ -52,15 +52,13 @@ export const WebLLMCriticSpecSchema = z.object({
 export const ModelSpecSchema = z.discriminatedUnion('engine', [OpenAICompatibleSpecSchema, AnthropicSpecSchema, LoadedSpecSchema]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type RemoteSpec = Extract<ModelSpec, { engine: 'openai-compatible' | 'anthropic' }>;
-export type LoadedSpec = z.infer<typeof LoadedSpecSchema>;
 
 /** Runs on the user's machine, so it costs no money: follows from the engine, never from a stored flag. */
 export function runsOnDevice(spec: ModelSpec): boolean {
-  return spec.engine === 'local';
+  return engineRunsOnDevice(spec.engine);
 }
 
 /** The actor (or the simulated user): a remote model or the in-browser one. */
-export const ActorSpecSchema = ModelSpecSchema;
 export type ActorSpec = ModelSpec;
 
 export const NoCriticSpecSchema = z.object({ engine: z.literal('none') });

@@ -1,6 +1,6 @@
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
 import type { Usage } from '../types.ts';
-import { mergeUsage, type UsageEntry } from '../usage.ts';
+import { mergeUsage, usageEntry, type UsageEntry } from '../usage.ts';
 import { EpisodeTally } from './episodeTally.ts';
 import type { EpisodeTrace } from './schema.ts';
 
@@ -45,7 +45,8 @@ export function usageEntries(t: EpisodeTrace): UsageEntry[] {
   for (const e of t.timeline) {
     if (e.type !== 'step') continue;
     for (const p of e.step.proposals) {
-      if (p.usage) out.push({ role: 'actor', model: t.meta.actor, ...p.usage });
+      // Priced from {engine, model}: an on-device actor costs nothing (its `actor` is a label no price table has).
+      if (p.usage) out.push(usageEntry('actor', { engine: t.meta.actorEngine ?? 'openai-compatible', model: t.meta.actor }, p.usage));
       const v = p.verdict;
       if (!v?.usage) continue;
       // A remote critic is priced by its model; every other engine runs in the browser and costs nothing.

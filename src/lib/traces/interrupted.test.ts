@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { EpisodeEnvironment } from '../envs/environment.ts';
-import { latestInterruptedHumanEpisode } from './interrupted.ts';
+import { dismissInterrupted, dismissedInterrupted, latestInterruptedHumanEpisode } from './interrupted.ts';
+import { LocksDouble } from '../../../tests/doubles/locks-double.ts';
+import { holdEpisode, liveEpisodeIds } from './liveness.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
 import { TraceStore } from './store.ts';
 
@@ -35,5 +37,22 @@ describe('latestInterruptedHumanEpisode', () => {
     await store.put(trace('userbench-other', 7, { environment: { family: 'userbench', domain: 'travel22' } }));
     await store.put(trace('tau-human', 4, { environment: { family: 'tau-bench', domain: 'airline' } }));
     expect((await latestInterruptedHumanEpisode(store))?.id).toBe('tau-human');
+  });
+
+  it('skips episodes another tab runs (it holds their lock) and ones the person dismissed; a released lock makes it interrupted', async () => {
+    const store = new TraceStore('interrupted-live-test');
+    await store.put(trace('a', 1, {}));
+    await store.put(trace('b', 2, {}));
+    const locks = new LocksDouble();
+    const release = holdEpisode('b', locks);
+    expect((await latestInterruptedHumanEpisode(store, await liveEpisodeIds(locks)))?.id).toBe('a');
+    release();
+    await Promise.resolve();
+    expect((await latestInterruptedHumanEpisode(store, await liveEpisodeIds(locks)))?.id).toBe('b');
+    const storage = new Map<string, string>();
+    const ls = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) };
+    dismissInterrupted(ls, 'b');
+    expect(dismissedInterrupted(ls)).toEqual(['b']);
+    expect((await latestInterruptedHumanEpisode(store, await liveEpisodeIds(locks), dismissedInterrupted(ls)))?.id).toBe('a');
   });
 });

@@ -5,14 +5,40 @@ import type { TraceStore } from './store.ts';
 /** Environments whose episodes can be resumed with a person in the user's seat. */
 const RESUMABLE: readonly EnvironmentFamily[] = ['policy-chat', 'tau-bench'];
 
+/** Where the ids of interrupted episodes the person dismissed are kept (localStorage in the app). */
+export type DismissedStore = Pick<Storage, 'getItem' | 'setItem'>;
+const DISMISSED_KEY = 'spotter.dismissed-interrupted';
+/** Enough to cover every interrupted episode a person meets; older ids drop off. */
+const DISMISSED_MAX = 200;
+
+export function dismissedInterrupted(storage: DismissedStore | undefined): string[] {
+  try {
+    const v: unknown = JSON.parse(storage?.getItem(DISMISSED_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The banner does not offer `id` again (History still shows it as interrupted, with Resume). */
+export function dismissInterrupted(storage: DismissedStore | undefined, id: string): void {
+  const ids = [...dismissedInterrupted(storage).filter((x) => x !== id), id].slice(-DISMISSED_MAX);
+  storage?.setItem(DISMISSED_KEY, JSON.stringify(ids));
+}
+
 /**
- * The newest episode a reload cut short while a person held the user's seat.
- * Reads the summary index (cheap at 10,000 episodes) and opens full traces
- * only for the few still marked running.
+ * The newest episode cut short (a reload, a closed tab) while a person held
+ * the user's seat: stored as running, yet run by no tab (`live`, from
+ * liveness.ts), and not dismissed. Reads the summary index (cheap at 10,000
+ * episodes) and opens full traces only for the few still marked running.
  */
-export async function latestInterruptedHumanEpisode(store: Pick<TraceStore, 'summaries' | 'get'>): Promise<EpisodeTrace | undefined> {
+export async function latestInterruptedHumanEpisode(
+  store: Pick<TraceStore, 'summaries' | 'get'>,
+  live: ReadonlySet<string> = new Set(),
+  dismissed: readonly string[] = [],
+): Promise<EpisodeTrace | undefined> {
   const candidates = (await store.summaries())
-    .filter((s) => s.status === 'running')
+    .filter((s) => s.status === 'running' && !live.has(s.id) && !dismissed.includes(s.id))
     .sort((a, b) => b.createdAt - a.createdAt);
   for (const s of candidates) {
     const t = await store.get(s.id);

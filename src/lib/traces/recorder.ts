@@ -75,6 +75,13 @@ export class TraceRecorder {
       case 'user':
         t.timeline.push(event);
         break;
+      case 'user_edit': {
+        // After a failed turn the person edited their last message: it replaces that entry, so the trace has no stale copy.
+        const i = t.timeline.length - 1;
+        if (t.timeline[i]?.type !== 'user') return undefined;
+        t.timeline[i] = { type: 'user', content: event.content, at: event.at };
+        break;
+      }
       case 'step':
         t.timeline.push({ type: 'step', step: event.step });
         break;

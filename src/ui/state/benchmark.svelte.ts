@@ -117,6 +117,7 @@ export class BenchmarkState {
         prices: $state.snapshot(this.prices),
         retryErrors,
         maxConsecutiveErrors: 5,
+        preflight: true,
         onProgress: (p) => (this.progress = p),
         onUpdate: (r) => (this.active = r),
       });

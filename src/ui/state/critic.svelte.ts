@@ -1,7 +1,5 @@
-import type { ModelRecord } from '@mlc-ai/web-llm';
 import { z } from 'zod';
-import { engineOptions, probeCapabilities, type Capabilities, type EngineOption } from '../../lib/engines/capabilities.ts';
-import { deleteReportText, type EngineLoadInfo, type EngineProgress, type OnDeviceEngine } from '../../lib/engines/types.ts';
+import { engineOptions, probeCapabilities, type EngineOption } from '../../lib/engines/capabilities.ts';
 import type { TransformersConfig, TransformersDevice, TransformersDtype } from '../../lib/engines/transformers-options.ts';
 import type { CacheBackend } from '../../lib/engines/webllm.ts';
 import { criticModelOptions, type WebLLMModelOption } from '../../lib/engines/webllm-models.ts';
@@ -15,6 +13,7 @@ import type { Verdict } from '../../lib/types.ts';
 import { appPath } from '../appUrl.ts';
 import { loadStored, saveStored } from './stored.ts';
 import { prebuiltModelList, webllmWorker } from './webllm-shared.ts';
+import { OnDeviceModelState } from './on-device-model.svelte.ts';
 
 const CriticEngineKindSchema = z.enum(['webllm', 'transformers', 'remote']);
 export type CriticEngineKind = z.infer<typeof CriticEngineKindSchema>;
@@ -35,8 +34,7 @@ function transformersWorker(): Worker {
 const browserStorage = (): Storage | undefined => (typeof localStorage === 'undefined' ? undefined : localStorage);
 
 /** The in-browser critic panel: capabilities, engine choice, loading, cache. */
-export class CriticPanelState {
-  caps = $state.raw<Capabilities | undefined>(undefined);
+export class CriticPanelState extends OnDeviceModelState<Critic> {
   kind = $state<CriticEngineKind>('transformers');
   webllmModel = $state('Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
   /** The context window to load a web-llm critic with; 0: the model's default (criticWindowDefault). */
@@ -51,26 +49,15 @@ export class CriticPanelState {
   /** A smaller context window than the model's own (0: config.json's max_position_embeddings). */
   tfWindow = $state(0);
 
-  status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
-  progress = $state.raw<EngineProgress | undefined>(undefined);
-  error = $state('');
-  loadInfo = $state.raw<EngineLoadInfo | undefined>(undefined);
-  critic = $state.raw<Critic | undefined>(undefined);
   lastTry = $state.raw<Verdict | undefined>(undefined);
-  freed = $state('');
   /** Bytes, speed and time left of the current download. */
   transfer = $state.raw<TransferStatus | undefined>(undefined);
 
-  /** The loaded engine: one interface whichever kind it is (load, unload, delete). */
-  #engine: OnDeviceEngine | undefined;
   readonly #deps: OnDeviceDeps;
   readonly #storage: Storage | undefined;
-  #probing: Promise<void> | undefined;
 
-  constructor(
-    private readonly onCritic: (critic: Critic | undefined) => void,
-    deps: Partial<OnDeviceDeps> & { storage?: Storage | undefined } = {},
-  ) {
+  constructor(onCritic: (critic: Critic | undefined) => void, deps: Partial<OnDeviceDeps> & { storage?: Storage | undefined } = {}) {
+    super(onCritic, { capabilities: () => probeCapabilities(), modelList: prebuiltModelList });
     this.#deps = {
       webllmWorker: deps.webllmWorker ?? webllmWorker,
       transformersWorker: deps.transformersWorker ?? transformersWorker,
@@ -84,8 +71,10 @@ export class CriticPanelState {
     this.tfModel = saved.tfModel ?? this.tfModel;
   }
 
-  /** web-llm's prebuilt list; web-llm (several MB) is loaded only when this panel opens. */
-  modelList = $state.raw<readonly ModelRecord[]>([]);
+  /** The loaded critic, the active one while loaded. */
+  get critic(): Critic | undefined {
+    return this.served;
+  }
 
   get modelOptions(): WebLLMModelOption[] {
     return criticModelOptions(this.modelList, { shaderF16: this.caps?.shaderF16 ?? false });
@@ -120,18 +109,6 @@ export class CriticPanelState {
 
   save(): void {
     saveStored(this.#storage, STORAGE_KEY, { kind: this.kind, webllmModel: this.webllmModel, tfModel: this.tfModel });
-  }
-
-  /** Checks the browser and reads web-llm's list, once (the app starts it; the first screen's recommendation needs it). */
-  probe(): Promise<void> {
-    this.#probing ??= (async () => {
-      this.caps = await probeCapabilities();
-      this.modelList = await prebuiltModelList();
-    })().catch((err: unknown) => {
-      this.#probing = undefined;
-      throw err;
-    });
-    return this.#probing;
   }
 
   transformersConfig(): TransformersConfig {
@@ -170,46 +147,23 @@ export class CriticPanelState {
 
   /** Loads the chosen engine and model; `expectedBytes` turns fraction-only progress into bytes. */
   async load(expectedBytes?: number): Promise<void> {
-    await this.unload();
     this.save();
-    this.status = 'loading';
-    this.error = '';
-    this.progress = undefined;
-    this.freed = '';
+    const spec = this.spec();
+    if (!spec) return this.unload();
     const meter = new TransferMeter(expectedBytes);
     this.transfer = undefined;
-    const onProgress = (p: EngineProgress) => {
-      this.progress = p;
-      if (p.stage === 'download') this.transfer = meter.add(p);
-    };
-    const spec = this.spec();
-    if (!spec) {
-      this.status = 'idle';
-      return;
-    }
-    try {
-      const { engine, critic } = await openOnDeviceCritic(spec, this.#deps);
-      this.#engine = engine;
-      this.loadInfo = await engine.load(onProgress);
-      this.critic = critic;
-      this.status = 'ready';
-      this.onCritic(this.critic);
-    } catch (err) {
-      this.status = 'error';
-      this.error = errorMessage(err);
-      await this.unload();
-      this.status = 'error';
-    }
-  }
-
-  async unload(): Promise<void> {
-    const engine = this.#engine;
-    this.#engine = undefined;
-    if (this.critic) this.onCritic(undefined);
-    this.critic = undefined;
-    this.loadInfo = undefined;
-    this.status = 'idle';
-    await engine?.unload().catch(() => undefined);
+    let critic: Critic | undefined;
+    await this.loadWith({
+      open: async () => {
+        const opened = await openOnDeviceCritic(spec, this.#deps);
+        critic = opened.critic;
+        return opened.engine;
+      },
+      serve: () => critic,
+      onProgress: (p) => {
+        if (p.stage === 'download') this.transfer = meter.add(p);
+      },
+    });
   }
 
   /** One verdict on a fixed example, to see the critic answer and how long it takes. */
@@ -235,15 +189,8 @@ export class CriticPanelState {
 
   /** Deletes the files of the model the panel names (unloading the loaded one first). */
   async deleteCache(): Promise<void> {
-    this.error = '';
     const spec = this.spec();
     if (!spec) return;
-    try {
-      await this.unload();
-      const { engine } = await openOnDeviceCritic(spec, this.#deps);
-      this.freed = deleteReportText(await engine.deleteCache());
-    } catch (err) {
-      this.error = errorMessage(err);
-    }
+    await this.deleteWith(async () => (await openOnDeviceCritic(spec, this.#deps)).engine, true);
   }
 }

@@ -101,4 +101,37 @@ describe('CriticPanelState', () => {
     expect(state.critic).toBeUndefined();
     expect(seen).toEqual([]);
   });
+
+  it('an unload during loading cancels it: no critic is handed over, its worker is stopped, and a later load works', async () => {
+    for (const kind of ['webllm', 'transformers'] as const) {
+      const { state, seen, made } = setup();
+      state.kind = kind;
+      state.tfModel = 'tiny-critic-kv';
+      state.tfDtype = 'fp32';
+      const loading = state.load();
+      await state.unload();
+      await loading;
+      expect(state.status, kind).toBe('idle');
+      expect(state.critic, kind).toBeUndefined();
+      expect(seen, kind).toEqual([]);
+      if (kind === 'webllm') expect(made.every((w) => w.terminated)).toBe(true);
+      // The panel is not stuck: the next load hands its critic over.
+      await state.load();
+      expect(state.status, kind).toBe('ready');
+      expect(seen, kind).toEqual([state.critic]);
+      await state.unload();
+    }
+  });
+
+  it('a second load overtaking the first hands over only the second critic', async () => {
+    const { state, seen } = setup();
+    state.kind = 'webllm';
+    const first = state.load();
+    state.webllmModel = 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC';
+    const second = state.load();
+    await Promise.all([first, second]);
+    expect(state.status).toBe('ready');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.label).toBe('webllm:Qwen2.5-1.5B-Instruct-q4f32_1-MLC');
+  });
 });

@@ -1,15 +1,13 @@
-import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
-import { createTauEnv } from '../../lib/envs/tau-bench/env.ts';
+import { buildEnvironment, type EnvironmentSpec } from '../../lib/setup/environments.ts';
 import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/packCache.ts';
-import { SimulatedUser } from '../../lib/envs/tau-bench/user.ts';
-import type { TaskSplit, TauDomain } from '../../lib/envs/environment.ts';
+import { episodeEnvironment, type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
 import { appUrl } from '../appUrl.ts';
 import type { TimelineEntry } from '../../lib/loop/events.ts';
-import { UserBenchChoice } from './userbench.svelte.ts';
+import { UserBenchChoice, USERBENCH_MAX_TURNS } from './userbench.svelte.ts';
 import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
 export type EnvKind = 'policy-chat' | 'tau-bench' | 'userbench';
@@ -96,18 +94,32 @@ export class EnvironmentChoice {
 
   /** `resume`: a stored episode's timeline, for environments that rebuild their state from it (UserBench). */
   async build(policy: string, userModel: () => Actor, resume?: readonly TimelineEntry[]): Promise<BuiltEnv> {
-    if (this.kind === 'userbench') return this.userBench.build(this.seat, userModel, this.folder, resume);
-    if (this.kind === 'policy-chat') {
-      return { env: createPolicyChatEnv(policy), user: undefined, meta: { environment: { family: 'policy-chat' } }, maxSteps: 30 };
+    const ub = this.userBench;
+    const environment: EnvironmentSpec =
+      this.kind === 'policy-chat' ? { family: 'policy-chat', policy } : this.kind === 'tau-bench' ? { family: 'tau-bench', domain: this.domain } : ub.environment;
+    // tau-bench's agent: 30 actions at most; UserBench: eval.sh's --max_turns.
+    const maxSteps = environment.family === 'userbench' ? USERBENCH_MAX_TURNS : 30;
+    const seatFor = environment.family === 'userbench' ? ub.openSeat(this.seat) : undefined;
+    const { env, user } = await buildEnvironment(
+      {
+        environment,
+        split: 'test',
+        taskIndex: environment.family === 'userbench' ? ub.taskIndex : this.taskIndex,
+        maxSteps,
+        userModel,
+        seat: this.seat,
+        ...(environment.family === 'userbench' && seatFor ? { humanSeat: seatFor } : {}),
+        ...(resume ? { resume } : {}),
+      },
+      { tauBench: (domain, split) => this.tauPack(domain, split), userBench: () => ub.pack(this.folder) },
+    );
+    switch (environment.family) {
+      case 'policy-chat':
+        return { env, user, meta: { environment: { family: 'policy-chat' } }, maxSteps };
+      case 'tau-bench':
+        return { env, user, meta: { environment, taskIndex: this.taskIndex, taskSplit: 'test' }, maxSteps };
+      case 'userbench':
+        return { env, user, meta: { environment: episodeEnvironment(environment), taskIndex: ub.taskIndex, taskSplit: ub.samples ? 'samples' : 'test' }, maxSteps };
     }
-    const pack = await this.pack();
-    const task = taskOf(pack, this.domain, this.taskIndex);
-    return {
-      env: createTauEnv(pack, this.domain, this.taskIndex),
-      user: this.seat === 'simulated' ? new SimulatedUser(userModel(), pack.userSimulatorPrompt, task.instruction) : undefined,
-      meta: { environment: { family: 'tau-bench', domain: this.domain }, taskIndex: this.taskIndex, taskSplit: 'test' },
-      // tau-bench's agent: 30 actions at most.
-      maxSteps: 30,
-    };
   }
 }

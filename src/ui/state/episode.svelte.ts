@@ -2,12 +2,36 @@ import type { Actor } from '../../lib/actor/types.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import { HumanUser } from '../../lib/envs/human-user.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
-import { errorMessage } from '../../lib/errors.ts';
+import type { AttemptInfo } from '../../lib/actor/retry.ts';
+import { AbortedError, errorMessage } from '../../lib/errors.ts';
 import type { LoopEvent, Outcome, TimelineEntry } from '../../lib/loop/events.ts';
-import { runEpisode, type EpisodeConfig } from '../../lib/loop/runEpisode.ts';
+import { runEpisode, type EpisodeConfig, type TurnRecovery } from '../../lib/loop/runEpisode.ts';
+import { holdEpisode } from '../../lib/traces/liveness.ts';
 import { TraceRecorder, type TraceSink } from '../../lib/traces/recorder.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import type { Proposal } from '../../lib/types.ts';
+
+/** A step whose actor call failed: the episode waits for Retry, Edit and resend, or End. */
+export interface TurnFailure {
+  error: string;
+  /** The SpotterError code and HTTP status, for the error's plain-words reason (errorReason). */
+  code?: string;
+  status?: number;
+  /** The failed step follows the person's own message, which may be edited and resent. */
+  canEdit: boolean;
+  /** That message, to put back in the composer for editing. */
+  lastMessage?: string;
+}
+
+/** The provider retry under way, for the live line ("retrying (2 of 4, 8 s)"). */
+export interface RetryNote {
+  attempt: number;
+  of: number;
+  delayMs: number;
+  /** When the next attempt starts (Date.now() clock). */
+  nextAt: number;
+  error: string;
+}
 
 export interface StartOptions {
   env: Env;
@@ -34,14 +58,30 @@ export class EpisodeSession {
   waitingForUser = $state(false);
   /** Text of the actor's reply as it streams in (streaming providers only). */
   streaming = $state('');
+  /** The step that failed, while the episode waits for the person's choice. */
+  failure = $state<TurnFailure | undefined>(undefined);
+  /** The provider call being retried now, if one is. */
+  retry = $state<RetryNote | undefined>(undefined);
 
   #abort: AbortController | undefined;
   #human: HumanUser | undefined;
+  #recover: ((choice: TurnRecovery) => void) | undefined;
 
   constructor(private readonly sink: TraceSink) {}
 
   get running(): boolean {
     return this.status === 'running';
+  }
+
+  /** The live line under the transcript while the episode works: who is doing what, and provider retries. */
+  get activity(): string | undefined {
+    if (!this.running || this.failure || this.waitingForUser) return undefined;
+    const r = this.retry;
+    if (r) return `retrying (${r.attempt} of ${r.of}, ${Math.max(1, Math.round(r.delayMs / 1000))} s)`;
+    const last = this.inFlight.at(-1);
+    if (last && !last.verdict) return 'critic judging…';
+    if (this.streaming) return 'actor writing…';
+    return 'actor thinking…';
   }
 
   /** Starts an episode; with no simulated user given, the person at the keyboard is the user. */
@@ -64,6 +104,8 @@ export class EpisodeSession {
     this.reward = undefined;
     this.error = undefined;
     this.storageError = undefined;
+    this.failure = undefined;
+    this.retry = undefined;
     const human = opts.user ? undefined : new HumanUser();
     this.#human = human;
     if (human && firstMessage !== undefined) human.say(firstMessage);
@@ -74,14 +116,59 @@ export class EpisodeSession {
     const recorder = new TraceRecorder(this.sink, Date.now, resumeFrom);
     const user = opts.user ?? human;
     if (!user) throw new Error('no user side');
+    // Other tabs (and this one after a reload) tell a live episode from an interrupted one by this lock.
+    const release = holdEpisode(id);
     void this.#consume(
       runEpisode(
-        { episodeId: id, env: opts.env, actor: opts.actor, critic: opts.critic, user, ...opts.loop, ...(resumeFrom ? { resume: resumeFrom.timeline } : {}) },
+        {
+          episodeId: id,
+          env: opts.env,
+          actor: opts.actor,
+          critic: opts.critic,
+          user,
+          ...opts.loop,
+          ...(resumeFrom ? { resume: resumeFrom.timeline } : {}),
+          recover: (signal) => this.#waitForChoice(signal),
+        },
         abort.signal,
       ),
       recorder,
       abort,
-    );
+    ).finally(release);
+  }
+
+  /** Resolves with the person's choice after a failed turn (Retry, Edit and resend, End); Stop rejects it. */
+  #waitForChoice(signal: AbortSignal): Promise<TurnRecovery> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(new AbortedError());
+      const onAbort = () => {
+        this.#recover = undefined;
+        reject(new AbortedError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#recover = (choice) => {
+        signal.removeEventListener('abort', onAbort);
+        this.#recover = undefined;
+        this.failure = undefined;
+        resolve(choice);
+      };
+    });
+  }
+
+  /** After a failed turn: the same step again. */
+  retryTurn(): void {
+    this.#recover?.({ kind: 'retry' });
+  }
+
+  /** After a failed turn: the person's last message, edited, replaces it and the step runs again. */
+  editAndResend(text: string): void {
+    if (this.failure?.canEdit) this.#recover?.({ kind: 'edit', text });
+  }
+
+  /** Reported by the provider client's retry layer (its onRetry). */
+  noteRetry(info: AttemptInfo, retries: number): void {
+    if (!this.running) return;
+    this.retry = { attempt: info.attempt + 1, of: retries, delayMs: info.delayMs, nextAt: Date.now() + info.delayMs, error: info.error.message };
   }
 
   /** The person's next turn. */
@@ -93,7 +180,9 @@ export class EpisodeSession {
 
   endConversation(): void {
     this.waitingForUser = false;
-    this.#human?.end();
+    // After a failed turn, ending is the person's choice: the episode ends with that error.
+    if (this.#recover) this.#recover({ kind: 'end' });
+    else this.#human?.end();
   }
 
   stop(): void {
@@ -121,9 +210,31 @@ export class EpisodeSession {
         this.timeline.push(e);
         break;
       case 'actor_delta':
+        this.retry = undefined;
         this.streaming += e.text;
         break;
+      case 'turn_failed': {
+        const last = this.timeline.at(-1);
+        const lastMessage = last?.type === 'user' && this.#human ? last.content : undefined;
+        this.retry = undefined;
+        this.streaming = '';
+        this.inFlight = [];
+        this.failure = {
+          error: e.error,
+          ...(e.code !== undefined ? { code: e.code } : {}),
+          ...(e.status !== undefined ? { status: e.status } : {}),
+          canEdit: lastMessage !== undefined,
+          ...(lastMessage !== undefined ? { lastMessage } : {}),
+        };
+        break;
+      }
+      case 'user_edit': {
+        const i = this.timeline.length - 1;
+        if (this.timeline[i]?.type === 'user') this.timeline[i] = { type: 'user', content: e.content, at: e.at };
+        break;
+      }
       case 'proposal':
+        this.retry = undefined;
         this.streaming = '';
         this.inFlight.push(e.proposal);
         break;
@@ -139,6 +250,8 @@ export class EpisodeSession {
         if (e.step.executed.kind === 'message' && this.#human) this.waitingForUser = true;
         break;
       case 'episode_end':
+        this.failure = undefined;
+        this.retry = undefined;
         this.status = e.outcome;
         this.reward = e.reward;
         this.error = e.error;

@@ -101,4 +101,44 @@ describe('LocalActorState (web-llm behind a real worker protocol, MLC engine dou
     expect(seen.at(-1)).toBeUndefined();
     expect(state.status).toBe('idle');
   });
+
+  it('an unload while the worker is still starting, or while WebGPU is being checked, hands nothing over; the next load does', async () => {
+    let release: () => void = () => undefined;
+    const slowProbe = new Promise<Capabilities>((resolve) => (release = () => resolve(gpu)));
+    const factory = workerFactory(newScript());
+    const seen: Array<Actor | undefined> = [];
+    const state = new LocalActorState((a) => seen.push(a), { createWorker: factory.create, storage: new ModelStorageDouble(), probe: () => slowProbe, modelList: async () => prebuiltAppConfig.model_list });
+    const loading = state.load(MODEL);
+    await state.unload();
+    release();
+    await loading;
+    expect(state.status).toBe('idle');
+    expect(seen).toEqual([]);
+    expect(factory.made).toHaveLength(0);
+    await state.load(MODEL);
+    expect(state.status).toBe('ready');
+    expect(state.loadedModel).toBe(MODEL);
+    expect(seen).toHaveLength(1);
+    await state.unload();
+    expect(state.loadedModel).toBe('');
+    expect(factory.made.every((w) => w.terminated)).toBe(true);
+  });
+
+  it('a failed probe is shown, never thrown (the panels call it without awaiting), and the next call tries again', async () => {
+    let calls = 0;
+    const state = new LocalActorState(() => undefined, {
+      createWorker: workerFactory(newScript()).create,
+      storage: new ModelStorageDouble(),
+      probe: async () => {
+        if (calls++ === 0) throw new Error('adapter request failed');
+        return gpu;
+      },
+      modelList: async () => prebuiltAppConfig.model_list,
+    });
+    await expect(state.probe()).resolves.toBeUndefined();
+    expect(state.error).toBe('adapter request failed');
+    await state.probe();
+    expect(state.caps).toEqual(gpu);
+    expect(calls).toBe(2);
+  });
 });

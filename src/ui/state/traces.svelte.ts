@@ -5,8 +5,12 @@ import { facets, queryEpisodes, type Facets, type TraceQuery } from '../../lib/t
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { ensureRoom, requestPersistence, storageStatus, type StorageStatus } from '../../lib/traces/storage.ts';
 import type { TraceStore } from '../../lib/traces/store.ts';
+import { liveEpisodeIds } from '../../lib/traces/liveness.ts';
 import type { EpisodeSummary } from '../../lib/traces/summary.ts';
 import { downloadText } from '../download.ts';
+
+/** Replaced whole (state.raw), never mutated. */
+const NONE_LIVE: ReadonlySet<string> = Object.freeze(new Set<string>());
 
 export interface Notice {
   kind: 'ok' | 'error';
@@ -29,6 +33,8 @@ export class TraceReview {
   busy = $state<string | undefined>(undefined);
   notice = $state.raw<Notice | undefined>(undefined);
   storage = $state.raw<StorageStatus | undefined>(undefined);
+  /** Episodes some tab runs now (liveness.ts): the list tells them from interrupted ones. */
+  live = $state.raw<ReadonlySet<string>>(NONE_LIVE);
 
   constructor(
     private readonly store: TraceStore,
@@ -41,7 +47,7 @@ export class TraceReview {
   async refresh(): Promise<void> {
     this.loading = true;
     try {
-      this.summaries = await this.store.summaries();
+      [this.summaries, this.live] = await Promise.all([this.store.summaries(), liveEpisodeIds()]);
     } catch (err) {
       this.notice = { kind: 'error', text: errorMessage(err) };
     } finally {

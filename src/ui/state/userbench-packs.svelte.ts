@@ -29,6 +29,6 @@ export class UserBenchPacks {
 
   /** A run's pack loader: the data files from upstream unless the run names its own scenario files. */
   loaderAt(location: PackLocation): RunPackLoader {
-    return (spec) => this.load(location, !spec.scenarioFiles, spec);
+    return (spec) => this.load(location, !(spec.environment.family === 'userbench' && spec.environment.scenarioFiles), spec);
   }
 }

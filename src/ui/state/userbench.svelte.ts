@@ -1,21 +1,15 @@
-import type { Actor } from '../../lib/actor/types.ts';
 import { USERBENCH_SAMPLES } from '../../lib/runs/userBenchFactories.ts';
-import { environmentName, type EpisodeEnvironment, type UserBenchEnvName } from '../../lib/envs/environment.ts';
-import { ValidationError } from '../../lib/errors.ts';
-import { actorTravelLlm } from '../../lib/envs/userbench/actorLlm.ts';
-import { createUserBenchEnv, UserBenchOpening } from '../../lib/envs/userbench/env.ts';
-import { TravelGym } from '../../lib/envs/userbench/gym.ts';
+import type { BenchEnvironment, UserBenchEnvName } from '../../lib/envs/environment.ts';
 import { HumanTravelSeat, type SeatRequest } from '../../lib/envs/userbench/humanSeat.ts';
 import { scenarioOf, type UserBenchPack } from '../../lib/envs/userbench/pack.ts';
-import { recordedLlmCalls, RecordingTravelLlm } from '../../lib/envs/userbench/recordingLlm.ts';
 import type { TravelPreference } from '../../lib/envs/userbench/task.ts';
-import type { TimelineEntry } from '../../lib/loop/events.ts';
+import type { UserBenchPrompts } from '../../lib/envs/userbench/prompts.ts';
+import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
 import { appUrl } from '../appUrl.ts';
-import type { BuiltEnv } from './environment.svelte.ts';
 import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
 /** eval.sh's --max_turns. */
-const MAX_TURNS = 20;
+export const USERBENCH_MAX_TURNS = 20;
 
 /**
  * The Chat tab's UserBench task: which environment and task, who sits in the
@@ -35,26 +29,27 @@ export class UserBenchChoice {
   seatRequest = $state.raw<SeatRequest | undefined>(undefined);
   #seat: HumanTravelSeat | undefined;
   // A private load cache, not rendered state.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #packs = new Map<string, Promise<UserBenchPack>>();
+  readonly #packs = new PackCache<UserBenchPack>();
 
   /** `packs`: loads packs in the pack worker (its fetches are recorded for "What left this browser"). */
   constructor(readonly packs: UserBenchPacks) {}
 
+  /** The picked environment, with the sample files when the samples are picked. */
+  get environment(): Extract<BenchEnvironment, { family: 'userbench' }> {
+    return {
+      family: 'userbench',
+      domain: this.env,
+      ...(this.oneChoice ? { oneChoice: true } : {}),
+      ...(this.samples ? { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] } : {}),
+    };
+  }
+
   pack(folder: File[] | undefined, packUrl: string = appUrl('userbench/')): Promise<UserBenchPack> {
-    const key = JSON.stringify([folder ? folder.length : packUrl, this.env, this.samples, this.oneChoice]);
-    let p = this.#packs.get(key);
-    if (!p) {
-      p = this.packs.load(folder ? { kind: 'files', files: folder } : { kind: 'url', baseUrl: packUrl }, !this.samples, {
-        domain: this.env,
-        split: 'test',
-        oneChoice: this.oneChoice,
-        ...(this.samples ? { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USERBENCH_SAMPLES.scenarioFiles] } : {}),
-      });
-      p.catch(() => this.#packs.delete(key));
-      this.#packs.set(key, p);
-    }
-    return p;
+    const environment = this.environment;
+    const key = JSON.stringify([folder ? folder.length : packUrl, environment]);
+    return this.#packs.get(key, () =>
+      this.packs.load(folder ? { kind: 'files', files: folder } : { kind: 'url', baseUrl: packUrl }, !this.samples, { environment, split: 'test' }),
+    );
   }
 
   async refreshTask(folder: File[] | undefined): Promise<void> {
@@ -69,25 +64,11 @@ export class UserBenchChoice {
     this.#seat?.say(text);
   }
 
-  /**
-   * A fresh gym for the task; `resume` replays a stored episode's recorded
-   * LLM outputs so its state is rebuilt without calling a model.
-   */
-  async build(seat: 'human' | 'simulated', userModel: () => Actor, folder: File[] | undefined, resume?: readonly TimelineEntry[]): Promise<BuiltEnv> {
-    const pack = await this.pack(folder);
-    const row = pack.tasks[this.taskIndex];
-    if (!row) throw new ValidationError(pack.indexFile, `task ${this.taskIndex} does not exist (there are ${pack.tasks.length})`);
-    const model = actorTravelLlm(userModel());
-    this.#seat = seat === 'human' ? new HumanTravelSeat(pack.prompts, (r) => (this.seatRequest = r)) : undefined;
+  /** The seat for an episode: a person's (the gym's simulated-user calls become requests to them), or none. */
+  openSeat(seat: 'human' | 'simulated'): ((prompts: UserBenchPrompts) => HumanTravelSeat) | undefined {
     this.seatRequest = undefined;
-    const recorder = new RecordingTravelLlm(this.#seat ? this.#seat.llm(model) : model, resume ? recordedLlmCalls(resume) : []);
-    const gym = new TravelGym(scenarioOf(pack, row), { maxSteps: MAX_TURNS, oneChoicePerAspect: this.oneChoice }, recorder.llm, pack.prompts);
-    const environment: EpisodeEnvironment = { family: 'userbench', domain: this.env, ...(this.oneChoice ? { oneChoice: true } : {}) };
-    return {
-      env: createUserBenchEnv({ id: `${environmentName(environment)}/${pack.indexFile}/${this.taskIndex}`, policy: row.system, tool: pack.tool, gym, llm: recorder }),
-      user: new UserBenchOpening(row.user, seat),
-      meta: { environment, taskIndex: this.taskIndex, taskSplit: this.samples ? 'samples' : 'test' },
-      maxSteps: MAX_TURNS,
-    };
+    this.#seat = undefined;
+    if (seat === 'simulated') return undefined;
+    return (prompts) => (this.#seat = new HumanTravelSeat(prompts, (r) => (this.seatRequest = r)));
   }
 }

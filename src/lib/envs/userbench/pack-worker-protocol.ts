@@ -22,7 +22,6 @@ export const PackLoadOptionsSchema = z.object({
   scenarioFiles: z.array(z.string()).readonly().optional(),
   numpySeed: z.number().int().optional(),
 });
-export type PackLoadOptions = z.infer<typeof PackLoadOptionsSchema>;
 
 const id = z.string().min(1);
 

@@ -11,8 +11,6 @@ import { formatPath } from '../tau-bench/pack.ts';
 import { isDict, toJs, type PyDict, type PyValue } from '../tau-bench/py.ts';
 import { NumpyLegacyRandom } from './rng.ts';
 
-export const ASPECTS = ['flight', 'hotel', 'apartment', 'restaurant', 'rental_car'] as const;
-
 /** A preference as `TravelEnv._initialize_preferences` numbers it (P1… across dimensions). */
 export interface TravelPreference {
   id: string;

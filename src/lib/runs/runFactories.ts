@@ -1,0 +1,27 @@
+/**
+ * Run set-up, the one way: the runner's factories for a run's environment
+ * family, from where its packs are read and its model clients. The Benchmark
+ * tab and the headless CLI both call it; each only says where its packs are.
+ */
+import type { BenchEnvironment } from '../envs/environment.ts';
+import type { PackSource } from '../envs/tau-bench/pack.ts';
+import type { ModelClientOptions } from './models.ts';
+import type { BenchFactories } from './runner.ts';
+import { tauBenchFactories } from './tauFactories.ts';
+import { sourceTauKit } from './tauKit.ts';
+import { userBenchFactories, type RunPackLoader } from './userBenchFactories.ts';
+
+/** Where a run's packs come from, by family; asked only for the run's own family. */
+export interface RunPackSources {
+  tauBench(): PackSource;
+  userBench(): RunPackLoader;
+}
+
+export function runFactories(environment: BenchEnvironment, packs: RunPackSources, models: ModelClientOptions): BenchFactories {
+  switch (environment.family) {
+    case 'tau-bench':
+      return tauBenchFactories(sourceTauKit(packs.tauBench()), models);
+    case 'userbench':
+      return userBenchFactories(packs.userBench(), models);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The one environment factory, beside the model factory (factory.ts): an
+ * environment spec and a task -> the live environment and its user side. The
+ * Chat tab, benchmark runs (the Benchmark tab and the headless CLI) and the
+ * critic exam build their episodes' worlds here, so a family is wired once.
+ *
+ * Packs come in through `EnvironmentPacks`: each caller loads them from its own
+ * source (HTTP, a folder, the UserBench pack worker) through one `PackCache`
+ * each. Environment ids follow one scheme: `environmentName/<what the task is
+ * read from>/<task index>`.
+ *
+ * Adding a family (τ³-bench is next) touches: its folder under src/lib/envs/
+ * (Env, user side, pack loader), its member of EpisodeEnvironmentSchema and,
+ * for runs, BenchEnvironmentSchema and BENCH_ENVIRONMENTS (envs/environment.ts),
+ * its `EnvironmentPacks` loader and its case in `buildEnvironment` below.
+ */
+import type { Actor } from '../actor/types.ts';
+import { environmentName, episodeEnvironment, type BenchEnvironment, type TaskSplit, type TauDomain } from '../envs/environment.ts';
+import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
+import { createTauEnv } from '../envs/tau-bench/env.ts';
+import { taskOf, type TauPack } from '../envs/tau-bench/pack.ts';
+import { SimulatedUser } from '../envs/tau-bench/user.ts';
+import type { Env, UserSide } from '../envs/types.ts';
+import { actorTravelLlm } from '../envs/userbench/actorLlm.ts';
+import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
+import { TravelGym } from '../envs/userbench/gym.ts';
+import type { HumanTravelSeat } from '../envs/userbench/humanSeat.ts';
+import type { UserBenchPrompts } from '../envs/userbench/prompts.ts';
+import { scenarioOf, type UserBenchPack, type UserBenchTaskRow } from '../envs/userbench/pack.ts';
+import { recordedLlmCalls, RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
+import { ValidationError } from '../errors.ts';
+
+/** Which world an episode runs in: a benchmark (with its family's options) or a policy the person wrote. */
+export type EnvironmentSpec = BenchEnvironment | { family: 'policy-chat'; policy: string };
+
+/** A UserBench run's pack as a spec names it (the environment and its options, and the split of its index file). */
+export interface UserBenchPackChoice {
+  environment: Extract<BenchEnvironment, { family: 'userbench' }>;
+  split: TaskSplit;
+}
+
+/** The packs an environment reads, loaded (and cached) by the caller from wherever it keeps them. */
+export interface EnvironmentPacks {
+  tauBench(domain: TauDomain, split: TaskSplit): Promise<TauPack>;
+  userBench(choice: UserBenchPackChoice): Promise<UserBenchPack>;
+}
+
+export interface EnvironmentRequest {
+  environment: EnvironmentSpec;
+  split: TaskSplit;
+  taskIndex: number;
+  /** Turns the environment allows (UserBench's gym truncates at it). */
+  maxSteps: number;
+  /** The simulated user's model (UserBench: its judges too); asked for only when needed. */
+  userModel: () => Actor;
+  /** 'human': a person takes the user's seat (default: the simulated user). */
+  seat?: 'simulated' | 'human';
+  /** UserBench with a person in the seat: the seat, given the pack's prompts; it routes the simulated user's replies to the person. */
+  humanSeat?: (prompts: UserBenchPrompts) => HumanTravelSeat;
+  /** UserBench: a stored episode's timeline; its recorded LLM calls rebuild the gym's state without a model. */
+  resume?: Parameters<typeof recordedLlmCalls>[0];
+}
+
+export interface LiveEnvironment {
+  env: Env;
+  /** The simulated user, or undefined when a person takes the seat of a user who speaks freely (policy chat, tau-bench). */
+  user: UserSide | undefined;
+}
+
+/** The environment's id: its name, what its task is read from, and the task. */
+export function environmentId(environment: BenchEnvironment, source: string, taskIndex: number): string {
+  return `${environmentName(episodeEnvironment(environment))}/${source}/${taskIndex}`;
+}
+
+/** The task index row of a UserBench pack, or an error naming the index file. */
+export function userBenchRow(pack: UserBenchPack, taskIndex: number): UserBenchTaskRow {
+  const row = pack.tasks[taskIndex];
+  if (!row) throw new ValidationError(pack.indexFile, `task ${taskIndex} does not exist (there are ${pack.tasks.length})`);
+  return row;
+}
+
+/** A tau-bench task's simulated user: the original's LLM user simulator, given the task's instruction. */
+export function tauBenchUser(pack: TauPack, domain: TauDomain, split: TaskSplit, taskIndex: number, model: Actor): UserSide {
+  return new SimulatedUser(model, pack.userSimulatorPrompt, taskOf(pack, domain, taskIndex, split).instruction);
+}
+
+/** Builds the environment `req` names, with its user side. */
+export async function buildEnvironment(req: EnvironmentRequest, packs: EnvironmentPacks): Promise<LiveEnvironment> {
+  const e = req.environment;
+  const seat = req.seat ?? 'simulated';
+  switch (e.family) {
+    case 'policy-chat':
+      return { env: createPolicyChatEnv(e.policy), user: undefined };
+    case 'tau-bench': {
+      const pack = await packs.tauBench(e.domain, req.split);
+      // A fresh environment: its own copy of the database.
+      const env = createTauEnv(pack, e.domain, req.taskIndex, req.split);
+      return { env, user: seat === 'simulated' ? tauBenchUser(pack, e.domain, req.split, req.taskIndex, req.userModel()) : undefined };
+    }
+    case 'userbench': {
+      const pack = await packs.userBench({ environment: e, split: req.split });
+      const row = userBenchRow(pack, req.taskIndex);
+      const model = actorTravelLlm(req.userModel());
+      const recorder = new RecordingTravelLlm(req.humanSeat ? req.humanSeat(pack.prompts).llm(model) : model, req.resume ? recordedLlmCalls(req.resume) : []);
+      const gym = new TravelGym(scenarioOf(pack, row), { maxSteps: req.maxSteps, oneChoicePerAspect: e.oneChoice ?? false }, recorder.llm, pack.prompts);
+      return {
+        env: createUserBenchEnv({ id: environmentId(e, pack.indexFile, req.taskIndex), policy: row.system, tool: pack.tool, gym, llm: recorder }),
+        // The gym's simulated user speaks through its feedback; the opening message is the row's.
+        user: new UserBenchOpening(row.user, seat),
+      };
+    }
+  }
+}
