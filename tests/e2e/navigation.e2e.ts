@@ -4,6 +4,7 @@
  * intro and presentation mode, and on a 390-px phone opening an episode from
  * History shows it without scrolling.
  */
+import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
@@ -88,6 +89,36 @@ describe('tabs as routes', () => {
     expect(stops).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
   });
+});
+
+describe('History', () => {
+  it('ticks episodes with Space and Ctrl-click, exports just those, and deletes them together', async () => {
+    await page.goto(app.url);
+    await page.getByTestId('close-welcome').click();
+    for (const first of ['first episode', 'second episode', 'third episode']) {
+      await recordEpisode(page, first);
+      await page.getByTestId('episode-status').waitFor();
+    }
+    await page.getByTestId('tab-history').click();
+    const rows = page.getByTestId('episode-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    // Keyboard: focus the list, Space ticks the active (newest) row.
+    await page.getByTestId('episode-list').focus();
+    await page.keyboard.press('Space');
+    await rows.nth(2).click({ modifiers: ['Control'] });
+    await expect(page.getByTestId('marked-actions').innerText()).resolves.toContain('2 ticked');
+    expect(await rows.nth(0).getAttribute('aria-checked')).toBe('true');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-marked').click()]);
+    const lines = readFileSync((await download.path()) ?? '', 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.join()).toContain('third episode');
+    expect(lines.join()).toContain('first episode');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('delete-marked').click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect(rows.first().getByTestId('row-preview').innerText()).resolves.toBe('second episode');
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 90_000);
 });
 
 describe('History on a 390-px phone', () => {

@@ -6,7 +6,7 @@ import { RequestLog, type Purpose } from '../../lib/net/requestLog.ts';
 import { listenToWorkers } from '../../lib/net/workerRequests.ts';
 import { DEFAULT_RETRY, type AttemptInfo } from '../../lib/actor/retry.ts';
 import { buildActor, buildCritic } from '../../lib/setup/factory.ts';
-import { setupProblems, type SetupProblem } from '../../lib/setup/preflight.ts';
+import { setupProblems, type SetupProblem } from '../../lib/setup/setupProblems.ts';
 import type { ActorSpec, ReadyCriticSpec } from '../../lib/setup/specs.ts';
 import { TraceStore } from '../../lib/traces/store.ts';
 import type { CriticMode } from '../../lib/types.ts';

@@ -35,6 +35,8 @@ export class TraceReview {
   storage = $state.raw<StorageStatus | undefined>(undefined);
   /** Episodes some tab runs now (liveness.ts): the list tells them from interrupted ones. */
   live = $state.raw<ReadonlySet<string>>(NONE_LIVE);
+  /** Episodes ticked in the list (Space, or Ctrl/⌘-click) for deleting or exporting together. */
+  marked = $state.raw<ReadonlySet<string>>(NONE_LIVE);
 
   constructor(
     private readonly store: TraceStore,
@@ -77,6 +79,32 @@ export class TraceReview {
   close(): void {
     this.selected = undefined;
     this.presenting = false;
+  }
+
+  toggleMark(id: string): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- built, then stored whole in $state.raw, never mutated after
+    const next = new Set(this.marked);
+    if (!next.delete(id)) next.add(id);
+    this.marked = next;
+  }
+
+  clearMarks(): void {
+    this.marked = NONE_LIVE;
+  }
+
+  /** Deletes every ticked episode. */
+  async removeMarked(): Promise<void> {
+    const ids = [...this.marked];
+    try {
+      for (const id of ids) await this.store.delete(id);
+      if (this.selected && ids.includes(this.selected.id)) this.close();
+      this.notice = { kind: 'ok', text: `Deleted ${ids.length} episode${ids.length === 1 ? '' : 's'}.` };
+    } catch (err) {
+      this.notice = { kind: 'error', text: errorMessage(err) };
+    } finally {
+      this.marked = NONE_LIVE;
+      await this.refresh();
+    }
   }
 
   async remove(id: string): Promise<void> {

@@ -48,7 +48,7 @@ function remoteProblems(who: 'actor' | 'critic', r: RemoteSetup): SetupProblem[]
 export function setupProblems(s: SendSetup): SetupProblem[] {
   const out: SetupProblem[] = [];
   if (s.actor.engine === 'remote') out.push(...remoteProblems('actor', s.actor.remote));
-  else if (!s.actor.loaded) out.push({ field: 'local-actor-model', message: 'The in-browser actor is not loaded: press Load, or pick the remote provider.' });
+  else if (!s.actor.loaded) out.push({ field: 'local-actor-model', message: 'The in-browser actor is not loaded: load the model first (Setup → Actor → Load), or pick the remote provider.' });
   if (s.critic?.engine === 'remote') out.push(...remoteProblems('critic', s.critic.remote));
   else if (s.critic?.engine === 'local' && !s.critic.loaded) {
     out.push({ field: 'active-critic', message: 'The in-browser critic is not loaded (a reload unloads it): load it again in the Critic tab, or switch to the remote critic there.' });
