@@ -3,7 +3,7 @@
  * family, from where its packs are read and its model clients. The Benchmark
  * tab and the headless CLI both call it; each only says where its packs are.
  */
-import type { BenchEnvironment } from '../envs/environment.ts';
+import type { BenchEnvironment } from '../envs/bench-environment.ts';
 import type { PackSource } from '../envs/tau-bench/pack.ts';
 import type { ModelClientOptions } from './models.ts';
 import type { BenchFactories } from './runner.ts';

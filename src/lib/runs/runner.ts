@@ -16,7 +16,7 @@ import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
 import { addUsage, mergeUsage, sumUsage, usageEntry, type UsageEntry } from '../usage.ts';
 import { planSlots, runEnvironment, type RunSpec, type Slot } from './plan.ts';
-import type { BenchEnvironment } from '../envs/environment.ts';
+import type { BenchEnvironment } from '../envs/bench-environment.ts';
 import type { RunRecord, RunStore, SlotResult } from './record.ts';
 import type { ModelSpec } from '../setup/specs.ts';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BENCH_ENVIRONMENTS, type BenchEnvironment } from '../envs/environment.ts';
+import { BENCH_ENVIRONMENTS, type BenchEnvironment } from '../envs/bench-environment.ts';
 import { loadTauPack, type TauPack } from '../envs/tau-bench/pack.ts';
 import type { UserBenchPack } from '../envs/userbench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';

@@ -10,12 +10,14 @@
  * read from>/<task index>`.
  *
  * Adding a family (τ³-bench is next) touches: its folder under src/lib/envs/
- * (Env, user side, pack loader), its member of EpisodeEnvironmentSchema and,
- * for runs, BenchEnvironmentSchema and BENCH_ENVIRONMENTS (envs/environment.ts),
+ * (Env, user side, pack loader), its member of EpisodeEnvironmentSchema
+ * (envs/environment.ts) and, for runs, of BenchEnvironmentSchema and
+ * BENCH_ENVIRONMENTS (envs/bench-environment.ts),
  * its `EnvironmentPacks` loader and its case in `buildEnvironment` below.
  */
 import type { Actor } from '../actor/types.ts';
-import { environmentName, episodeEnvironment, type BenchEnvironment, type TaskSplit, type TauDomain } from '../envs/environment.ts';
+import { environmentName, type TaskSplit, type TauDomain } from '../envs/environment.ts';
+import { episodeEnvironment, type BenchEnvironment } from '../envs/bench-environment.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import { createTauEnv } from '../envs/tau-bench/env.ts';
 import { taskOf, type TauPack } from '../envs/tau-bench/pack.ts';

@@ -1,5 +1,6 @@
 import { USERBENCH_SAMPLES } from '../../lib/runs/userBenchFactories.ts';
-import type { BenchEnvironment, UserBenchEnvName } from '../../lib/envs/environment.ts';
+import type { UserBenchEnvName } from '../../lib/envs/environment.ts';
+import type { BenchEnvironment } from '../../lib/envs/bench-environment.ts';
 import { HumanTravelSeat, type SeatRequest } from '../../lib/envs/userbench/humanSeat.ts';
 import { scenarioOf, type UserBenchPack } from '../../lib/envs/userbench/pack.ts';
 import type { TravelPreference } from '../../lib/envs/userbench/task.ts';
