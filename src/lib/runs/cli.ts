@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.ts';
 import type { CriticMode } from '../types.ts';
 import { RemoteEngineSchema, type ModelSpec, type RemoteEngine } from '../setup/specs.ts';
 import { parseRunSpec, parseTaskRange, type RunSpec } from './plan.ts';
-import { USERBENCH_SAMPLES } from './userBenchFactories.ts';
+import { USERBENCH_SAMPLES } from './userbench-factories.ts';
 import { BENCH_ENVIRONMENTS, benchEnvironmentNamed } from '../envs/bench-environment.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3

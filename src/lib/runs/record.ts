@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
+import { connection, ensureStores, type DbSchema } from '../indexed-db.ts';
 import { OutcomeSchema } from '../loop/events.ts';
-import { toStorageError } from '../traces/store.ts';
+import { toStorageError } from '../traces/trace-store.ts';
 import { UsageEntrySchema } from '../usage.ts';
 import { RunSpecSchema, type RunSpec } from './plan.ts';
 import { TauDomainSchema, UserBenchEnvSchema } from '../envs/environment.ts';

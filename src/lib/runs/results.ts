@@ -7,7 +7,7 @@ import { mergeUsage, sumUsage } from '../usage.ts';
 import { passHatK, type PassKSummary } from './passk.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';
-import { userBenchSummary, type UserBenchSummary } from './userBenchMetrics.ts';
+import { userBenchSummary, type UserBenchSummary } from './userbench-metrics.ts';
 
 export interface ConfigurationResult {
   label: string;

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { TraceStore } from '../traces/store.ts';
+import { TraceStore } from '../traces/trace-store.ts';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing.ts';
 import type { RunSpecInput } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';

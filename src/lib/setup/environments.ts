@@ -23,13 +23,13 @@ import { createTauEnv } from '../envs/tau-bench/env.ts';
 import { taskOf, type TauPack } from '../envs/tau-bench/pack.ts';
 import { SimulatedUser } from '../envs/tau-bench/user.ts';
 import type { Env, UserSide } from '../envs/types.ts';
-import { actorTravelLlm } from '../envs/userbench/actorLlm.ts';
+import { actorTravelLlm } from '../envs/userbench/actor-llm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
 import { TravelGym } from '../envs/userbench/gym.ts';
-import type { HumanTravelSeat } from '../envs/userbench/humanSeat.ts';
+import type { HumanTravelSeat } from '../envs/userbench/human-seat.ts';
 import type { UserBenchPrompts } from '../envs/userbench/prompts.ts';
 import { scenarioOf, type UserBenchPack, type UserBenchTaskRow } from '../envs/userbench/pack.ts';
-import { recordedLlmCalls, RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
+import { recordedLlmCalls, RecordingTravelLlm } from '../envs/userbench/recording-llm.ts';
 import { ValidationError } from '../errors.ts';
 
 /** Which world an episode runs in: a benchmark (with its family's options) or a policy the person wrote. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpisodeEnvironment } from '../envs/environment.ts';
 import { latestInterruptedHumanEpisode } from './interrupted.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
-import { TraceStore } from './store.ts';
+import { TraceStore } from './trace-store.ts';
 
 function trace(id: string, createdAt: number, over: { status?: EpisodeTrace['status']; environment?: EpisodeEnvironment; userKind?: 'human' | 'simulated' }): EpisodeTrace {
   return {

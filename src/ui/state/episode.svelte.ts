@@ -4,7 +4,7 @@ import { HumanUser } from '../../lib/envs/human-user.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { LoopEvent, Outcome, TimelineEntry } from '../../lib/loop/events.ts';
-import { runEpisode, type EpisodeConfig } from '../../lib/loop/runEpisode.ts';
+import { runEpisode, type EpisodeConfig } from '../../lib/loop/run-episode.ts';
 import { TraceRecorder, type TraceSink } from '../../lib/traces/recorder.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import type { Proposal } from '../../lib/types.ts';

@@ -2,8 +2,8 @@ import { errorMessage } from '../../lib/errors.ts';
 import { exportFileName, parseJsonl, toJsonl } from '../../lib/traces/jsonl.ts';
 import { facets, queryEpisodes, type Facets, type TraceQuery } from '../../lib/traces/query.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
-import { ensureRoom, requestPersistence, storageStatus, type StorageStatus } from '../../lib/traces/storage.ts';
-import type { TraceStore } from '../../lib/traces/store.ts';
+import { ensureRoom, requestPersistence, storageStatus, type StorageStatus } from '../../lib/traces/storage-status.ts';
+import type { TraceStore } from '../../lib/traces/trace-store.ts';
 import type { EpisodeSummary } from '../../lib/traces/summary.ts';
 import { downloadText } from '../download.ts';
 

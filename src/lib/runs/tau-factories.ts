@@ -6,7 +6,7 @@
  * (pack over HTTP) and Node (pack from a folder).
  */
 import type { Actor } from '../actor/types.ts';
-import { PackCache } from '../envs/tau-bench/packCache.ts';
+import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { ValidationError } from '../errors.ts';
