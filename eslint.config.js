@@ -35,7 +35,7 @@ export default ts.config(
  */
 function layerRules() {
   // Lowest first; each folder may import the base and the folders listed for it.
-  const base = ['types', 'errors', 'secrets', 'percentiles', 'usage', 'pricing', 'formatBytes', 'jsonObject', 'decodingSchema', 'indexedDb', 'worker-link', 'net'];
+  const base = ['types', 'errors', 'secrets', 'percentiles', 'usage', 'pricing', 'format-bytes', 'json-object', 'decoding-schema', 'indexed-db', 'worker-link', 'net'];
   const allowed = {
     engines: [],
     actor: ['engines'],

@@ -6,7 +6,7 @@ import { tauPackPlugin, userBenchPackPlugin } from './scripts/vite-tau-pack.ts';
 import { precacheGlobs, precacheSizeLimit } from './scripts/sw-precache.ts';
 
 export default defineConfig({
-  // Relative: the same dist/ works at /, /spotter/ or on a file share (runtime URLs go through src/ui/appUrl.ts).
+  // Relative: the same dist/ works at /, /spotter/ or on a file share (runtime URLs go through src/ui/app-url.ts).
   base: './',
   plugins: [
     svelte(),

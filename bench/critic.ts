@@ -6,7 +6,7 @@
 import type { Actor, ActorReply, ActorRequest } from '../src/lib/actor/types.ts';
 import type { Env, UserSide } from '../src/lib/envs/types.ts';
 import { AbortedError } from '../src/lib/errors.ts';
-import { runEpisode } from '../src/lib/loop/runEpisode.ts';
+import { runEpisode } from '../src/lib/loop/run-episode.ts';
 import type { Action, ChatMessage, ToolSchema } from '../src/lib/types.ts';
 import { EngineCritic } from '../src/lib/critic/engine-critic.ts';
 import { TransformersEngine } from '../src/lib/engines/transformers.ts';

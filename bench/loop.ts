@@ -3,7 +3,7 @@ import { RemoteCritic } from '../src/lib/critic/remote.ts';
 import type { Env } from '../src/lib/envs/types.ts';
 import { ScriptedUserDouble } from '../tests/doubles/scripted-doubles.ts';
 import { TraceRecorder, type TraceSink } from '../src/lib/traces/recorder.ts';
-import { runEpisode } from '../src/lib/loop/runEpisode.ts';
+import { runEpisode } from '../src/lib/loop/run-episode.ts';
 import { median as medianOrNull } from '../src/lib/percentiles.ts';
 
 const median = (xs: number[]): number => medianOrNull(xs) ?? NaN;

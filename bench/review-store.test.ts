@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { BENCH_QUERIES, benchReviewStore } from './review-store.ts';
-import { TraceStore } from '../src/lib/traces/store.ts';
+import { TraceStore } from '../src/lib/traces/trace-store.ts';
 
 describe('benchReviewStore', () => {
   it('imports, loads and queries every benchmark filter with the expected hit counts', async () => {

@@ -1,6 +1,6 @@
 import { parseJsonl, toJsonl } from '../src/lib/traces/jsonl.ts';
 import { queryEpisodes, type TraceQuery } from '../src/lib/traces/query.ts';
-import type { TraceStore } from '../src/lib/traces/store.ts';
+import type { TraceStore } from '../src/lib/traces/trace-store.ts';
 import { syntheticTrace } from '../tests/fixtures/synthetic-traces.ts';
 import type { EpisodeSummary } from '../src/lib/traces/summary.ts';
 import { median } from '../src/lib/percentiles.ts';

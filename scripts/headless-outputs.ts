@@ -5,9 +5,9 @@ import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../src/lib/pr
 import { outputPaths } from '../src/lib/runs/cli.ts';
 import { runEnvironment } from '../src/lib/runs/plan.ts';
 import type { RunRecord } from '../src/lib/runs/record.ts';
-import { resultsCsv, tauResults } from '../src/lib/runs/resultsExport.ts';
+import { resultsCsv, tauResults } from '../src/lib/runs/results-export.ts';
 import { summaryRows } from '../src/lib/runs/summary.ts';
-import { userBenchExport } from '../src/lib/runs/userBenchExport.ts';
+import { userBenchExport } from '../src/lib/runs/userbench-export.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 
 /** Writes one results JSON per configuration and the CSV beside `out`; returns their paths. */

@@ -60,11 +60,11 @@ export type Usage = z.infer<typeof UsageSchema>;
  * and 'local' (the on-device model already loaded in this browser, whichever
  * engine). The one vocabulary of engines, used by specs, engines, traces and prices.
  */
-export const EngineSchema = z.enum(['openai-compatible', 'anthropic', 'webllm', 'transformers', 'local']);
+export const EngineSchema = /* @__PURE__ */ z.enum(['openai-compatible', 'anthropic', 'webllm', 'transformers', 'local']);
 export type Engine = z.infer<typeof EngineSchema>;
-export const RemoteEngineSchema = EngineSchema.extract(['openai-compatible', 'anthropic']);
+export const RemoteEngineSchema = /* @__PURE__ */ EngineSchema.extract(['openai-compatible', 'anthropic']);
 export type RemoteEngine = z.infer<typeof RemoteEngineSchema>;
-export const OnDeviceEngineKindSchema = EngineSchema.extract(['transformers', 'webllm']);
+export const OnDeviceEngineKindSchema = /* @__PURE__ */ EngineSchema.extract(['transformers', 'webllm']);
 export type OnDeviceEngineKind = z.infer<typeof OnDeviceEngineKindSchema>;
 
 /** Runs on the user's machine, so it costs no money: follows from the engine, never from a label or a stored flag. */

@@ -5,7 +5,7 @@
  * `data-offline-ready` on <html> once that is done (the e2e test waits on it).
  */
 import type { CacheUrlsMessage } from '../sw/protocol.ts';
-import { appUrl } from './appUrl.ts';
+import { appUrl } from './app-url.ts';
 
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;

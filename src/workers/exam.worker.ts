@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 // The exam worker: the historical GPT-4o file (4 MB) is parsed and the exam sets built here, off the main thread.
-import { formatBytes } from '../lib/formatBytes.ts';
+import { formatBytes } from '../lib/format-bytes.ts';
 import { defaultHistoricalOrigins, loadHistoricalFile } from '../lib/envs/tau-bench/historical.ts';
 import { filesPackSource, httpPackSource } from '../lib/envs/tau-bench/pack.ts';
 import { ExamWorkerHandler } from '../lib/exam/worker-handler.ts';
-import { workerRecordingFetch } from '../lib/net/workerRequests.ts';
+import { workerRecordingFetch } from '../lib/net/worker-requests.ts';
 
 // Every file fetched here shows in "What left this browser".
 const fetchPack = workerRecordingFetch('pack', globalThis.fetch.bind(globalThis));

@@ -3,7 +3,7 @@
 import { env } from '@huggingface/transformers';
 import { deleteTransformersModelFiles, TransformersEngine } from '../lib/engines/transformers.ts';
 import { CriticWorkerHandler } from '../lib/critic/worker-handler.ts';
-import { workerRecordingFetch } from '../lib/net/workerRequests.ts';
+import { workerRecordingFetch } from '../lib/net/worker-requests.ts';
 
 // transformers.js points onnxruntime at a CDN; an empty setting makes onnxruntime use its own bundled loader
 // and the wasm file Vite ships next to this worker (once, under whatever path the app is served from).

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The UserBench pack worker: fetching, parsing and load_tasks' shuffles over the ~44 MiB of data files run here, off the main thread.
 import { browserPackSource, PackWorkerHandler } from '../lib/envs/userbench/pack-worker-handler.ts';
-import { workerRecordingFetch } from '../lib/net/workerRequests.ts';
+import { workerRecordingFetch } from '../lib/net/worker-requests.ts';
 
 // Every file fetched here shows in "What left this browser".
 const fetchPack = workerRecordingFetch('pack', globalThis.fetch.bind(globalThis));

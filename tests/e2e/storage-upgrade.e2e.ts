@@ -3,7 +3,7 @@
  * previous store code left them (hand-rolled TraceStore, idb-keyval runs store)
  * open in the built app with nothing lost. The old databases are written in the
  * page with the raw IndexedDB API, step for step as that code did (see the
- * comments); the app then opens them through src/lib/indexedDb.ts.
+ * comments); the app then opens them through src/lib/indexed-db.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -6,7 +6,7 @@
  */
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionRequestNonStreaming } from '@mlc-ai/web-llm';
 import { z } from 'zod';
-import { decodingSchema, type JsonSchema } from '../decodingSchema.ts';
+import { decodingSchema, type JsonSchema } from '../decoding-schema.ts';
 import { AbortedError, MalformedOutputError } from '../errors.ts';
 import type { Action, ChatMessage, ToolSchema } from '../types.ts';
 import type { Actor, ActorReply, ActorRequest } from './types.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { decodingSchema } from '../decodingSchema.ts';
-import { firstJsonObject } from '../jsonObject.ts';
+import { decodingSchema } from '../decoding-schema.ts';
+import { firstJsonObject } from '../json-object.ts';
 import type { Verdict } from '../types.ts';
 
 /**

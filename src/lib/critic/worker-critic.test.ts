@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
 import { EngineError } from '../errors.ts';
 import type { LoopEvent } from '../loop/events.ts';
-import { runEpisode } from '../loop/runEpisode.ts';
+import { runEpisode } from '../loop/run-episode.ts';
 import { ScriptedActorDouble, ScriptedUserDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import type { Env } from '../envs/types.ts';
 import { TransformersEngine } from '../engines/transformers.ts';

@@ -1,12 +1,12 @@
 import type { EpisodeTrace } from '../traces/schema.ts';
 import { dedupe, splitByTask, type Split } from './dataset.ts';
 import { buildExamples, type TrainingExample } from './examples.ts';
-import { mineHardTasks, type HardTask } from './labels/hardTasks.ts';
+import { mineHardTasks, type HardTask } from './labels/hard-tasks.ts';
 import { interventionLabels } from './labels/interventions.ts';
 import { combineLabels, type LabelSet } from './labels/label.ts';
 import { outcomeLabels, type GoldOf } from './labels/outcome.ts';
 import { decisionPoints, type DecisionPoint, type ToolsOf } from './points.ts';
-import { labelStats, type LabelStats } from './labelStats.ts';
+import { labelStats, type LabelStats } from './label-stats.ts';
 
 /** What the pipeline needs from the environments: the actor's tools and, where known, the task's gold. */
 export interface EnvContext {

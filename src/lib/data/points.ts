@@ -2,13 +2,13 @@ import type { CriticInput } from '../critic/types.ts';
 import { environmentName } from '../envs/environment.ts';
 import type { EpisodeMeta, TimelineEntry } from '../loop/events.ts';
 import { historyFromTimeline } from '../loop/history.ts';
-import { feedbackOf } from '../loop/runEpisode.ts';
+import { feedbackOf } from '../loop/run-episode.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { Proposal, ToolSchema } from '../types.ts';
 import { pointKey } from './gold.ts';
 
 // The loop's own feedback function, so rebuilt critic inputs are exactly the ones judged.
-export { FAIL_CLOSED_FEEDBACK } from '../loop/runEpisode.ts';
+export { FAIL_CLOSED_FEEDBACK } from '../loop/run-episode.ts';
 
 /** Groups episodes of one task across runs; an episode without a task is a task of its own. */
 export function taskKeyOf(trace: Pick<EpisodeTrace, 'id' | 'meta'>): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from '../formatBytes.ts';
+import { formatBytes } from '../format-bytes.ts';
 import { engineOptions, probeCapabilities, type GpuAdapterLike, type NavigatorLike } from './capabilities.ts';
 
 /** Node has no navigator.gpu: this stands in for the browser's WebGPU API. */

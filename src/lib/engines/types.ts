@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { OnDeviceEngineKindSchema, UsageSchema, type OnDeviceEngineKind } from '../types.ts';
-import { firstJsonObject } from '../jsonObject.ts';
+import { firstJsonObject } from '../json-object.ts';
 
 export const EngineProgressSchema = z.object({
   stage: z.enum(['download', 'load', 'ready']),

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEnvContext } from '../data/envContext.ts';
+import { loadEnvContext } from '../data/env-context.ts';
 import { runPipeline, type PipelineResult } from '../data/pipeline.ts';
 import { loadTauPack } from '../envs/tau-bench/pack.ts';
 import { defaultTauDir, nodePackSource } from '../envs/tau-bench/pack-node.ts';

@@ -10,8 +10,8 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
-import { toStorageError } from '../traces/store.ts';
+import { connection, ensureStores, type DbSchema } from '../indexed-db.ts';
+import { toStorageError } from '../traces/trace-store.ts';
 import { CriticDescriptorSchema } from './results.ts';
 import { ExamItemSchema, ExamRecordSchema, type ExamRecord } from './schema.ts';
 

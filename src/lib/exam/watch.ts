@@ -5,7 +5,7 @@
  */
 import { decisionPoints, type DecisionPoint } from '../data/points.ts';
 import { revisionMessages } from '../loop/history.ts';
-import { feedbackOf } from '../loop/runEpisode.ts';
+import { feedbackOf } from '../loop/run-episode.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { ToolSchema, Verdict } from '../types.ts';
 import type { ExamItem } from './schema.ts';

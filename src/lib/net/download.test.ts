@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IncompleteDownloadError, readBody, readBodyText } from './download.ts';
-import type { TransferStatus } from './transferRate.ts';
+import type { TransferStatus } from './transfer-rate.ts';
 
 /** A response whose body arrives in the given chunks, then ends or fails. */
 function streamed(chunks: string[], opts: { headers?: Record<string, string>; failAfter?: boolean } = {}): Response {

@@ -5,7 +5,7 @@
  * The pack sources read every file through it (over HTTP and from opened files).
  */
 import { SpotterError } from '../errors.ts';
-import { TransferMeter, type TransferStatus } from './transferRate.ts';
+import { TransferMeter, type TransferStatus } from './transfer-rate.ts';
 
 export interface ReadOptions {
   /** Called as bytes arrive (and once at the end). */

@@ -10,8 +10,8 @@ import { RemoteEngineSchema, type ModelSpec, type RemoteEngine } from '../setup/
 import { parseRunSpec, parseTaskRange, type RunSpec } from './plan.ts';
 import { parseShard, type Shard } from './shard.ts';
 import { specDifferences } from './units.ts';
-import { USERBENCH_SAMPLES } from './userBenchFactories.ts';
-import { BENCH_ENVIRONMENTS, benchEnvironmentNamed } from '../envs/environment.ts';
+import { USERBENCH_SAMPLES } from './userbench-factories.ts';
+import { BENCH_ENVIRONMENTS, benchEnvironmentNamed } from '../envs/bench-environment.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
   --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]

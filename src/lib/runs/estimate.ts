@@ -18,7 +18,7 @@
 import { costOf, formatUsd, type CostSummary, type PriceTable } from '../pricing.ts';
 import { runsOnDevice, type ModelSpec } from '../setup/specs.ts';
 import type { UsageEntry } from '../usage.ts';
-import type { BenchFamily } from '../envs/environment.ts';
+import type { BenchFamily } from '../envs/bench-environment.ts';
 import type { RunSpec } from './plan.ts';
 import type { RunRecord } from './record.ts';
 import { formatShard, type Shard } from './shard.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
-import { RequestLog } from '../net/requestLog.ts';
+import { RequestLog } from '../net/request-log.ts';
 import 'fake-indexeddb/auto';
 import path from 'node:path';
 import { doubleFactories } from '../../../tests/doubles/runner-doubles.ts';
@@ -9,7 +9,7 @@ import { EngineCritic } from '../critic/engine-critic.ts';
 import type { Critic } from '../critic/types.ts';
 import { TransformersEngine } from '../engines/transformers.ts';
 import { AbortedError } from '../errors.ts';
-import { TraceStore } from '../traces/store.ts';
+import { TraceStore } from '../traces/trace-store.ts';
 import { DEFAULT_PRICES } from '../pricing.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { providerConfigFor } from '../setup/factory.ts';

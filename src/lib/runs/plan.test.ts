@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { parseRunSpec, parseTaskRange, planSlots, runEnvironment, runEnvironmentName } from './plan.ts';
-import { episodeEnvironment } from '../envs/environment.ts';
+import { episodeEnvironment } from '../envs/bench-environment.ts';
 
 const base = {
   id: 'r',

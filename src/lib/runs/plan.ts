@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { ModelSpecSchema } from '../setup/specs.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
-import { BenchEnvironmentSchema, environmentName, episodeEnvironment, TaskSplitSchema, type EpisodeEnvironment } from '../envs/environment.ts';
+import { environmentName, TaskSplitSchema, type EpisodeEnvironment } from '../envs/environment.ts';
+import { BenchEnvironmentSchema, episodeEnvironment } from '../envs/bench-environment.ts';
 
 /** The environment the run's episodes record (its own, without the run options). */
 export function runEnvironment(spec: Pick<RunSpec, 'environment'>): EpisodeEnvironment {

@@ -5,12 +5,13 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
+import { connection, ensureStores, type DbSchema } from '../indexed-db.ts';
 import { OutcomeSchema } from '../loop/events.ts';
-import { toStorageError } from '../traces/store.ts';
+import { toStorageError } from '../traces/trace-store.ts';
 import { UsageEntrySchema } from '../usage.ts';
 import { RunSpecSchema, type RunSpec } from './plan.ts';
-import { TauDomainSchema, UserBenchEnvSchema, type BenchEnvironment } from '../envs/environment.ts';
+import { TauDomainSchema, UserBenchEnvSchema } from '../envs/environment.ts';
+import { type BenchEnvironment } from '../envs/bench-environment.ts';
 
 /** 2: the spec names its benchmark as data (`environment`), no longer as a `domain` string with UserBench options beside it. */
 export const RUN_RECORD_VERSION = 2;

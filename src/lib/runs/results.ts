@@ -8,7 +8,7 @@ import { errorReason, type ErrorReason } from '../errorReason.ts';
 import { passHatK, type PassKSummary } from './passk.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';
-import { userBenchSummary, type UserBenchSummary } from './userBenchMetrics.ts';
+import { userBenchSummary, type UserBenchSummary } from './userbench-metrics.ts';
 
 export interface ConfigurationResult {
   label: string;

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { TraceStore } from '../traces/store.ts';
+import { TraceStore } from '../traces/trace-store.ts';
 import { ProviderError } from '../errors.ts';
 import { ScriptedActorDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing.ts';

@@ -10,14 +10,14 @@ import type { Env, UserSide } from '../envs/types.ts';
 import { errorMessage } from '../errors.ts';
 import type { LoopEvent } from '../loop/events.ts';
 import { preflight } from './preflight.ts';
-import { runEpisode } from '../loop/runEpisode.ts';
+import { runEpisode } from '../loop/run-episode.ts';
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
-import { EpisodeTally } from '../traces/episodeTally.ts';
+import { EpisodeTally } from '../traces/episode-tally.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
 import type { Usage } from '../types.ts';
 import { addUsage, mergeUsage, sumUsage, usageEntry, type UsageEntry } from '../usage.ts';
 import { planSlots, runEnvironment, type RunSpec, type Slot } from './plan.ts';
-import type { BenchEnvironment } from '../envs/environment.ts';
+import type { BenchEnvironment } from '../envs/bench-environment.ts';
 import type { RunRecord, RunStore, SlotResult } from './record.ts';
 import type { ModelSpec } from '../setup/specs.ts';
 

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BENCH_ENVIRONMENTS, type BenchEnvironment } from '../envs/environment.ts';
+import { BENCH_ENVIRONMENTS, type BenchEnvironment } from '../envs/bench-environment.ts';
 import { loadTauPack, type TauPack } from '../envs/tau-bench/pack.ts';
 import type { UserBenchPack } from '../envs/userbench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
-import { PackCache } from '../envs/tau-bench/packCache.ts';
-import { HumanTravelSeat } from '../envs/userbench/humanSeat.ts';
-import { USERBENCH_SAMPLES, sourcePackLoader } from '../runs/userBenchFactories.ts';
+import { PackCache } from '../envs/tau-bench/pack-cache.ts';
+import { HumanTravelSeat } from '../envs/userbench/human-seat.ts';
+import { USERBENCH_SAMPLES, sourcePackLoader } from '../runs/userbench-factories.ts';
 import { buildEnvironment, type EnvironmentPacks, type EnvironmentSpec } from './environments.ts';
 import { UserActorDouble } from '../../../tests/doubles/runner-doubles.ts';
 

@@ -10,24 +10,26 @@
  * read from>/<task index>`.
  *
  * Adding a family (τ³-bench is next) touches: its folder under src/lib/envs/
- * (Env, user side, pack loader), its member of EpisodeEnvironmentSchema and,
- * for runs, BenchEnvironmentSchema and BENCH_ENVIRONMENTS (envs/environment.ts),
+ * (Env, user side, pack loader), its member of EpisodeEnvironmentSchema
+ * (envs/environment.ts) and, for runs, of BenchEnvironmentSchema and
+ * BENCH_ENVIRONMENTS (envs/bench-environment.ts),
  * its `EnvironmentPacks` loader and its case in `buildEnvironment` below.
  */
 import type { Actor } from '../actor/types.ts';
-import { environmentName, episodeEnvironment, type BenchEnvironment, type TaskSplit, type TauDomain } from '../envs/environment.ts';
+import { environmentName, type TaskSplit, type TauDomain } from '../envs/environment.ts';
+import { episodeEnvironment, type BenchEnvironment } from '../envs/bench-environment.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import { createTauEnv } from '../envs/tau-bench/env.ts';
 import { taskOf, type TauPack } from '../envs/tau-bench/pack.ts';
 import { SimulatedUser } from '../envs/tau-bench/user.ts';
 import type { Env, UserSide } from '../envs/types.ts';
-import { actorTravelLlm } from '../envs/userbench/actorLlm.ts';
+import { actorTravelLlm } from '../envs/userbench/actor-llm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
 import { TravelGym } from '../envs/userbench/gym.ts';
-import type { HumanTravelSeat } from '../envs/userbench/humanSeat.ts';
+import type { HumanTravelSeat } from '../envs/userbench/human-seat.ts';
 import type { UserBenchPrompts } from '../envs/userbench/prompts.ts';
 import { scenarioOf, type UserBenchPack, type UserBenchTaskRow } from '../envs/userbench/pack.ts';
-import { recordedLlmCalls, RecordingTravelLlm } from '../envs/userbench/recordingLlm.ts';
+import { recordedLlmCalls, RecordingTravelLlm } from '../envs/userbench/recording-llm.ts';
 import { ValidationError } from '../errors.ts';
 
 /** Which world an episode runs in: a benchmark (with its family's options) or a policy the person wrote. */

@@ -5,7 +5,7 @@ import { dismissInterrupted, dismissedInterrupted, latestInterruptedHumanEpisode
 import { LocksDouble } from '../../../tests/doubles/locks-double.ts';
 import { holdEpisode, liveEpisodeIds } from './liveness.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
-import { TraceStore } from './store.ts';
+import { TraceStore } from './trace-store.ts';
 
 function trace(id: string, createdAt: number, over: { status?: EpisodeTrace['status']; environment?: EpisodeEnvironment; userKind?: 'human' | 'simulated' }): EpisodeTrace {
   return {

@@ -1,6 +1,6 @@
 import type { EnvironmentFamily } from '../envs/environment.ts';
 import type { EpisodeTrace } from './schema.ts';
-import type { TraceStore } from './store.ts';
+import type { TraceStore } from './trace-store.ts';
 
 /** Environments whose episodes can be resumed with a person in the user's seat. */
 const RESUMABLE: readonly EnvironmentFamily[] = ['policy-chat', 'tau-bench'];

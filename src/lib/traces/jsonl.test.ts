@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError, ValidationError } from '../errors.ts';
 import { SecretInExportError, parseJsonl, toJsonl } from './jsonl.ts';
-import { TraceStore } from './store.ts';
+import { TraceStore } from './trace-store.ts';
 import { TRACE_SCHEMA_VERSION } from './schema.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 

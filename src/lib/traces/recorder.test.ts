@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { runEpisode } from '../loop/runEpisode.ts';
+import { runEpisode } from '../loop/run-episode.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import { ScriptedActorDouble, ScriptedCriticDouble, ScriptedUserDouble, StreamingActorDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import type { EpisodeTrace } from './schema.ts';
 import { TraceRecorder } from './recorder.ts';
-import { TraceStore, toStorageError } from './store.ts';
+import { TraceStore, toStorageError } from './trace-store.ts';
 import { StorageError } from '../errors.ts';
 
 function episode(signal = new AbortController().signal) {

@@ -7,10 +7,10 @@ import { ValidationError } from '../errors.ts';
 import { historyFromTimeline } from '../loop/history.ts';
 import { parseEpisodeFile } from './episodeFile.ts';
 import { toJsonl } from './jsonl.ts';
-import { tauTraj } from '../runs/resultsExport.ts';
+import { tauTraj } from '../runs/results-export.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 import { EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
-import { TraceStore } from './store.ts';
+import { TraceStore } from './trace-store.ts';
 import { inferTauDomain, looksLikeTauResults, parseTauResultRecords, parseTauResults, type TauMessage, type TauResult } from './tauResults.ts';
 
 const FILE = join(defaultTauDir(), 'historical', 'gpt-4o-airline.json');

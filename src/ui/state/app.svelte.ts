@@ -1,14 +1,14 @@
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
-import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
-import { RequestLog, type Purpose } from '../../lib/net/requestLog.ts';
-import { listenToWorkers } from '../../lib/net/workerRequests.ts';
+import { PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
+import { RequestLog, type Purpose } from '../../lib/net/request-log.ts';
+import { listenToWorkers } from '../../lib/net/worker-requests.ts';
 import { DEFAULT_RETRY, type AttemptInfo } from '../../lib/actor/retry.ts';
 import { buildActor, buildCritic } from '../../lib/setup/factory.ts';
 import { setupProblems, type SetupProblem } from '../../lib/setup/setupProblems.ts';
 import type { ActorSpec, ReadyCriticSpec } from '../../lib/setup/specs.ts';
-import { TraceStore } from '../../lib/traces/store.ts';
+import { TraceStore } from '../../lib/traces/trace-store.ts';
 import type { CriticMode } from '../../lib/types.ts';
 import { CriticPanelState } from './critic.svelte.ts';
 import { EpisodeSession, type StartOptions } from './episode.svelte.ts';

@@ -1,6 +1,6 @@
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../lib/pricing.ts';
-import { resultsCsv, tauResults } from '../../lib/runs/resultsExport.ts';
-import { userBenchExport } from '../../lib/runs/userBenchExport.ts';
+import { resultsCsv, tauResults } from '../../lib/runs/results-export.ts';
+import { userBenchExport } from '../../lib/runs/userbench-export.ts';
 import type { RunSpec } from '../../lib/runs/plan.ts';
 import { newRunRecord, type RunRecord, type RunStore } from '../../lib/runs/record.ts';
 import { configurationResults, type ConfigurationResult } from '../../lib/runs/results.ts';

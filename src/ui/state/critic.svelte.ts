@@ -6,11 +6,11 @@ import { criticModelOptions, type WebLLMModelOption } from '../../lib/engines/we
 import type { Critic } from '../../lib/critic/types.ts';
 import { recommendCritic, recommendationFromQuery, type Recommendation } from '../../lib/critic/recommend.ts';
 import { errorMessage } from '../../lib/errors.ts';
-import { TransferMeter, type TransferStatus } from '../../lib/net/transferRate.ts';
+import { TransferMeter, type TransferStatus } from '../../lib/net/transfer-rate.ts';
 import { openOnDeviceCritic, type OnDeviceDeps } from '../../lib/setup/on-device.ts';
 import type { OnDeviceCriticSpec, WebLLMCriticSpec } from '../../lib/setup/specs.ts';
 import type { Verdict } from '../../lib/types.ts';
-import { appPath } from '../appUrl.ts';
+import { appPath } from '../app-url.ts';
 import { loadStored, saveStored } from './stored.ts';
 import { prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 import { OnDeviceModelState } from './on-device-model.svelte.ts';

@@ -1,7 +1,7 @@
-import { loadEnvContext, type LoadTauPack } from '../../lib/data/envContext.ts';
+import { loadEnvContext, type LoadTauPack } from '../../lib/data/env-context.ts';
 import { httpPackSource, type PackSource } from '../../lib/envs/tau-bench/pack.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
-import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/trainingJsonl.ts';
+import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/training-jsonl.ts';
 import { interventionLabels } from '../../lib/data/labels/interventions.ts';
 import { combineLabels, type LabelSet } from '../../lib/data/labels/label.ts';
 import { outcomeLabels } from '../../lib/data/labels/outcome.ts';
@@ -9,7 +9,7 @@ import { teacherLabels } from '../../lib/data/labels/teacher.ts';
 import { allDecisionPoints, runPipeline, type EnvContext, type PipelineResult } from '../../lib/data/pipeline.ts';
 import type { DecisionPoint } from '../../lib/data/points.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
-import { appUrl } from '../appUrl.ts';
+import { appUrl } from '../app-url.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import type { CriticChoice } from '../../lib/setup/critic-choices.ts';
 import type { Critic } from '../../lib/critic/types.ts';

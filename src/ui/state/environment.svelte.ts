@@ -1,11 +1,12 @@
 import { buildEnvironment, type EnvironmentSpec } from '../../lib/setup/environments.ts';
 import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
-import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/packCache.ts';
-import { episodeEnvironment, type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
+import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
+import { type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
+import { episodeEnvironment } from '../../lib/envs/bench-environment.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
-import { appUrl } from '../appUrl.ts';
+import { appUrl } from '../app-url.ts';
 import type { TimelineEntry } from '../../lib/loop/events.ts';
 import { UserBenchChoice, USERBENCH_MAX_TURNS } from './userbench.svelte.ts';
 import type { UserBenchPacks } from './userbench-packs.svelte.ts';

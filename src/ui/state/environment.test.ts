@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
-import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
+import { PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
 import { EnvironmentChoice } from './environment.svelte.ts';
 import { UserBenchPacks } from './userbench-packs.svelte.ts';
 

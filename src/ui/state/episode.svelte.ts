@@ -5,7 +5,7 @@ import type { Env, UserSide } from '../../lib/envs/types.ts';
 import type { AttemptInfo } from '../../lib/actor/retry.ts';
 import { AbortedError, errorMessage } from '../../lib/errors.ts';
 import type { LoopEvent, Outcome, TimelineEntry } from '../../lib/loop/events.ts';
-import { runEpisode, type EpisodeConfig, type TurnRecovery } from '../../lib/loop/runEpisode.ts';
+import { runEpisode, type EpisodeConfig, type TurnRecovery } from '../../lib/loop/run-episode.ts';
 import { holdEpisode } from '../../lib/traces/liveness.ts';
 import { TraceRecorder, type TraceSink } from '../../lib/traces/recorder.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';

@@ -1,11 +1,12 @@
-import { USERBENCH_SAMPLES } from '../../lib/runs/userBenchFactories.ts';
-import type { BenchEnvironment, UserBenchEnvName } from '../../lib/envs/environment.ts';
-import { HumanTravelSeat, type SeatRequest } from '../../lib/envs/userbench/humanSeat.ts';
+import { USERBENCH_SAMPLES } from '../../lib/runs/userbench-factories.ts';
+import type { UserBenchEnvName } from '../../lib/envs/environment.ts';
+import type { BenchEnvironment } from '../../lib/envs/bench-environment.ts';
+import { HumanTravelSeat, type SeatRequest } from '../../lib/envs/userbench/human-seat.ts';
 import { scenarioOf, type UserBenchPack } from '../../lib/envs/userbench/pack.ts';
 import type { TravelPreference } from '../../lib/envs/userbench/task.ts';
 import type { UserBenchPrompts } from '../../lib/envs/userbench/prompts.ts';
-import { PackCache } from '../../lib/envs/tau-bench/packCache.ts';
-import { appUrl } from '../appUrl.ts';
+import { PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
+import { appUrl } from '../app-url.ts';
 import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
 /** eval.sh's --max_turns. */

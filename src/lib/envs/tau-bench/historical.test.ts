@@ -11,8 +11,8 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheStorageDouble } from '../../../../tests/doubles/cache-storage-double.ts';
 import { ValidationError } from '../../errors.ts';
-import { RequestLog } from '../../net/requestLog.ts';
-import type { TransferStatus } from '../../net/transferRate.ts';
+import { RequestLog } from '../../net/request-log.ts';
+import type { TransferStatus } from '../../net/transfer-rate.ts';
 import { HISTORICAL_CACHE, HISTORICAL_FILE, defaultHistoricalOrigins, loadHistoricalFile } from './historical.ts';
 import { TAU_BENCH_RAW_BASE } from './upstream.ts';
 

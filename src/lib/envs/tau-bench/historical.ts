@@ -9,7 +9,7 @@
  * parses it.
  */
 import { ValidationError, errorMessage } from '../../errors.ts';
-import type { TransferStatus } from '../../net/transferRate.ts';
+import type { TransferStatus } from '../../net/transfer-rate.ts';
 import { cachedPackSource, filesPackSource, httpPackSource, type PackSource } from './pack.ts';
 import { TAU_BENCH_COMMIT, TAU_BENCH_RAW_BASE } from './upstream.ts';
 

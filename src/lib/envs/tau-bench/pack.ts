@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
 import { readBodyText, type ReadOptions } from '../../net/download.ts';
-import { TransferMeter } from '../../net/transferRate.ts';
+import { TransferMeter } from '../../net/transfer-rate.ts';
 import { ToolSchemaSchema, type ToolSchema } from '../../types.ts';
 import { JsonSyntaxError, isDict, parseJson, toJs, type PyDict, type PyValue } from './py.ts';
 import type { TauDomain, TaskSplit } from '../environment.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runEpisode } from '../../loop/runEpisode.ts';
+import { runEpisode } from '../../loop/run-episode.ts';
 import type { LoopEvent, TimelineEntry } from '../../loop/events.ts';
 import { ScriptedActorDouble } from '../../../../tests/doubles/scripted-doubles.ts';
 import type { Action } from '../../types.ts';
@@ -11,7 +11,7 @@ import { createUserBenchEnv, NO_TOOL_CALL_NOTE, UserBenchOpening } from './env.t
 import { TravelGym } from './gym.ts';
 import type { TravelLlm } from './llm.ts';
 import type { UserBenchPrompts } from './prompts.ts';
-import { recordedLlmCalls, RecordingTravelLlm, type LlmCallRecord } from './recordingLlm.ts';
+import { recordedLlmCalls, RecordingTravelLlm, type LlmCallRecord } from './recording-llm.ts';
 import { taskFromProcessed } from './task.ts';
 
 const DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');

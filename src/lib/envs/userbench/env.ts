@@ -16,7 +16,7 @@ import type { ToolCall, ToolSchema } from '../../types.ts';
 import { errorMessage, isAbort } from '../../errors.ts';
 import type { Env, RewardInfo, ToolResult, UserSide, UserTurn } from '../types.ts';
 import { formatAction, type TravelGym, type TravelStep } from './gym.ts';
-import type { RecordingTravelLlm } from './recordingLlm.ts';
+import type { RecordingTravelLlm } from './recording-llm.ts';
 
 export interface UserBenchEnvInit {
   id: string;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PackSource } from './pack.ts';
 import { nodePackSource } from './pack-node.ts';
-import { cachedTauPack, PackCache } from './packCache.ts';
+import { cachedTauPack, PackCache } from './pack-cache.ts';
 
 const PACK = resolve(import.meta.dirname, '../../../../../shared/tau-bench');
 

@@ -10,14 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../../../tests/doubles/provider-server-double.ts';
 import { samplePlans, userBenchAgentDouble, userBenchJudgeDouble } from '../../../tests/doubles/userbench-agent-double.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
-import { TraceStore } from '../traces/store.ts';
+import { TraceStore } from '../traces/trace-store.ts';
 import { DEFAULT_PRICES } from '../pricing.ts';
 import { parseRunSpec } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
 import { configurationResults } from './results.ts';
 import { runBenchmark } from './runner.ts';
-import { sourcePackLoader, USERBENCH_SAMPLES, userBenchFactories } from './userBenchFactories.ts';
-import { userBenchExport } from './userBenchExport.ts';
+import { sourcePackLoader, USERBENCH_SAMPLES, userBenchFactories } from './userbench-factories.ts';
+import { userBenchExport } from './userbench-export.ts';
 
 const DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');
 const plans = samplePlans(DIR);

@@ -1,6 +1,6 @@
 import { unwrap, wrap } from 'idb';
 import { StorageError, ValidationError } from '../errors.ts';
-import { connection, ensureStores, type DbSchema } from '../indexedDb.ts';
+import { connection, ensureStores, type DbSchema } from '../indexed-db.ts';
 import { parseTraceRecord } from './migrations.ts';
 import type { TraceSink } from './recorder.ts';
 import type { EpisodeTrace } from './schema.ts';

@@ -6,7 +6,7 @@ import { criticErrorVerdict } from '../critic/health.ts';
 import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../types.ts';
 import type { EpisodeMeta, LoopEvent, Outcome, TimelineEntry } from './events.ts';
 import { historyFromTimeline, revisionMessages } from './history.ts';
-import { streamWhile } from './streamWhile.ts';
+import { streamWhile } from './stream-while.ts';
 
 export interface EpisodeConfig {
   episodeId: string;

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { TraceStore, traceDbSchema } from './store.ts';
+import { TraceStore, traceDbSchema } from './trace-store.ts';
 import { TRACE_SCHEMA_VERSION } from './schema.ts';
-import { openDatabase } from '../indexedDb.ts';
+import { openDatabase } from '../indexed-db.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 
 let n = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../errors.ts';
-import { formatBytes } from '../formatBytes.ts';
-import { ensureRoom, requestPersistence, storageStatus, type StorageApi } from './storage.ts';
+import { formatBytes } from '../format-bytes.ts';
+import { ensureRoom, requestPersistence, storageStatus, type StorageApi } from './storage-status.ts';
 
 /** storageApiDouble: Node has no navigator.storage, so a fixed estimate stands in for the browser's. */
 function storageApiDouble(usage: number, quota: number): StorageApi & { persistCalls: number } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TransferMeter } from './transferRate.ts';
+import { TransferMeter } from './transfer-rate.ts';
 
 describe('TransferMeter', () => {
   it('sums per-file byte counts and gives speed and time left', () => {

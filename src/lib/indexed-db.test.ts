@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { StorageError } from './errors.ts';
-import { connection, ensureStores, openDatabase, type DbSchema } from './indexedDb.ts';
+import { connection, ensureStores, openDatabase, type DbSchema } from './indexed-db.ts';
 
 let n = 0;
 const dbName = () => `idb-test-${n++}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasCompleteJsonObject } from './engines/types.ts';
-import { firstJsonObject } from './jsonObject.ts';
+import { firstJsonObject } from './json-object.ts';
 
 describe('firstJsonObject', () => {
   it('finds the first balanced object after prose or a code fence, braces in strings ignored', () => {

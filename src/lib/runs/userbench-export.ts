@@ -8,7 +8,7 @@
 import type { EpisodeTrace } from '../traces/schema.ts';
 import { planSlots, runEnvironmentName } from './plan.ts';
 import type { RunRecord } from './record.ts';
-import { userBenchSummary } from './userBenchMetrics.ts';
+import { userBenchSummary } from './userbench-metrics.ts';
 
 export interface EvalPyTurn {
   turn: number;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RequestLog, credentialCarriers } from './requestLog.ts';
+import { RequestLog, credentialCarriers } from './request-log.ts';
 
 let server: Server;
 let origin: string;

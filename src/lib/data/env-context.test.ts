@@ -6,7 +6,7 @@ import type { EpisodeEnvironment } from '../envs/environment.ts';
 import { loadTauPack } from '../envs/tau-bench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import type { EpisodeMeta } from '../loop/events.ts';
-import { loadEnvContext, type LoadTauPack } from './envContext.ts';
+import { loadEnvContext, type LoadTauPack } from './env-context.ts';
 
 const PACK = resolve(import.meta.dirname, '../../../../shared/tau-bench');
 const loads: string[] = [];

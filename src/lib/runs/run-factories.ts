@@ -3,13 +3,13 @@
  * family, from where its packs are read and its model clients. The Benchmark
  * tab and the headless CLI both call it; each only says where its packs are.
  */
-import type { BenchEnvironment } from '../envs/environment.ts';
+import type { BenchEnvironment } from '../envs/bench-environment.ts';
 import type { PackSource } from '../envs/tau-bench/pack.ts';
 import type { ModelClientOptions } from './models.ts';
 import type { BenchFactories } from './runner.ts';
-import { tauBenchFactories } from './tauFactories.ts';
-import { sourceTauKit } from './tauKit.ts';
-import { userBenchFactories, type RunPackLoader } from './userBenchFactories.ts';
+import { tauBenchFactories } from './tau-factories.ts';
+import { sourceTauKit } from './tau-kit.ts';
+import { userBenchFactories, type RunPackLoader } from './userbench-factories.ts';
 
 /** Where a run's packs come from, by family; asked only for the run's own family. */
 export interface RunPackSources {

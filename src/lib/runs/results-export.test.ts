@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from '../traces/schema.ts';
 import { DEFAULT_PRICES } from '../pricing.ts';
-import { CSV_COLUMNS, csvCell, resultsCsv, tauResults } from './resultsExport.ts';
+import { CSV_COLUMNS, csvCell, resultsCsv, tauResults } from './results-export.ts';
 import { newRunRecord, type SlotResult } from './record.ts';
 import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
 

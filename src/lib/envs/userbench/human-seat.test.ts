@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodePackSource } from '../tau-bench/pack-node.ts';
 import { TravelGym } from './gym.ts';
-import { HumanTravelSeat, type SeatRequest } from './humanSeat.ts';
+import { HumanTravelSeat, type SeatRequest } from './human-seat.ts';
 import type { TravelLlm } from './llm.ts';
 import { loadUserBenchPack, scenarioOf } from './pack.ts';
 

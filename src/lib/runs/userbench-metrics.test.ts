@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { SlotResult } from './record.ts';
-import { lastRolloutPerTask, postProcessResults, userBenchSummary } from './userBenchMetrics.ts';
+import { lastRolloutPerTask, postProcessResults, userBenchSummary } from './userbench-metrics.ts';
 
 /** Made by scripts/parity/userbench_metrics.py, which runs eval.py's own post_process_results. */
 const Fixture = z.array(
@@ -11,7 +11,7 @@ const Fixture = z.array(
     expected: z.object({ micro_avg: z.number(), micro_max: z.number(), avg_number_of_08: z.number(), avg_number_of_1: z.number() }),
   }),
 );
-const cases = Fixture.parse(JSON.parse(readFileSync(new URL('./userBenchMetrics.fixture.json', import.meta.url), 'utf8')));
+const cases = Fixture.parse(JSON.parse(readFileSync(new URL('../../../tests/fixtures/userbench/userbench-metrics.json', import.meta.url), 'utf8')));
 
 function result(taskIndex: number, trial: number, turnRewards: number[] | undefined, details?: Record<string, unknown>): SlotResult {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { turnView } from './turnView.ts';
+import { turnView } from './turn-view.ts';
 
 describe('turnView', () => {
   it('describes searches, questions with revealed preferences, and answers', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { streamWhile } from './streamWhile.ts';
+import { streamWhile } from './stream-while.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -16,7 +16,7 @@ import {
 } from '../../../tests/doubles/scripted-doubles.ts';
 import type { Action, CriticMode, FailureRule } from '../types.ts';
 import type { LoopEvent, TimelineEntry } from './events.ts';
-import { runEpisode, type EpisodeConfig } from './runEpisode.ts';
+import { runEpisode, type EpisodeConfig } from './run-episode.ts';
 import { ContextOverflowError } from '../errors.ts';
 import { TraceRecorder } from '../traces/recorder.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';

@@ -7,10 +7,10 @@
 import type { Env, UserSide } from '../envs/types.ts';
 import { ValidationError } from '../errors.ts';
 import { indexFileFor, loadUserBenchPack, scenarioOf, type LoadUserBenchOptions, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
-import { PackCache } from '../envs/tau-bench/packCache.ts';
+import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import { buildEnvironment, userBenchRow, type UserBenchPackChoice } from '../setup/environments.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
-import type { BenchEnvironment } from '../envs/environment.ts';
+import type { BenchEnvironment } from '../envs/bench-environment.ts';
 import type { RunSpec } from './plan.ts';
 import type { BenchFactories } from './runner.ts';
 

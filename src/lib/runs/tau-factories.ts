@@ -6,11 +6,12 @@
  * (pack over HTTP) and Node (pack from a folder).
  */
 import type { Actor } from '../actor/types.ts';
-import { PackCache } from '../envs/tau-bench/packCache.ts';
+import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
 import { ValidationError } from '../errors.ts';
-import type { BenchEnvironment, TauDomain } from '../envs/environment.ts';
+import type { TauDomain } from '../envs/environment.ts';
+import type { BenchEnvironment } from '../envs/bench-environment.ts';
 import type { BenchFactories } from './runner.ts';
 
 export interface TauKit<Pack> {

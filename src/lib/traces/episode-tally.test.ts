@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Proposal, Step, Verdict } from '../types.ts';
-import { EpisodeTally } from './episodeTally.ts';
+import { EpisodeTally } from './episode-tally.ts';
 
 const verdict = (decision: Verdict['decision'], latencyMs: number, extra: Partial<Verdict> = {}): Verdict => ({
   decision,

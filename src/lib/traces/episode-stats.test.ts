@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { episodeCost, episodeStats, usageEntries } from './episodeStats.ts';
+import { episodeCost, episodeStats, usageEntries } from './episode-stats.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 import { parseTraceRecord } from './migrations.ts';
 import { EpisodeMetaSchema, type EpisodeMeta } from '../loop/events.ts';

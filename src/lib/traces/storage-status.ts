@@ -1,5 +1,5 @@
 import { StorageError } from '../errors.ts';
-import { formatBytes } from '../formatBytes.ts';
+import { formatBytes } from '../format-bytes.ts';
 
 export interface StorageStatus {
   /** Bytes used by this origin, as the browser estimates it. */

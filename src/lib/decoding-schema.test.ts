@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actorOutputSchema } from './actor/webllm.ts';
 import { VERDICT_JSON_SCHEMA, VerdictOutputSchema } from './critic/verdict.ts';
-import { decodingSchema } from './decodingSchema.ts';
+import { decodingSchema } from './decoding-schema.ts';
 import type { ToolSchema } from './types.ts';
 
 const tool = (name: string, parameters: Record<string, unknown>): ToolSchema => ({ type: 'function', function: { name, description: name, parameters } });

@@ -1,7 +1,7 @@
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
 import type { Usage } from '../types.ts';
 import { mergeUsage, usageEntry, type UsageEntry } from '../usage.ts';
-import { EpisodeTally } from './episodeTally.ts';
+import { EpisodeTally } from './episode-tally.ts';
 import type { EpisodeTrace } from './schema.ts';
 
 export interface EpisodeStats {

@@ -5,7 +5,7 @@ import type { CriticInput } from '../critic/types.ts';
 import type { Verdict } from '../types.ts';
 import { SerialCritic } from './models.ts';
 import { providerConfigFor } from '../setup/factory.ts';
-import { tauBenchFactories, type TauKit } from './tauFactories.ts';
+import { tauBenchFactories, type TauKit } from './tau-factories.ts';
 import { CounterEnvDouble, FirstProposalCriticDouble, OneTurnUserDouble, UserActorDouble } from '../../../tests/doubles/runner-doubles.ts';
 import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
 

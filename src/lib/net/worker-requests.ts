@@ -3,7 +3,7 @@
  * they record them with their own RequestLog and post each record on a
  * BroadcastChannel; the page's RequestLog takes them in (validated there).
  */
-import { RequestLog, type Purpose } from './requestLog.ts';
+import { RequestLog, type Purpose } from './request-log.ts';
 
 export const REQUESTS_CHANNEL = 'spotter-requests';
 

@@ -8,7 +8,7 @@ import { createTauEnv } from '../envs/tau-bench/env.ts';
 import { TASK_SPLITS, type TaskSplit } from '../envs/environment.ts';
 import { loadTauPack, taskOf, type PackSource, type TauPack } from '../envs/tau-bench/pack.ts';
 import { tauBenchUser } from '../setup/environments.ts';
-import type { TauKit } from './tauFactories.ts';
+import type { TauKit } from './tau-factories.ts';
 
 function taskSplit(split: string): TaskSplit {
   const s = TASK_SPLITS.find((x) => x === split);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { routeCacheAddThrough } from './cacheAdd.ts';
-import { RequestLog } from './requestLog.ts';
+import { routeCacheAddThrough } from './cache-add.ts';
+import { RequestLog } from './request-log.ts';
 
 /** A Cache stand-in holding what `put` stored (Node has no Cache Storage). */
 class CacheDouble {
