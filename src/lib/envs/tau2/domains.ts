@@ -1,5 +1,6 @@
 /** The ported tau2 domains: each builds fresh environments from its validated initial DB. */
-import { deepCopy, parseJson, type PyDict } from '../tau-bench/py.ts';
+import { parseJson, type PyDict } from '../tau-bench/py.ts';
+import { envCopy, freezeRecords } from './cow.ts';
 import { airlineToolkit, loadAirlineDb } from './airline/index.ts';
 import { Tau2Environment } from './environment.ts';
 import { loadRetailDb, retailToolkit } from './retail/index.ts';
@@ -21,5 +22,6 @@ const BUILD: Record<Tau2Domain, { load: (json: ReturnType<typeof parseJson>) => 
 export function domainEnvFactory(domain: Tau2Domain, dbText: string): () => Tau2Environment {
   const { load, kit } = BUILD[domain];
   const template = load(parseJson(dbText));
-  return () => new Tau2Environment(domain, kit(deepCopy(template)), null);
+  freezeRecords(template);
+  return () => new Tau2Environment(domain, kit(envCopy(template)), null);
 }

@@ -44,6 +44,31 @@ function toolCalls(trajectory: Tau2Message[]): Tau2ToolCall[] {
   return trajectory.flatMap((m) => (m.role !== 'tool' && m.toolCalls !== null ? m.toolCalls : []));
 }
 
+/** Gold hashes depend only on the task and the initial DB, so they are computed once per environment factory. */
+const goldMemo = new WeakMap<() => Tau2Environment, Map<string, Promise<[string, string | null]>>>();
+
+function goldHashes(task: Tau2Task, makeEnv: () => Tau2Environment): Promise<[string, string | null]> {
+  let memo = goldMemo.get(makeEnv);
+  if (memo === undefined) {
+    memo = new Map();
+    goldMemo.set(makeEnv, memo);
+  }
+  const hit = memo.get(task.id);
+  if (hit !== undefined) return hit;
+  const gold = makeEnv();
+  gold.setState(task.initializationActions, []);
+  for (const a of task.criteria?.actions ?? []) {
+    try {
+      gold.makeToolCall(a.name, a.requestor, a.arguments);
+    } catch (e) {
+      if (!(e instanceof PyException)) throw e; // the original logs and goes on
+    }
+  }
+  const result = Promise.all([gold.dbHash(), gold.userDbHash()]);
+  memo.set(task.id, result);
+  return result;
+}
+
 export interface EvaluateOptions {
   /** A fresh environment at the domain's initial DB. */
   makeEnv: () => Tau2Environment;
@@ -75,17 +100,8 @@ export async function evaluate(task: Tau2Task, trajectory: Tau2Message[], opts: 
   } else {
     const predicted = opts.makeEnv();
     predicted.setState(task.initializationActions, trajectory);
-    const gold = opts.makeEnv();
-    gold.setState(task.initializationActions, []);
-    for (const a of c.actions ?? []) {
-      try {
-        gold.makeToolCall(a.name, a.requestor, a.arguments);
-      } catch (e) {
-        if (!(e instanceof PyException)) throw e; // the original logs and goes on
-      }
-    }
-    const [g, p] = await Promise.all([gold.dbHash(), predicted.dbHash()]);
-    const [gu, pu] = await Promise.all([gold.userDbHash(), predicted.userDbHash()]);
+    const [g, gu] = await goldHashes(task, opts.makeEnv);
+    const [p, pu] = await Promise.all([predicted.dbHash(), predicted.userDbHash()]);
     base.goldDbHash = g;
     base.predictedDbHash = p;
     base.dbMatch = g === p && gu === pu;

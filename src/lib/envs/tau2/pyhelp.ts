@@ -1,6 +1,7 @@
 /** Small Python-semantics helpers the tau2 tools share (attribute access on dumped models, membership, str()). */
-import { isDict, pyStr, type PyDict, type PyValue } from '../tau-bench/py.ts';
+import { isDict, pyRepr, pyStr, type PyDict, type PyValue } from '../tau-bench/py.ts';
 import { PyException, contains } from '../tau-bench/pyops.ts';
+import { own } from './cow.ts';
 
 /** `model.field` on a stored model (a dict in schema order). */
 export function field(model: PyValue, name: string): PyValue {
@@ -28,9 +29,9 @@ export function has(d: PyDict, key: PyValue): boolean {
 /** f-string interpolation: `str(v)`. */
 export const s = (v: PyValue): string => pyStr(v);
 
-/** `d[key]` for a key known present. */
+/** `d[key]` for a key known present (a template record is copied in first: see cow.ts). */
 export function at(d: PyDict, key: PyValue): PyValue {
-  const v = typeof key === 'string' ? d.get(key) : undefined;
-  if (v === undefined) throw new PyException('KeyError', pyStr(key));
+  const v = typeof key === 'string' ? own(d, key) : undefined;
+  if (v === undefined) throw new PyException('KeyError', pyRepr(key));
   return v;
 }
