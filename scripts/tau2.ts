@@ -1,0 +1,83 @@
+/**
+ * τ³-bench (tau2-bench a2c0247) command line:
+ *
+ *   npm run --silent tau2 -- replay --domain D --task-id ID [--actions actions.json] [--data-dir DIR]
+ *
+ * Replays the task's gold actions (or the actions file, format in docs/tau2.md)
+ * on a fresh environment and prints one JSON line: the observations (agent and
+ * user side), the final DB hash(es), and the reward with its breakdown named as
+ * the original names it (DB, COMMUNICATE, ENV_ASSERTION, ACTION, NL_ASSERTION).
+ * Data: DIR/<domain>/{db.json,tasks.json}; by default ../shared/tau2-bench, with
+ * the airline db.json that `npm run fixtures` rebuilds (.fixtures/tau2/airline).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseJson } from '../src/lib/envs/tau-bench/py.ts';
+import { domainEnvFactory, isTau2Domain, TAU2_DOMAINS, type Tau2Domain } from '../src/lib/envs/tau2/domains.ts';
+import { goldSteps, parseReplaySteps, replay } from '../src/lib/envs/tau2/replay.ts';
+import { parseTasks } from '../src/lib/envs/tau2/tasks.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function dataPaths(domain: Tau2Domain, dataDir?: string): { db: string; tasks: string } {
+  if (dataDir) return { db: join(dataDir, domain, 'db.json'), tasks: join(dataDir, domain, 'tasks.json') };
+  const shared = resolve(ROOT, '../shared/tau2-bench', domain);
+  const db = domain === 'airline' ? join(ROOT, '.fixtures/tau2/airline/db.json') : join(shared, 'db.json');
+  return { db, tasks: join(shared, 'tasks.json') };
+}
+
+function usage(msg: string): never {
+  console.error(`${msg}\nusage: npm run --silent tau2 -- replay --domain ${TAU2_DOMAINS.join('|')} --task-id ID [--actions FILE] [--data-dir DIR]`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  if (cmd !== 'replay') usage(`unknown command: ${cmd ?? '(none)'}`);
+  const opts = new Map<string, string>();
+  for (let i = 0; i < rest.length; i += 2) {
+    const k = rest[i];
+    const v = rest[i + 1];
+    if (!k?.startsWith('--') || v === undefined) usage(`bad option near ${k ?? ''}`);
+    opts.set(k.slice(2), v);
+  }
+  const domain = opts.get('domain') ?? '';
+  if (!isTau2Domain(domain)) usage(`--domain must be one of ${TAU2_DOMAINS.join(', ')}`);
+  const taskId = opts.get('task-id');
+  if (taskId === undefined) usage('--task-id is required');
+  const paths = dataPaths(domain, opts.get('data-dir'));
+  for (const p of [paths.db, paths.tasks]) {
+    if (!existsSync(p)) usage(`missing data file ${p}${p.includes('.fixtures') ? ' (run npm run fixtures)' : ''}`);
+  }
+  const tasks = parseTasks(readFileSync(paths.tasks, 'utf8'), paths.tasks);
+  const task = tasks.find((t) => t.id === taskId);
+  if (task === undefined) usage(`no task ${taskId} in ${paths.tasks}`);
+  const actionsFile = opts.get('actions');
+  const steps = actionsFile ? parseReplaySteps(parseJson(readFileSync(actionsFile, 'utf8')), actionsFile) : goldSteps(task);
+  const makeEnv = domainEnvFactory(domain, readFileSync(paths.db, 'utf8'));
+  const r = await replay(task, steps, makeEnv, null);
+  const out = {
+    domain,
+    task_id: task.id,
+    observations: r.observations,
+    db_hash: r.dbHash,
+    user_db_hash: r.userDbHash,
+    reward: r.reward.reward,
+    reward_breakdown: r.reward.breakdown,
+    reward_basis: task.criteria?.rewardBasis ?? [],
+    nl_assertions: r.reward.nl === 'not judged' ? 'not judged' : r.reward.nl === 'not needed' ? null : r.reward.nl,
+    db_match: r.reward.dbMatch,
+    action_checks: r.reward.actionChecks,
+    communicate_checks: r.reward.communicateChecks,
+    env_assertions: r.reward.envAssertions,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  });
+}
