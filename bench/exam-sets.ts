@@ -11,7 +11,7 @@ import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-no
 import { buildExamSet, EXAM_SET_NAMES, type ExamSources } from '../src/lib/exam/sets.ts';
 import { HISTORICAL_AIRLINE_FILE } from '../src/lib/exam/sources-node.ts';
 import { median } from '../src/lib/percentiles.ts';
-import { parseTauResultRecords } from '../src/lib/traces/tauResults.ts';
+import { parseTauResultRecords } from '../src/lib/traces/tau-results.ts';
 
 const round = (x: number): number => Math.round(x * 10) / 10;
 

@@ -15,7 +15,7 @@ import { estimateReport, estimateSweep } from '../src/lib/runs/estimate.ts';
 import { parseShardState, parseTraceLines, type ShardState } from '../src/lib/runs/merge.ts';
 import { newRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
 import { runModelClients } from '../src/lib/runs/models.ts';
-import { rateLimitedFetch } from '../src/lib/runs/rateLimit.ts';
+import { rateLimitedFetch } from '../src/lib/runs/rate-limit.ts';
 import { runBenchmark } from '../src/lib/runs/runner.ts';
 import type { Slot } from '../src/lib/runs/plan.ts';
 import { formatShard, unitsOfShard, type Shard } from '../src/lib/runs/shard.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tinyAirline } from '../../../tests/fixtures/tiny-airline.ts';
 import { fromJs, isDict, type PyDict } from '../envs/tau-bench/py.ts';
 import { mutationsOf, type MutationContext } from './mutations.ts';
-import { airlineRecordsTouched, applyCall, ReplayDb } from './stateRule.ts';
+import { airlineRecordsTouched, applyCall, ReplayDb } from './state-rule.ts';
 
 const d = tinyAirline();
 const kw = (o: Record<string, unknown>): PyDict => {

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { hash32 } from '../data/dataset.ts';
 import { isDict, toJs, type PyDict } from '../envs/tau-bench/py.ts';
-import type { ReplayDb } from './stateRule.ts';
+import type { ReplayDb } from './state-rule.ts';
 
 export const MUTATION_KINDS = [
   'payment-method',

@@ -12,7 +12,7 @@ import { runPipeline, type PipelineResult } from '../data/pipeline.ts';
 import { loadTauPack } from '../envs/tau-bench/pack.ts';
 import { defaultTauDir, nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import { parseTauResults } from '../traces/tauResults.ts';
+import { parseTauResults } from '../traces/tau-results.ts';
 import { examToJsonl, parseExamJsonl } from './jsonl.ts';
 import { personalExamSet } from './personal.ts';
 import { ExamItemSchema } from './schema.ts';

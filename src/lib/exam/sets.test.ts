@@ -16,8 +16,8 @@ import type { ChatMessage } from '../types.ts';
 import { ExamItemSchema, type ExamItem } from './schema.ts';
 import { airlineSets, buildExamSet, EXAM_SET_NAMES, examSetSummary, examSourcesOf, type ExamSources } from './sets.ts';
 import { loadExamSourcesFromDir } from './sources-node.ts';
-import { buildAirlineSets } from './tauAirline.ts';
-import { airlineRecordsTouched, applyCall, ReplayDb } from './stateRule.ts';
+import { buildAirlineSets } from './tau-airline.ts';
+import { airlineRecordsTouched, applyCall, ReplayDb } from './state-rule.ts';
 
 let sources: ExamSources;
 let sets: Record<string, ExamItem[]> = {};

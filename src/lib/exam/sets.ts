@@ -7,10 +7,10 @@
 import { z } from 'zod';
 import type { TauPack } from '../envs/tau-bench/pack.ts';
 import { ValidationError, errorMessage } from '../errors.ts';
-import { parseTauResultRecords } from '../traces/tauResults.ts';
+import { parseTauResultRecords } from '../traces/tau-results.ts';
 import type { ExamItem, ExamLabel } from './schema.ts';
 import { QUICK_SET, quickSample } from './quick.ts';
-import { buildAirlineSets, MUTATION_SET, REAL_SET, type AirlineSets, type AirlineSources } from './tauAirline.ts';
+import { buildAirlineSets, MUTATION_SET, REAL_SET, type AirlineSets, type AirlineSources } from './tau-airline.ts';
 
 export const EXAM_SET_NAMES = [REAL_SET, MUTATION_SET, QUICK_SET] as const;
 export const ExamSetNameSchema = z.enum(EXAM_SET_NAMES);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadTauPack } from '../envs/tau-bench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
-import { parseTauResults } from '../traces/tauResults.ts';
+import { parseTauResults } from '../traces/tau-results.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { ToolSchema } from '../types.ts';
 import { EXAM_SCHEMA_VERSION, type ExamItem } from './schema.ts';

@@ -7,11 +7,11 @@
 import { SpotterError, toWireError } from '../errors.ts';
 import { loadTauPack, type PackSource, type TauPack } from '../envs/tau-bench/pack.ts';
 import type { PackLocation } from '../envs/userbench/pack-worker-protocol.ts';
-import { parseTauResultRecords, tauResultsToEpisodes, type TauResult } from '../traces/tauResults.ts';
+import { parseTauResultRecords, tauResultsToEpisodes, type TauResult } from '../traces/tau-results.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { ExamItem } from './schema.ts';
 import { buildExamSet, type ExamSetName } from './sets.ts';
-import { REAL_SET } from './tauAirline.ts';
+import { REAL_SET } from './tau-airline.ts';
 import { ExamWorkerRequestSchema, type EpisodeListEntry, type EpisodeResult, type ExamWorkerProgress, type ExamWorkerRequest, type ExamWorkerResponse } from './worker-protocol.ts';
 
 export interface ExamWorkerDeps {

@@ -3,7 +3,7 @@
  * remote critics) before its first episode, so a wrong key, URL or model
  * stops the run with one clear message instead of 60 errored episodes.
  */
-import { explainError, errorFacts } from '../errorReason.ts';
+import { explainError, errorFacts } from '../error-reason.ts';
 import { AbortedError, SpotterError, errorMessage } from '../errors.ts';
 import type { ModelSpec } from '../setup/specs.ts';
 import type { RunSpec } from './plan.ts';

@@ -4,7 +4,7 @@
  */
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
 import { mergeUsage, sumUsage } from '../usage.ts';
-import { errorReason, type ErrorReason } from '../errorReason.ts';
+import { errorReason, type ErrorReason } from '../error-reason.ts';
 import { passHatK, type PassKSummary } from './passk.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';

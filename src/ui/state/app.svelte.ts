@@ -6,7 +6,7 @@ import { RequestLog, type Purpose } from '../../lib/net/request-log.ts';
 import { listenToWorkers } from '../../lib/net/worker-requests.ts';
 import { DEFAULT_RETRY, type AttemptInfo } from '../../lib/actor/retry.ts';
 import { buildActor, buildCritic } from '../../lib/setup/factory.ts';
-import { setupProblems, type SetupProblem } from '../../lib/setup/setupProblems.ts';
+import { setupProblems, type SetupProblem } from '../../lib/setup/setup-problems.ts';
 import type { ActorSpec, ReadyCriticSpec } from '../../lib/setup/specs.ts';
 import { TraceStore } from '../../lib/traces/trace-store.ts';
 import type { CriticMode } from '../../lib/types.ts';

@@ -10,7 +10,7 @@ import { SpotterError } from '../../lib/errors.ts';
 import type { CriticDescriptor } from '../../lib/exam/results.ts';
 import { ExamStore } from '../../lib/exam/store.ts';
 import { buildCritic } from '../../lib/setup/factory.ts';
-import { setupProblems } from '../../lib/setup/setupProblems.ts';
+import { setupProblems } from '../../lib/setup/setup-problems.ts';
 import type { AppState } from './app.svelte.ts';
 import type { ExamDeps } from './exam.svelte.ts';
 import type { WatchSources } from './exam-watch.svelte.ts';

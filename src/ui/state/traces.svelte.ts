@@ -1,5 +1,5 @@
 import { errorMessage } from '../../lib/errors.ts';
-import { parseEpisodeFile } from '../../lib/traces/episodeFile.ts';
+import { parseEpisodeFile } from '../../lib/traces/episode-file.ts';
 import { exportFileName, toJsonl } from '../../lib/traces/jsonl.ts';
 import { facets, queryEpisodes, type Facets, type TraceQuery } from '../../lib/traces/query.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';

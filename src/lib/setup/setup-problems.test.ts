@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setupProblems } from './setupProblems.ts';
+import { setupProblems } from './setup-problems.ts';
 
 const remote = (over: Partial<{ baseUrl: string; model: string; apiKey: string }> = {}) => ({
   engine: 'remote' as const,

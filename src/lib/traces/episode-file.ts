@@ -5,7 +5,7 @@
  */
 import { parseJsonl } from './jsonl.ts';
 import type { EpisodeTrace } from './schema.ts';
-import { looksLikeTauResults, parseTauResults, type TauResultsOptions } from './tauResults.ts';
+import { looksLikeTauResults, parseTauResults, type TauResultsOptions } from './tau-results.ts';
 
 export type EpisodeFileFormat = 'jsonl' | 'tau-bench-results';
 

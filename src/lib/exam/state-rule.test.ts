@@ -10,7 +10,7 @@ import {
   judgeChanges,
   judgeTransfer,
   ReplayDb,
-} from './stateRule.ts';
+} from './state-rule.ts';
 
 const kw = (o: Record<string, unknown>): PyDict => {
   const v = fromJs(o);

@@ -5,13 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultTauDir } from '../envs/tau-bench/pack-node.ts';
 import { ValidationError } from '../errors.ts';
 import { historyFromTimeline } from '../loop/history.ts';
-import { parseEpisodeFile } from './episodeFile.ts';
+import { parseEpisodeFile } from './episode-file.ts';
 import { toJsonl } from './jsonl.ts';
 import { tauTraj } from '../runs/results-export.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 import { EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
 import { TraceStore } from './trace-store.ts';
-import { inferTauDomain, looksLikeTauResults, parseTauResultRecords, parseTauResults, type TauMessage, type TauResult } from './tauResults.ts';
+import { inferTauDomain, looksLikeTauResults, parseTauResultRecords, parseTauResults, type TauMessage, type TauResult } from './tau-results.ts';
 
 const FILE = join(defaultTauDir(), 'historical', 'gpt-4o-airline.json');
 let text = '';

@@ -8,7 +8,7 @@
  *   (mutations.ts), kept when the same rule says they leave gold's path.
  *
  * Each item's critic input is the one the loop would build at that point:
- * the episode imported as History would (traces/tauResults.ts), then
+ * the episode imported as History would (traces/tau-results.ts), then
  * data/points.ts's decisionPoints (the loop's historyFromTimeline), with the
  * pack's airline policy and tools.
  */
@@ -17,7 +17,7 @@ import { isReadOnlyTool } from '../data/gold.ts';
 import { domainOf, taskOf, TERMINATE_TOOLS, type DomainPack, type TauPack } from '../envs/tau-bench/pack.ts';
 import { isDict, parseJson, type PyDict } from '../envs/tau-bench/py.ts';
 import { ValidationError } from '../errors.ts';
-import { assistantMessageIndices, tauResultsToEpisodes, type TauResult } from '../traces/tauResults.ts';
+import { assistantMessageIndices, tauResultsToEpisodes, type TauResult } from '../traces/tau-results.ts';
 import type { Step, ToolCall } from '../types.ts';
 import { mutationsOf, type MutationKind } from './mutations.ts';
 import { EXAM_SCHEMA_VERSION, type ExamItem } from './schema.ts';
@@ -30,7 +30,7 @@ import {
   ReplayDb,
   type GoldPath,
   type Judgement,
-} from './stateRule.ts';
+} from './state-rule.ts';
 
 export const REAL_SET = 'tau-airline-gpt4o';
 export const MUTATION_SET = 'tau-airline-gpt4o-mutations';
@@ -40,7 +40,7 @@ export const DEFAULT_MUTATION_SEED = 'spotter-exam-1';
 export interface AirlineSources {
   /** The pack, with the airline domain and its test tasks loaded. */
   pack: TauPack;
-  /** The historical results file's records (traces/tauResults.ts validated them). */
+  /** The historical results file's records (traces/tau-results.ts validated them). */
   historical: readonly TauResult[];
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from './pipeline.ts';
-import { whyNoExamples } from './whyNoExamples.ts';
+import { whyNoExamples } from './why-no-examples.ts';
 import { recordScripted } from '../../../tests/fixtures/scripted-episodes.ts';
 
 describe('whyNoExamples', () => {

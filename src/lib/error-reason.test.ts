@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../tests/doubles/provider-server-double.ts';
 import { OpenAICompatibleActor } from './actor/openai.ts';
 import { ContextOverflowError, SpotterError, StorageError, errorMessage } from './errors.ts';
-import { errorFacts, errorReason } from './errorReason.ts';
+import { errorFacts, errorReason } from './error-reason.ts';
 
 const server = new ProviderServerDouble();
 let url = '';

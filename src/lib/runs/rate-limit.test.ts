@@ -4,7 +4,7 @@ import { OpenAICompatibleActor } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import type { AttemptInfo } from '../actor/retry.ts';
 import { AbortedError } from '../errors.ts';
-import { rateLimitedFetch, RateLimiter, type Clock } from './rateLimit.ts';
+import { rateLimitedFetch, RateLimiter, type Clock } from './rate-limit.ts';
 
 /**
  * A clock of its own: a sleep ends at its exact time on this clock, after a twentieth of it in real time (so
