@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CriticInputSchema } from '../critic/types.ts';
 import { EpisodeEnvironmentSchema } from '../envs/environment.ts';
+import { VerdictSchema } from '../types.ts';
 
 export const EXAM_SCHEMA_VERSION = 1;
 
@@ -65,14 +66,8 @@ export const ExamRecordSchema = z.object({
   /** The environment's domain (`airline`, `retail`, …) for the per-domain breakdown. */
   domain: z.string().min(1),
   decision: ExamDecisionSchema,
-  feedback: z.string().optional(),
-  category: z.string().optional(),
-  /** Raw output of an unparsed verdict; the error message of a failed one. */
-  raw: z.string().optional(),
-  error: z.string().optional(),
-  /** e.g. 'context-overflow', 'timeout'. */
-  errorCode: z.string().optional(),
-  latencyMs: z.number().nonnegative(),
+  // The verdict's own fields, as the critic gave them (raw: an unparsed verdict's output; errorCode: e.g. 'context-overflow').
+  ...VerdictSchema.pick({ feedback: true, category: true, raw: true, error: true, errorCode: true, latencyMs: true }).shape,
   promptTokens: z.number().int().nonnegative().optional(),
   outputTokens: z.number().int().nonnegative().optional(),
 });

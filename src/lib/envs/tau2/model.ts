@@ -12,7 +12,7 @@
  * shapes give field order, `z.int()` marks ints, `z.number()` floats.
  */
 import { z } from 'zod';
-import { PyFloat, isDict, pyRepr, type PyDict, type PyValue } from '../tau-bench/py.ts';
+import { PyFloat, isDict, pyRepr, typeName, type PyDict, type PyValue } from '../tau-bench/py.ts';
 import { PyException } from '../tau-bench/pyops.ts';
 
 /** The pydantic version whose error texts (with their docs URL) this reproduces. */
@@ -31,16 +31,6 @@ function inputRepr(v: PyValue): string {
   return r.length > 50 ? `${r.slice(0, 24)}...${r.slice(-24)}` : r;
 }
 
-function inputType(v: PyValue): string {
-  if (v === null) return 'NoneType';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return 'int';
-  if (typeof v === 'string') return 'str';
-  if (v instanceof PyFloat) return 'float';
-  if (Array.isArray(v)) return 'list';
-  return 'dict';
-}
-
 /** A pydantic `ValidationError`, raised as the Python exception its `str()` prints. */
 export function validationError(title: string, errors: LineError[]): PyException {
   const lines = [`${errors.length} validation error${errors.length === 1 ? '' : 's'} for ${title}`];
@@ -49,7 +39,7 @@ export function validationError(title: string, errors: LineError[]): PyException
     const ctx =
       e.input === undefined
         ? `[type=${e.type}, input_value={}, input_type=dict]`
-        : `[type=${e.type}, input_value=${inputRepr(e.input)}, input_type=${inputType(e.input)}]`;
+        : `[type=${e.type}, input_value=${inputRepr(e.input)}, input_type=${typeName(e.input)}]`;
     lines.push(`  ${e.msg} ${ctx}`);
     lines.push(`    For further information visit ${PYDANTIC_DOCS}/${e.type}`);
   }
