@@ -8,7 +8,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
-import { configureProvider, dumpIndexedDB, seriousViolations, useE2E } from './harness.ts';
+import { configureProvider, dumpIndexedDB, screenshot, seriousViolations, useE2E } from './harness.ts';
 
 const KEY = 'sk-e2e-recovery-4d1e';
 const provider = new ProviderServerDouble();
@@ -75,6 +75,7 @@ describe('a failed turn keeps the episode open', () => {
     const failed = page.getByTestId('turn-failed');
     await failed.waitFor({ timeout: 30_000 });
     expect(await failed.getAttribute('data-reason')).toBe('key');
+    await screenshot(page, 'chat-error-desktop');
     // The status is said once, not "HTTP 401: 401 …".
     const details = await failed.getByTestId('error-details').textContent();
     expect(details).toContain('HTTP 401: Incorrect API key');

@@ -3,7 +3,8 @@
  * on 127.0.0.1, launches Debian's Chromium with WebGPU on SwiftShader, and
  * records every request a page makes so tests can assert where traffic went.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -292,4 +293,17 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+}
+
+const SHOTS = 'test-results/screenshots';
+
+/**
+ * A screenshot for the README: kept under test-results/, and copied into
+ * docs/screenshots/ when SPOTTER_UPDATE_SCREENSHOTS=1.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  const file = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (process.env.SPOTTER_UPDATE_SCREENSHOTS === '1') copyFileSync(file, join('docs/screenshots', `${name}.png`));
 }

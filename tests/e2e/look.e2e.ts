@@ -4,14 +4,10 @@
  * scrolls sideways, and a screenshot of each is taken (copied into
  * docs/screenshots/ with SPOTTER_UPDATE_SCREENSHOTS=1, for the README).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { seriousViolations, useE2E } from './harness.ts';
+import { screenshot, seriousViolations, useE2E } from './harness.ts';
 
-const SHOTS = 'test-results/screenshots';
-const UPDATE = process.env.SPOTTER_UPDATE_SCREENSHOTS === '1';
 const TABS = ['welcome', 'chat', 'critic', 'history', 'data', 'exam', 'bench', 'privacy'] as const;
 const SIZES = [
   // The phone in dark mode (following the system), so both colour schemes are checked.
@@ -20,9 +16,6 @@ const SIZES = [
 ] as const;
 
 const { app, openPage } = useE2E();
-beforeAll(() => {
-  mkdirSync(SHOTS, { recursive: true });
-});
 
 async function open(page: Page, tab: (typeof TABS)[number]): Promise<void> {
   if (tab === 'welcome') {
@@ -47,9 +40,7 @@ describe('look and feel', () => {
         for (const v of await seriousViolations(page)) problems.push(`${tab}: ${v}`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 0) problems.push(`${tab}: scrolls sideways by ${overflow}px`);
-        const file = join(SHOTS, `${tab}-${size.name}.png`);
-        await page.screenshot({ path: file });
-        if (UPDATE) copyFileSync(file, join('docs/screenshots', `${tab}-${size.name}.png`));
+        await screenshot(page, `${tab}-${size.name}`);
       }
       expect(problems).toEqual([]);
       expect(errors).toEqual([]);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ProviderServerDouble } from '../doubles/provider-server-double.ts';
-import { configureProvider, dumpIndexedDB, openWithSettings, seriousViolations, useE2E } from './harness.ts';
+import { configureProvider, dumpIndexedDB, openWithSettings, screenshot, seriousViolations, useE2E } from './harness.ts';
 
 const provider = new ProviderServerDouble();
 const { app, nextPage } = useE2E({ provider });
@@ -136,6 +136,7 @@ describe('History on a 390-px phone', () => {
     expect(box?.y ?? 9999).toBeLessThan(844 - 100);
     expect(await page.getByTestId('episode-list').isVisible()).toBe(false);
     expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'history-episode-phone');
     await page.getByTestId('back-to-list').click();
     await page.getByTestId('episode-list').waitFor();
     expect(new URL(page.url()).hash).toBe('#/history');
