@@ -201,7 +201,7 @@ describe('a transcript that follows', () => {
     // Let the send's own scroll down finish first (it is smooth), so the reader's scroll up is the last one.
     await p.getByText('message 4').waitFor();
     let settled = -1;
-    await expect.poll(async () => { const y = await p.evaluate(() => window.scrollY); const same = y === settled; settled = y; return same; }, { timeout: 5_000, intervals: [150] }).toBe(true);
+    await expect.poll(async () => { const y = await p.evaluate(() => window.scrollY); const same = y === settled; settled = y; return same; }, { timeout: 5_000, interval: 150 }).toBe(true);
     await p.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
     await p.getByText('Reply number 4.').waitFor({ timeout: 30_000 });
     const pill = p.getByTestId('new-messages');
