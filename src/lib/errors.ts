@@ -160,3 +160,18 @@ export function toWireError(err: unknown): WireError {
   }
   return { name: 'EngineError', code: 'engine', message };
 }
+
+/**
+ * The answer a worker posts to a message that failed its schema: an error
+ * response under the message's own id when it has one, so the caller's
+ * pending call rejects instead of hanging.
+ */
+export function badRequestResponse(data: unknown, error: z.ZodError): { id: string; type: 'error'; error: WireError } {
+  const raw: unknown = typeof data === 'object' && data !== null ? Reflect.get(data, 'id') : undefined;
+  const issue = error.issues[0];
+  return {
+    id: typeof raw === 'string' && raw ? raw : 'unknown',
+    type: 'error',
+    error: { name: 'ValidationError', code: 'validation', message: `Bad request: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}` },
+  };
+}

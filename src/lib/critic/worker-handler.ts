@@ -2,7 +2,7 @@
  * The worker side of the critic protocol, as a plain class: the worker entry
  * files hand it their messages, and tests drive it over a MessageChannel.
  */
-import { AbortedError, EngineError, toWireError } from '../errors.ts';
+import { AbortedError, EngineError, badRequestResponse, toWireError } from '../errors.ts';
 import { EngineCritic } from './engine-critic.ts';
 import type { CriticEngine, DeleteReport } from '../engines/types.ts';
 import type { TransformersConfig } from '../engines/transformers-options.ts';
@@ -14,12 +14,6 @@ export interface HandlerDeps {
   /** Removes the model's files from browser storage; returns how many entries went. */
   deleteModelFiles?(config: TransformersConfig): Promise<number>;
   estimateStorage?(): Promise<{ usage?: number }>;
-}
-
-function requestId(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const id: unknown = Reflect.get(data, 'id');
-  return typeof id === 'string' ? id : undefined;
 }
 
 export class CriticWorkerHandler {
@@ -34,13 +28,7 @@ export class CriticWorkerHandler {
   async handle(data: unknown): Promise<void> {
     const parsed = WorkerRequestSchema.safeParse(data);
     if (!parsed.success) {
-      const id = requestId(data) ?? 'unknown';
-      const issue = parsed.error.issues[0];
-      this.deps.post({
-        id,
-        type: 'error',
-        error: { name: 'ValidationError', code: 'validation', message: `Bad request: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}` },
-      });
+      this.deps.post(badRequestResponse(data, parsed.error));
       return;
     }
     const req = parsed.data;

@@ -4,7 +4,7 @@
  * keeps what it built per pack location for the next request. The worker
  * entry hands it its messages; tests call it under Node.
  */
-import { SpotterError, toWireError } from '../errors.ts';
+import { SpotterError, badRequestResponse, toWireError } from '../errors.ts';
 import { loadTauPack, type PackSource, type TauPack } from '../envs/tau-bench/pack.ts';
 import type { PackLocation } from '../envs/userbench/pack-worker-protocol.ts';
 import { parseTauResultRecords, tauResultsToEpisodes, type TauResult } from '../traces/tau-results.ts';
@@ -41,13 +41,7 @@ export class ExamWorkerHandler {
   async handle(data: unknown): Promise<void> {
     const parsed = ExamWorkerRequestSchema.safeParse(data);
     if (!parsed.success) {
-      const raw: unknown = typeof data === 'object' && data !== null ? Reflect.get(data, 'id') : undefined;
-      const issue = parsed.error.issues[0];
-      this.deps.post({
-        id: typeof raw === 'string' && raw ? raw : 'unknown',
-        type: 'error',
-        error: { name: 'ValidationError', code: 'validation', message: `Bad request: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}` },
-      });
+      this.deps.post(badRequestResponse(data, parsed.error));
       return;
     }
     const req = parsed.data;

@@ -4,7 +4,7 @@
  * posts the pack (pack-wire.ts). The worker entry hands it its messages; tests
  * call it under Node.
  */
-import { SpotterError, errorMessage, type WireError } from '../../errors.ts';
+import { SpotterError, badRequestResponse, errorMessage, type WireError } from '../../errors.ts';
 import { cachedPackSource, filesPackSource, httpPackSource } from '../tau-bench/pack.ts';
 import { loadUserBenchPack, upstreamDataSource, USERBENCH_CACHE, USERBENCH_RAW_BASE, type PackSource } from './pack.ts';
 import { packToWire } from './pack-wire.ts';
@@ -35,13 +35,7 @@ export class PackWorkerHandler {
   async handle(data: unknown): Promise<void> {
     const parsed = PackWorkerRequestSchema.safeParse(data);
     if (!parsed.success) {
-      const raw: unknown = typeof data === 'object' && data !== null ? Reflect.get(data, 'id') : undefined;
-      const issue = parsed.error.issues[0];
-      this.deps.post({
-        id: typeof raw === 'string' && raw ? raw : 'unknown',
-        type: 'error',
-        error: { name: 'ValidationError', code: 'validation', message: `Bad request: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}` },
-      });
+      this.deps.post(badRequestResponse(data, parsed.error));
       return;
     }
     const req = parsed.data;
