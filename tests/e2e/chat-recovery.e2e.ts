@@ -80,6 +80,7 @@ describe('a failed turn keeps the episode open', () => {
       .toBe(true);
     // Read out politely, once per attempt: the ticking text is hidden from screen readers, the announcement is not.
     expect(await page.getByTestId('activity-line').getAttribute('aria-live')).toBe('polite');
+    expect(await seriousViolations(page)).toEqual([]);
     expect([...heard].length).toBeGreaterThan(0);
     for (const h of heard) expect(h).toMatch(/^true\|The provider call failed; retrying, attempt \d of 4, in \d+ seconds?\.$/);
     // Fewer distinct announcements than distinct countdown readings: the seconds are not read out.
@@ -153,6 +154,10 @@ describe("a simulated user's failed reply keeps the episode open too", () => {
     expect(await page.getByTestId('edit-resend').count()).toBe(0);
     expect(await page.getByTestId('episode-status').count()).toBe(0);
     expect((await stored(page)).episodes.map((e) => e.status)).toEqual(['running']);
+    expect(await seriousViolations(page)).toEqual([]);
+    // The same on a phone in dark mode.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByTestId('retry-turn').click();
@@ -276,6 +281,11 @@ describe('Resume from History', () => {
     const resume = second.getByTestId('resume-episode');
     await resume.waitFor({ timeout: 10_000 });
     expect(await seriousViolations(second)).toEqual([]);
+    await second.emulateMedia({ colorScheme: 'dark' });
+    await second.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => resume.isVisible()).toBe(true);
+    expect(await seriousViolations(second)).toEqual([]);
+    await second.setViewportSize({ width: 1280, height: 800 });
     // The key is not remembered across tabs: set it in Chat's setup first, then come back by the URL.
     await second.getByTestId('tab-chat').click();
     await configureProvider(second, provider, { key: KEY, critic: 'critic' });
