@@ -99,6 +99,8 @@ export class EpisodeSession {
 
   #abort: AbortController | undefined;
   #human: HumanUser | undefined;
+  /** A simulated user (its own model call) holds the user's seat. */
+  #simulatedUser = $state(false);
   #recover: ((choice: TurnRecovery) => void) | undefined;
   #stopTicking: (() => void) | undefined;
 
@@ -111,7 +113,7 @@ export class EpisodeSession {
     return this.status === 'running';
   }
 
-  /** The live line under the transcript while the episode works: who is doing what, and provider retries. */
+  /** The live line under the transcript while the episode works: who is doing what (actor, critic, simulated user), and provider retries. */
   get activity(): string | undefined {
     if (!this.running || this.failure || this.waitingForUser) return undefined;
     const r = this.retry;
@@ -119,6 +121,9 @@ export class EpisodeSession {
     const last = this.inFlight.at(-1);
     if (last && !last.verdict) return 'critic judging…';
     if (this.streaming) return 'actor writing…';
+    // A simulated user speaks first and after each of the agent's messages; its model is what is being waited for.
+    const entry = this.timeline.at(-1);
+    if (this.#simulatedUser && !last && (!entry || (entry.type === 'step' && entry.step.executed.kind === 'message'))) return 'simulated user replying…';
     return 'actor thinking…';
   }
 
@@ -146,6 +151,7 @@ export class EpisodeSession {
     this.retry = undefined;
     const human = opts.user ? undefined : new HumanUser();
     this.#human = human;
+    this.#simulatedUser = opts.user?.kind === 'simulated';
     if (human && firstMessage !== undefined) human.say(firstMessage);
     const last = this.timeline.at(-1);
     this.waitingForUser = human !== undefined && firstMessage === undefined && (!last || (last.type === 'step' && last.step.executed.kind === 'message'));

@@ -3,6 +3,7 @@ import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
 import { ScriptedActorDouble, ScriptedCriticDouble, StreamingActorDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { ProviderError } from '../../lib/errors.ts';
+import { SimulatedUser } from '../../lib/envs/tau-bench/user.ts';
 import { EpisodeSession, retryAnnouncement, retryLine, type SessionClock, type StartOptions } from './episode.svelte.ts';
 
 const opts = (): StartOptions => ({
@@ -119,5 +120,16 @@ describe('EpisodeSession', () => {
       'retrying (1 of 4, now)',
     ]);
     expect(retryAnnouncement({ ...r, delayMs: 400 })).toMatch(/in 1 second\.$/);
+  });
+
+  it('says the simulated user is replying while its model works, not the actor', async () => {
+    const session = new EpisodeSession({ put: async () => undefined });
+    // The simulated user's model call stays open until stopped.
+    const userModel = new StreamingActorDouble([{ action: { kind: 'message', content: 'Hi, I need a refund.' }, stallAfter: 0 }]);
+    session.start({ ...opts(), user: new SimulatedUser(userModel, '{instruction}', 'Ask for a refund.') });
+    await until(() => session.activity !== undefined);
+    expect(session.activity).toBe('simulated user replying…');
+    session.stop();
+    await until(() => session.status === 'aborted');
   });
 });
