@@ -335,6 +335,19 @@ describe('a failed turn keeps the episode open (recover)', () => {
     expect(r.end).toMatchObject({ outcome: 'done' });
   });
 
+  it('a user side that is not retry-safe is not asked again: its failure ends the episode, even with recover', async () => {
+    server.reset();
+    server.script('user', { kind: 'status', status: 500, message: 'user model down' });
+    const userModel = new OpenAICompatibleActor({ ...pc, baseUrl: `${server.url}/v1`, model: 'user' }, { retry: once });
+    const sim = new SimulatedUser(userModel, '{instruction}', 'x');
+    // The same user without the retrySafe promise (as a simulator that keeps state from a failed call would be).
+    const unsafe: UserSide = { kind: 'simulated', first: (sig) => sim.first(sig), reply: (m, sig) => sim.reply(m, sig) };
+    let asked = 0;
+    const r = await run({ env: createPolicyChatEnv('p'), actor: [say('never asked')], mode: 'off', userSide: unsafe, recover: () => (asked++, Promise.resolve({ kind: 'retry' })) });
+    expect(asked).toBe(0);
+    expect(r.end).toMatchObject({ outcome: 'error', error: expect.stringContaining('user model down') });
+  });
+
   it("without recover (headless runs) a simulated user's failure still ends the episode with its error", async () => {
     server.reset();
     server.script('user', { kind: 'status', status: 500, message: 'user model down' });

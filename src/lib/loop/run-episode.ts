@@ -33,8 +33,8 @@ export interface EpisodeConfig {
    */
   resume?: readonly TimelineEntry[];
   /**
-   * Asked when a step's actor call, or the simulated user's turn, fails for
-   * good (after its own retries): with it the episode stays open (a
+   * Asked when a step's actor call, or a retry-safe simulated user's turn,
+   * fails for good (after its own retries): with it the episode stays open (a
    * `turn_failed` event, then the answer: retry the same call, edit the
    * person's last message and retry (actor only), or end with the error).
    * Without it (headless runs) the episode ends with the error.
@@ -170,14 +170,16 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
 
   /**
    * The user's turn (`stepIndex`: the step it leads to). A simulated user
-   * whose model call fails is asked again on Retry, like the actor: the
-   * entry is stored only once it is said, so no gap and no duplicate.
+   * whose model call fails is asked again on Retry, like the actor, when it
+   * can be (`retrySafe`): the entry is stored only once it is said, so no gap
+   * and no duplicate.
    */
   async function* userTurn(ask: () => Promise<UserTurn>, stepIndex: number): AsyncGenerator<LoopEvent, UserTurn, undefined> {
     for (;;) {
       try {
         return await ask();
       } catch (err) {
+        if (!cfg.user.retrySafe) throw err;
         // Edit and resend has no message of the person's to edit here: any choice but End asks again.
         yield* failed(err, stepIndex, 'user');
       }

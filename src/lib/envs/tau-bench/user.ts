@@ -26,6 +26,8 @@ export function userSystemPrompt(template: string, instruction: string): string 
 
 export class SimulatedUser implements UserSide {
   readonly kind = 'simulated';
+  /** A failed model call keeps nothing (reply stores the exchange only once answered). */
+  readonly retrySafe = true;
   private readonly system: string;
   private messages: ChatMessage[] = [];
 
