@@ -58,8 +58,28 @@ const WHY: Record<ErrorReason, ErrorExplained> = {
   other: { reason: 'other', why: 'Something unexpected went wrong.', todo: 'Retry; the details below say more.' },
 };
 
+/** A network failure while an on-device model's files download: the model host, not a provider. */
+const MODEL_HOST: ErrorExplained = {
+  reason: 'network',
+  why: "The model's files could not be downloaded: no connection, the model host is down or unreachable, or nothing is at that model id or URL.",
+  todo: 'Check your connection and the model id or URL, then load again.',
+};
+
+/**
+ * How a model's download fails: transformers.js reports an unreachable host
+ * as a tokenizer it could not read (its first file), or as a file it could
+ * not locate; web-llm and fetch say "Failed to fetch" (browser) or
+ * "fetch failed" (Node).
+ */
+const DOWNLOAD_FAILED = /Tokenizer of .+ could not be loaded|Could not locate file|occurred while trying to load file|Failed to fetch|fetch failed|NetworkError|ERR_CONNECTION|ERR_NAME_NOT_RESOLVED/i;
+
+function isModelDownload(f: ErrorFacts): boolean {
+  return f.code === 'load-failed' && DOWNLOAD_FAILED.test(f.message);
+}
+
 export function errorReason(f: ErrorFacts): ErrorReason {
   const m = f.message;
+  if (isModelDownload(f)) return 'network';
   if (f.code === CONTEXT_OVERFLOW || /context (length|window)|maximum context|too many tokens|prompt is too long/i.test(m)) return 'window';
   if (f.code === 'aborted') return 'other';
   if (f.code === 'timeout' || /^No answer within/.test(m)) return 'timeout';
@@ -75,5 +95,5 @@ export function errorReason(f: ErrorFacts): ErrorReason {
 }
 
 export function explainError(f: ErrorFacts): ErrorExplained {
-  return WHY[errorReason(f)];
+  return isModelDownload(f) ? MODEL_HOST : WHY[errorReason(f)];
 }

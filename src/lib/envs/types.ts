@@ -38,6 +38,12 @@ export interface UserTurn {
 /** The other side of the conversation: the person at the keyboard, or a simulated user. */
 export interface UserSide {
   readonly kind: 'human' | 'simulated';
+  /**
+   * `first` and `reply` may be called again, with the same message, after
+   * they threw: nothing of the failed call was kept. The chat then offers
+   * Retry for a failed turn of this user; without it a failure ends the episode.
+   */
+  readonly retrySafe?: boolean;
   /** The user's opening message. */
   first(signal: AbortSignal): Promise<UserTurn>;
   /** The user's answer to the agent's message. */

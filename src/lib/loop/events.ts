@@ -40,11 +40,20 @@ export const LoopEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('verdict'), stepIndex: z.number().int(), attempt: z.number().int(), verdict: VerdictSchema }),
   z.object({ type: z.literal('step'), step: StepSchema }),
   /**
-   * The actor call for a step failed (its retries spent). The episode stays
-   * open: the loop waits for `recover` (Retry the same step, Edit the person's
+   * The actor call for a step failed (its retries spent), or, with side
+   * 'user', the simulated user's turn leading to that step. The episode stays
+   * open: the loop waits for `recover` (Retry the same call, Edit the person's
    * last message and resend, or end). Shown, never stored.
    */
-  z.object({ type: z.literal('turn_failed'), stepIndex: z.number().int(), error: z.string(), code: z.string().optional(), status: z.number().int().optional() }),
+  z.object({
+    type: z.literal('turn_failed'),
+    stepIndex: z.number().int(),
+    /** Whose call failed: absent for the actor. */
+    side: z.literal('user').optional(),
+    error: z.string(),
+    code: z.string().optional(),
+    status: z.number().int().optional(),
+  }),
   /** The person edited their last message after a failed turn: it replaces the last user entry (stored). */
   z.object({ type: z.literal('user_edit'), content: z.string(), at: z.number() }),
   z.object({

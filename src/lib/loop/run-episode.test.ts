@@ -5,7 +5,8 @@ import { OpenAICompatibleActor } from '../actor/openai.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic, CriticInput } from '../critic/types.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
-import type { Env } from '../envs/types.ts';
+import type { Env, UserSide } from '../envs/types.ts';
+import { SimulatedUser } from '../envs/tau-bench/user.ts';
 import {
   ScriptedActorDouble,
   ScriptedCriticDouble,
@@ -43,6 +44,8 @@ interface Setup {
   maxSteps?: number;
   criticTimeoutMs?: number;
   recover?: EpisodeConfig['recover'];
+  /** A user side other than the scripted one (`user` is then unused). */
+  userSide?: UserSide;
 }
 
 async function run(s: Setup, signal = new AbortController().signal) {
@@ -54,7 +57,7 @@ async function run(s: Setup, signal = new AbortController().signal) {
     {
       episodeId: 'ep1',
       env: s.env ?? toolEnv,
-      user,
+      user: s.userSide ?? user,
       actor,
       ...(critic ? { critic } : {}),
       mode: s.mode ?? 'intervene',
@@ -286,6 +289,72 @@ describe('a failed turn keeps the episode open (recover)', () => {
     const recorder = new TraceRecorder({ put: (t) => Promise.resolve(void sink.set(t.id, t)) });
     for (const e of r.events) await recorder.record(e);
     expect(sink.get('ep1')?.timeline[0]).toMatchObject({ type: 'user', content: 'short one' });
+  });
+
+  it("the simulated user's model fails (500): Retry asks it again with the same conversation; the trace has no gap and no duplicate", async () => {
+    server.reset();
+    const fail = { kind: 'status', status: 500, message: 'user model down' } as const;
+    server.script('user', fail, { kind: 'message', content: 'I want to return my order.' }, fail, fail, { kind: 'message', content: 'Thanks. ###STOP###' });
+    server.script('actor', { kind: 'message', content: 'Which order?' });
+    const userModel = new OpenAICompatibleActor({ ...pc, baseUrl: `${server.url}/v1`, model: 'user' }, { retry: once });
+    const actor = new OpenAICompatibleActor({ ...pc, baseUrl: `${server.url}/v1`, model: 'actor' }, { retry: once });
+    const choices: string[] = [];
+    const r = await run({
+      env: createPolicyChatEnv('p'),
+      actor,
+      mode: 'off',
+      userSide: new SimulatedUser(userModel, 'You are a user. {instruction}', 'Return order #W1.'),
+      recover: () => {
+        choices.push('retry');
+        return Promise.resolve({ kind: 'retry' });
+      },
+    });
+    const failed = r.events.filter((e) => e.type === 'turn_failed');
+    // The opening (before step 0) failed once, the reply to step 0 (before step 1) twice.
+    expect(failed).toEqual([
+      expect.objectContaining({ side: 'user', stepIndex: 0, status: 500, code: 'provider' }),
+      expect.objectContaining({ side: 'user', stepIndex: 1, status: 500 }),
+      expect.objectContaining({ side: 'user', stepIndex: 1, status: 500 }),
+    ]);
+    expect(choices).toHaveLength(3);
+    // Every retry of the user model sent the conversation it would have sent the first time: no duplicated agent turn.
+    const userBodies = server.requests.filter((q) => q.model === 'user').map((q) => JSON.stringify(q.body.messages));
+    expect(userBodies).toHaveLength(5);
+    expect(userBodies[1]).toBe(userBodies[0]);
+    expect(userBodies[3]).toBe(userBodies[2]);
+    expect(userBodies[4]).toBe(userBodies[2]);
+    expect(userBodies[4]?.match(/Which order\?/g)).toHaveLength(1);
+    const sink = new Map<string, EpisodeTrace>();
+    const recorder = new TraceRecorder({ put: (t) => Promise.resolve(void sink.set(t.id, t)) });
+    for (const e of r.events) await recorder.record(e);
+    expect(sink.get('ep1')?.timeline.map((e) => (e.type === 'user' ? `user:${e.content}` : `step:${e.step.index}`))).toEqual([
+      'user:I want to return my order.',
+      'step:0',
+      'user:Thanks. ###STOP###',
+    ]);
+    expect(r.end).toMatchObject({ outcome: 'done' });
+  });
+
+  it('a user side that is not retry-safe is not asked again: its failure ends the episode, even with recover', async () => {
+    server.reset();
+    server.script('user', { kind: 'status', status: 500, message: 'user model down' });
+    const userModel = new OpenAICompatibleActor({ ...pc, baseUrl: `${server.url}/v1`, model: 'user' }, { retry: once });
+    const sim = new SimulatedUser(userModel, '{instruction}', 'x');
+    // The same user without the retrySafe promise (as a simulator that keeps state from a failed call would be).
+    const unsafe: UserSide = { kind: 'simulated', first: (sig) => sim.first(sig), reply: (m, sig) => sim.reply(m, sig) };
+    let asked = 0;
+    const r = await run({ env: createPolicyChatEnv('p'), actor: [say('never asked')], mode: 'off', userSide: unsafe, recover: () => (asked++, Promise.resolve({ kind: 'retry' })) });
+    expect(asked).toBe(0);
+    expect(r.end).toMatchObject({ outcome: 'error', error: expect.stringContaining('user model down') });
+  });
+
+  it("without recover (headless runs) a simulated user's failure still ends the episode with its error", async () => {
+    server.reset();
+    server.script('user', { kind: 'status', status: 500, message: 'user model down' });
+    const userModel = new OpenAICompatibleActor({ ...pc, baseUrl: `${server.url}/v1`, model: 'user' }, { retry: once });
+    const r = await run({ env: createPolicyChatEnv('p'), actor: [say('never asked')], mode: 'off', userSide: new SimulatedUser(userModel, '{instruction}', 'x') });
+    expect(r.events.map((e) => e.type)).toEqual(['episode_start', 'episode_end']);
+    expect(r.end).toMatchObject({ outcome: 'error', error: expect.stringContaining('user model down') });
   });
 
   it('ending after a failure ends with the error; Stop while it waits ends aborted', async () => {

@@ -33,10 +33,11 @@ export interface EpisodeConfig {
    */
   resume?: readonly TimelineEntry[];
   /**
-   * Asked when a step's actor call fails for good (after its own retries):
-   * with it the episode stays open (a `turn_failed` event, then the answer:
-   * retry the same step, edit the person's last message and retry, or end
-   * with the error). Without it (headless runs) the episode ends with the error.
+   * Asked when a step's actor call, or a retry-safe simulated user's turn,
+   * fails for good (after its own retries): with it the episode stays open (a
+   * `turn_failed` event, then the answer: retry the same call, edit the
+   * person's last message and retry (actor only), or end with the error).
+   * Without it (headless runs) the episode ends with the error.
    * Aborting `signal` while it waits ends the episode as aborted.
    */
   recover?: (signal: AbortSignal) => Promise<TurnRecovery>;
@@ -148,6 +149,43 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
     return entry;
   };
 
+  /**
+   * Tells of a failed call and waits for the person's choice; throws the
+   * error when there is no one to ask (headless), on Stop, or on End.
+   */
+  async function* failed(err: unknown, stepIndex: number, side: 'actor' | 'user'): AsyncGenerator<LoopEvent, TurnRecovery, undefined> {
+    if (isAbort(err, signal) || !cfg.recover) throw err;
+    yield {
+      type: 'turn_failed',
+      stepIndex,
+      ...(side === 'user' ? { side } : {}),
+      error: errorMessage(err),
+      ...(err instanceof SpotterError ? { code: err.code } : {}),
+      ...(err instanceof ProviderError && err.status !== undefined ? { status: err.status } : {}),
+    };
+    const choice = await cfg.recover(signal);
+    if (choice.kind === 'end') throw err;
+    return choice;
+  }
+
+  /**
+   * The user's turn (`stepIndex`: the step it leads to). A simulated user
+   * whose model call fails is asked again on Retry, like the actor, when it
+   * can be (`retrySafe`): the entry is stored only once it is said, so no gap
+   * and no duplicate.
+   */
+  async function* userTurn(ask: () => Promise<UserTurn>, stepIndex: number): AsyncGenerator<LoopEvent, UserTurn, undefined> {
+    for (;;) {
+      try {
+        return await ask();
+      } catch (err) {
+        if (!cfg.user.retrySafe) throw err;
+        // Edit and resend has no message of the person's to edit here: any choice but End asks again.
+        yield* failed(err, stepIndex, 'user');
+      }
+    }
+  }
+
   try {
     let startIndex = 0;
     let awaitingReplyTo: string | undefined;
@@ -166,10 +204,11 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
       }
     } else {
       // As tau-bench's Env.reset: the first user message never ends the episode, even one with ###STOP###; the agent always acts.
-      yield userSays(await cfg.user.first(signal));
+      yield userSays(yield* userTurn(() => cfg.user.first(signal), 0));
     }
     if (awaitingReplyTo !== undefined) {
-      const turn = await cfg.user.reply(awaitingReplyTo, signal);
+      const agentMessage = awaitingReplyTo;
+      const turn = yield* userTurn(() => cfg.user.reply(agentMessage, signal), startIndex);
       yield userSays(turn);
       if (turn.stop) {
         yield await end('done');
@@ -237,17 +276,8 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
         try {
           decided = yield* decide(stepIndex, critic);
         } catch (err) {
-          if (isAbort(err, signal) || !cfg.recover) throw err;
           // The step is not stored until it completes, so a retry leaves no gap and no duplicate in the trace.
-          yield {
-            type: 'turn_failed',
-            stepIndex,
-            error: errorMessage(err),
-            ...(err instanceof SpotterError ? { code: err.code } : {}),
-            ...(err instanceof ProviderError && err.status !== undefined ? { status: err.status } : {}),
-          };
-          const choice = await cfg.recover(signal);
-          if (choice.kind === 'end') throw err;
+          const choice = yield* failed(err, stepIndex, 'actor');
           const last = timeline.at(-1);
           if (choice.kind === 'edit' && last?.type === 'user') {
             const edited = { type: 'user', content: choice.text, at: now() } as const;
@@ -288,7 +318,8 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
         return;
       }
       if (chosen.kind === 'message') {
-        const turn = await cfg.user.reply(chosen.content, signal);
+        const agentMessage = chosen.content;
+        const turn = yield* userTurn(() => cfg.user.reply(agentMessage, signal), stepIndex + 1);
         yield userSays(turn);
         if (turn.stop) {
           yield await end('done');

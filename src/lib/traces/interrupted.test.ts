@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { EpisodeEnvironment } from '../envs/environment.ts';
-import { dismissInterrupted, dismissedInterrupted, latestInterruptedHumanEpisode } from './interrupted.ts';
+import { canResume, dismissInterrupted, dismissedInterrupted, latestInterruptedHumanEpisode } from './interrupted.ts';
 import { LocksDouble } from '../../../tests/doubles/locks-double.ts';
 import { holdEpisode, liveEpisodeIds } from './liveness.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
@@ -54,5 +54,18 @@ describe('latestInterruptedHumanEpisode', () => {
     dismissInterrupted(ls, 'b');
     expect(dismissedInterrupted(ls)).toEqual(['b']);
     expect((await latestInterruptedHumanEpisode(store, await liveEpisodeIds(locks), dismissedInterrupted(ls)))?.id).toBe('a');
+  });
+});
+
+describe('canResume (History\'s Resume and the chat banner ask the same)', () => {
+  it('a running episode no tab runs, with a person in the seat, in a replayable environment; a dismissed one still can', () => {
+    const none: ReadonlySet<string> = new Set();
+    expect(canResume(trace('a', 1, {}), none)).toBe(true);
+    expect(canResume(trace('a', 1, { environment: { family: 'tau-bench', domain: 'retail' } }), none)).toBe(true);
+    expect(canResume(trace('a', 1, {}), new Set(['a']))).toBe(false);
+    expect(canResume(trace('a', 1, { status: 'done' }), none)).toBe(false);
+    expect(canResume(trace('a', 1, { status: 'error' }), none)).toBe(false);
+    expect(canResume(trace('a', 1, { userKind: 'simulated', environment: { family: 'tau-bench', domain: 'retail' } }), none)).toBe(false);
+    expect(canResume(trace('a', 1, { environment: { family: 'userbench', domain: 'travel22' } }), none)).toBe(false);
   });
 });

@@ -27,6 +27,15 @@ export function dismissInterrupted(storage: DismissedStore | undefined, id: stri
 }
 
 /**
+ * Whether `trace` can be resumed: stored as running, run by no tab (`live`,
+ * from liveness.ts), with a person in the user's seat, in an environment
+ * that replays. The chat banner and History's Resume ask the same question.
+ */
+export function canResume(trace: Pick<EpisodeTrace, 'id' | 'status' | 'meta'>, live: ReadonlySet<string>): boolean {
+  return trace.status === 'running' && !live.has(trace.id) && trace.meta.userKind === 'human' && RESUMABLE.includes(trace.meta.environment.family);
+}
+
+/**
  * The newest episode cut short (a reload, a closed tab) while a person held
  * the user's seat: stored as running, yet run by no tab (`live`, from
  * liveness.ts), and not dismissed. Reads the summary index (cheap at 10,000
@@ -42,7 +51,7 @@ export async function latestInterruptedHumanEpisode(
     .sort((a, b) => b.createdAt - a.createdAt);
   for (const s of candidates) {
     const t = await store.get(s.id);
-    if (t?.meta.userKind === 'human' && RESUMABLE.includes(t.meta.environment.family)) return t;
+    if (t && canResume(t, live)) return t;
   }
   return undefined;
 }

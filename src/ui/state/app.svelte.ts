@@ -8,6 +8,7 @@ import { DEFAULT_RETRY, type AttemptInfo } from '../../lib/actor/retry.ts';
 import { buildActor, buildCritic } from '../../lib/setup/factory.ts';
 import { setupProblems, type SetupProblem } from '../../lib/setup/setup-problems.ts';
 import type { ActorSpec, ReadyCriticSpec } from '../../lib/setup/specs.ts';
+import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { TraceStore } from '../../lib/traces/trace-store.ts';
 import type { CriticMode } from '../../lib/types.ts';
 import { CriticPanelState } from './critic.svelte.ts';
@@ -62,6 +63,9 @@ export class AppState {
   readonly exam = new ExamState(examDeps(this));
   /** Watch a real GPT-4o episode being judged by the loaded critic. */
   readonly examWatch = new WatchState(watchSources(this));
+
+  /** An interrupted episode History's Resume handed to the Chat tab, which resumes it (with its setup checks) and clears this. */
+  resumeRequest = $state.raw<EpisodeTrace | undefined>(undefined);
 
   /** The actor the settings select, as a spec for the factory. */
   get actorSpec(): ActorSpec {

@@ -11,8 +11,10 @@ import { TraceRecorder, type TraceSink } from '../../lib/traces/recorder.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import type { Proposal } from '../../lib/types.ts';
 
-/** A step whose actor call failed: the episode waits for Retry, Edit and resend, or End. */
+/** A step whose actor call (or the simulated user's turn) failed: the episode waits for Retry, Edit and resend, or End. */
 export interface TurnFailure {
+  /** Whose call failed: the actor's, or the simulated user's model. */
+  side: 'actor' | 'user';
   error: string;
   /** The SpotterError code and HTTP status, for the error's plain-words reason (errorReason). */
   code?: string;
@@ -32,6 +34,36 @@ export interface RetryNote {
   nextAt: number;
   error: string;
 }
+
+/** The live line of a retry: "retrying (2 of 4, 8 s)", counting down to the next attempt, then "now". */
+export function retryLine(r: RetryNote, now: number): string {
+  const left = Math.ceil((r.nextAt - now) / 1000);
+  return `retrying (${r.attempt} of ${r.of}, ${left > 0 ? `${left} s` : 'now'})`;
+}
+
+/** What a screen reader hears of a retry: once per attempt, not every second of the countdown. */
+export function retryAnnouncement(r: RetryNote): string {
+  const s = Math.max(1, Math.round(r.delayMs / 1000));
+  return `The provider call failed; retrying, attempt ${r.attempt} of ${r.of}, in ${s} second${s === 1 ? '' : 's'}.`;
+}
+
+/** The clock the retry countdown reads, and how it ticks (tests give a fake one). */
+export interface SessionClock {
+  now(): number;
+  /** Calls `fn` every `ms` until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+const realClock: SessionClock = {
+  now: () => Date.now(),
+  every: (ms, fn) => {
+    const id = setInterval(fn, ms);
+    return () => clearInterval(id);
+  },
+};
+
+/** How often the countdown redraws: often enough that a second never shows late by more than a quarter. */
+const TICK_MS = 250;
 
 export interface StartOptions {
   env: Env;
@@ -62,25 +94,36 @@ export class EpisodeSession {
   failure = $state<TurnFailure | undefined>(undefined);
   /** The provider call being retried now, if one is. */
   retry = $state<RetryNote | undefined>(undefined);
+  /** The clock's time, ticking only while a retry counts down (the live line reads it). */
+  now = $state(0);
 
   #abort: AbortController | undefined;
   #human: HumanUser | undefined;
+  /** A simulated user (its own model call) holds the user's seat. */
+  #simulatedUser = $state(false);
   #recover: ((choice: TurnRecovery) => void) | undefined;
+  #stopTicking: (() => void) | undefined;
 
-  constructor(private readonly sink: TraceSink) {}
+  constructor(
+    private readonly sink: TraceSink,
+    private readonly clock: SessionClock = realClock,
+  ) {}
 
   get running(): boolean {
     return this.status === 'running';
   }
 
-  /** The live line under the transcript while the episode works: who is doing what, and provider retries. */
+  /** The live line under the transcript while the episode works: who is doing what (actor, critic, simulated user), and provider retries. */
   get activity(): string | undefined {
     if (!this.running || this.failure || this.waitingForUser) return undefined;
     const r = this.retry;
-    if (r) return `retrying (${r.attempt} of ${r.of}, ${Math.max(1, Math.round(r.delayMs / 1000))} s)`;
+    if (r) return retryLine(r, this.now);
     const last = this.inFlight.at(-1);
     if (last && !last.verdict) return 'critic judging…';
     if (this.streaming) return 'actor writing…';
+    // A simulated user speaks first and after each of the agent's messages; its model is what is being waited for.
+    const entry = this.timeline.at(-1);
+    if (this.#simulatedUser && !last && (!entry || (entry.type === 'step' && entry.step.executed.kind === 'message'))) return 'simulated user replying…';
     return 'actor thinking…';
   }
 
@@ -108,6 +151,7 @@ export class EpisodeSession {
     this.retry = undefined;
     const human = opts.user ? undefined : new HumanUser();
     this.#human = human;
+    this.#simulatedUser = opts.user?.kind === 'simulated';
     if (human && firstMessage !== undefined) human.say(firstMessage);
     const last = this.timeline.at(-1);
     this.waitingForUser = human !== undefined && firstMessage === undefined && (!last || (last.type === 'step' && last.step.executed.kind === 'message'));
@@ -165,10 +209,27 @@ export class EpisodeSession {
     if (this.failure?.canEdit) this.#recover?.({ kind: 'edit', text });
   }
 
-  /** Reported by the provider client's retry layer (its onRetry). */
+  /** What a screen reader is told of the live line: the retry once per attempt (the countdown itself is not read out). */
+  get announcement(): string | undefined {
+    const r = this.retry;
+    return r && this.activity !== undefined ? retryAnnouncement(r) : this.activity;
+  }
+
+  /** Reported by the provider client's retry layer (its onRetry): the live line counts down to the next attempt. */
   noteRetry(info: AttemptInfo, retries: number): void {
     if (!this.running) return;
-    this.retry = { attempt: info.attempt + 1, of: retries, delayMs: info.delayMs, nextAt: Date.now() + info.delayMs, error: info.error.message };
+    this.now = this.clock.now();
+    this.retry = { attempt: info.attempt + 1, of: retries, delayMs: info.delayMs, nextAt: this.now + info.delayMs, error: info.error.message };
+    this.#stopTicking ??= this.clock.every(TICK_MS, () => {
+      this.now = this.clock.now();
+      // Ticks only while there is something to count down.
+      if (!this.retry || !this.running) this.#quietClock();
+    });
+  }
+
+  #quietClock(): void {
+    this.#stopTicking?.();
+    this.#stopTicking = undefined;
   }
 
   /** The person's next turn. */
@@ -215,11 +276,12 @@ export class EpisodeSession {
         break;
       case 'turn_failed': {
         const last = this.timeline.at(-1);
-        const lastMessage = last?.type === 'user' && this.#human ? last.content : undefined;
+        const lastMessage = last?.type === 'user' && this.#human && e.side !== 'user' ? last.content : undefined;
         this.retry = undefined;
         this.streaming = '';
         this.inFlight = [];
         this.failure = {
+          side: e.side ?? 'actor',
           error: e.error,
           ...(e.code !== undefined ? { code: e.code } : {}),
           ...(e.status !== undefined ? { status: e.status } : {}),
@@ -252,6 +314,7 @@ export class EpisodeSession {
       case 'episode_end':
         this.failure = undefined;
         this.retry = undefined;
+        this.#quietClock();
         this.status = e.outcome;
         this.reward = e.reward;
         this.error = e.error;

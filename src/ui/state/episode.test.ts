@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
 import { ScriptedActorDouble, ScriptedCriticDouble, StreamingActorDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
-import { EpisodeSession, type StartOptions } from './episode.svelte.ts';
+import { ProviderError } from '../../lib/errors.ts';
+import { SimulatedUser } from '../../lib/envs/tau-bench/user.ts';
+import { EpisodeSession, retryAnnouncement, retryLine, type SessionClock, type StartOptions } from './episode.svelte.ts';
 
 const opts = (): StartOptions => ({
   env: createPolicyChatEnv('Be kind.'),
@@ -68,5 +70,66 @@ describe('EpisodeSession', () => {
     session.start({ ...opts(), actor: new StreamingActorDouble([{ action: { kind: 'message', content: 'Hi.' }, stallAfter: 0 }]) }, 'again');
     expect(session.streaming).toBe('');
     session.stop();
+  });
+
+  it('counts a provider retry down live, announces each attempt once, and stops ticking when the episode ends', async () => {
+    // A fake clock: time moves only when the test says, and the ticks it was asked for run by hand.
+    let t = 1_000_000;
+    const ticks = new Set<() => void>();
+    const clock: SessionClock = { now: () => t, every: (_ms, fn) => (ticks.add(fn), () => ticks.delete(fn)) };
+    const tick = (ms: number) => {
+      t += ms;
+      for (const fn of [...ticks]) fn();
+    };
+    const session = new EpisodeSession({ put: async () => undefined }, clock);
+    // The actor's call stays open (the provider retrying underneath) until stopped.
+    session.start({ ...opts(), actor: new StreamingActorDouble([{ action: { kind: 'message', content: 'Hello there.' }, stallAfter: 0 }]) }, 'hi');
+    await until(() => session.activity === 'actor thinking…');
+    const error = new ProviderError('HTTP 500: upstream exploded', 500, true);
+    session.noteRetry({ attempt: 1, delayMs: 8000, error }, 4);
+    expect(session.activity).toBe('retrying (2 of 4, 8 s)');
+    const said = session.announcement;
+    expect(said).toBe('The provider call failed; retrying, attempt 2 of 4, in 8 seconds.');
+    tick(250);
+    expect(session.activity).toBe('retrying (2 of 4, 8 s)');
+    tick(2750);
+    expect(session.activity).toBe('retrying (2 of 4, 5 s)');
+    // The countdown is not read out every second: the announcement stays as it was.
+    expect(session.announcement).toBe(said);
+    tick(5000);
+    expect(session.activity).toBe('retrying (2 of 4, now)');
+    // The next attempt fails too: a new countdown, announced once more; one ticker, not two.
+    session.noteRetry({ attempt: 2, delayMs: 1000, error }, 4);
+    expect(ticks.size).toBe(1);
+    expect(session.activity).toBe('retrying (3 of 4, 1 s)');
+    expect(session.announcement).toBe('The provider call failed; retrying, attempt 3 of 4, in 1 second.');
+    session.stop();
+    await until(() => session.status === 'aborted');
+    expect(session.activity).toBeUndefined();
+    expect(ticks.size).toBe(0);
+  });
+
+  it('retryLine rounds the seconds left up and says "now" once they are spent', () => {
+    const r = { attempt: 1, of: 4, delayMs: 2000, nextAt: 10_000, error: 'x' };
+    expect([8_000, 8_001, 9_000, 9_999, 10_000, 12_000].map((now) => retryLine(r, now))).toEqual([
+      'retrying (1 of 4, 2 s)',
+      'retrying (1 of 4, 2 s)',
+      'retrying (1 of 4, 1 s)',
+      'retrying (1 of 4, 1 s)',
+      'retrying (1 of 4, now)',
+      'retrying (1 of 4, now)',
+    ]);
+    expect(retryAnnouncement({ ...r, delayMs: 400 })).toMatch(/in 1 second\.$/);
+  });
+
+  it('says the simulated user is replying while its model works, not the actor', async () => {
+    const session = new EpisodeSession({ put: async () => undefined });
+    // The simulated user's model call stays open until stopped.
+    const userModel = new StreamingActorDouble([{ action: { kind: 'message', content: 'Hi, I need a refund.' }, stallAfter: 0 }]);
+    session.start({ ...opts(), user: new SimulatedUser(userModel, '{instruction}', 'Ask for a refund.') });
+    await until(() => session.activity !== undefined);
+    expect(session.activity).toBe('simulated user replying…');
+    session.stop();
+    await until(() => session.status === 'aborted');
   });
 });

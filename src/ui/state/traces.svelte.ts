@@ -68,8 +68,10 @@ export class TraceReview {
 
   async open(id: string): Promise<void> {
     try {
-      const t = await this.store.get(id);
+      const [t, live] = await Promise.all([this.store.get(id), liveEpisodeIds()]);
       if (!t) throw new Error(`Episode ${id} is no longer stored.`);
+      // Whether it still runs somewhere decides "interrupted" and its Resume: asked now, not at the last refresh.
+      this.live = live;
       this.selected = t;
     } catch (err) {
       this.notice = { kind: 'error', text: errorMessage(err) };

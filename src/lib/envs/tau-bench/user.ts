@@ -26,6 +26,8 @@ export function userSystemPrompt(template: string, instruction: string): string 
 
 export class SimulatedUser implements UserSide {
   readonly kind = 'simulated';
+  /** A failed model call keeps nothing (reply stores the exchange only once answered). */
+  readonly retrySafe = true;
   private readonly system: string;
   private messages: ChatMessage[] = [];
 
@@ -48,11 +50,12 @@ export class SimulatedUser implements UserSide {
   }
 
   async reply(agentMessage: string, signal: AbortSignal): Promise<UserTurn> {
-    this.messages.push({ role: 'user', content: agentMessage });
-    const res = await this.actor.propose({ system: this.system, messages: [...this.messages], tools: [] }, signal);
+    const messages: ChatMessage[] = [...this.messages, { role: 'user', content: agentMessage }];
+    const res = await this.actor.propose({ system: this.system, messages: [...messages], tools: [] }, signal);
     // Without tools the actor answers with a message; a stray tool call still carries its text, if any.
     const content = res.action.kind === 'message' ? res.action.content : (res.action.content ?? '');
-    this.messages.push({ role: 'assistant', content });
+    // Kept only once answered: a failed call asked again (the chat's Retry) sends the same conversation.
+    this.messages = [...messages, { role: 'assistant', content }];
     return { content, stop: content.includes(STOP_TOKEN) };
   }
 }
