@@ -4,24 +4,39 @@ import { envCopy, freezeRecords } from './cow.ts';
 import { airlineToolkit, loadAirlineDb } from './airline/index.ts';
 import { Tau2Environment } from './environment.ts';
 import { loadRetailDb, retailToolkit } from './retail/index.ts';
+import { telecomEnvFactory, type TelecomEnvOptions } from './telecom/index.ts';
 import type { Toolkit } from './toolkit.ts';
 
-export const TAU2_DOMAINS = ['airline', 'retail'] as const;
+export const TAU2_DOMAINS = ['airline', 'retail', 'telecom'] as const;
 export type Tau2Domain = (typeof TAU2_DOMAINS)[number];
 
 export function isTau2Domain(s: string): s is Tau2Domain {
   return (TAU2_DOMAINS as readonly string[]).includes(s);
 }
 
-const BUILD: Record<Tau2Domain, { load: (json: ReturnType<typeof parseJson>) => PyDict; kit: (db: PyDict) => Toolkit }> = {
+const BUILD: Record<'airline' | 'retail', { load: (json: ReturnType<typeof parseJson>) => PyDict; kit: (db: PyDict) => Toolkit }> = {
   airline: { load: loadAirlineDb, kit: airlineToolkit },
   retail: { load: loadRetailDb, kit: retailToolkit },
 };
 
-/** Parses and validates a domain's db.json once; `makeEnv` hands out environments on private copies. */
-export function domainEnvFactory(domain: Tau2Domain, dbText: string): () => Tau2Environment {
+/** A domain's database files as text: airline and retail have `db.json`; telecom has `db.toml` and the user's `user_db.toml`. */
+export interface Tau2DomainData {
+  db: string;
+  userDb?: string;
+}
+
+/**
+ * Parses and validates a domain's database(s) once; `makeEnv` hands out environments on private copies.
+ * `dbText` alone is airline's or retail's db.json.
+ */
+export function domainEnvFactory(domain: Tau2Domain, data: string | Tau2DomainData, opts: TelecomEnvOptions = {}): () => Tau2Environment {
+  const files = typeof data === 'string' ? { db: data } : data;
+  if (domain === 'telecom') {
+    if (files.userDb === undefined) throw new Error('telecom needs user_db.toml besides db.toml');
+    return telecomEnvFactory(files.db, files.userDb, opts);
+  }
   const { load, kit } = BUILD[domain];
-  const template = load(parseJson(dbText));
+  const template = load(parseJson(files.db));
   freezeRecords(template);
   return () => new Tau2Environment(domain, kit(envCopy(template)), null);
 }

@@ -1,0 +1,23 @@
+import { truthy } from '../../../tau-bench/pyops.ts';
+import { asDict, field } from '../../pyhelp.ts';
+import { tool } from '../../toolkit.ts';
+import { defaultApnSettings, device, simulateNetworkSearch, withStatusBar } from '../device.ts';
+
+export const rebootDevice = tool({
+  name: 'reboot_device',
+  params: [],
+  required: [],
+  type: 'write',
+  call(db) {
+    const d = device(db);
+    const lines: string[] = [];
+    if (truthy(field(asDict(field(d, 'active_apn_settings'), 'active_apn_settings'), 'reset_at_reboot'))) {
+      lines.push('Resetting APN settings...');
+      d.set('active_apn_settings', defaultApnSettings());
+    }
+    lines.push('Restarting network services...');
+    d.set('network_connection_status', 'searching');
+    simulateNetworkSearch(db);
+    return withStatusBar(db, lines.join('\n'));
+  },
+});
