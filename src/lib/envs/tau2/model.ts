@@ -59,6 +59,14 @@ function literalText(values: readonly unknown[]): string {
   return `${reprs.slice(0, -1).join(', ')} or ${reprs[reprs.length - 1]}`;
 }
 
+const PY_ENUMS = new WeakSet<z.ZodType>();
+
+/** Marks a zod enum as a Python `Enum` class (pydantic's error type is then `enum`, not `literal_error`). */
+export function pyEnum<T extends z.ZodEnum>(schema: T): T {
+  PY_ENUMS.add(schema);
+  return schema;
+}
+
 const isIntSchema = (schema: z.ZodNumber): boolean => schema.format === 'safeint' || schema.format === 'int32' || schema.format === 'int64';
 
 function check(schema: z.ZodType, v: PyValue | undefined, loc: Array<string | number>, parentInput: PyDict | null): PyValue {
@@ -131,7 +139,8 @@ function check(schema: z.ZodType, v: PyValue | undefined, loc: Array<string | nu
   if (schema instanceof z.ZodEnum) {
     const values = schema.options;
     if (values.some((x) => x === v)) return v;
-    throw new Fail([{ loc, msg: `Input should be ${literalText(values)}`, type: 'literal_error', input: v }]);
+    const type = PY_ENUMS.has(schema) ? 'enum' : 'literal_error';
+    throw new Fail([{ loc, msg: `Input should be ${literalText(values)}`, type, input: v }]);
   }
   if (schema instanceof z.ZodArray) {
     if (!Array.isArray(v)) throw new Fail([{ loc, msg: 'Input should be a valid list', type: 'list_type', input: v }]);

@@ -4,6 +4,7 @@
  * Dates hold `str(date)`, datetimes `str(datetime)` (see ../model.ts).
  */
 import { z } from 'zod';
+import { pyEnum } from '../model.ts';
 
 const date = z.iso.date();
 const datetime = z.iso.datetime({ local: true });
@@ -18,7 +19,7 @@ export const Plan = z.strictObject({
   price_per_month: z.number(),
   data_refueling_price_per_gb: z.number(),
 });
-export const DeviceType = z.enum(['phone', 'router', 'tablet', 'watch', 'other']);
+export const DeviceType = pyEnum(z.enum(['phone', 'router', 'tablet', 'watch', 'other']));
 export const Device = z.strictObject({
   device_id: z.string(),
   device_type: DeviceType,
@@ -30,7 +31,7 @@ export const Device = z.strictObject({
   last_esim_transfer_date: datetime.nullable().default(null),
 });
 export const LINE_STATUS = { ACTIVE: 'Active', SUSPENDED: 'Suspended', PENDING_ACTIVATION: 'Pending Activation', CLOSED: 'Closed' } as const;
-export const LineStatus = z.enum(['Active', 'Suspended', 'Pending Activation', 'Closed']);
+export const LineStatus = pyEnum(z.enum(['Active', 'Suspended', 'Pending Activation', 'Closed']));
 export const Line = z.strictObject({
   line_id: z.string(),
   phone_number: z.string(),
@@ -47,7 +48,7 @@ export const Line = z.strictObject({
 });
 export const LineItem = z.strictObject({ description: z.string(), amount: z.number(), date, item_type: z.string() });
 export const BILL_STATUS = { DRAFT: 'Draft', ISSUED: 'Issued', AWAITING_PAYMENT: 'Awaiting Payment', PAID: 'Paid', OVERDUE: 'Overdue', DISPUTED: 'Disputed' } as const;
-export const BillStatus = z.enum(['Draft', 'Issued', 'Awaiting Payment', 'Paid', 'Overdue', 'Disputed']);
+export const BillStatus = pyEnum(z.enum(['Draft', 'Issued', 'Awaiting Payment', 'Paid', 'Overdue', 'Disputed']));
 export const Bill = z.strictObject({
   bill_id: z.string(),
   customer_id: z.string(),
@@ -59,8 +60,8 @@ export const Bill = z.strictObject({
   line_items: z.array(LineItem).default([]),
   status: BillStatus.default('Draft'),
 });
-export const AccountStatus = z.enum(['Active', 'Suspended', 'Pending Verification', 'Closed']);
-export const PaymentMethodType = z.enum(['Credit Card', 'Debit Card', 'PayPal']);
+export const AccountStatus = pyEnum(z.enum(['Active', 'Suspended', 'Pending Verification', 'Closed']));
+export const PaymentMethodType = pyEnum(z.enum(['Credit Card', 'Debit Card', 'PayPal']));
 export const PaymentMethod = z.strictObject({ method_type: PaymentMethodType, account_number_last_4: z.string(), expiration_date: z.string() });
 export const Customer = z.strictObject({
   customer_id: z.string(),
@@ -88,13 +89,13 @@ export const TelecomDB = z.strictObject({
 
 // ---------------------------------------------------------------- user side: TelecomUserDB (the phone)
 
-export const SimStatus = z.enum(['active', 'missing', 'locked_pin', 'locked_puk']);
-export const NetworkTechnology = z.enum(['none', '2G', '3G', '4G', '5G']);
-export const NetworkModePreference = z.enum(['4g_5g_preferred', '4g_only', '3g_only', '2g_only']);
-export const SignalStrength = z.enum(['none', 'poor', 'fair', 'good', 'excellent']);
-export const PerformanceLevel = z.enum(['unknown', 'poor', 'fair', 'good', 'excellent']);
-export const NetworkStatus = z.enum(['connected', 'searching', 'no_service', 'emergency_only']);
-export const APNNames = z.enum(['internet', 'broken']);
+export const SimStatus = pyEnum(z.enum(['active', 'missing', 'locked_pin', 'locked_puk']));
+export const NetworkTechnology = pyEnum(z.enum(['none', '2G', '3G', '4G', '5G']));
+export const NetworkModePreference = pyEnum(z.enum(['4g_5g_preferred', '4g_only', '3g_only', '2g_only']));
+export const SignalStrength = pyEnum(z.enum(['none', 'poor', 'fair', 'good', 'excellent']));
+export const PerformanceLevel = pyEnum(z.enum(['unknown', 'poor', 'fair', 'good', 'excellent']));
+export const NetworkStatus = pyEnum(z.enum(['connected', 'searching', 'no_service', 'emergency_only']));
+export const APNNames = pyEnum(z.enum(['internet', 'broken']));
 
 export const DEFAULT_MMSC_URL = 'http://mms.carrier.com/mms/wapenc';
 export const APNSettings = z.strictObject({
