@@ -8,6 +8,10 @@ export const checkApnSettings = tool({
   params: [],
   required: [],
   type: 'read',
+  schema: {
+    description: "Checks the technical APN settings your phone uses to connect to your carrier's mobile data network. Shows current APN name and MMSC URL for picture messaging.",
+    parameters: { properties: {}, title: 'parameters', type: 'object' },
+  },
   call(db) {
     const apn = asDict(field(device(db), 'active_apn_settings'), 'active_apn_settings');
     const name = field(apn, 'apn_name');

@@ -7,6 +7,10 @@ export const resetApnSettings = tool({
   params: [],
   required: [],
   type: 'write',
+  schema: {
+    description: 'Resets your APN settings to the default settings.',
+    parameters: { properties: {}, title: 'parameters', type: 'object' },
+  },
   call(db) {
     asDict(field(device(db), 'active_apn_settings'), 'active_apn_settings').set('reset_at_reboot', true);
     simulateNetworkSearch(db);
