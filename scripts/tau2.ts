@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJson } from '../src/lib/envs/tau-bench/py.ts';
-import { domainEnvFactory, isTau2Domain, TAU2_DOMAINS, type Tau2Domain } from '../src/lib/envs/tau2/domains.ts';
+import { domainEnvFactory, isTau2Domain, TAU2_DOMAIN_SPECS, TAU2_DOMAINS, type Tau2Domain } from '../src/lib/envs/tau2/domains.ts';
 import { goldSteps, parseReplaySteps, replay } from '../src/lib/envs/tau2/replay.ts';
 import { parseTasks, type Tau2Task } from '../src/lib/envs/tau2/tasks.ts';
 import type { Tau2Environment } from '../src/lib/envs/tau2/environment.ts';
@@ -37,13 +37,12 @@ export interface DataPaths {
  * tasks_small.json (the 20 `small` ones); see docs/tau2.md.
  */
 export function dataPaths(domain: Tau2Domain, dataDir?: string): DataPaths {
+  const { files } = TAU2_DOMAIN_SPECS[domain];
   const dir = dataDir ? join(dataDir, domain) : resolve(ROOT, '../shared/tau2-bench', domain);
-  if (domain === 'telecom') {
-    const tasks = dataDir && existsSync(join(dir, 'tasks.json')) ? [join(dir, 'tasks.json')] : [join(dir, 'tasks.37199f3.json'), join(dir, 'tasks_small.json')];
-    return { db: join(dir, 'db.toml'), userDb: join(dir, 'user_db.toml'), tasks };
-  }
-  const db = domain === 'airline' && !dataDir ? join(ROOT, '.fixtures/tau2/airline/db.json') : join(dir, 'db.json');
-  return { db, tasks: [join(dir, 'tasks.json')] };
+  const upstreamTasks = join(dir, files.tasks);
+  const tasks = files.localTasks === undefined || (dataDir && existsSync(upstreamTasks)) ? [upstreamTasks] : files.localTasks.map((f) => join(dir, f));
+  const db = domain === 'airline' && !dataDir ? join(ROOT, '.fixtures/tau2/airline/db.json') : join(dir, files.db);
+  return { db, userDb: files.userDb === undefined ? undefined : join(dir, files.userDb), tasks };
 }
 
 /** Loads a domain's tasks and its environment factory from `dataPaths`. */

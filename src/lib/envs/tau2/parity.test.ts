@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isDict, parseJson, toJs, type PyValue } from '../tau-bench/py.ts';
-import { domainEnvFactory, type Tau2Domain } from './domains.ts';
+import { domainEnvFactory, TAU2_DOMAIN_SPECS, type Tau2Domain } from './domains.ts';
 import { parseReplaySteps, replay } from './replay.ts';
 import { parseTasks, type Tau2Task } from './tasks.ts';
 
@@ -50,13 +50,11 @@ const TELECOM_BILL_ID = 'Bfeedc0de';
 
 function domainSetup(domain: Tau2Domain): { tasks: Map<string, Tau2Task>; makeEnv: ReturnType<typeof domainEnvFactory> } {
   const dir = `${SHARED}/${domain}`;
-  const taskFiles = domain === 'telecom' ? [`${dir}/tasks.37199f3.json`, `${dir}/tasks_small.json`] : [`${dir}/tasks.json`];
-  const tasks = taskFiles.flatMap((p) => parseTasks(readFileSync(p, 'utf8'), p));
-  const data =
-    domain === 'telecom'
-      ? { db: readFileSync(`${dir}/db.toml`, 'utf8'), userDb: readFileSync(`${dir}/user_db.toml`, 'utf8') }
-      : readFileSync(domain === 'airline' ? AIRLINE_DB : `${dir}/db.json`, 'utf8');
-  return { tasks: new Map(tasks.map((t) => [t.id, t])), makeEnv: domainEnvFactory(domain, data, { newBillId: () => TELECOM_BILL_ID }) };
+  const { files } = TAU2_DOMAIN_SPECS[domain];
+  const tasks = (files.localTasks ?? [files.tasks]).flatMap((f) => parseTasks(readFileSync(`${dir}/${f}`, 'utf8'), f));
+  const db = readFileSync(domain === 'airline' ? AIRLINE_DB : `${dir}/${files.db}`, 'utf8');
+  const userDb = files.userDb === undefined ? undefined : readFileSync(`${dir}/${files.userDb}`, 'utf8');
+  return { tasks: new Map(tasks.map((t) => [t.id, t])), makeEnv: domainEnvFactory(domain, { db, userDb }, { newBillId: () => TELECOM_BILL_ID }) };
 }
 
 for (const domain of ['retail', 'airline', 'telecom'] as const) {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseJson } from '../../tau-bench/py.ts';
-import { domainEnvFactory } from '../domains.ts';
+import { domainEnvFactory, TAU2_DOMAIN_SPECS } from '../domains.ts';
 import { goldSteps, parseReplaySteps, replay } from '../replay.ts';
 import { parseTasks } from '../tasks.ts';
 import { toolSchemas } from '../toolkit.ts';
@@ -33,10 +33,13 @@ describe('tau2 telecom: what the models see', () => {
     expect(TELECOM_USER_TOOLS).toHaveLength(30);
     expect(toolSchemas(TELECOM_TOOLS)).toEqual(recorded.assistant);
     expect(toolSchemas(TELECOM_USER_TOOLS)).toEqual(recorded.user);
+    expect(TAU2_DOMAIN_SPECS.telecom.userTools).toBe(TELECOM_USER_TOOLS);
   });
 
   it.runIf(existsSync(DIR))('assembles the policy from main_policy.md and tech_support_manual.md as get_environment does', () => {
-    const policy = telecomPolicy(read(TELECOM_POLICY_FILES.main), read(TELECOM_POLICY_FILES.techSupport));
+    const spec = TAU2_DOMAIN_SPECS.telecom;
+    const policy = spec.policy(spec.files.policyFiles.map(read));
+    expect(policy).toBe(telecomPolicy(read(TELECOM_POLICY_FILES.main), read(TELECOM_POLICY_FILES.techSupport)));
     expect([...policy].length).toBe(recorded.policy_len);
     expect(createHash('sha256').update(policy).digest('hex')).toBe(recorded.policy_sha256);
   });
