@@ -3,8 +3,8 @@
  * behaviour over the user's own database (`device` and `surroundings`). Tools, set-up functions and
  * assertions on the user side are all built from these.
  */
-import { roundFloat, type PyDict, type PyValue } from '../../tau-bench/py.ts';
-import { truthy } from '../../tau-bench/pyops.ts';
+import { isDict, roundFloat, typeName, type PyDict, type PyValue } from '../../tau-bench/py.ts';
+import { PyException, truthy } from '../../tau-bench/pyops.ts';
 import { construct } from '../model.ts';
 import { asDict, field, s } from '../pyhelp.ts';
 import { APNSettings } from './model.ts';
@@ -14,6 +14,16 @@ export const USER_CLASS = 'TelecomUserTools';
 export const device = (db: PyDict): PyDict => asDict(field(db, 'device'), 'device');
 export const surroundings = (db: PyDict): PyDict => asDict(field(db, 'surroundings'), 'surroundings');
 const on = (d: PyDict, name: string): boolean => truthy(field(d, name));
+
+/**
+ * `device.active_apn_settings` for reading or setting `attribute`. `set_apn_settings` stores a value that is
+ * not a dict as it is (the original assigns before it fails), so later uses fail as Python's would.
+ */
+export function apnSettings(db: PyDict, attribute: string): PyDict {
+  const v = field(device(db), 'active_apn_settings');
+  if (!isDict(v)) throw new PyException('AttributeError', `'${typeName(v)}' object has no attribute '${attribute}'`);
+  return v;
+}
 
 /** `TelecomUserTools.default_vpn_details`: a class attribute that `connect_vpn` assigns by reference and
  * `break_vpn` then degrades in place, so every later connection is poor too. Here one per environment
@@ -103,7 +113,7 @@ export function simulateNetworkSearch(db: PyDict): void {
     else connect('4G');
   } else noService(d);
   if (on(d, 'airplane_mode')) noService(d);
-  if (field(asDict(field(d, 'active_apn_settings'), 'active_apn_settings'), 'apn_name') === 'broken') noService(d);
+  if (field(apnSettings(db, 'apn_name'), 'apn_name') === 'broken') noService(d);
   if (!on(sur, 'line_active')) noService(d);
 }
 
@@ -142,7 +152,7 @@ export function canSendMms(db: PyDict): boolean {
   const d = device(db);
   if (field(d, 'network_technology_connected') === '2G') return false;
   if (on(d, 'wifi_calling_enabled') && on(d, 'wifi_calling_mms_over_wifi')) return false;
-  if (field(asDict(field(d, 'active_apn_settings'), 'active_apn_settings'), 'mmsc_url') === null) return false;
+  if (field(apnSettings(db, 'mmsc_url'), 'mmsc_url') === null) return false;
   const app = asDict(field(d, 'app_statuses'), 'app_statuses').get('messaging');
   if (app === undefined || app === null) return false;
   const perms = asDict(field(app, 'permissions'), 'permissions');

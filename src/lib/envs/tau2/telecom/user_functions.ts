@@ -9,7 +9,7 @@ import { asDict, field, s } from '../pyhelp.ts';
 import { arg, tool, type Tau2Tool } from '../toolkit.ts';
 import { setPermission } from './apps.ts';
 import {
-  canSendMms, device, mobileDataWorking, simulateNetworkSearch, speedTest, surroundings, toggleAirplaneMode, toggleData,
+  apnSettings, canSendMms, device, mobileDataWorking, simulateNetworkSearch, speedTest, surroundings, toggleAirplaneMode, toggleData,
   toggleDataSaverMode, toggleRoaming, toggleWifiCalling, USER_CLASS,
 } from './device.ts';
 import { ge } from './db.ts';
@@ -91,7 +91,7 @@ const USER_SETUP: Tau2Tool[] = [
     name: 'break_apn_settings',
     ...noArgs,
     call(db) {
-      asDict(field(device(db), 'active_apn_settings'), 'active_apn_settings').set('apn_name', 'broken');
+      apnSettings(db, 'apn_name').set('apn_name', 'broken');
       simulateNetworkSearch(db);
       return 'APN settings broken. Please call reset_apn_settings() to fix.';
     },
@@ -100,7 +100,7 @@ const USER_SETUP: Tau2Tool[] = [
     name: 'break_apn_mms_setting',
     ...noArgs,
     call(db) {
-      asDict(field(device(db), 'active_apn_settings'), 'active_apn_settings').set('mmsc_url', null);
+      apnSettings(db, 'mmsc_url').set('mmsc_url', null);
       return 'APN MMS setting broken. Please call reset_apn_settings() to fix.';
     },
   }),

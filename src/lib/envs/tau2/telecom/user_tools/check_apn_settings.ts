@@ -1,7 +1,7 @@
 import { truthy } from '../../../tau-bench/pyops.ts';
-import { asDict, field, s } from '../../pyhelp.ts';
+import { field, s } from '../../pyhelp.ts';
 import { tool } from '../../toolkit.ts';
-import { device } from '../device.ts';
+import { apnSettings } from '../device.ts';
 
 export const checkApnSettings = tool({
   name: 'check_apn_settings',
@@ -13,7 +13,7 @@ export const checkApnSettings = tool({
     parameters: { properties: {}, title: 'parameters', type: 'object' },
   },
   call(db) {
-    const apn = asDict(field(device(db), 'active_apn_settings'), 'active_apn_settings');
+    const apn = apnSettings(db, 'model_copy');
     const name = field(apn, 'apn_name');
     const url = field(apn, 'mmsc_url');
     return `Current APN Name: ${truthy(name) ? s(name) : 'Not Set'}\nMMSC URL (for picture messages): ${truthy(url) ? s(url) : 'Not Set'}\n(These are technical settings, usually best left unchanged.)`;

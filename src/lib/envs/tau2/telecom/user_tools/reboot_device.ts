@@ -1,7 +1,7 @@
 import { truthy } from '../../../tau-bench/pyops.ts';
-import { asDict, field } from '../../pyhelp.ts';
+import { field } from '../../pyhelp.ts';
 import { tool } from '../../toolkit.ts';
-import { defaultApnSettings, device, simulateNetworkSearch, withStatusBar } from '../device.ts';
+import { apnSettings, defaultApnSettings, device, simulateNetworkSearch, withStatusBar } from '../device.ts';
 
 export const rebootDevice = tool({
   name: 'reboot_device',
@@ -15,7 +15,7 @@ export const rebootDevice = tool({
   call(db) {
     const d = device(db);
     const lines: string[] = [];
-    if (truthy(field(asDict(field(d, 'active_apn_settings'), 'active_apn_settings'), 'reset_at_reboot'))) {
+    if (truthy(field(apnSettings(db, 'reset_at_reboot'), 'reset_at_reboot'))) {
       lines.push('Resetting APN settings...');
       d.set('active_apn_settings', defaultApnSettings());
     }

@@ -1,6 +1,5 @@
-import { asDict, field } from '../../pyhelp.ts';
 import { tool } from '../../toolkit.ts';
-import { device, simulateNetworkSearch, withStatusBar } from '../device.ts';
+import { apnSettings, simulateNetworkSearch, withStatusBar } from '../device.ts';
 
 export const resetApnSettings = tool({
   name: 'reset_apn_settings',
@@ -12,7 +11,7 @@ export const resetApnSettings = tool({
     parameters: { properties: {}, title: 'parameters', type: 'object' },
   },
   call(db) {
-    asDict(field(device(db), 'active_apn_settings'), 'active_apn_settings').set('reset_at_reboot', true);
+    apnSettings(db, 'reset_at_reboot').set('reset_at_reboot', true);
     simulateNetworkSearch(db);
     return withStatusBar(db, 'APN settings will reset at reboot.');
   },
