@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ScriptedActorDouble, type ActorStep } from '../../../../tests/doubles/scripted-doubles.ts';
 import { runEpisode } from '../../loop/run-episode.ts';
 import type { LoopEvent } from '../../loop/events.ts';
@@ -30,7 +31,7 @@ const packs: EnvironmentPacks = {
 
 const toolCall = (a: Tau2Action, i: number): Action => ({
   kind: 'tool_call',
-  call: { id: `call_${i}`, name: a.name, arguments: toJs(a.arguments) as Record<string, unknown> },
+  call: { id: `call_${i}`, name: a.name, arguments: z.record(z.string(), z.unknown()).parse(toJs(a.arguments)) },
 });
 const say = (content: string): Action => ({ kind: 'message', content });
 

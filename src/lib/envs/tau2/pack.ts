@@ -6,13 +6,11 @@
  * GitHub), kept in Cache Storage for offline use. Every file is validated
  * where it enters; errors name the file and the field.
  */
-import { ValidationError } from '../../errors.ts';
-import type { ReadOptions } from '../../net/download.ts';
-import type { TransferStatus } from '../../net/transfer-rate.ts';
-import { TransferMeter } from '../../net/transfer-rate.ts';
 import { z } from 'zod';
+import { errorMessage, ValidationError } from '../../errors.ts';
+import type { ReadOptions } from '../../net/download.ts';
+import { TransferMeter, type TransferStatus } from '../../net/transfer-rate.ts';
 import { cachedPackSource, httpPackSource, type PackSource } from '../tau-bench/pack.ts';
-import { errorMessage } from '../../errors.ts';
 import type { Tau2Domain, Tau2Split } from '../environment.ts';
 import { domainEnvFactory, isTau2Domain } from './domains.ts';
 import type { Tau2Environment } from './environment.ts';
@@ -102,8 +100,8 @@ export function upstreamTau2Source(fetchFn?: typeof fetch): PackSource {
 }
 
 /** The upstream repository, each file kept in Cache Storage once read whole. */
-export function cachedUpstreamTau2Source(fetchFn?: typeof fetch): PackSource {
-  return cachedPackSource(upstreamTau2Source(fetchFn), TAU2_CACHE);
+export function cachedUpstreamTau2Source(fetchFn?: typeof fetch, storage?: CacheStorage): PackSource {
+  return storage ? cachedPackSource(upstreamTau2Source(fetchFn), TAU2_CACHE, storage) : cachedPackSource(upstreamTau2Source(fetchFn), TAU2_CACHE);
 }
 
 async function readFile(source: PackSource, path: string, opts: ReadOptions): Promise<string> {
