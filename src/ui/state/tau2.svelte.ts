@@ -47,7 +47,7 @@ export class Tau2Choice {
     const source = this.#source(folder);
     return this.#packs.get(key, async () => {
       try {
-        return await loadTau2Pack(source, domain, { onProgress: (p) => (this.progress = p) });
+        return await loadTau2Pack(source, domain, { onProgress: (p) => (this.progress = p), upstream: !folder && this.source === 'upstream' });
       } finally {
         this.progress = undefined;
       }

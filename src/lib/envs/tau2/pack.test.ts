@@ -71,15 +71,27 @@ describe('loadTau2Pack', () => {
     expect(again.tasks.map((t) => t.id)).toEqual(pack.tasks.map((t) => t.id));
   });
 
-  it('takes telecom\'s tasks from release 37199f3 (missing at a2c0247), and names airline\'s missing db.json', async () => {
+  it('reads a local copy\'s telecom tasks from release 37199f3, and names a file upstream did not serve', async () => {
     const raw = rawGithubDouble();
     const source = upstreamTau2Source(raw.fetchFn);
     const text = await source.readText('telecom/tasks.37199f3.json');
     expect(raw.urls).toEqual([`${RAW}${TAU2_TELECOM_TASKS_COMMIT}/data/tau2/domains/telecom/tasks.json`]);
     expect(JSON.parse(text)).toHaveLength(114);
-    const err = await loadTau2Pack(source, 'airline').catch((e: unknown) => e);
+    // The double has no airline db.json (no snapshot holds it): the error names the file and the source.
+    const err = await loadTau2Pack(source, 'airline', { upstream: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect(String(err)).toMatch(/airline\/db\.json.*not upstream at this commit/);
+    expect(String(err)).toMatch(/airline\/db\.json.*HTTP 404.*sierra-research\/tau2-bench@a2c0247/);
+    expect(raw.urls).toContain(`${RAW}${TAU2_UPSTREAM_COMMIT}/data/tau2/domains/airline/db.json`);
+  });
+
+  it('loads telecom (dual control: both databases, the policy with its manual) from the folder', async () => {
+    const pack = await loadTau2Pack(nodeTau2Source(), 'telecom');
+    expect(pack.tasks).toHaveLength(134);
+    expect(splitTasks(pack, 'small')).toHaveLength(20);
+    expect(splitTasks(pack, 'base')).toHaveLength(114);
+    expect(pack.domainPolicy).toMatch(/^<main_policy>\n[\s\S]+\n<\/main_policy>\n<tech_support_policy>\n[\s\S]+\n<\/tech_support_policy>$/);
+    const env = pack.makeEnv();
+    expect(env.userTools?.has('toggle_airplane_mode')).toBe(true);
   });
 
   it('names the file and the field when a file is bad', async () => {

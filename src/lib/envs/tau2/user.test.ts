@@ -13,7 +13,7 @@ import { phonePackDouble } from '../../../../tests/doubles/tau2-phone-double.ts'
 import type { Action } from '../../types.ts';
 import { createTau2Env } from './env.ts';
 import { Tau2HumanSeat, toolArg, toolParams } from './human-seat.ts';
-import { DOMAIN_FILES } from './pack.ts';
+import { TAU2_DOMAIN_SPECS } from './domains.ts';
 import { parseTasks, type Tau2Task } from './tasks.ts';
 import { TOOL_SCHEMAS } from './tool-schemas.ts';
 import { FIRST_AGENT_MESSAGE, Tau2SimulatedUser, userSystemPrompt } from './user.ts';
@@ -26,7 +26,8 @@ const recorded = Recorded.parse(JSON.parse(readFileSync(resolve('tests/fixtures/
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 function tasksOf(domain: (typeof TAU2_DOMAINS)[number]): Tau2Task[] {
-  return DOMAIN_FILES[domain].tasks.flatMap((f) => parseTasks(readFileSync(`${SHARED}/${domain}/${f}`, 'utf8'), `${domain}/${f}`));
+  const { files } = TAU2_DOMAIN_SPECS[domain];
+  return (files.localTasks ?? [files.tasks]).flatMap((f) => parseTasks(readFileSync(`${SHARED}/${domain}/${f}`, 'utf8'), `${domain}/${f}`));
 }
 
 /** A real telecom task on the stub phone: its scenario, without the initialization actions the stub cannot run. */
@@ -137,5 +138,22 @@ describe('a person in the user seat', () => {
       'user:It says 4G now.',
     ]);
     expect(() => toolArg({ name: 'n', type: 'integer', description: '', required: true }, 'x')).toThrow(/n must be a number/);
+  });
+});
+
+describe('the tool schemas the app shows the models', () => {
+  it('are, for telecom, the same the ported tools carry (both from the original\'s openai_schema)', async () => {
+    const { toolSchemas } = await import('./toolkit.ts');
+    const spec = TAU2_DOMAIN_SPECS.telecom;
+    expect(toolSchemas(spec.tools)).toEqual(TOOL_SCHEMAS.telecom.agent);
+    expect(toolSchemas(spec.userTools)).toEqual(TOOL_SCHEMAS.telecom.user);
+  });
+
+  it('name, for every domain, exactly the ported tools in the original\'s order', () => {
+    for (const d of TAU2_DOMAINS) {
+      const spec = TAU2_DOMAIN_SPECS[d];
+      expect(TOOL_SCHEMAS[d].agent.map((t) => t.function.name), d).toEqual(spec.tools.map((t) => t.name));
+      expect(TOOL_SCHEMAS[d].user.map((t) => t.function.name), d).toEqual(spec.userTools.map((t) => t.name));
+    }
   });
 });
