@@ -85,3 +85,49 @@ describe('a τ³-bench task in the chat tab, with the simulated user', () => {
     await context.close();
   });
 });
+
+describe('a τ³ telecom task with a person in the user\'s seat', () => {
+  it('gives the person their phone\'s tools as buttons; their action counts in ENV_ASSERTION', async () => {
+    provider.reset();
+    // small task 2: the agent enables roaming on the line (C1001/L1002); the user must turn data roaming on.
+    const agent: ScriptedReply[] = [
+      { kind: 'tool_call', name: 'enable_roaming', arguments: { customer_id: 'C1001', line_id: 'L1002' } },
+      { kind: 'message', content: 'Roaming is enabled on your line. Please turn on data roaming on your phone.' },
+      { kind: 'message', content: 'You are all set.' },
+    ];
+    provider.respond('model', (): ScriptedReply => agent.shift() ?? { kind: 'message', content: 'Anything else?' });
+    provider.respond('critic', () => ({ kind: 'message', content: '{"decision":"approve"}' }));
+
+    const { context, page, errors } = await openPage();
+    await page.goto(app.url);
+    await configureProvider(page, provider, { actor: 'model', key: 'k', critic: 'critic' });
+    await page.selectOption('select[name=env-kind]', 'tau2');
+    await page.selectOption('select[name=tau2-domain]', 'telecom');
+    await expect.poll(() => page.locator('select[name=tau2-split] option').allInnerTexts(), { timeout: 30_000 }).toEqual(['base', 'train', 'test', 'small']);
+    await page.selectOption('select[name=tau2-split]', 'small');
+    await page.fill('input[name=tau2-task]', '2');
+    await page.selectOption('select[name=tau2-seat]', 'human');
+    await expect(page.getByTestId('tau2-instructions').innerText()).resolves.toContain('Domain: telecom');
+    await page.fill('textarea[name=message]', 'My mobile data does not work abroad.');
+    await page.getByTestId('send').click();
+
+    const tools = page.getByTestId('tau2-user-tools');
+    await tools.locator('button[data-tool=toggle_roaming]:enabled').waitFor({ timeout: 30_000 });
+    expect(await tools.locator('button[data-tool]').count()).toBe(30);
+    expect(await seriousViolations(page)).toEqual([]);
+    await tools.locator('button[data-tool=toggle_roaming]').click();
+    await expect(page.getByTestId('tau2-user-results').innerText()).resolves.toContain('toggle_roaming');
+    await page.fill('textarea[name=message]', 'Done, data roaming is on.');
+    await page.getByTestId('send').click();
+    await page.getByRole('button', { name: 'End conversation' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'End conversation' }).click();
+
+    const status = page.getByTestId('episode-status');
+    await status.waitFor({ timeout: 30_000 });
+    await expect(status.innerText()).resolves.toContain('reward 1');
+    await expect(page.getByTestId('tau2-component').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-component'), r.getAttribute('data-value')]))).resolves.toEqual([['ENV_ASSERTION', '1']]);
+    await expect(page.getByTestId('tau2-reward').innerText()).resolves.toContain("The user's actions on their phone (1)");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
