@@ -1,17 +1,19 @@
 import { buildEnvironment, type EnvironmentSpec } from '../../lib/setup/environments.ts';
 import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
-import { type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
+import { TAU2_SPLITS, type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
+import { Tau2Choice } from './tau2.svelte.ts';
 import { episodeEnvironment } from '../../lib/envs/bench-environment.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
+import { Tau2HumanSeat } from '../../lib/envs/tau2/human-seat.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
 import { appUrl } from '../app-url.ts';
 import type { TimelineEntry } from '../../lib/loop/events.ts';
 import { UserBenchChoice, USERBENCH_MAX_TURNS } from './userbench.svelte.ts';
 import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
-export type EnvKind = 'policy-chat' | 'tau-bench' | 'userbench';
+export type EnvKind = 'policy-chat' | 'tau-bench' | 'tau2' | 'userbench';
 
 export interface BuiltEnv {
   env: Env;
@@ -19,6 +21,8 @@ export interface BuiltEnv {
   user: UserSide | undefined;
   meta: Pick<EpisodeMeta, 'environment'> & Partial<Pick<EpisodeMeta, 'taskIndex' | 'taskSplit'>>;
   maxSteps: number;
+  /** With a person as the user: the environment's seat around them (τ³). */
+  seat?: (person: UserSide) => UserSide;
 }
 
 /** Which world the chat tab runs in: a user-written policy, or a tau-bench or UserBench task (person or simulated user). */
@@ -26,6 +30,7 @@ export class EnvironmentChoice {
   kind = $state<EnvKind>('policy-chat');
   readonly userBench: UserBenchChoice;
   domain = $state<TauDomain>('retail');
+  readonly tau2: Tau2Choice;
   taskIndex = $state(0);
   seat = $state<'human' | 'simulated'>('human');
   packUrl = $state(appUrl('tau-bench/'));
@@ -43,6 +48,7 @@ export class EnvironmentChoice {
     private readonly tauPacks: PackCache<TauPack> = new PackCache(),
   ) {
     this.userBench = new UserBenchChoice(userBenchPacks);
+    this.tau2 = new Tau2Choice(fetchPack);
   }
 
   /** One domain and split of the picked pack (the opened folder, else the URL), loaded once and validated. */
@@ -71,6 +77,13 @@ export class EnvironmentChoice {
       this.taskIndex = meta.taskIndex ?? 0;
       return;
     }
+    if (e.family === 'tau2') {
+      this.tau2.domain = e.domain;
+      const split = TAU2_SPLITS.find((s) => s === meta.taskSplit);
+      if (split) this.tau2.split = split;
+      this.tau2.taskIndex = meta.taskIndex ?? 0;
+      return;
+    }
     this.userBench.env = e.domain;
     this.userBench.oneChoice = e.oneChoice === true;
     this.userBench.samples = meta.taskSplit === 'samples';
@@ -84,6 +97,7 @@ export class EnvironmentChoice {
 
   async refreshTask(): Promise<void> {
     if (this.kind === 'userbench') return this.userBench.refreshTask(this.folder);
+    if (this.kind === 'tau2') return this.tau2.refreshTask(this.folder, this.#folderPick);
     if (this.kind !== 'tau-bench') return;
     const picked = [this.folder, this.packUrl, this.domain, this.taskIndex];
     const pack = await this.pack();
@@ -97,28 +111,45 @@ export class EnvironmentChoice {
   async build(policy: string, userModel: () => Actor, resume?: readonly TimelineEntry[]): Promise<BuiltEnv> {
     const ub = this.userBench;
     const environment: EnvironmentSpec =
-      this.kind === 'policy-chat' ? { family: 'policy-chat', policy } : this.kind === 'tau-bench' ? { family: 'tau-bench', domain: this.domain } : ub.environment;
+      this.kind === 'policy-chat'
+        ? { family: 'policy-chat', policy }
+        : this.kind === 'tau-bench'
+          ? { family: 'tau-bench', domain: this.domain }
+          : this.kind === 'tau2'
+            ? { family: 'tau2', domain: this.tau2.domain }
+            : ub.environment;
+    const split = environment.family === 'tau2' ? this.tau2.split : 'test';
+    const taskIndex = environment.family === 'userbench' ? ub.taskIndex : environment.family === 'tau2' ? this.tau2.taskIndex : this.taskIndex;
     // tau-bench's agent: 30 actions at most; UserBench: eval.sh's --max_turns.
     const maxSteps = environment.family === 'userbench' ? USERBENCH_MAX_TURNS : 30;
     const seatFor = environment.family === 'userbench' ? ub.openSeat(this.seat) : undefined;
-    const { env, user } = await buildEnvironment(
+    const { env, user, tau2 } = await buildEnvironment(
       {
         environment,
-        split: 'test',
-        taskIndex: environment.family === 'userbench' ? ub.taskIndex : this.taskIndex,
+        split,
+        taskIndex,
         maxSteps,
         userModel,
         seat: this.seat,
         ...(environment.family === 'userbench' && seatFor ? { humanSeat: seatFor } : {}),
         ...(resume ? { resume } : {}),
       },
-      { tauBench: (domain, split) => this.tauPack(domain, split), userBench: () => ub.pack(this.folder) },
+      { tauBench: (domain, split) => this.tauPack(domain, split), userBench: () => ub.pack(this.folder), tau2: (domain) => this.tau2.pack(domain, this.folder, this.#folderPick) },
     );
     switch (environment.family) {
       case 'policy-chat':
         return { env, user, meta: { environment: { family: 'policy-chat' } }, maxSteps };
       case 'tau-bench':
         return { env, user, meta: { environment, taskIndex: this.taskIndex, taskSplit: 'test' }, maxSteps };
+      case 'tau2':
+        this.tau2.seat = undefined;
+        return {
+          env,
+          user,
+          meta: { environment, taskIndex, taskSplit: split },
+          maxSteps,
+          ...(tau2 && !user ? { seat: (person: UserSide) => (this.tau2.seat = new Tau2HumanSeat(person, tau2)) } : {}),
+        };
       case 'userbench':
         return { env, user, meta: { environment: episodeEnvironment(environment), taskIndex: ub.taskIndex, taskSplit: ub.samples ? 'samples' : 'test' }, maxSteps };
     }
