@@ -106,6 +106,20 @@ describe('dual control: the simulated user acts on its own phone', () => {
     expect(session.env.userTools?.db.get('network_mode')).toBe('4g_only');
   });
 
+  it('asked again after its model call failed (the chat\'s Retry), it records the agent once and keeps the tool calls that ran', async () => {
+    const { user, model, session } = phoneEpisode([say('My phone has no service.'), use('toggle_airplane_mode', {}, 'a'), new Error('HTTP 500'), say('It works now.')]);
+    await user.first(signal);
+    await expect(user.reply('Please turn airplane mode off.', signal)).rejects.toThrow('HTTP 500');
+    expect(user.retrySafe).toBe(true);
+    expect(await user.reply('Please turn airplane mode off.', signal)).toEqual({ content: 'It works now.', stop: false });
+    // The retried request is the failed one's: the agent's message once, the tool call that ran with its result.
+    expect(model.requests[3]?.messages).toEqual(model.requests[2]?.messages);
+    expect(model.requests[3]?.messages.filter((m) => m.role === 'user' && m.content === 'Please turn airplane mode off.')).toHaveLength(1);
+    expect(session.userActions.map((a) => a.name)).toEqual(['toggle_airplane_mode']);
+    expect(session.trajectory.filter((m) => m.content === 'Please turn airplane mode off.')).toHaveLength(1);
+    expect(user.transcript.at(-1)).toEqual({ role: 'assistant', content: 'It works now.' });
+  });
+
   it.each(['###STOP###', '###TRANSFER###', '###OUT-OF-SCOPE###'])('%s in a message ends the episode', async (token) => {
     const { user } = phoneEpisode([say('Hi, my phone has no service.'), say(`Thanks. ${token}`)]);
     expect((await user.first(signal)).stop).toBe(false);

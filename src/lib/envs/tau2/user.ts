@@ -35,11 +35,25 @@ export function isUserStop(content: string): boolean {
   return content.includes(STOP) || content.includes(TRANSFER) || content.includes(OUT_OF_SCOPE);
 }
 
+/** A turn whose model call has not answered yet: its messages so far, user tool results included. */
+interface TurnInFlight {
+  agentMessage: string;
+  messages: ChatMessage[];
+  calls: number;
+}
+
 export class Tau2SimulatedUser implements UserSide {
   readonly kind = 'simulated';
+  /**
+   * A failed model call is asked again from where the turn stood: the agent's
+   * message is recorded once, and user tool calls that already ran (on the
+   * user's database) are kept with their results, not run twice.
+   */
+  readonly retrySafe = true;
   readonly system: string;
   /** The simulator's own view of the conversation (roles flipped). */
   private messages: ChatMessage[] = [];
+  #inFlight: TurnInFlight | undefined;
 
   constructor(
     private readonly model: Actor,
@@ -53,34 +67,45 @@ export class Tau2SimulatedUser implements UserSide {
   }
 
   first(signal: AbortSignal): Promise<UserTurn> {
-    this.messages = [];
-    this.session.greeted(FIRST_AGENT_MESSAGE);
+    if (!this.#resumes(FIRST_AGENT_MESSAGE)) {
+      this.messages = [];
+      this.session.greeted(FIRST_AGENT_MESSAGE);
+    }
     return this.#respond(FIRST_AGENT_MESSAGE, signal);
   }
 
   reply(agentMessage: string, signal: AbortSignal): Promise<UserTurn> {
-    this.session.agentSaid(agentMessage);
+    if (!this.#resumes(agentMessage)) this.session.agentSaid(agentMessage);
     // LLMAgent.is_stop: the agent ended the conversation; the user is not asked.
     if (agentMessage.includes(AGENT_STOP_TOKEN)) return Promise.resolve({ content: '(The agent ended the conversation.)', stop: true });
     return this.#respond(agentMessage, signal);
   }
 
+  /** Whether this call asks again for a turn whose model call failed (the chat's Retry). */
+  #resumes(agentMessage: string): boolean {
+    return this.#inFlight?.agentMessage === agentMessage;
+  }
+
   async #respond(agentMessage: string, signal: AbortSignal): Promise<UserTurn> {
-    this.messages.push({ role: 'user', content: agentMessage });
+    if (!this.#resumes(agentMessage)) this.#inFlight = { agentMessage, messages: [...this.messages, { role: 'user', content: agentMessage }], calls: 0 };
+    const turn = this.#inFlight;
+    if (!turn) throw new Error('unreachable: no turn in flight');
     const tools = this.session.userTools;
-    for (let calls = 0; ; calls++) {
-      const res = await this.model.propose({ system: this.system, messages: [...this.messages], tools }, signal);
+    for (;;) {
+      const res = await this.model.propose({ system: this.system, messages: [...turn.messages], tools }, signal);
       const action = res.action;
       if (action.kind === 'tool_call' && tools.length > 0) {
-        if (calls >= MAX_USER_TOOL_CALLS_PER_TURN) throw new Error(`The simulated user made more than ${MAX_USER_TOOL_CALLS_PER_TURN} tool calls in one turn`);
+        if (turn.calls >= MAX_USER_TOOL_CALLS_PER_TURN) throw new Error(`The simulated user made more than ${MAX_USER_TOOL_CALLS_PER_TURN} tool calls in one turn`);
+        turn.calls++;
         const result = this.session.userToolCall(action.call);
-        this.messages.push({ role: 'assistant', content: action.content ?? '', toolCalls: [action.call] });
-        this.messages.push({ role: 'tool', toolCallId: action.call.id, name: action.call.name, content: result.content });
+        turn.messages.push({ role: 'assistant', content: action.content ?? '', toolCalls: [action.call] });
+        turn.messages.push({ role: 'tool', toolCallId: action.call.id, name: action.call.name, content: result.content });
         continue;
       }
       // Without tools the model answers with a message; a stray tool call still carries its text, if any.
       const content = action.kind === 'message' ? action.content : (action.content ?? '');
-      this.messages.push({ role: 'assistant', content });
+      this.messages = [...turn.messages, { role: 'assistant', content }];
+      this.#inFlight = undefined;
       this.session.userSaid(content);
       return { content, stop: isUserStop(content) };
     }
