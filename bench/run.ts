@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { benchRunner } from './runner.ts';
 import { benchCritic, formatCriticBench, longestReplayEpisode, type PreparationBench } from './critic.ts';
 import { benchBudget, formatBudgetBench } from './budget.ts';
+import { benchTau2Critic, formatTau2Critic } from './tau2-critic.ts';
 import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
 import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { benchTau } from './tau.ts';
@@ -170,6 +171,11 @@ async function budgetSection(): Promise<void> {
   console.log(formatBudgetBench(benchBudget(await loadTauPack(nodePackSource(defaultTauDir())))));
 }
 
+/** The critic on τ³: real-length episodes of every task per domain, whole policy and policy sections, at the default window and smaller ones. */
+async function tau2CriticSection(): Promise<void> {
+  console.log(formatTau2Critic(benchTau2Critic()));
+}
+
 /**
  * Prefix reuse per step on WebGPU and wasm, and the verdict hidden behind a 500 ms actor by preparation on a
  * real-length episode (Chromium worker): on the tiny KV model, whose prefill costs almost nothing, and on
@@ -229,7 +235,7 @@ async function bundleSection(): Promise<void> {
 
 console.log('Spotter benchmarks');
 // `--<section>-only` runs one section alone.
-const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, bundle: bundleSection, 'exam-sets': examSetsSection };
+const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, 'tau2-critic': tau2CriticSection, bundle: bundleSection, 'exam-sets': examSetsSection };
 const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, 'trace-write': traceWriteSection, prefix: prefixSection, exam: examSection };
 const chosen = [...Object.keys(plainSections), ...Object.keys(browserSections)].find((name) => process.argv.includes(`--${name}-only`));
 if (chosen) {
@@ -257,6 +263,7 @@ try {
   await examSection(browser);
   await userbenchSection();
   await budgetSection();
+  await tau2CriticSection();
   await criticSection(browser);
   await prefixSection(browser);
   await runnerSection();
