@@ -36,6 +36,8 @@ export interface TraceWriteBench {
   /** Per step write (record() of the step event until durable), over every step of every round, ms. */
   medianMs: number;
   p90Ms: number;
+  /** The 10th percentile: the write's own cost when the machine is busy with other work (the median then measures the load). */
+  p10Ms: number;
   /** Median of the last 5 steps of each round (the largest traces). */
   lateMedianMs: number;
 }
@@ -62,6 +64,7 @@ export async function benchTraceWrite(trace: EpisodeTrace, sink: TraceSink, roun
     rounds,
     medianMs: percentile(all, 50) ?? NaN,
     p90Ms: percentile(all, 90) ?? NaN,
+    p10Ms: percentile(all, 10) ?? NaN,
     lateMedianMs: percentile(late, 50) ?? NaN,
   };
 }
