@@ -9,7 +9,7 @@ import type { TauPack } from '../src/lib/envs/tau-bench/pack.ts';
 import type { TauDomain } from '../src/lib/envs/environment.ts';
 import { percentile } from '../src/lib/percentiles.ts';
 import { measureBudget, realLengthEpisodes, type BudgetMeasure } from '../tests/fixtures/real-length-episodes.ts';
-import { estimateTokens, memoCounter } from '../src/lib/critic/budget.ts';
+import { estimateTokens, memoCounter } from '../src/lib/critic/prompt.ts';
 
 export const BENCH_WINDOWS = [4096, 8192, 16384] as const;
 

@@ -6,8 +6,7 @@
  * 0); and grading throughput of the tiny model in Chromium's worker on wasm
  * (bench/pages/exam.html).
  */
-import { budgetedCriticPrompt, budgetForWindow, estimateTokens, memoCounter } from '../src/lib/critic/budget.ts';
-import { buildCriticPrompt } from '../src/lib/critic/prompt.ts';
+import { budgetForWindow, criticPrompt, estimateTokens, memoCounter } from '../src/lib/critic/prompt.ts';
 import { DEFAULT_CRITIC_WINDOW } from '../src/lib/engines/webllm-models.ts';
 import type { ExamItem } from '../src/lib/exam/schema.ts';
 import { percentile } from '../src/lib/percentiles.ts';
@@ -35,14 +34,14 @@ export function examPromptRows(sets: Readonly<Record<string, readonly ExamItem[]
   const rows: ExamPromptRow[] = [];
   for (const [set, items] of Object.entries(sets)) {
     const full = items.map((i) => {
-      const p = buildCriticPrompt(i.input);
+      const p = criticPrompt(i.input).prompt;
       return count(p.system) + count(p.user);
     });
     for (const window of windows) {
       const budget = budgetForWindow(window, count);
       const row: ExamPromptRow = { set, items: items.length, window, full, budgeted: [], shortened: 0, overflows: 0, overflowTokens: [] };
       for (const item of items) {
-        const { fit } = budgetedCriticPrompt(item.input, budget);
+        const { fit } = criticPrompt(item.input, budget);
         if (!fit) continue;
         row.budgeted.push(fit.tokens);
         if (fit.omitted > 0 || fit.shortenedObservations > 0) row.shortened++;

@@ -3,7 +3,7 @@
  * real code paths: the SDKs over HTTP to a local server, IndexedDB and the
  * critic worker in Chromium, the tau-bench port on the real data.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { benchRunner } from './runner.ts';
 import { benchCritic, formatCriticBench, longestReplayEpisode, type PreparationBench } from './critic.ts';
 import { benchBudget, formatBudgetBench } from './budget.ts';
+import { benchTau2Critic, formatTau2Critic } from './tau2-critic.ts';
 import { loadTauPack } from '../src/lib/envs/tau-bench/pack.ts';
 import { defaultTauDir, nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { benchTau } from './tau.ts';
@@ -22,6 +23,8 @@ import { QUICK_SET } from '../src/lib/exam/quick.ts';
 import { loadExamSourcesFromDir } from '../src/lib/exam/sources-node.ts';
 import { benchLoop, type LoopBenchResult } from './loop.ts';
 import { formatTimings, type ReviewStoreBench } from './review-store.ts';
+import { longestHistoricalEpisode, type TraceWriteBench } from './trace-write.ts';
+import { HISTORICAL_AIRLINE_FILE } from '../src/lib/exam/sources-node.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { launchBrowser } from '../tests/e2e/harness.ts';
 import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
@@ -89,6 +92,20 @@ async function loopSection(b: BenchBrowser): Promise<void> {
   }
 }
 
+/** Trace writes at real length: the longest historical GPT-4o airline episode recorded step by step into IndexedDB in Chromium. */
+async function traceWriteSection(b: BenchBrowser): Promise<void> {
+  const trace = longestHistoricalEpisode(readFileSync(join(defaultTauDir(), HISTORICAL_AIRLINE_FILE), 'utf8'));
+  const out = await b.run<{ ok: boolean; r?: TraceWriteBench; error?: string }>('/bench/pages/trace-write.html', { trace, rounds: 10 });
+  if (!out.ok || !out.r) {
+    console.log(`trace write (Chromium): failed: ${out.error}`);
+    return;
+  }
+  const r = out.r;
+  console.log(
+    `trace write (Chromium, IndexedDB, historical airline episode ${r.episode}: ${r.steps} steps, ${fmt(r.traceKB)} KB at the end, ${r.rounds} rounds): ${fmt(r.medianMs)} ms/step median | p10 ${fmt(r.p10Ms)} / p90 ${fmt(r.p90Ms)} ms | last 5 steps ${fmt(r.lateMedianMs)} ms (goal ≤ 2.0)`,
+  );
+}
+
 /** Review at scale: 10,000 episodes imported into IndexedDB in Chromium, then the list's filters and searches. */
 async function reviewSection(b: BenchBrowser): Promise<void> {
   const out = await b.run<{ ok: boolean; r?: ReviewStoreBench; error?: string }>('/bench/pages/review.html?n=10000');
@@ -154,6 +171,11 @@ async function budgetSection(): Promise<void> {
   console.log(formatBudgetBench(benchBudget(await loadTauPack(nodePackSource(defaultTauDir())))));
 }
 
+/** The critic on τ³: real-length episodes of every task per domain, whole policy and policy sections, at the default window and smaller ones. */
+async function tau2CriticSection(): Promise<void> {
+  console.log(formatTau2Critic(benchTau2Critic()));
+}
+
 /**
  * Prefix reuse per step on WebGPU and wasm, and the verdict hidden behind a 500 ms actor by preparation on a
  * real-length episode (Chromium worker): on the tiny KV model, whose prefill costs almost nothing, and on
@@ -213,8 +235,8 @@ async function bundleSection(): Promise<void> {
 
 console.log('Spotter benchmarks');
 // `--<section>-only` runs one section alone.
-const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, bundle: bundleSection, 'exam-sets': examSetsSection };
-const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, prefix: prefixSection, exam: examSection };
+const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, 'tau2-critic': tau2CriticSection, bundle: bundleSection, 'exam-sets': examSetsSection };
+const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, 'trace-write': traceWriteSection, prefix: prefixSection, exam: examSection };
 const chosen = [...Object.keys(plainSections), ...Object.keys(browserSections)].find((name) => process.argv.includes(`--${name}-only`));
 if (chosen) {
   const plain = plainSections[chosen];
@@ -234,12 +256,14 @@ await bundleSection();
 const browser = await BenchBrowser.start();
 try {
   await loopSection(browser);
+  await traceWriteSection(browser);
   await reviewSection(browser);
   await tauSection();
   await examSetsSection();
   await examSection(browser);
   await userbenchSection();
   await budgetSection();
+  await tau2CriticSection();
   await criticSection(browser);
   await prefixSection(browser);
   await runnerSection();

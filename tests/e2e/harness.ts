@@ -82,7 +82,7 @@ export function collectErrors(page: Page): string[] {
   return errors;
 }
 
-/** Dumps the named IndexedDB database's object stores as JSON text, read in the page. */
+/** Dumps the named IndexedDB database's object stores as JSON text, read in the page; a record stored as JSON text (a trace) is dumped as the value it holds. */
 export async function dumpIndexedDB(page: Page, dbName: string): Promise<string> {
   return page.evaluate(async (name) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -94,7 +94,7 @@ export async function dumpIndexedDB(page: Page, dbName: string): Promise<string>
     for (const storeName of Array.from(db.objectStoreNames)) {
       out[storeName] = await new Promise<unknown[]>((resolve, reject) => {
         const r = db.transaction(storeName).objectStore(storeName).getAll();
-        r.onsuccess = () => resolve(r.result);
+        r.onsuccess = () => resolve(r.result.map((v: unknown) => (typeof v === 'string' && v.startsWith('{') ? (JSON.parse(v) as unknown) : v)));
         r.onerror = () => reject(r.error);
       });
     }

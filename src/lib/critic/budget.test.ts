@@ -5,15 +5,19 @@ import {
   KEEP_LAST_MESSAGES,
   OBSERVATION_HEAD_CHARS,
   OBSERVATION_TAIL_CHARS,
-  budgetedCriticPrompt,
+  buildCriticPrompt,
+  criticPrompt,
   estimateTokens,
   fitCriticInput,
   memoCounter,
+  nextCriticConversation,
+  omittedMessagesMarker,
+  RESTART_FRACTION,
   shortenObservation,
+  withVerdict,
+  type CriticConversation,
   type PromptBudget,
-} from './budget.ts';
-import { nextCriticConversation, RESTART_FRACTION, withVerdict, type CriticConversation } from './incremental-prompt.ts';
-import { buildCriticPrompt, omittedMessagesMarker } from './prompt.ts';
+} from './prompt.ts';
 import type { CriticInput } from './types.ts';
 
 const policy = `# Retail agent policy\n${'The agent must verify the user before acting. '.repeat(40)}`;
@@ -64,7 +68,7 @@ describe('shortenObservation', () => {
 describe('fitCriticInput', () => {
   it('changes nothing when the prompt fits', () => {
     const input = inputAt(4);
-    const { prompt, fit } = budgetedCriticPrompt(input, budget(100_000));
+    const { prompt, fit } = criticPrompt(input, budget(100_000));
     expect(prompt).toEqual(buildCriticPrompt(input));
     expect(fit).toMatchObject({ fits: true, omitted: 0, shortenedObservations: 0, shortenedChars: 0 });
   });
@@ -72,7 +76,7 @@ describe('fitCriticInput', () => {
   it('shortens older observations first, in chunks, and never the last messages, the policy, the attempts or the proposal', () => {
     const input = inputAt(20);
     const full = exact(buildCriticPrompt(input));
-    const { prompt, fit } = budgetedCriticPrompt(input, budget(Math.round(full * 0.8)));
+    const { prompt, fit } = criticPrompt(input, budget(Math.round(full * 0.8)));
     expect(fit?.fits).toBe(true);
     expect(fit?.omitted).toBe(0);
     expect(fit?.shortenedObservations).toBeGreaterThan(0);
@@ -91,7 +95,7 @@ describe('fitCriticInput', () => {
   it('then leaves out the oldest messages, in chunks, with a marker saying how many', () => {
     const input = inputAt(40);
     const fixedOnly = exact(buildCriticPrompt({ ...input, history: input.history.slice(-KEEP_LAST_MESSAGES) }));
-    const { prompt, fit } = budgetedCriticPrompt(input, budget(fixedOnly + 1500));
+    const { prompt, fit } = criticPrompt(input, budget(fixedOnly + 1500));
     expect(fit?.fits).toBe(true);
     expect(fit?.omitted).toBeGreaterThan(0);
     expect((fit?.omitted ?? 0) % CHUNK_MESSAGES === 0 || fit?.omitted === input.history.length - KEEP_LAST_MESSAGES).toBe(true);
@@ -102,7 +106,7 @@ describe('fitCriticInput', () => {
   });
 
   it('reports a prompt that cannot fit (the policy alone is too long) instead of cutting the policy', () => {
-    const { prompt, fit } = budgetedCriticPrompt(inputAt(10), budget(200));
+    const { prompt, fit } = criticPrompt(inputAt(10), budget(200));
     expect(fit?.fits).toBe(false);
     expect(prompt.user).toContain(policy);
   });
@@ -122,8 +126,8 @@ describe('fitCriticInput', () => {
     let prefixChanges = 0;
     let previous: string | undefined;
     for (let steps = 1; steps <= 60; steps++) {
-      const a = budgetedCriticPrompt(inputAt(steps), b).prompt.user;
-      expect(budgetedCriticPrompt(inputAt(steps), b).prompt.user).toBe(a);
+      const a = criticPrompt(inputAt(steps), b).prompt.user;
+      expect(criticPrompt(inputAt(steps), b).prompt.user).toBe(a);
       const conversation = a.slice(0, a.indexOf('# Earlier proposals'));
       // Most of the previous step's conversation should still open this one (what a KV cache can reuse).
       if (previous !== undefined && commonPrefixLength(previous, conversation) < previous.length / 2) prefixChanges++;

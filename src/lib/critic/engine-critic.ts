@@ -6,17 +6,19 @@
  * critic decision (prompt, budget, verdict) is made here.
  */
 import type { Verdict } from '../types.ts';
-import type { ChatTurn, CriticEngine, GenerateOptions, GenerateResult, PrefillResult } from '../engines/types.ts';
+import type { CriticEngine, GenerateOptions, GenerateResult, PrefillResult } from '../engines/types.ts';
+import { ContextOverflowError } from '../errors.ts';
 import {
-  nextCriticConversation,
+  budgetForWindow,
+  criticPrompt,
   openTurnsBeforeProposal,
+  VERDICT_RESERVE_TOKENS,
   withPlaceholderProposal,
   withVerdict,
   type CriticConversation,
   type PreparedInput,
-} from './incremental-prompt.ts';
-import { ContextOverflowError } from '../errors.ts';
-import { budgetedCriticPrompt, budgetForWindow, VERDICT_RESERVE_TOKENS, type PromptBudget } from './budget.ts';
+  type PromptBudget,
+} from './prompt.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { verdictFromText } from './verdict.ts';
 
@@ -77,30 +79,19 @@ export class EngineCritic implements Critic {
     if (!this.engine.prefill) return;
     const input = withPlaceholderProposal(prepared);
     const budget = this.#promptBudget();
-    let turns: ChatTurn[];
-    if (this.#incremental) {
-      const next = nextCriticConversation(this.#conversation, input, budget);
-      if (!next.fits) return;
-      turns = next.messages;
-    } else {
-      const { prompt, fit } = budgetedCriticPrompt(input, budget);
-      if (fit && !fit.fits) return;
-      turns = [
-        { role: 'system', content: prompt.system },
-        { role: 'user', content: prompt.user },
-      ];
-    }
+    const { turns, fits } = criticPrompt(input, budget, this.#incremental ? { previous: this.#conversation } : undefined);
+    if (!fits) return;
     this.lastPrepared = await this.engine.prefill(openTurnsBeforeProposal(turns), signal);
   }
 
   async #judgeIncremental(input: CriticInput, budget: PromptBudget | undefined, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
     const generateChat = this.engine.generateChat?.bind(this.engine);
     if (!generateChat) throw new Error('unreachable: incremental engines generate chats');
-    const next = nextCriticConversation(this.#conversation, input, budget);
-    if (budget && !next.fits) throw ContextOverflowError.of(next.state.tokens, budget.maxTokens + VERDICT_RESERVE_TOKENS);
+    const next = criticPrompt(input, budget, { previous: this.#conversation });
+    if (budget && !next.fits) throw ContextOverflowError.of(next.tokens, budget.maxTokens + VERDICT_RESERVE_TOKENS);
     this.#conversation = undefined;
-    const r = await generateChat(next.messages, this.#options(), signal);
-    this.#conversation = withVerdict(next.state, r.text, r.usage.completionTokens);
+    const r = await generateChat(next.turns, this.#options(), signal);
+    if (next.chat) this.#conversation = withVerdict(next.chat, r.text, r.usage.completionTokens);
     return this.result(r);
   }
 
@@ -118,7 +109,7 @@ export class EngineCritic implements Critic {
 
   /** buildCriticPrompt's request within `budget` (none: the whole prompt). */
   protected async judgeSingleTurn(input: CriticInput, budget: PromptBudget | undefined, signal: AbortSignal): Promise<{ verdict: Verdict; stats: JudgeStats }> {
-    const { prompt, fit } = budgetedCriticPrompt(input, budget);
+    const { prompt, fit } = criticPrompt(input, budget);
     if (budget && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, budget.maxTokens + VERDICT_RESERVE_TOKENS);
     return this.result(await this.engine.generate({ ...prompt, ...this.#options() }, signal));
   }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../types.ts';
-import { extendsHistory, incrementalSystemPrompt, nextCriticConversation, withVerdict, type CriticConversation } from './incremental-prompt.ts';
-import { buildCriticPrompt, renderConversation, renderMessage } from './prompt.ts';
+import {
+  buildCriticPrompt,
+  extendsHistory,
+  incrementalSystemPrompt,
+  nextCriticConversation,
+  renderConversation,
+  renderMessage,
+  withVerdict,
+  type CriticConversation,
+} from './prompt.ts';
 import type { CriticInput } from './types.ts';
 
 const tools: CriticInput['tools'] = [{ type: 'function', function: { name: 'get_order', description: 'Look up an order', parameters: {} } }];

@@ -9,9 +9,8 @@ import { loadTauPack, type TauPack } from '../envs/tau-bench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import type { TauDomain } from '../envs/environment.ts';
 import { measureBudget, realLengthEpisodes, type RealLengthEpisode } from '../../../tests/fixtures/real-length-episodes.ts';
-import { budgetedCriticPrompt, budgetForWindow, estimateTokens, memoCounter } from './budget.ts';
 import { DEFAULT_CRITIC_WINDOW } from '../engines/webllm-models.ts';
-import { renderPolicySection, renderProposalSection } from './prompt.ts';
+import { budgetForWindow, criticPrompt, estimateTokens, memoCounter, renderPolicySection, renderProposalSection } from './prompt.ts';
 
 const DIR = path.resolve(process.cwd(), '..', 'shared', 'tau-bench');
 const count = memoCounter(estimateTokens);
@@ -48,7 +47,7 @@ describe.each(['retail', 'airline'] as const)('real-length %s episodes', (domain
     const budget = budgetForWindow(window, count);
     for (const e of episodes[domain] ?? []) {
       for (const input of e.points) {
-        const { prompt } = budgetedCriticPrompt(input, budget);
+        const { prompt } = criticPrompt(input, budget);
         expect(prompt.user).toContain(renderPolicySection(input.policy));
         expect(prompt.user).toContain(renderProposalSection(input.proposal));
         for (const a of input.previousAttempts) expect(prompt.user).toContain(a.feedback);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
 import type { ChatMessage } from '../types.ts';
-import { estimateTokens, VERDICT_RESERVE_TOKENS } from './budget.ts';
-import { buildCriticPrompt, renderPolicySection } from './prompt.ts';
+import { buildCriticPrompt, estimateTokens, renderPolicySection, VERDICT_RESERVE_TOKENS } from './prompt.ts';
 import { RemoteCritic } from './remote.ts';
 import type { CriticInput } from './types.ts';
 

@@ -4,7 +4,7 @@ import type { ProviderConfig } from '../actor/provider.ts';
 import type { Actor } from '../actor/types.ts';
 import type { Verdict } from '../types.ts';
 import { ContextOverflowError } from '../errors.ts';
-import { budgetedCriticPrompt, budgetForWindow, estimateTokens, memoCounter, type PromptBudget } from './budget.ts';
+import { budgetForWindow, criticPrompt, estimateTokens, memoCounter, type PromptBudget } from './prompt.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { verdictFromText } from './verdict.ts';
 
@@ -35,7 +35,7 @@ export class RemoteCritic implements Critic {
   }
 
   async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
-    const { prompt, fit } = budgetedCriticPrompt(input, this.#budget);
+    const { prompt, fit } = criticPrompt(input, this.#budget);
     if (this.contextWindow && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, this.contextWindow);
     const reply = await this.#model.propose({ system: prompt.system, messages: [{ role: 'user', content: prompt.user }], tools: [] }, signal);
     const text = reply.action.kind === 'message' ? reply.action.content : (reply.action.content ?? '');

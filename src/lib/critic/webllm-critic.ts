@@ -8,9 +8,8 @@ import { ContextOverflowError } from '../errors.ts';
 import type { GenerateOptions, GenerateResult } from '../engines/types.ts';
 import type { WebLLMEngine } from '../engines/webllm.ts';
 import type { Verdict } from '../types.ts';
-import { budgetForWindow, budgetPieces, estimateTokens, type PromptBudget } from './budget.ts';
 import { EngineCritic, type JudgeStats } from './engine-critic.ts';
-import { INCREMENTAL_HEADER, nextCriticConversation, withVerdict, type CriticConversation } from './incremental-prompt.ts';
+import { budgetForWindow, budgetPieces, criticPrompt, estimateTokens, INCREMENTAL_HEADER, withVerdict, type CriticConversation, type PromptBudget } from './prompt.ts';
 import type { CriticInput } from './types.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
 
@@ -83,14 +82,14 @@ export class WebLLMCritic extends EngineCritic {
    */
   async #generateIncremental(input: CriticInput, req: GenerateOptions, signal: AbortSignal, budget: PromptBudget): Promise<GenerateResult> {
     if (this.webllm.chats !== this.#atChats) this.#forget();
-    const next = nextCriticConversation(this.#conversation, input, budget);
-    if (!next.fits) throw ContextOverflowError.of(next.state.tokens, this.webllm.contextWindow);
+    const next = criticPrompt(input, budget, { previous: this.#conversation });
+    if (!next.fits) throw ContextOverflowError.of(next.tokens, this.webllm.contextWindow);
     const reused = next.extended ? this.#cachedTokens : 0;
     this.#forget();
-    const { text, usage, latencyMs, finishReason } = await this.webllm.complete(next.messages, req, signal);
+    const { text, usage, latencyMs, finishReason } = await this.webllm.complete(next.turns, req, signal);
     // web-llm continues a chat only after a reply that stopped normally ("length"/"abort" force a reset).
-    if (finishReason === 'stop') {
-      this.#conversation = withVerdict(next.state, text, usage.completionTokens);
+    if (finishReason === 'stop' && next.chat) {
+      this.#conversation = withVerdict(next.chat, text, usage.completionTokens);
       this.#cachedTokens = reused + usage.promptTokens + usage.completionTokens;
       this.#atChats = this.webllm.chats;
     }

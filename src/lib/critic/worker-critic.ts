@@ -8,7 +8,7 @@ import { AbortedError, EngineError } from '../errors.ts';
 import type { Verdict } from '../types.ts';
 import type { JudgeStats } from './engine-critic.ts';
 import type { DeleteReport, EngineLoadInfo, EngineProgress, GenerateRequest, GenerateResult } from '../engines/types.ts';
-import type { PreparedInput } from './incremental-prompt.ts';
+import type { PreparedInput } from './prompt.ts';
 import type { Critic, CriticInput } from './types.ts';
 import { WorkerLink, type WorkerEndpoint } from '../worker-link.ts';
 import type { TransformersConfig } from '../engines/transformers-options.ts';

@@ -1,5 +1,4 @@
-import { budgetedCriticPrompt, budgetForWindow, estimateTokens } from '../critic/budget.ts';
-import { buildCriticPrompt } from '../critic/prompt.ts';
+import { budgetForWindow, criticPrompt, estimateTokens } from '../critic/prompt.ts';
 import type { CriticInput } from '../critic/types.ts';
 import type { VerdictOutput } from '../critic/verdict.ts';
 import type { LabelSet, LabelSource } from './labels/label.ts';
@@ -28,13 +27,13 @@ export interface TrainingExample {
 }
 
 /**
- * The exact text the critic sees for this example (buildCriticPrompt, as at
+ * The exact text the critic sees for this example (criticPrompt, as at
  * run time). With `contextWindow`, the prompt budget shortens it as it would
  * for a critic with that window (counted with the documented estimate), so a
  * fine-tuned critic sees in training what it sees at run time.
  */
 export function examplePrompt(e: Pick<TrainingExample, 'input'>, contextWindow?: number): { system: string; user: string } {
-  return budgetedCriticPrompt(e.input, contextWindow ? budgetForWindow(contextWindow, estimateTokens) : undefined).prompt;
+  return criticPrompt(e.input, contextWindow ? budgetForWindow(contextWindow, estimateTokens) : undefined).prompt;
 }
 
 /** cyrb53 (a fast 53-bit string hash built on Math.imul). */
@@ -62,7 +61,7 @@ const fingerprints = new WeakMap<CriticInput, string>();
 export function promptFingerprint(input: CriticInput): string {
   let h = fingerprints.get(input);
   if (h === undefined) {
-    const p = buildCriticPrompt(input);
+    const p = criticPrompt(input).prompt;
     h = fingerprint(`${p.system}\u0000${p.user}`);
     fingerprints.set(input, h);
   }

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { budgetedCriticPrompt, budgetForWindow, estimateTokens, VERDICT_RESERVE_TOKENS } from '../critic/budget.ts';
-import { buildCriticPrompt } from '../critic/prompt.ts';
+import { buildCriticPrompt, budgetForWindow, criticPrompt, estimateTokens, VERDICT_RESERVE_TOKENS } from '../critic/prompt.ts';
 import { parseVerdict } from '../critic/verdict.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import { dedupe, splitByTask } from './dataset.ts';
@@ -243,7 +242,7 @@ describe('examples, statistics, deduplication, split and export', () => {
     // A window just too small for the longest prompt whole.
     const window = estimateTokens(examplePrompt(e).system) + estimateTokens(examplePrompt(e).user) + VERDICT_RESERVE_TOKENS - 40;
     const line = OpenAIChatLineSchema.parse(JSON.parse(toJsonl([e], 'openai', window)));
-    const budgeted = budgetedCriticPrompt(e.input, budgetForWindow(window, estimateTokens));
+    const budgeted = criticPrompt(e.input, budgetForWindow(window, estimateTokens));
     expect(line.messages[1].content).toBe(budgeted.prompt.user);
     expect(budgeted.fit?.omitted || budgeted.fit?.shortenedObservations).toBeTruthy();
     expect(line.messages[1].content).not.toBe(examplePrompt(e).user);

@@ -51,6 +51,29 @@ describe('TraceRecorder + TraceStore', () => {
     expect(traces.map((x) => x.id)).toEqual(['ep-rec']);
   });
 
+  it('writes snapshots: a later event, or a change to the objects the loop emitted, never alters a trace already handed to the sink', async () => {
+    const puts: EpisodeTrace[] = [];
+    const rec = new TraceRecorder({ put: async (t) => void puts.push(t) });
+    const events = [];
+    for await (const e of episode()) events.push(e);
+    for (const e of events) await rec.record(e);
+    const lengths = puts.map((t) => t.timeline.length);
+    const statuses = puts.map((t) => t.status);
+    // Mutate every object the loop emitted: the recorded snapshots keep what was recorded.
+    for (const e of events) {
+      if (e.type === 'step') e.step.proposals.length = 0;
+      if (e.type === 'episode_start') e.meta.actor = 'changed';
+    }
+    expect(puts.map((t) => t.timeline.length)).toEqual(lengths);
+    expect(puts.map((t) => t.status)).toEqual(statuses);
+    expect(statuses.at(-1)).toBe('done');
+    expect(statuses.slice(0, -1).every((s) => s === 'running')).toBe(true);
+    for (const t of puts) {
+      expect(t.meta.actor).not.toBe('changed');
+      for (const entry of t.timeline) if (entry.type === 'step') expect(entry.step.proposals.length).toBeGreaterThan(0);
+    }
+  });
+
   it('maps a full quota to a clear StorageError and the recorder surfaces it', async () => {
     const err = toStorageError(new DOMException('The quota has been exceeded.', 'QuotaExceededError'), 'episode x');
     expect(err).toBeInstanceOf(StorageError);

@@ -38,7 +38,9 @@ export class TraceRecorder {
     if (event.type === 'actor_delta') return;
     const t = this.#apply(event);
     if (!t) return;
-    const snapshot = structuredClone(t);
+    // Entries are the recorder's own copies and never change once in the timeline (an edit replaces its entry), so a
+    // snapshot copies only the top level and the timeline's array: O(steps), not a deep copy of the whole trace.
+    const snapshot: EpisodeTrace = { ...t, timeline: [...t.timeline] };
     this.#pending = this.#pending.then(
       () => this.sink.put(snapshot),
       () => this.sink.put(snapshot),
@@ -62,7 +64,7 @@ export class TraceRecorder {
         id: event.episodeId,
         createdAt: event.at,
         updatedAt: event.at,
-        meta: event.meta,
+        meta: structuredClone(event.meta),
         policy: event.policy,
         timeline: [],
         status: 'running',
@@ -73,7 +75,7 @@ export class TraceRecorder {
     if (!t) return undefined;
     switch (event.type) {
       case 'user':
-        t.timeline.push(event);
+        t.timeline.push({ type: 'user', content: event.content, at: event.at });
         break;
       case 'user_edit': {
         // After a failed turn the person edited their last message: it replaces that entry, so the trace has no stale copy.
@@ -83,13 +85,14 @@ export class TraceRecorder {
         break;
       }
       case 'step':
-        t.timeline.push({ type: 'step', step: event.step });
+        // A deep copy of the step alone, once: later changes to the loop's objects never reach the stored trace.
+        t.timeline.push({ type: 'step', step: structuredClone(event.step) });
         break;
       case 'episode_end':
         t.status = event.outcome;
         t.endedAt = event.at;
         if (event.reward !== undefined) t.reward = event.reward;
-        if (event.rewardDetails) t.rewardDetails = event.rewardDetails;
+        if (event.rewardDetails) t.rewardDetails = structuredClone(event.rewardDetails);
         if (event.error) t.error = event.error;
         break;
       default:

@@ -34,6 +34,23 @@ describe('TraceStore', () => {
     expect(s[0]?.outcome).toBe('pass');
   });
 
+  it('stores a trace as its JSON text, reads records stored as objects by earlier versions, and names a corrupt one', async () => {
+    const name = dbName();
+    const store = new TraceStore(name);
+    await store.put(syntheticTrace(1));
+    const db = await openDB(name);
+    expect(await db.get('episodes', 'ep-000001')).toBe(JSON.stringify(syntheticTrace(1)));
+    // An object record, as every version before this one wrote them, and a truncated text.
+    await db.put('episodes', syntheticTrace(2), 'ep-000002');
+    await db.put('episodes', JSON.stringify(syntheticTrace(3)).slice(0, 100), 'ep-000003');
+    db.close();
+    expect(await store.get('ep-000002')).toEqual(syntheticTrace(2));
+    await expect(store.get('ep-000003')).rejects.toThrow(/stored episode ep-000003: not valid JSON/);
+    const { traces, invalid } = await store.list();
+    expect(traces.map((t) => t.id)).toEqual(['ep-000002', 'ep-000001']);
+    expect(invalid).toBe(1);
+  });
+
   it('upgrades a database written by the old single-store version, migrating v0 records on read', async () => {
     const name = dbName();
     // The database as the previous TraceStore (idb-keyval createStore) left it, with one v0 record among v1 ones.

@@ -1,5 +1,5 @@
 import type { Actor } from '../../actor/types.ts';
-import { buildCriticPrompt } from '../../critic/prompt.ts';
+import { criticPrompt } from '../../critic/prompt.ts';
 import { verdictFromText } from '../../critic/verdict.ts';
 import type { Critic, CriticInput } from '../../critic/types.ts';
 import type { Verdict } from '../../types.ts';
@@ -43,7 +43,7 @@ export function criticFromActor(actor: Actor, label = `teacher:${actor.label}`):
   return {
     label,
     async judge(input: CriticInput, signal: AbortSignal): Promise<Verdict> {
-      const prompt = buildCriticPrompt(input);
+      const { prompt } = criticPrompt(input);
       const reply = await actor.propose({ system: prompt.system, messages: [{ role: 'user', content: prompt.user }], tools: [] }, signal);
       const text = reply.action.kind === 'message' ? reply.action.content : (reply.action.content ?? '');
       return verdictFromText(text, label, reply.latencyMs, reply.usage);
