@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import {
   TAU_DOMAINS,
+  TAU2_DOMAINS,
+  Tau2EnvironmentSchema,
   TauBenchEnvironmentSchema,
   USERBENCH_ENVS,
   UserBenchEnvironmentSchema,
@@ -20,6 +22,7 @@ import {
  */
 export const BenchEnvironmentSchema = z.discriminatedUnion('family', [
   z.strictObject(TauBenchEnvironmentSchema.shape),
+  z.strictObject(Tau2EnvironmentSchema.shape),
   z.strictObject({
     ...UserBenchEnvironmentSchema.shape,
     /** The task index file in the pack, instead of <env>_multiturn[_onechoice]_<split>.json. */
@@ -36,6 +39,8 @@ export function episodeEnvironment(e: BenchEnvironment): EpisodeEnvironment {
   switch (e.family) {
     case 'tau-bench':
       return { family: 'tau-bench', domain: e.domain };
+    case 'tau2':
+      return { family: 'tau2', domain: e.domain };
     case 'userbench':
       return { family: 'userbench', domain: e.domain, ...(e.oneChoice ? { oneChoice: true } : {}) };
   }
@@ -47,6 +52,7 @@ export function episodeEnvironment(e: BenchEnvironment): EpisodeEnvironment {
  */
 export const BENCH_ENVIRONMENTS: ReadonlyArray<{ family: BenchFamily; label: string; environments: readonly BenchEnvironment[] }> = [
   { family: 'tau-bench', label: 'tau-bench', environments: TAU_DOMAINS.map((domain) => ({ family: 'tau-bench', domain })) },
+  { family: 'tau2', label: 'τ³-bench', environments: TAU2_DOMAINS.map((domain) => ({ family: 'tau2', domain })) },
   { family: 'userbench', label: 'UserBench', environments: USERBENCH_ENVS.map((domain) => ({ family: 'userbench', domain })) },
 ];
 

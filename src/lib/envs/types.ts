@@ -11,7 +11,8 @@ export interface ToolResult {
 }
 
 export interface RewardInfo {
-  reward: number;
+  /** Absent: the episode could not be scored as asked (τ³: its basis needs an NL judge and none is configured), never a silent pass. */
+  reward?: number;
   /** Why: e.g. database hash mismatch, missing outputs. */
   details?: Record<string, unknown>;
 }

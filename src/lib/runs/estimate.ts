@@ -46,6 +46,12 @@ export const DEFAULT_PROFILES: Record<BenchFamily, EpisodeProfile> = {
     user: { calls: 6, promptPerCall: 740, completionPerCall: 36 },
     critic: { promptPerCall: 4_700, completionPerCall: 60 },
   },
+  // τ³: tau-bench's shape with longer policies (telecom's policy and manual are about 6k tokens, its tools 2k).
+  tau2: {
+    actor: { calls: 14, promptPerCall: 8_000, completionPerCall: 85 },
+    user: { calls: 8, promptPerCall: 1_400, completionPerCall: 40 },
+    critic: { promptPerCall: 6_500, completionPerCall: 60 },
+  },
   userbench: {
     actor: { calls: 12, promptPerCall: 3_000, completionPerCall: 80 },
     user: { calls: 24, promptPerCall: 1_500, completionPerCall: 60 },

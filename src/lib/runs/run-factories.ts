@@ -4,6 +4,7 @@
  * tab and the headless CLI both call it; each only says where its packs are.
  */
 import type { BenchEnvironment } from '../envs/bench-environment.ts';
+import { ValidationError } from '../errors.ts';
 import type { PackSource } from '../envs/tau-bench/pack.ts';
 import type { ModelClientOptions } from './models.ts';
 import type { BenchFactories } from './runner.ts';
@@ -23,5 +24,7 @@ export function runFactories(environment: BenchEnvironment, packs: RunPackSource
       return tauBenchFactories(sourceTauKit(packs.tauBench()), models);
     case 'userbench':
       return userBenchFactories(packs.userBench(), models);
+    case 'tau2':
+      throw new ValidationError('run spec environment', 'τ³-bench runs are not available yet');
   }
 }

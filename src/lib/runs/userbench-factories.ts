@@ -60,7 +60,11 @@ export function userBenchFactories(loadPack: RunPackLoader, models: ModelClientO
       if (!context) throw new Error('UserBench episodes need the run spec and the user model');
       const { env, user } = await buildEnvironment(
         { environment, split: context.spec.split, taskIndex, maxSteps: context.spec.maxSteps, userModel: () => context.userActor },
-        { userBench: (choice: UserBenchPackChoice) => pack(choice), tauBench: () => Promise.reject(new ValidationError('run spec environment', 'a UserBench run loads no tau-bench pack')) },
+        {
+          userBench: (choice: UserBenchPackChoice) => pack(choice),
+          tauBench: () => Promise.reject(new ValidationError('run spec environment', 'a UserBench run loads no tau-bench pack')),
+          tau2: () => Promise.reject(new ValidationError('run spec environment', 'a UserBench run loads no τ³-bench pack')),
+        },
       );
       if (user) users.set(env, user);
       return env;

@@ -8,6 +8,9 @@ import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import { HumanTravelSeat } from '../envs/userbench/human-seat.ts';
 import { USERBENCH_SAMPLES, sourcePackLoader } from '../runs/userbench-factories.ts';
 import { buildEnvironment, type EnvironmentPacks, type EnvironmentSpec } from './environments.ts';
+import { isTau2Domain } from '../envs/tau2/domains.ts';
+import { loadTau2Pack, type Tau2Pack } from '../envs/tau2/pack.ts';
+import { nodeTau2Source } from '../envs/tau2/pack-node.ts';
 import { UserActorDouble } from '../../../tests/doubles/runner-doubles.ts';
 
 const SHARED = resolve(import.meta.dirname, '../../../../shared');
@@ -17,19 +20,24 @@ const samples = { tasksFile: USERBENCH_SAMPLES.tasksFile, scenarioFiles: [...USE
 function sharedPacks() {
   const tauPacks = new PackCache<TauPack>();
   const ubPacks = new PackCache<UserBenchPack>();
+  const tau2Packs = new PackCache<Tau2Pack>();
   const loads: string[] = [];
+  const tau2 = nodeTau2Source(resolve(SHARED, 'tau2-bench'));
   const ubLoader = sourcePackLoader(nodePackSource(resolve(SHARED, 'userbench')));
   const tau = nodePackSource(resolve(SHARED, 'tau-bench'));
   const packs: EnvironmentPacks = {
     tauBench: (domain, split) => tauPacks.get(`${domain}/${split}`, () => (loads.push(`${domain}/${split}`), loadTauPack(tau, [domain], { [domain]: [split] }))),
     userBench: (choice) => ubPacks.get(JSON.stringify(choice), () => (loads.push(choice.environment.domain), ubLoader(choice))),
+    tau2: (domain) => tau2Packs.get(domain, () => (loads.push(`tau2/${domain}`), loadTau2Pack(tau2, domain))),
   };
   return { packs, loads };
 }
 
-/** Every environment a spec can name: each benchmark of the one list (UserBench on the sample scenarios), and a policy. */
+/** Every environment a spec can name: each benchmark of the one list (UserBench on the sample scenarios; τ³ in the domains ported so far), and a policy. */
 const specs: EnvironmentSpec[] = [
-  ...BENCH_ENVIRONMENTS.flatMap((f) => f.environments).map((e): BenchEnvironment => (e.family === 'userbench' ? { ...e, ...samples } : e)),
+  ...BENCH_ENVIRONMENTS.flatMap((f) => f.environments)
+    .filter((e) => e.family !== 'tau2' || isTau2Domain(e.domain))
+    .map((e): BenchEnvironment => (e.family === 'userbench' ? { ...e, ...samples } : e)),
   { family: 'userbench', domain: 'travel22', oneChoice: true, ...samples },
   { family: 'policy-chat', policy: 'Never promise refunds over $100.' },
 ];
@@ -52,6 +60,13 @@ describe('buildEnvironment: one factory for every family', () => {
           expect(side?.kind).toBe('simulated');
           expect(env.policy.length).toBeGreaterThan(1000);
           break;
+        case 'tau2':
+          expect(side?.kind).toBe('simulated');
+          // LLMAgent's system prompt: the instruction, then the domain policy.
+          expect(env.policy).toMatch(/^<instructions>\nYou are a customer service agent[\s\S]*<\/instructions>\n<policy>\n# [\s\S]{1000,}\n<\/policy>$/);
+          expect(env.tools.map((t) => t.function.name)).toContain('transfer_to_human_agents');
+          expect(env.reward).toBeDefined();
+          break;
         case 'userbench':
           expect(side?.kind).toBe('simulated');
           // The row's opening message, as eval.py sends it.
@@ -63,6 +78,8 @@ describe('buildEnvironment: one factory for every family', () => {
     expect(ids).toEqual([
       'tau-bench/retail/test/1',
       'tau-bench/airline/test/1',
+      'tau2/airline/test/1',
+      'tau2/retail/test/1',
       'userbench/travel22/tasks/sample_scenarios_train_rows.json/1',
       'userbench/travel33/tasks/sample_scenarios_train_rows.json/1',
       'userbench/travel44/tasks/sample_scenarios_train_rows.json/1',

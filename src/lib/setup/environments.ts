@@ -9,19 +9,26 @@
  * each. Environment ids follow one scheme: `environmentName/<what the task is
  * read from>/<task index>`.
  *
- * Adding a family (τ³-bench is next) touches: its folder under src/lib/envs/
- * (Env, user side, pack loader), its member of EpisodeEnvironmentSchema
- * (envs/environment.ts) and, for runs, of BenchEnvironmentSchema and
- * BENCH_ENVIRONMENTS (envs/bench-environment.ts),
- * its `EnvironmentPacks` loader and its case in `buildEnvironment` below.
+ * Adding a family (τ³-bench was the last) touches: its folder under
+ * src/lib/envs/ (Env, user side, pack loader), its member of
+ * EpisodeEnvironmentSchema and its name in `environmentName`
+ * (envs/environment.ts) and, for runs, its member of BenchEnvironmentSchema,
+ * its case in `episodeEnvironment` and its row of BENCH_ENVIRONMENTS
+ * (envs/bench-environment.ts), its `EnvironmentPacks` loader and its case in
+ * `buildEnvironment` below; then the run factories (runs/run-factories.ts,
+ * runs/estimate.ts's profile) and the Chat tab's choice (ui/state/environment.svelte.ts).
  */
 import type { Actor } from '../actor/types.ts';
-import { environmentName, type TaskSplit, type TauDomain } from '../envs/environment.ts';
+import { environmentName, tau2Split, tauBenchSplit, type BenchSplit, type TaskSplit, type Tau2Domain, type TauDomain } from '../envs/environment.ts';
 import { episodeEnvironment, type BenchEnvironment } from '../envs/bench-environment.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
 import { createTauEnv } from '../envs/tau-bench/env.ts';
 import { taskOf, type TauPack } from '../envs/tau-bench/pack.ts';
 import { SimulatedUser } from '../envs/tau-bench/user.ts';
+import { createTau2Env, type Tau2Session } from '../envs/tau2/env.ts';
+import type { NlJudge } from '../envs/tau2/evaluator.ts';
+import { tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
+import { Tau2SimulatedUser } from '../envs/tau2/user.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { actorTravelLlm } from '../envs/userbench/actor-llm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
@@ -45,11 +52,13 @@ export interface UserBenchPackChoice {
 export interface EnvironmentPacks {
   tauBench(domain: TauDomain, split: TaskSplit): Promise<TauPack>;
   userBench(choice: UserBenchPackChoice): Promise<UserBenchPack>;
+  tau2(domain: Tau2Domain): Promise<Tau2Pack>;
 }
 
 export interface EnvironmentRequest {
   environment: EnvironmentSpec;
-  split: TaskSplit;
+  /** The task split; each family checks it has it. */
+  split: BenchSplit;
   taskIndex: number;
   /** Turns the environment allows (UserBench's gym truncates at it). */
   maxSteps: number;
@@ -61,12 +70,16 @@ export interface EnvironmentRequest {
   humanSeat?: (prompts: UserBenchPrompts) => HumanTravelSeat;
   /** UserBench: a stored episode's timeline; its recorded LLM calls rebuild the gym's state without a model. */
   resume?: Parameters<typeof recordedLlmCalls>[0];
+  /** τ³: the NL-assertion judge; without one, a task whose reward basis needs it is "not judged". */
+  nlJudge?: NlJudge;
 }
 
 export interface LiveEnvironment {
   env: Env;
   /** The simulated user, or undefined when a person takes the seat of a user who speaks freely (policy chat, tau-bench). */
   user: UserSide | undefined;
+  /** τ³: the live episode (its trajectory, the user's tools and their results), for a person in the user's seat and the reward view. */
+  tau2?: Tau2Session;
 }
 
 /** The environment's id: its name, what its task is read from, and the task. */
@@ -94,13 +107,22 @@ export async function buildEnvironment(req: EnvironmentRequest, packs: Environme
     case 'policy-chat':
       return { env: createPolicyChatEnv(e.policy), user: undefined };
     case 'tau-bench': {
-      const pack = await packs.tauBench(e.domain, req.split);
+      const split = tauBenchSplit(req.split);
+      const pack = await packs.tauBench(e.domain, split);
       // A fresh environment: its own copy of the database.
-      const env = createTauEnv(pack, e.domain, req.taskIndex, req.split);
-      return { env, user: seat === 'simulated' ? tauBenchUser(pack, e.domain, req.split, req.taskIndex, req.userModel()) : undefined };
+      const env = createTauEnv(pack, e.domain, req.taskIndex, split);
+      return { env, user: seat === 'simulated' ? tauBenchUser(pack, e.domain, split, req.taskIndex, req.userModel()) : undefined };
+    }
+    case 'tau2': {
+      const split = tau2Split(req.split);
+      const pack = await packs.tau2(e.domain);
+      const task = tau2TaskOf(pack, split, req.taskIndex);
+      // A fresh environment on its own copy of the database(s), its trajectory in the session.
+      const { env, session } = createTau2Env(pack, task, { id: environmentId(e, split, req.taskIndex), judge: req.nlJudge ?? null });
+      return { env, user: seat === 'simulated' ? new Tau2SimulatedUser(req.userModel(), session) : undefined, tau2: session };
     }
     case 'userbench': {
-      const pack = await packs.userBench({ environment: e, split: req.split });
+      const pack = await packs.userBench({ environment: e, split: tauBenchSplit(req.split) });
       const row = userBenchRow(pack, req.taskIndex);
       const model = actorTravelLlm(req.userModel());
       const recorder = new RecordingTravelLlm(req.humanSeat ? req.humanSeat(pack.prompts).llm(model) : model, req.resume ? recordedLlmCalls(req.resume) : []);

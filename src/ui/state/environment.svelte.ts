@@ -1,17 +1,19 @@
 import { buildEnvironment, type EnvironmentSpec } from '../../lib/setup/environments.ts';
 import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
-import { type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
+import { TAU2_SPLITS, type TaskSplit, type Tau2Domain, type Tau2Split, type TauDomain } from '../../lib/envs/environment.ts';
+import { loadTau2Pack, splitTasks, tau2TaskOf, type Tau2Pack } from '../../lib/envs/tau2/pack.ts';
 import { episodeEnvironment } from '../../lib/envs/bench-environment.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
+import type { Tau2Session } from '../../lib/envs/tau2/env.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
 import { appUrl } from '../app-url.ts';
 import type { TimelineEntry } from '../../lib/loop/events.ts';
 import { UserBenchChoice, USERBENCH_MAX_TURNS } from './userbench.svelte.ts';
 import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
-export type EnvKind = 'policy-chat' | 'tau-bench' | 'userbench';
+export type EnvKind = 'policy-chat' | 'tau-bench' | 'tau2' | 'userbench';
 
 export interface BuiltEnv {
   env: Env;
@@ -19,6 +21,8 @@ export interface BuiltEnv {
   user: UserSide | undefined;
   meta: Pick<EpisodeMeta, 'environment'> & Partial<Pick<EpisodeMeta, 'taskIndex' | 'taskSplit'>>;
   maxSteps: number;
+  /** τ³: the live episode, for a person in the user's seat (the user's tools) and the reward view. */
+  tau2?: Tau2Session;
 }
 
 /** Which world the chat tab runs in: a user-written policy, or a tau-bench or UserBench task (person or simulated user). */
@@ -26,6 +30,10 @@ export class EnvironmentChoice {
   kind = $state<EnvKind>('policy-chat');
   readonly userBench: UserBenchChoice;
   domain = $state<TauDomain>('retail');
+  /** τ³-bench: its domain and split (the task is `taskIndex` of the split). */
+  tau2Domain = $state<Tau2Domain>('retail');
+  tau2Split = $state<Tau2Split>('test');
+  tau2PackUrl = $state(appUrl('tau2-bench/'));
   taskIndex = $state(0);
   seat = $state<'human' | 'simulated'>('human');
   packUrl = $state(appUrl('tau-bench/'));
@@ -41,6 +49,7 @@ export class EnvironmentChoice {
     userBenchPacks: UserBenchPacks,
     private readonly fetchPack: typeof fetch = (...a) => fetch(...a),
     private readonly tauPacks: PackCache<TauPack> = new PackCache(),
+    private readonly tau2Packs: PackCache<Tau2Pack> = new PackCache(),
   ) {
     this.userBench = new UserBenchChoice(userBenchPacks);
   }
@@ -53,6 +62,19 @@ export class EnvironmentChoice {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
       folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href, this.fetchPack);
     return cachedTauPack(this.tauPacks, sourceKey, source, domain, split);
+  }
+
+  /** One τ³-bench domain from the picked folder, else the served pack, loaded once and validated. */
+  tau2Pack(domain: Tau2Domain): Promise<Tau2Pack> {
+    const folder = this.folder;
+    const sourceKey = `${folder ? `folder#${this.#folderPick}` : this.tau2PackUrl}|${domain}`;
+    return this.tau2Packs.get(sourceKey, () =>
+      loadTau2Pack(
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
+        folder ? filesPackSource(folder) : httpPackSource(new URL(this.tau2PackUrl, globalThis.location?.href).href, this.fetchPack),
+        domain,
+      ),
+    );
   }
 
   /** The chat's task pack: the picked domain's test tasks. */
@@ -71,6 +93,13 @@ export class EnvironmentChoice {
       this.taskIndex = meta.taskIndex ?? 0;
       return;
     }
+    if (e.family === 'tau2') {
+      this.tau2Domain = e.domain;
+      const split = TAU2_SPLITS.find((s) => s === meta.taskSplit);
+      if (split) this.tau2Split = split;
+      this.taskIndex = meta.taskIndex ?? 0;
+      return;
+    }
     this.userBench.env = e.domain;
     this.userBench.oneChoice = e.oneChoice === true;
     this.userBench.samples = meta.taskSplit === 'samples';
@@ -84,6 +113,14 @@ export class EnvironmentChoice {
 
   async refreshTask(): Promise<void> {
     if (this.kind === 'userbench') return this.userBench.refreshTask(this.folder);
+    if (this.kind === 'tau2') {
+      const picked = [this.folder, this.tau2PackUrl, this.tau2Domain, this.tau2Split, this.taskIndex];
+      const pack = await this.tau2Pack(this.tau2Domain);
+      if ([this.folder, this.tau2PackUrl, this.tau2Domain, this.tau2Split, this.taskIndex].some((v, i) => v !== picked[i])) return;
+      this.taskCount = splitTasks(pack, this.tau2Split).length;
+      this.instruction = tau2TaskOf(pack, this.tau2Split, this.taskIndex).userInstructions ?? undefined;
+      return;
+    }
     if (this.kind !== 'tau-bench') return;
     const picked = [this.folder, this.packUrl, this.domain, this.taskIndex];
     const pack = await this.pack();
@@ -97,14 +134,21 @@ export class EnvironmentChoice {
   async build(policy: string, userModel: () => Actor, resume?: readonly TimelineEntry[]): Promise<BuiltEnv> {
     const ub = this.userBench;
     const environment: EnvironmentSpec =
-      this.kind === 'policy-chat' ? { family: 'policy-chat', policy } : this.kind === 'tau-bench' ? { family: 'tau-bench', domain: this.domain } : ub.environment;
+      this.kind === 'policy-chat'
+        ? { family: 'policy-chat', policy }
+        : this.kind === 'tau-bench'
+          ? { family: 'tau-bench', domain: this.domain }
+          : this.kind === 'tau2'
+            ? { family: 'tau2', domain: this.tau2Domain }
+            : ub.environment;
+    const split = environment.family === 'tau2' ? this.tau2Split : 'test';
     // tau-bench's agent: 30 actions at most; UserBench: eval.sh's --max_turns.
     const maxSteps = environment.family === 'userbench' ? USERBENCH_MAX_TURNS : 30;
     const seatFor = environment.family === 'userbench' ? ub.openSeat(this.seat) : undefined;
-    const { env, user } = await buildEnvironment(
+    const { env, user, tau2 } = await buildEnvironment(
       {
         environment,
-        split: 'test',
+        split,
         taskIndex: environment.family === 'userbench' ? ub.taskIndex : this.taskIndex,
         maxSteps,
         userModel,
@@ -112,13 +156,15 @@ export class EnvironmentChoice {
         ...(environment.family === 'userbench' && seatFor ? { humanSeat: seatFor } : {}),
         ...(resume ? { resume } : {}),
       },
-      { tauBench: (domain, split) => this.tauPack(domain, split), userBench: () => ub.pack(this.folder) },
+      { tauBench: (domain, split) => this.tauPack(domain, split), userBench: () => ub.pack(this.folder), tau2: (domain) => this.tau2Pack(domain) },
     );
     switch (environment.family) {
       case 'policy-chat':
         return { env, user, meta: { environment: { family: 'policy-chat' } }, maxSteps };
       case 'tau-bench':
         return { env, user, meta: { environment, taskIndex: this.taskIndex, taskSplit: 'test' }, maxSteps };
+      case 'tau2':
+        return { env, user, meta: { environment, taskIndex: this.taskIndex, taskSplit: split }, maxSteps, ...(tau2 ? { tau2 } : {}) };
       case 'userbench':
         return { env, user, meta: { environment: episodeEnvironment(environment), taskIndex: ub.taskIndex, taskSplit: ub.samples ? 'samples' : 'test' }, maxSteps };
     }

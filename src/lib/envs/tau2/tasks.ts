@@ -28,8 +28,20 @@ const EnvAssertionSchema = EnvFunctionCallSchema.extend({
   assert_value: z.boolean().default(true),
   message: z.string().nullable().optional(),
 });
+const StructuredInstructionsSchema = z.object({
+  domain: z.string(),
+  reason_for_call: z.string(),
+  known_info: z.string().nullable().optional(),
+  unknown_info: z.string().nullable().optional(),
+  task_instructions: z.string(),
+});
+const UserScenarioSchema = z.object({
+  persona: z.string().nullable().optional(),
+  instructions: z.union([StructuredInstructionsSchema, z.string()]),
+});
 const TaskSchema = z.object({
   id: z.string(),
+  user_scenario: UserScenarioSchema.nullable().optional(),
   initial_state: z
     .object({
       initialization_data: z
@@ -71,6 +83,8 @@ export interface EnvAssertion extends EnvFunctionCall {
 }
 export interface Tau2Task {
   id: string;
+  /** `str(task.user_scenario)`: what the user simulator is told (null when the task has none). */
+  userInstructions: string | null;
   initializationData: { agentData: PyDict | null; userData: PyDict | null } | null;
   initializationActions: EnvFunctionCall[];
   criteria: {
@@ -80,6 +94,37 @@ export interface Tau2Task {
     nlAssertions: string[];
     rewardBasis: RewardType[];
   } | null;
+}
+
+/** Python's `str.splitlines(keepends=True)`. */
+function splitLinesKeepEnds(text: string): string[] {
+  // eslint-disable-next-line no-control-regex -- Python's line boundaries include \x1c-\x1e
+  return text.match(/[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|$)/g)?.filter((l) => l !== '') ?? [];
+}
+
+/** `textwrap.indent(text, prefix)`: the prefix on every line that is not whitespace only. */
+export function textwrapIndent(text: string, prefix: string): string {
+  return splitLinesKeepEnds(text)
+    .map((line) => (line.trim() === '' ? line : prefix + line))
+    .join('');
+}
+
+/** `str(UserScenario)` with `StructuredUserInstructions.__str__` (data_model/tasks.py). */
+function userScenarioText(u: z.infer<typeof UserScenarioSchema>): string {
+  const lines: string[] = [];
+  if (u.persona !== null && u.persona !== undefined) lines.push('Persona:', textwrapIndent(u.persona, '\t'));
+  const i = u.instructions;
+  let text: string;
+  if (typeof i === 'string') text = i;
+  else {
+    const parts = [`Domain: ${i.domain}`, `Reason for call:\n${textwrapIndent(i.reason_for_call, '\t')}`];
+    if (i.known_info !== null && i.known_info !== undefined) parts.push(`Known info:\n${textwrapIndent(i.known_info, '\t')}`);
+    if (i.unknown_info !== null && i.unknown_info !== undefined) parts.push(`Unknown info:\n${textwrapIndent(i.unknown_info, '\t')}`);
+    parts.push(`Task instructions:\n${textwrapIndent(i.task_instructions, '\t')}`);
+    text = parts.join('\n');
+  }
+  lines.push('Instructions:', textwrapIndent(text, '\t'));
+  return lines.join('\n');
 }
 
 function pyDictAt(v: PyValue | undefined, where: string): PyDict {
@@ -116,6 +161,7 @@ export function parseTasks(text: string, source: string): Tau2Task[] {
     const critDict = isDict(crit ?? null) ? pyDictAt(crit, 'evaluation_criteria') : null;
     return {
       id: t.id,
+      userInstructions: t.user_scenario ? userScenarioText(t.user_scenario) : null,
       initializationData:
         init !== undefined && isDict(init)
           ? { agentData: isDict(init.get('agent_data') ?? null) ? pyDictAt(init.get('agent_data'), 'agent_data') : null, userData: isDict(init.get('user_data') ?? null) ? pyDictAt(init.get('user_data'), 'user_data') : null }

@@ -1,0 +1,28 @@
+/**
+ * The τ³-bench data on disk (Node only; kept apart so browser bundles never import node:fs):
+ * ../shared/tau2-bench, with the airline db.json that `npm run fixtures` rebuilds into
+ * .fixtures/tau2/airline/ — the same layout the dev server serves at /tau2-bench/.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { PackSource } from '../tau-bench/pack.ts';
+
+export const TAU2_AIRLINE_DB_PATH = 'airline/db.json';
+
+export function defaultTau2Dir(cwd: string = process.cwd()): string {
+  return resolve(cwd, '..', 'shared', 'tau2-bench');
+}
+
+export function defaultTau2AirlineDb(cwd: string = process.cwd()): string {
+  return resolve(cwd, '.fixtures', 'tau2', 'airline', 'db.json');
+}
+
+/** `dir`'s files; airline/db.json from `airlineDb` when `dir` has none. */
+export function nodeTau2Source(dir: string = defaultTau2Dir(), airlineDb: string = defaultTau2AirlineDb()): PackSource {
+  const root = resolve(dir);
+  return {
+    describe: root,
+    readText: (path) => readFile(path === TAU2_AIRLINE_DB_PATH && !existsSync(join(root, path)) ? airlineDb : join(root, path), 'utf8'),
+  };
+}

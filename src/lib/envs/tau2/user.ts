@@ -1,0 +1,88 @@
+/**
+ * tau2's UserSimulator (src/tau2/user/user_simulator.py at a2c0247) on any
+ * `Actor`: the global guidelines (the tools variant when the user has tools)
+ * and the task's scenario as system prompt, the conversation with roles
+ * flipped (the agent's messages are the model's 'user' turns, the user's own
+ * tool results its 'tool' turns), and '###STOP###', '###TRANSFER###' or
+ * '###OUT-OF-SCOPE###' in a text reply ending the episode. With dual control
+ * (telecom) the model may call the user's tools: each call runs on the user's
+ * own database through the session, its result goes back to the model, and
+ * the turn goes on until the model writes a message for the agent (as the
+ * original's orchestrator routes USER -> ENV -> USER).
+ */
+import type { Actor } from '../../actor/types.ts';
+import type { ChatMessage } from '../../types.ts';
+import type { UserSide, UserTurn } from '../types.ts';
+import { AGENT_STOP_TOKEN, type Tau2Session } from './env.ts';
+import { SIMULATION_GUIDELINES, SIMULATION_GUIDELINES_TOOLS } from './user-guidelines.ts';
+
+export const STOP = '###STOP###';
+export const TRANSFER = '###TRANSFER###';
+export const OUT_OF_SCOPE = '###OUT-OF-SCOPE###';
+/** The orchestrator's DEFAULT_FIRST_AGENT_MESSAGE: what the user answers first. */
+export const FIRST_AGENT_MESSAGE = 'Hi! How can I help you today?';
+/** Tool calls the simulated user may make in one turn before the episode ends with an error (the original stops at max_steps). */
+export const MAX_USER_TOOL_CALLS_PER_TURN = 25;
+
+/** `UserSimulator.system_prompt` with the default persona (no persona guidelines). */
+export function userSystemPrompt(instructions: string | null, withTools: boolean): string {
+  const guidelines = (withTools ? SIMULATION_GUIDELINES_TOOLS : SIMULATION_GUIDELINES).replace('<PERSONA_GUIDELINES>', '');
+  return `${guidelines}\n\n<scenario>\n${instructions ?? 'None'}\n</scenario>`;
+}
+
+/** `UserSimulator.is_stop` for a text message. */
+export function isUserStop(content: string): boolean {
+  return content.includes(STOP) || content.includes(TRANSFER) || content.includes(OUT_OF_SCOPE);
+}
+
+export class Tau2SimulatedUser implements UserSide {
+  readonly kind = 'simulated';
+  readonly system: string;
+  /** The simulator's own view of the conversation (roles flipped). */
+  private messages: ChatMessage[] = [];
+
+  constructor(
+    private readonly model: Actor,
+    private readonly session: Tau2Session,
+  ) {
+    this.system = userSystemPrompt(session.task.userInstructions, session.userTools.length > 0);
+  }
+
+  get transcript(): readonly ChatMessage[] {
+    return this.messages;
+  }
+
+  first(signal: AbortSignal): Promise<UserTurn> {
+    this.messages = [];
+    this.session.greeted(FIRST_AGENT_MESSAGE);
+    return this.#respond(FIRST_AGENT_MESSAGE, signal);
+  }
+
+  reply(agentMessage: string, signal: AbortSignal): Promise<UserTurn> {
+    this.session.agentSaid(agentMessage);
+    // LLMAgent.is_stop: the agent ended the conversation; the user is not asked.
+    if (agentMessage.includes(AGENT_STOP_TOKEN)) return Promise.resolve({ content: '(The agent ended the conversation.)', stop: true });
+    return this.#respond(agentMessage, signal);
+  }
+
+  async #respond(agentMessage: string, signal: AbortSignal): Promise<UserTurn> {
+    this.messages.push({ role: 'user', content: agentMessage });
+    const tools = this.session.userTools;
+    for (let calls = 0; ; calls++) {
+      const res = await this.model.propose({ system: this.system, messages: [...this.messages], tools }, signal);
+      const action = res.action;
+      if (action.kind === 'tool_call' && tools.length > 0) {
+        if (calls >= MAX_USER_TOOL_CALLS_PER_TURN) throw new Error(`The simulated user made more than ${MAX_USER_TOOL_CALLS_PER_TURN} tool calls in one turn`);
+        const result = this.session.userToolCall(action.call);
+        this.messages.push({ role: 'assistant', content: action.content ?? '', toolCalls: [action.call] });
+        this.messages.push({ role: 'tool', toolCallId: action.call.id, name: action.call.name, content: result.content });
+        continue;
+      }
+      // Without tools the model answers with a message; a stray tool call still carries its text, if any.
+      const content = action.kind === 'message' ? action.content : (action.content ?? '');
+      this.messages.push({ role: 'assistant', content });
+      this.session.userSaid(content);
+      return { content, stop: isUserStop(content) };
+    }
+  }
+}
