@@ -107,7 +107,7 @@ export function rewardDetails(task: Tau2Task, r: Tau2Reward, userActions: readon
     actionChecks: r.actionChecks,
     communicateChecks: r.communicateChecks,
     envAssertions: r.envAssertions,
-    nlAssertions: r.nl === 'not judged' || r.nl === 'not needed' ? r.nl : r.nl.met,
+    nlAssertions: r.nl === 'not judged' || r.nl === 'not needed' ? r.nl : r.nl.checks.map((c) => c.met),
     ...(userActions.length > 0 ? { userActions } : {}),
     ...(r.note ? { note: r.note } : {}),
   };
