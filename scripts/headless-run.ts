@@ -23,6 +23,8 @@ import { planUnits } from '../src/lib/runs/units.ts';
 import { runFactories } from '../src/lib/runs/run-factories.ts';
 import { sourcePackLoader } from '../src/lib/runs/userbench-factories.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
+import { loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
+import { nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
 import type { TraceSink } from '../src/lib/traces/recorder.ts';
@@ -134,7 +136,12 @@ async function main(opts: HeadlessOptions): Promise<number> {
     limited ? { fetchFor: () => limited } : {},
   );
   const source = nodePackSource(resolve(opts.dataDir));
-  const factories = runFactories(opts.spec.environment, { tauBench: () => source, userBench: () => sourcePackLoader(source) }, models);
+  const tau2Source = nodeTau2Source(resolve(opts.dataDir));
+  const factories = runFactories(
+    opts.spec.environment,
+    { tauBench: () => source, userBench: () => sourcePackLoader(source), tau2: () => (domain) => loadTau2Pack(tau2Source, domain) },
+    models,
+  );
 
   const controller = new AbortController();
   // SIGTERM too: what Kubernetes sends a pod it stops, and GitHub Actions a cancelled job after SIGINT.

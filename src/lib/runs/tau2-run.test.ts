@@ -1,0 +1,129 @@
+/**
+ * τ³ runs in process: the real retail pack (../shared/tau2-bench), the port's
+ * environment, the original's user simulator, the runner, and the real OpenAI
+ * client against ProviderServerDouble playing agent, simulated user, NL judge
+ * and critic (tests/doubles/tau2-gold-double.ts). Tasks × trials × off and
+ * intervene, pass^k, the reward breakdown per component, "not judged" without
+ * a judge, and resume.
+ */
+import 'fake-indexeddb/auto';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
+import { Tau2GoldDouble } from '../../../tests/doubles/tau2-gold-double.ts';
+import { NL_JUDGE_SYSTEM_PROMPT } from '../envs/tau2/nl-judge.ts';
+import { loadTau2Pack, type Tau2Pack } from '../envs/tau2/pack.ts';
+import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from '../envs/tau2/pack-node.ts';
+import { DEFAULT_PRICES } from '../pricing.ts';
+import { TraceStore } from '../traces/trace-store.ts';
+import { parseRunSpec, type RunSpecInput } from './plan.ts';
+import { IdbRunStore, newRunRecord } from './record.ts';
+import { configurationResults } from './results.ts';
+import { runFactories } from './run-factories.ts';
+import { runBenchmark } from './runner.ts';
+
+const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
+const provider = new ProviderServerDouble();
+let pack: Tau2Pack;
+let db = 0;
+
+function specWith(over: Partial<RunSpecInput>) {
+  const remote = (model: string) => ({ engine: 'openai-compatible' as const, model, baseUrl: `${provider.url}/v1` });
+  return parseRunSpec({
+    id: `tau2-run-${++db}`,
+    environment: { family: 'tau2', domain: 'retail' },
+    split: 'test',
+    // Test split: index 0 is task 5 (DB only), index 9 is task 36 (DB and two NL assertions).
+    taskIndices: [0, 9],
+    trials: 2,
+    concurrency: 2,
+    maxSteps: 30,
+    actor: remote('agent'),
+    user: remote('user'),
+    configurations: [
+      { label: 'alone', mode: 'off' },
+      { label: 'critic', mode: 'intervene', critic: remote('critic') },
+    ],
+    ...over,
+  });
+}
+
+function factories() {
+  const base = { kind: 'openai-compatible' as const, baseUrl: '', model: '', apiKey: 'sk-x', temperature: 0, maxTokens: 256, stream: false };
+  return runFactories(
+    { family: 'tau2', domain: 'retail' },
+    { tauBench: () => ({ describe: 'none', readText: () => Promise.reject(new Error('no')) }), userBench: () => () => Promise.reject(new Error('no')), tau2: () => () => Promise.resolve(pack) },
+    { providerFor: (m) => ({ ...base, model: m.model, baseUrl: m.baseUrl ?? '' }), clientOptions: { retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 5000 } } },
+  );
+}
+
+beforeAll(async () => {
+  if (!ready) return;
+  pack = await loadTau2Pack(nodeTau2Source(), 'retail');
+  await provider.start();
+});
+afterAll(() => provider.stop());
+
+describe.runIf(ready)('a τ³ run', () => {
+  it('scores tasks × trials × configurations with the NL judge, the breakdown per component in each result', async () => {
+    const gold = new Tau2GoldDouble(pack, new Set(['5']));
+    provider.reset();
+    provider.respond('agent', gold.agent).respond('user', gold.user).respond('judge', gold.judge).respond('critic', gold.critic);
+    const spec = specWith({ nlJudge: { engine: 'openai-compatible', model: 'judge', baseUrl: `${provider.url}/v1` } });
+    const traces = new TraceStore(`tau2-traces-${db}`, 'episodes');
+    const runs = new IdbRunStore(`tau2-runs-${db}`, 'runs');
+    const rec = await runBenchmark(newRunRecord(spec, 0), { ...factories(), traces, runs }, { signal: new AbortController().signal, prices: DEFAULT_PRICES });
+
+    expect(rec.status).toBe('done');
+    const results = Object.values(rec.results);
+    expect(results).toHaveLength(8);
+    for (const r of results) {
+      if (r.taskIndex === 0) expect(r).toMatchObject({ outcome: 'done', reward: 0, rewardDetails: { taskId: '5', breakdown: { DB: 0, NL_ASSERTION: 1 }, notJudged: false } });
+      else expect(r).toMatchObject({ outcome: 'done', reward: 1, rewardDetails: { taskId: '36', breakdown: { DB: 1, NL_ASSERTION: 1 }, nlAssertions: [true, true] } });
+      expect(r.notJudged).toBeUndefined();
+    }
+    const [alone, critic] = configurationResults(rec, DEFAULT_PRICES);
+    expect(alone?.passK?.passK.map((p) => p.value)).toEqual([0.5, 0.5]);
+    expect(critic?.passK?.passK.map((p) => p.value)).toEqual([0.5, 0.5]);
+    expect(critic?.notJudged).toBe(0);
+    expect(results.filter((r) => r.configIndex === 1).every((r) => r.criticCalls > 0)).toBe(true);
+    expect(results.filter((r) => r.configIndex === 0).every((r) => r.criticCalls === 0)).toBe(true);
+
+    // The judge got the original's prompt at temperature 0, once per episode of the NL task.
+    const asked = provider.requests.filter((q) => q.model === 'judge');
+    expect(asked).toHaveLength(4);
+    expect(asked[0]?.body['temperature']).toBe(0);
+    expect(asked[0]?.body['messages']).toMatchObject([{ role: 'system', content: NL_JUDGE_SYSTEM_PROMPT }, { role: 'user' }]);
+
+    const trace = await traces.get(`${spec.id}/c1-t9-r1`);
+    expect(trace?.meta.environment).toEqual({ family: 'tau2', domain: 'retail' });
+    expect(trace?.reward).toBe(1);
+    expect(trace?.rewardDetails).toMatchObject({ breakdown: { DB: 1, NL_ASSERTION: 1 } });
+  }, 120_000);
+
+  it('without a judge the NL task is "not judged": recorded as such, never a pass, and left out of pass^k without errors; a resume runs only what is missing', async () => {
+    const gold = new Tau2GoldDouble(pack);
+    provider.reset();
+    provider.respond('agent', gold.agent).respond('user', gold.user).respond('critic', gold.critic);
+    const spec = specWith({ configurations: [{ label: 'alone', mode: 'off' }] });
+    const traces = new TraceStore(`tau2-traces-${db}`, 'episodes');
+    const runs = new IdbRunStore(`tau2-runs-${db}`, 'runs');
+    const first = await runBenchmark(newRunRecord(spec, 0), { ...factories(), traces, runs }, { signal: new AbortController().signal, prices: DEFAULT_PRICES, only: (s) => s.trial === 0 });
+    expect(Object.keys(first.results)).toHaveLength(2);
+    const agentCalls = provider.requests.filter((q) => q.model === 'agent').length;
+    const rec = await runBenchmark(first, { ...factories(), traces, runs }, { signal: new AbortController().signal, prices: DEFAULT_PRICES });
+    expect(rec.status).toBe('done');
+    expect(provider.requests.filter((q) => q.model === 'agent').length).toBe(agentCalls * 2);
+
+    const nl = Object.values(rec.results).filter((r) => r.taskIndex === 9);
+    expect(nl).toHaveLength(2);
+    for (const r of nl) expect(r).toMatchObject({ outcome: 'done', notJudged: true, reward: 0, rewardDetails: { notJudged: true, breakdown: { DB: 1, NL_ASSERTION: null } } });
+    expect(Object.values(rec.results).filter((r) => r.taskIndex === 0).map((r) => r.reward)).toEqual([1, 1]);
+    const [alone] = configurationResults(rec, DEFAULT_PRICES);
+    expect(alone?.notJudged).toBe(2);
+    expect(alone?.passK?.passK[0]?.value).toBe(0.5);
+    expect(alone?.passKWithoutErrors?.numTasks).toBe(1);
+    expect(alone?.passKWithoutErrors?.passK[0]?.value).toBe(1);
+    expect(provider.requests.some((q) => q.model === 'judge')).toBe(false);
+  }, 120_000);
+});
