@@ -1,6 +1,6 @@
 /** What a headless run and a sweep merge both write: tau-bench (or UserBench) results per configuration, the CSV, the summary. */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../src/lib/pricing.ts';
 import { outputPaths } from '../src/lib/runs/cli.ts';
 import { runEnvironment } from '../src/lib/runs/plan.ts';
@@ -8,22 +8,93 @@ import type { RunRecord } from '../src/lib/runs/record.ts';
 import { resultsCsv, tauResults } from '../src/lib/runs/results-export.ts';
 import { summaryRows } from '../src/lib/runs/summary.ts';
 import { userBenchExport } from '../src/lib/runs/userbench-export.ts';
+import { tau2ResultsJson, tau2Submission } from '../src/lib/runs/tau2-export.ts';
+import { tau2RunResults } from '../src/lib/runs/tau2-run-export.ts';
+import { DOMAIN_FILES, loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
+import { isDict, parseJson, type PyValue } from '../src/lib/envs/tau-bench/py.ts';
+import type { PackSource } from '../src/lib/envs/tau-bench/pack.ts';
+import { errorMessage } from '../src/lib/errors.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 
 /** Writes one results JSON per configuration and the CSV beside `out`; returns their paths. */
 export function writeResultFiles(record: RunRecord, traceOf: (episodeId: string) => EpisodeTrace | undefined, out: string, prices: PriceTable): string[] {
   const labels = record.spec.configurations.map((c) => c.label);
   const paths = outputPaths(out, labels);
-  const userBench = runEnvironment(record.spec).family === 'userbench';
+  const family = runEnvironment(record.spec).family;
+  const userBench = family === 'userbench';
   labels.forEach((_, i) => {
     const path = paths.json[i];
-    if (!path) return;
+    // τ³ runs write tau2-bench's own results file instead (writeTau2ResultFiles).
+    if (!path || family === 'tau2') return;
     mkdirSync(dirname(resolve(path)), { recursive: true });
     writeFileSync(path, JSON.stringify(userBench ? userBenchExport(record, i, traceOf) : tauResults(record, i, traceOf), null, 2));
   });
   mkdirSync(dirname(resolve(paths.csv)), { recursive: true });
   writeFileSync(paths.csv, resultsCsv(record, prices));
-  return [...paths.json, paths.csv];
+  return [...(family === 'tau2' ? [] : paths.json), paths.csv];
+}
+
+/**
+ * τ³ runs: per configuration, tau2-bench's results JSON (its tools read it) and a leaderboard
+ * submission.json for this domain, `<results>.submission.json`; a configuration with episodes
+ * nobody judged gets no submission (the reason is returned in `notes`).
+ */
+export async function writeTau2ResultFiles(
+  record: RunRecord,
+  traceOf: (episodeId: string) => EpisodeTrace | undefined,
+  out: string,
+  prices: PriceTable,
+  source: PackSource,
+): Promise<{ written: string[]; notes: string[] }> {
+  const environment = record.spec.environment;
+  if (environment.family !== 'tau2') return { written: [], notes: [] };
+  const domain = environment.domain;
+  const pack = await loadTau2Pack(source, domain);
+  const rawTasks: PyValue[] = [];
+  for (const f of DOMAIN_FILES[domain].tasks) {
+    const v = parseJson(await source.readText(`${domain}/${f}`));
+    const list = isDict(v) ? v.get('tasks') : v;
+    if (Array.isArray(list)) rawTasks.push(...list);
+  }
+  const labels = record.spec.configurations.map((c) => c.label);
+  const paths = outputPaths(out, labels);
+  const written: string[] = [];
+  const notes: string[] = [];
+  for (const [i, config] of record.spec.configurations.entries()) {
+    const path = paths.json[i];
+    if (!path) continue;
+    const input = await tau2RunResults(record, i, traceOf, { pack, rawTasks, prices, now: Date.now() });
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, tau2ResultsJson(input));
+    written.push(path);
+    const outcomes = input.simulations.map((s) => ({
+      taskId: s.task.id,
+      reward: s.terminationReason === 'agent_stop' || s.terminationReason === 'user_stop' ? (s.reward?.reward ?? null) : 0,
+      terminationReason: s.terminationReason,
+      agentCost: s.agentCost,
+    }));
+    try {
+      const critic = config.mode !== 'off' ? config.critic?.model : undefined;
+      const submission = tau2Submission({
+        modelName: critic ? `${record.spec.actor.model} + critic ${critic} (${config.mode})` : record.spec.actor.model,
+        modelOrganization: 'unknown',
+        submittingOrganization: 'unknown',
+        submissionDate: new Date().toISOString().slice(0, 10),
+        contact: {},
+        domains: { [domain]: { outcomes, trajectoryFile: basename(path) } },
+        userSimulator: record.spec.user.model,
+        notes: `Spotter run ${record.spec.id}, configuration "${config.label}" (${config.mode}); ${record.spec.trials} trials; split ${record.spec.split}.`,
+        // A critic in the loop changes the agent's scaffold: not tau2's standard one.
+        submissionType: config.mode === 'off' ? 'standard' : 'custom',
+      });
+      const subPath = path.replace(/\.json$/i, '') + '.submission.json';
+      writeFileSync(subPath, `${JSON.stringify(submission, null, 2)}\n`);
+      written.push(subPath);
+    } catch (err) {
+      notes.push(`${config.label}: no submission.json (${errorMessage(err)})`);
+    }
+  }
+  return { written, notes };
 }
 
 /** The per-configuration table (pass^k, rewards, tokens, cost) on standard output. */

@@ -30,7 +30,7 @@ import { redactSecrets } from '../src/lib/secrets.ts';
 import type { TraceSink } from '../src/lib/traces/recorder.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { mergeMain } from './headless-merge.ts';
-import { loadPrices, printSummary, writeFileAtomic, writeResultFiles } from './headless-outputs.ts';
+import { loadPrices, printSummary, writeFileAtomic, writeResultFiles, writeTau2ResultFiles } from './headless-outputs.ts';
 
 /** One run record in a JSON file, with the shard of the sweep it holds, replaced atomically on every write. */
 class FileRunStore implements RunStore {
@@ -173,6 +173,9 @@ async function main(opts: HeadlessOptions): Promise<number> {
   });
 
   const written = writeResultFiles(done, (id) => traces.traces.get(id), opts.out, prices);
+  const tau2Files = await writeTau2ResultFiles(done, (id) => traces.traces.get(id), opts.out, prices, tau2Source);
+  written.unshift(...tau2Files.written);
+  for (const note of tau2Files.notes) say(note);
   printSummary(done, prices);
   say(`Run ${done.spec.id}: ${done.status}${done.error ? ` (${done.error})` : ''}. Wrote ${written.join(', ')}.`);
   const errors = Object.values(done.results).filter((r) => r.outcome === 'error').length;

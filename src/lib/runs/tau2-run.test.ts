@@ -7,7 +7,8 @@
  * a judge, and resume.
  */
 import 'fake-indexeddb/auto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
 import { Tau2GoldDouble } from '../../../tests/doubles/tau2-gold-double.ts';
@@ -21,6 +22,11 @@ import { IdbRunStore, newRunRecord } from './record.ts';
 import { configurationResults } from './results.ts';
 import { runFactories } from './run-factories.ts';
 import { runBenchmark } from './runner.ts';
+import type { RunRecord } from './record.ts';
+import { tau2ResultsJson } from './tau2-export.ts';
+import { tau2RunResults } from './tau2-run-export.ts';
+import { parseJson } from '../envs/tau-bench/py.ts';
+import type { EpisodeTrace } from '../traces/schema.ts';
 
 const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
 const provider = new ProviderServerDouble();
@@ -55,6 +61,36 @@ function factories() {
     { tauBench: () => ({ describe: 'none', readText: () => Promise.reject(new Error('no')) }), userBench: () => () => Promise.reject(new Error('no')), tau2: () => () => Promise.resolve(pack) },
     { providerFor: (m) => ({ ...base, model: m.model, baseUrl: m.baseUrl ?? '' }), clientOptions: { retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 5000 } } },
   );
+}
+
+const ExportedSchema = z.object({
+  tasks: z.array(z.object({ id: z.string() })),
+  simulations: z.array(
+    z.object({
+      task_id: z.string(),
+      trial: z.number(),
+      termination_reason: z.string(),
+      messages: z.array(z.record(z.string(), z.unknown())),
+      reward_info: z
+        .object({ reward: z.number(), reward_breakdown: z.record(z.string(), z.number()).nullable(), nl_assertions: z.array(z.object({ justification: z.string() })).nullable() })
+        .nullable(),
+      info: z.object({ spotter: z.record(z.string(), z.unknown()) }).nullable(),
+    }),
+  ),
+});
+
+async function traceMap(traces: TraceStore, rec: RunRecord): Promise<(id: string) => EpisodeTrace | undefined> {
+  const all = new Map<string, EpisodeTrace>();
+  for (const r of Object.values(rec.results)) {
+    const t = await traces.get(r.episodeId);
+    if (t) all.set(r.episodeId, t);
+  }
+  return (id) => all.get(id);
+}
+
+function exportOptions() {
+  const raw = parseJson(readFileSync(`${defaultTau2Dir()}/retail/tasks.json`, 'utf8'));
+  return { pack, rawTasks: Array.isArray(raw) ? raw : [], prices: DEFAULT_PRICES, now: 0 };
 }
 
 beforeAll(async () => {
@@ -99,6 +135,24 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(trace?.meta.environment).toEqual({ family: 'tau2', domain: 'retail' });
     expect(trace?.reward).toBe(1);
     expect(trace?.rewardDetails).toMatchObject({ breakdown: { DB: 1, NL_ASSERTION: 1 } });
+
+    // tau2's results file for the critic configuration: every episode's rebuilt conversation grades as the run recorded.
+    const exported = JSON.parse(tau2ResultsJson(await tau2RunResults(rec, 1, await traceMap(traces, rec), exportOptions())));
+    const file = ExportedSchema.parse(exported);
+    expect(file.tasks.map((t) => t.id)).toEqual(['5', '36']);
+    expect(file.simulations.map((s) => [s.task_id, s.trial, s.termination_reason, s.reward_info?.reward])).toEqual([
+      ['5', 0, 'agent_stop', 0],
+      ['36', 0, 'agent_stop', 1],
+      ['5', 1, 'agent_stop', 0],
+      ['36', 1, 'agent_stop', 1],
+    ]);
+    const sim36 = file.simulations[1];
+    expect(sim36?.reward_info?.reward_breakdown).toEqual({ DB: 1, NL_ASSERTION: 1 });
+    expect(sim36?.reward_info?.nl_assertions?.map((c) => c.justification)).toEqual(['The agent did this.', 'The agent did this.']);
+    expect(sim36?.messages[0]).toMatchObject({ role: 'assistant', content: 'Hi! How can I help you today?' });
+    expect(sim36?.messages[1]).toMatchObject({ role: 'user', content: expect.stringContaining('(task 36)') });
+    expect(sim36?.messages.at(-1)).toMatchObject({ role: 'assistant', content: expect.stringContaining('###STOP###') });
+    expect(sim36?.info?.spotter).toMatchObject({ configuration: 'critic', mode: 'intervene', critic: 'critic' });
   }, 120_000);
 
   it('without a judge the NL task is "not judged": recorded as such, never a pass, and left out of pass^k without errors; a resume runs only what is missing', async () => {
@@ -125,5 +179,13 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(alone?.passKWithoutErrors?.numTasks).toBe(1);
     expect(alone?.passKWithoutErrors?.passK[0]?.value).toBe(1);
     expect(provider.requests.some((q) => q.model === 'judge')).toBe(false);
+
+    const file = ExportedSchema.parse(JSON.parse(tau2ResultsJson(await tau2RunResults(rec, 0, await traceMap(traces, rec), exportOptions()))));
+    expect(file.simulations.map((s) => [s.task_id, s.reward_info?.reward ?? null, s.info?.spotter['not_judged'] ?? false])).toEqual([
+      ['5', 1, false],
+      ['36', null, true],
+      ['5', 1, false],
+      ['36', null, true],
+    ]);
   }, 120_000);
 });
