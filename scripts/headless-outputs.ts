@@ -8,12 +8,8 @@ import type { RunRecord } from '../src/lib/runs/record.ts';
 import { resultsCsv, tauResults } from '../src/lib/runs/results-export.ts';
 import { summaryRows } from '../src/lib/runs/summary.ts';
 import { userBenchExport } from '../src/lib/runs/userbench-export.ts';
-import { tau2ResultsJson, tau2Submission } from '../src/lib/runs/tau2-export.ts';
-import { tau2RunResults } from '../src/lib/runs/tau2-run-export.ts';
-import { DOMAIN_FILES, loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
-import { isDict, parseJson, type PyValue } from '../src/lib/envs/tau-bench/py.ts';
+import { tau2RunFiles } from '../src/lib/runs/tau2-run-export.ts';
 import type { PackSource } from '../src/lib/envs/tau-bench/pack.ts';
-import { errorMessage } from '../src/lib/errors.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 
 /** Writes one results JSON per configuration and the CSV beside `out`; returns their paths. */
@@ -46,53 +42,24 @@ export async function writeTau2ResultFiles(
   prices: PriceTable,
   source: PackSource,
 ): Promise<{ written: string[]; notes: string[] }> {
-  const environment = record.spec.environment;
-  if (environment.family !== 'tau2') return { written: [], notes: [] };
-  const domain = environment.domain;
-  const pack = await loadTau2Pack(source, domain);
-  const rawTasks: PyValue[] = [];
-  for (const f of DOMAIN_FILES[domain].tasks) {
-    const v = parseJson(await source.readText(`${domain}/${f}`));
-    const list = isDict(v) ? v.get('tasks') : v;
-    if (Array.isArray(list)) rawTasks.push(...list);
-  }
-  const labels = record.spec.configurations.map((c) => c.label);
-  const paths = outputPaths(out, labels);
+  if (record.spec.environment.family !== 'tau2') return { written: [], notes: [] };
+  const paths = outputPaths(out, record.spec.configurations.map((c) => c.label));
   const written: string[] = [];
   const notes: string[] = [];
   for (const [i, config] of record.spec.configurations.entries()) {
     const path = paths.json[i];
     if (!path) continue;
-    const input = await tau2RunResults(record, i, traceOf, { pack, rawTasks, prices, now: Date.now() });
+    const files = await tau2RunFiles(record, i, traceOf, source, prices, basename(path));
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    writeFileSync(path, tau2ResultsJson(input));
+    writeFileSync(path, files.results);
     written.push(path);
-    const outcomes = input.simulations.map((s) => ({
-      taskId: s.task.id,
-      reward: s.terminationReason === 'agent_stop' || s.terminationReason === 'user_stop' ? (s.reward?.reward ?? null) : 0,
-      terminationReason: s.terminationReason,
-      agentCost: s.agentCost,
-    }));
-    try {
-      const critic = config.mode !== 'off' ? config.critic?.model : undefined;
-      const submission = tau2Submission({
-        modelName: critic ? `${record.spec.actor.model} + critic ${critic} (${config.mode})` : record.spec.actor.model,
-        modelOrganization: 'unknown',
-        submittingOrganization: 'unknown',
-        submissionDate: new Date().toISOString().slice(0, 10),
-        contact: {},
-        domains: { [domain]: { outcomes, trajectoryFile: basename(path) } },
-        userSimulator: record.spec.user.model,
-        notes: `Spotter run ${record.spec.id}, configuration "${config.label}" (${config.mode}); ${record.spec.trials} trials; split ${record.spec.split}.`,
-        // A critic in the loop changes the agent's scaffold: not tau2's standard one.
-        submissionType: config.mode === 'off' ? 'standard' : 'custom',
-      });
-      const subPath = path.replace(/\.json$/i, '') + '.submission.json';
-      writeFileSync(subPath, `${JSON.stringify(submission, null, 2)}\n`);
-      written.push(subPath);
-    } catch (err) {
-      notes.push(`${config.label}: no submission.json (${errorMessage(err)})`);
+    if (files.submission === undefined) {
+      notes.push(`${config.label}: no submission.json (${files.submissionProblem ?? 'unknown'})`);
+      continue;
     }
+    const subPath = `${path.replace(/\.json$/i, '')}.submission.json`;
+    writeFileSync(subPath, files.submission);
+    written.push(subPath);
   }
   return { written, notes };
 }

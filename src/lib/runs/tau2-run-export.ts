@@ -9,19 +9,20 @@
  * mismatch. Episodes whose trace is gone are left out.
  */
 import { z } from 'zod';
-import { fromJs, isDict, type PyDict, type PyValue } from '../envs/tau-bench/py.ts';
+import { fromJs, isDict, parseJson, type PyDict, type PyValue } from '../envs/tau-bench/py.ts';
 import { tau2Split } from '../envs/environment.ts';
 import { AGENT_STOP_TOKEN } from '../envs/tau2/env.ts';
 import type { Tau2Message } from '../envs/tau2/environment.ts';
 import { evaluate, type NlJudge, type Tau2Reward } from '../envs/tau2/evaluator.ts';
-import { tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
+import { DOMAIN_FILES, loadTau2Pack, tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
+import type { PackSource } from '../envs/tau-bench/pack.ts';
 import { FIRST_AGENT_MESSAGE, isUserStop } from '../envs/tau2/user.ts';
 import { ValidationError } from '../errors.ts';
 import { costOf, type PriceTable } from '../pricing.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';
-import type { Tau2ResultsInput, Tau2SimulationInput, Tau2TerminationReason } from './tau2-export.ts';
+import { tau2ResultsJson, tau2Submission, type Tau2ResultsInput, type Tau2RunOutcome, type Tau2SimulationInput, type Tau2TerminationReason } from './tau2-export.ts';
 
 /** What the τ³ Env keeps in its reward details that the export reads back (envs/tau2/env.ts `rewardDetails`). */
 const DetailsSchema = z.looseObject({
@@ -173,4 +174,65 @@ export async function tau2RunResults(
     now: opts.now,
     toolType: (name) => (env.tools.get(name) ?? env.userTools?.get(name))?.type ?? null,
   };
+}
+
+/** A domain's tasks as their tasks.json objects, every tasks file in order (for the results file's `tasks`). */
+export async function loadTau2RawTasks(source: PackSource, domain: Tau2Pack['domain']): Promise<PyValue[]> {
+  const out: PyValue[] = [];
+  for (const f of DOMAIN_FILES[domain].tasks) {
+    const v = parseJson(await source.readText(`${domain}/${f}`));
+    const list = isDict(v) ? v.get('tasks') : v;
+    if (!Array.isArray(list)) throw new ValidationError(`${domain}/${f}`, 'not a list of tasks');
+    out.push(...list);
+  }
+  return out;
+}
+
+export interface Tau2RunFiles {
+  /** tau2's results JSON. */
+  results: string;
+  /** A leaderboard submission.json for this domain; undefined (with the reason) when some episode has no reward. */
+  submission: string | undefined;
+  submissionProblem: string | undefined;
+}
+
+/** One configuration of a τ³ run as tau2's files: the results JSON and a leaderboard submission.json. */
+export async function tau2RunFiles(
+  record: RunRecord,
+  configIndex: number,
+  traceOf: (episodeId: string) => EpisodeTrace | undefined,
+  source: PackSource,
+  prices: PriceTable,
+  resultsFileName: string,
+): Promise<Tau2RunFiles> {
+  const environment = record.spec.environment;
+  if (environment.family !== 'tau2') throw new ValidationError('run', `${environment.family} is not τ³-bench`);
+  const [pack, rawTasks] = await Promise.all([loadTau2Pack(source, environment.domain), loadTau2RawTasks(source, environment.domain)]);
+  const input = await tau2RunResults(record, configIndex, traceOf, { pack, rawTasks, prices, now: Date.now() });
+  const config = record.spec.configurations[configIndex];
+  const outcomes: Tau2RunOutcome[] = input.simulations.map((s) => ({
+    taskId: s.task.id,
+    reward: s.terminationReason === 'agent_stop' || s.terminationReason === 'user_stop' ? (s.reward?.reward ?? null) : 0,
+    terminationReason: s.terminationReason,
+    agentCost: s.agentCost,
+  }));
+  try {
+    const critic = config && config.mode !== 'off' ? config.critic?.model : undefined;
+    const submission = tau2Submission({
+      modelName: critic ? `${record.spec.actor.model} + critic ${critic} (${config?.mode ?? ''})` : record.spec.actor.model,
+      modelOrganization: 'unknown',
+      submittingOrganization: 'unknown',
+      submissionDate: new Date().toISOString().slice(0, 10),
+      contact: {},
+      domains: { [environment.domain]: { outcomes, trajectoryFile: resultsFileName } },
+      userSimulator: record.spec.user.model,
+      notes: `Spotter run ${record.spec.id}, configuration "${config?.label ?? ''}" (${config?.mode ?? ''}); ${record.spec.trials} trials; split ${record.spec.split}.`,
+      // A critic in the loop changes the agent's scaffold: not tau2's standard one.
+      submissionType: config?.mode === 'off' ? 'standard' : 'custom',
+    });
+    return { results: tau2ResultsJson(input), submission: `${JSON.stringify(submission, null, 2)}\n`, submissionProblem: undefined };
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    return { results: tau2ResultsJson(input), submission: undefined, submissionProblem: err.message };
+  }
 }
