@@ -2,6 +2,7 @@
  * τ³-bench (tau2-bench a2c0247) command line:
  *
  *   npm run --silent tau2 -- replay --domain D --task-id ID [--actions actions.json] [--data-dir DIR]
+ *     [--judge-base-url URL --judge-model M [--judge-kind openai-compatible|anthropic]]   (key: SPOTTER_JUDGE_KEY)
  *
  * Replays the task's gold actions (or the actions file, format in docs/tau2.md)
  * on a fresh environment and prints one JSON line: the observations (agent and
@@ -17,6 +18,10 @@ import { parseJson } from '../src/lib/envs/tau-bench/py.ts';
 import { domainEnvFactory, isTau2Domain, TAU2_DOMAINS, type Tau2Domain } from '../src/lib/envs/tau2/domains.ts';
 import { goldSteps, parseReplaySteps, replay } from '../src/lib/envs/tau2/replay.ts';
 import { parseTasks } from '../src/lib/envs/tau2/tasks.ts';
+import { actorNlJudge } from '../src/lib/envs/tau2/nl-judge.ts';
+import type { NlJudge } from '../src/lib/envs/tau2/evaluator.ts';
+import { createActor } from '../src/lib/actor/index.ts';
+import { ProviderConfigSchema } from '../src/lib/actor/provider.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,8 +33,27 @@ export function dataPaths(domain: Tau2Domain, dataDir?: string): { db: string; t
 }
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: npm run --silent tau2 -- replay --domain ${TAU2_DOMAINS.join('|')} --task-id ID [--actions FILE] [--data-dir DIR]`);
+  console.error(
+    `${msg}\nusage: npm run --silent tau2 -- replay --domain ${TAU2_DOMAINS.join('|')} --task-id ID [--actions FILE] [--data-dir DIR]` +
+      ' [--judge-base-url URL --judge-model M [--judge-kind openai-compatible|anthropic]] (judge key: SPOTTER_JUDGE_KEY)',
+  );
   process.exit(2);
+}
+
+/** The NL-assertion judge the options name (the user's key from SPOTTER_JUDGE_KEY, temperature 0); none: NL_ASSERTION is "not judged". */
+function judgeFrom(opts: Map<string, string>): NlJudge | null {
+  const model = opts.get('judge-model');
+  if (model === undefined) return null;
+  const cfg = ProviderConfigSchema.safeParse({
+    kind: opts.get('judge-kind') ?? 'openai-compatible',
+    baseUrl: opts.get('judge-base-url'),
+    model,
+    apiKey: process.env['SPOTTER_JUDGE_KEY'] ?? '',
+    temperature: 0,
+    maxTokens: 4096,
+  });
+  if (!cfg.success) usage(`bad judge options: ${cfg.error.issues[0]?.path.join('.') ?? ''} ${cfg.error.issues[0]?.message ?? ''}`);
+  return actorNlJudge(createActor(cfg.data));
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -56,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
   const actionsFile = opts.get('actions');
   const steps = actionsFile ? parseReplaySteps(parseJson(readFileSync(actionsFile, 'utf8')), actionsFile) : goldSteps(task);
   const makeEnv = domainEnvFactory(domain, readFileSync(paths.db, 'utf8'));
-  const r = await replay(task, steps, makeEnv, null);
+  const r = await replay(task, steps, makeEnv, judgeFrom(opts));
   const out = {
     domain,
     task_id: task.id,
