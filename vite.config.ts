@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { fixtureModelsPlugin } from './scripts/vite-fixture-models.ts';
-import { tauPackPlugin, userBenchPackPlugin } from './scripts/vite-tau-pack.ts';
+import { tau2PackPlugin, tauPackPlugin, userBenchPackPlugin } from './scripts/vite-tau-pack.ts';
 import { precacheGlobs, precacheSizeLimit } from './scripts/sw-precache.ts';
 
 export default defineConfig({
@@ -11,6 +11,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     tauPackPlugin(),
+    tau2PackPlugin(),
     userBenchPackPlugin(),
     fixtureModelsPlugin(),
     // The offline service worker (src/sw/sw.ts -> sw.js), with the precache manifest of this build injected.

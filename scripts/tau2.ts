@@ -8,16 +8,19 @@
  * on a fresh environment and prints one JSON line: the observations (agent and
  * user side), the final DB hash(es), and the reward with its breakdown named as
  * the original names it (DB, COMMUNICATE, ENV_ASSERTION, ACTION, NL_ASSERTION).
- * Data: DIR/<domain>/{db.json,tasks.json}; by default ../shared/tau2-bench, with
- * the airline db.json that `npm run fixtures` rebuilds (.fixtures/tau2/airline).
+ * Data: DIR/<domain>/{db.json,tasks.json} (telecom: db.toml, user_db.toml and its task files, see
+ * dataPaths); by default ../shared/tau2-bench, with the airline db.json that `npm run fixtures`
+ * rebuilds (.fixtures/tau2/airline).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJson } from '../src/lib/envs/tau-bench/py.ts';
-import { domainEnvFactory, isTau2Domain, TAU2_DOMAINS, type Tau2Domain } from '../src/lib/envs/tau2/domains.ts';
+import { domainEnvFactory, isTau2Domain, TAU2_DOMAIN_SPECS, TAU2_DOMAINS, type Tau2Domain } from '../src/lib/envs/tau2/domains.ts';
 import { goldSteps, parseReplaySteps, replay } from '../src/lib/envs/tau2/replay.ts';
-import { parseTasks } from '../src/lib/envs/tau2/tasks.ts';
+import { parseTasks, type Tau2Task } from '../src/lib/envs/tau2/tasks.ts';
+import type { Tau2Environment } from '../src/lib/envs/tau2/environment.ts';
+import type { TelecomEnvOptions } from '../src/lib/envs/tau2/telecom/index.ts';
 import { actorNlJudge } from '../src/lib/envs/tau2/nl-judge.ts';
 import type { NlJudge } from '../src/lib/envs/tau2/evaluator.ts';
 import { createActor } from '../src/lib/actor/index.ts';
@@ -25,11 +28,33 @@ import { ProviderConfigSchema } from '../src/lib/actor/provider.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export function dataPaths(domain: Tau2Domain, dataDir?: string): { db: string; tasks: string } {
-  if (dataDir) return { db: join(dataDir, domain, 'db.json'), tasks: join(dataDir, domain, 'tasks.json') };
-  const shared = resolve(ROOT, '../shared/tau2-bench', domain);
-  const db = domain === 'airline' ? join(ROOT, '.fixtures/tau2/airline/db.json') : join(shared, 'db.json');
-  return { db, tasks: join(shared, 'tasks.json') };
+export interface DataPaths {
+  db: string;
+  /** telecom's user_db.toml */
+  userDb?: string;
+  /** Task files, read in order and concatenated. */
+  tasks: string[];
+}
+
+/**
+ * Where a domain's files are. Telecom: db.toml and user_db.toml, and its tasks from two files, since
+ * the a2c0247 tasks.json is not in ../shared: tasks.37199f3.json (the 114 `base` tasks) and
+ * tasks_small.json (the 20 `small` ones); see docs/tau2.md.
+ */
+export function dataPaths(domain: Tau2Domain, dataDir?: string): DataPaths {
+  const { files } = TAU2_DOMAIN_SPECS[domain];
+  const dir = dataDir ? join(dataDir, domain) : resolve(ROOT, '../shared/tau2-bench', domain);
+  const upstreamTasks = join(dir, files.tasks);
+  const tasks = files.localTasks === undefined || (dataDir && existsSync(upstreamTasks)) ? [upstreamTasks] : files.localTasks.map((f) => join(dir, f));
+  const db = domain === 'airline' && !dataDir ? join(ROOT, '.fixtures/tau2/airline/db.json') : join(dir, files.db);
+  return { db, userDb: files.userDb === undefined ? undefined : join(dir, files.userDb), tasks };
+}
+
+/** Loads a domain's tasks and its environment factory from `dataPaths`. */
+export function loadDomain(domain: Tau2Domain, paths: DataPaths, opts: TelecomEnvOptions = {}): { tasks: Tau2Task[]; makeEnv: () => Tau2Environment } {
+  const tasks = paths.tasks.flatMap((p) => parseTasks(readFileSync(p, 'utf8'), p));
+  const userDb = paths.userDb === undefined ? undefined : readFileSync(paths.userDb, 'utf8');
+  return { tasks, makeEnv: domainEnvFactory(domain, { db: readFileSync(paths.db, 'utf8'), userDb }, opts) };
 }
 
 function usage(msg: string): never {
@@ -71,15 +96,14 @@ async function main(argv: string[]): Promise<void> {
   const taskId = opts.get('task-id');
   if (taskId === undefined) usage('--task-id is required');
   const paths = dataPaths(domain, opts.get('data-dir'));
-  for (const p of [paths.db, paths.tasks]) {
+  for (const p of [paths.db, ...(paths.userDb === undefined ? [] : [paths.userDb]), ...paths.tasks]) {
     if (!existsSync(p)) usage(`missing data file ${p}${p.includes('.fixtures') ? ' (run npm run fixtures)' : ''}`);
   }
-  const tasks = parseTasks(readFileSync(paths.tasks, 'utf8'), paths.tasks);
+  const { tasks, makeEnv } = loadDomain(domain, paths);
   const task = tasks.find((t) => t.id === taskId);
-  if (task === undefined) usage(`no task ${taskId} in ${paths.tasks}`);
+  if (task === undefined) usage(`no task ${taskId} in ${paths.tasks.join(', ')}`);
   const actionsFile = opts.get('actions');
   const steps = actionsFile ? parseReplaySteps(parseJson(readFileSync(actionsFile, 'utf8')), actionsFile) : goldSteps(task);
-  const makeEnv = domainEnvFactory(domain, readFileSync(paths.db, 'utf8'));
   const r = await replay(task, steps, makeEnv, judgeFrom(opts));
   const out = {
     domain,

@@ -2,13 +2,15 @@
  * A plain static file server for the e2e tests, like the one a deployment
  * would use (GitHub Pages, nginx): serves dist/ under a path prefix, a 404 for
  * anything missing, no SPA fallback, no Vite. It also serves the tiny test
- * models from .fixtures/models at <prefix>models/, which the production build
+ * models from .fixtures/models at <prefix>models/, and τ³-bench's data at
+ * <prefix>tau2-bench/ (as the dev server does), which the production build
  * does not carry.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
+import { defaultTau2Dir, packFile, tau2Overlay } from '../../scripts/vite-tau-pack.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,6 +24,8 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream',
   '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.toml': 'text/plain; charset=utf-8',
 };
 
 export interface StaticServer {
@@ -53,7 +57,12 @@ export async function startStaticServer(opts: { dist: string; prefix: string; fi
       return;
     }
     const rel = path.slice(prefix.length);
-    const file = fixtures && rel.startsWith('models/') ? fileUnder(fixtures, rel.slice('models/'.length)) : fileUnder(dist, rel);
+    const file =
+      fixtures && rel.startsWith('models/')
+        ? fileUnder(fixtures, rel.slice('models/'.length))
+        : rel.startsWith('tau2-bench/')
+          ? packFile(defaultTau2Dir(), decodeURIComponent(rel.slice('tau2-bench/'.length)), tau2Overlay())
+          : fileUnder(dist, rel);
     if (!file) {
       res.writeHead(404).end('not found');
       return;

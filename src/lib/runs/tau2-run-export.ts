@@ -14,7 +14,8 @@ import { tau2Split } from '../envs/environment.ts';
 import { AGENT_STOP_TOKEN } from '../envs/tau2/env.ts';
 import type { Tau2Message } from '../envs/tau2/environment.ts';
 import { evaluate, type NlJudge, type Tau2Reward } from '../envs/tau2/evaluator.ts';
-import { DOMAIN_FILES, loadTau2Pack, tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
+import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
+import { TAU2_DOMAIN_SPECS } from '../envs/tau2/domains.ts';
 import type { PackSource } from '../envs/tau-bench/pack.ts';
 import { FIRST_AGENT_MESSAGE, isUserStop } from '../envs/tau2/user.ts';
 import { ValidationError } from '../errors.ts';
@@ -176,10 +177,14 @@ export async function tau2RunResults(
   };
 }
 
-/** A domain's tasks as their tasks.json objects, every tasks file in order (for the results file's `tasks`). */
-export async function loadTau2RawTasks(source: PackSource, domain: Tau2Pack['domain']): Promise<PyValue[]> {
+/**
+ * A domain's tasks as their tasks.json objects, from the same files `loadTau2Pack` reads (`upstream`:
+ * telecom's full tasks.json; otherwise the local copy's task files), for the results file's `tasks`.
+ */
+export async function loadTau2RawTasks(source: PackSource, domain: Tau2Pack['domain'], upstream = false): Promise<PyValue[]> {
+  const { files } = TAU2_DOMAIN_SPECS[domain];
   const out: PyValue[] = [];
-  for (const f of DOMAIN_FILES[domain].tasks) {
+  for (const f of upstream ? [files.tasks] : (files.localTasks ?? [files.tasks])) {
     const v = parseJson(await source.readText(`${domain}/${f}`));
     const list = isDict(v) ? v.get('tasks') : v;
     if (!Array.isArray(list)) throw new ValidationError(`${domain}/${f}`, 'not a list of tasks');

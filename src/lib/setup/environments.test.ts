@@ -8,7 +8,6 @@ import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import { HumanTravelSeat } from '../envs/userbench/human-seat.ts';
 import { USERBENCH_SAMPLES, sourcePackLoader } from '../runs/userbench-factories.ts';
 import { buildEnvironment, type EnvironmentPacks, type EnvironmentSpec } from './environments.ts';
-import { isTau2Domain } from '../envs/tau2/domains.ts';
 import { loadTau2Pack, type Tau2Pack } from '../envs/tau2/pack.ts';
 import { nodeTau2Source } from '../envs/tau2/pack-node.ts';
 import { UserActorDouble } from '../../../tests/doubles/runner-doubles.ts';
@@ -33,10 +32,9 @@ function sharedPacks() {
   return { packs, loads };
 }
 
-/** Every environment a spec can name: each benchmark of the one list (UserBench on the sample scenarios; τ³ in the domains ported so far), and a policy. */
+/** Every environment a spec can name: each benchmark of the one list (UserBench on the sample scenarios), and a policy. */
 const specs: EnvironmentSpec[] = [
   ...BENCH_ENVIRONMENTS.flatMap((f) => f.environments)
-    .filter((e) => e.family !== 'tau2' || isTau2Domain(e.domain))
     .map((e): BenchEnvironment => (e.family === 'userbench' ? { ...e, ...samples } : e)),
   { family: 'userbench', domain: 'travel22', oneChoice: true, ...samples },
   { family: 'policy-chat', policy: 'Never promise refunds over $100.' },
@@ -63,7 +61,7 @@ describe('buildEnvironment: one factory for every family', () => {
         case 'tau2':
           expect(side?.kind).toBe('simulated');
           // LLMAgent's system prompt: the instruction, then the domain policy.
-          expect(env.policy).toMatch(/^<instructions>\nYou are a customer service agent[\s\S]*<\/instructions>\n<policy>\n# [\s\S]{1000,}\n<\/policy>$/);
+          expect(env.policy).toMatch(/^<instructions>\nYou are a customer service agent[\s\S]*<\/instructions>\n<policy>\n(# |<main_policy>)[\s\S]{1000,}\n<\/policy>$/);
           expect(env.tools.map((t) => t.function.name)).toContain('transfer_to_human_agents');
           expect(env.reward).toBeDefined();
           break;
@@ -80,6 +78,7 @@ describe('buildEnvironment: one factory for every family', () => {
       'tau-bench/airline/test/1',
       'tau2/airline/test/1',
       'tau2/retail/test/1',
+      'tau2/telecom/test/1',
       'userbench/travel22/tasks/sample_scenarios_train_rows.json/1',
       'userbench/travel33/tasks/sample_scenarios_train_rows.json/1',
       'userbench/travel44/tasks/sample_scenarios_train_rows.json/1',

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportSample, RETAIL_DIR } from '../../../tests/fixtures/tau2/export-sample.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
 import { ValidationError } from '../errors.ts';
+import { parseTau2RewardDetails } from '../envs/tau2/reward-details.ts';
 import { parseEpisodeFile } from './episode-file.ts';
 import { toJsonl } from './jsonl.ts';
 import { EpisodeTraceSchema } from './schema.ts';
@@ -49,6 +50,9 @@ describe.runIf(existsSync(RETAIL_DIR))('tau2-bench results into History', () => 
     expect(first?.meta).toMatchObject({ environment: { family: 'tau2', domain: 'retail' }, taskIndex: 0, trial: 0, actor: 'gpt-4.1', userKind: 'simulated' });
     expect(first?.reward).toBe(1);
     expect(first?.rewardDetails).toMatchObject({ taskId: '0', breakdown: { DB: 1, NL_ASSERTION: 1 }, terminationReason: 'user_stop' });
+    // History reads them as a live τ³ episode's details, per component.
+    expect(parseTau2RewardDetails(first?.rewardDetails)).toMatchObject({ rewardBasis: ['DB', 'NL_ASSERTION'], dbMatch: true, nlAssertions: [] });
+    expect(parseTau2RewardDetails(parsed.traces[6]?.rewardDetails)).toMatchObject({ taskId: '19', nlAssertions: [true, true], dbMatch: true });
     const steps = first?.timeline.flatMap((e) => (e.type === 'step' ? [e.step] : [])) ?? [];
     const sim0 = file.simulations[0];
     const messages = Array.isArray(sim0?.['messages']) ? sim0['messages'] : [];

@@ -52,7 +52,19 @@ const SimulationSchema = z.looseObject({
   trial: z.number().int().nonnegative().nullable().optional(),
   start_time: z.string().optional(),
   termination_reason: z.enum(TERMINATIONS),
-  reward_info: z.looseObject({ reward: z.number(), reward_breakdown: z.record(z.string(), z.number()).nullable().optional() }).nullable().optional(),
+  reward_info: z
+    .looseObject({
+      reward: z.number(),
+      reward_breakdown: z.record(z.string(), z.number()).nullable().optional(),
+      reward_basis: z.array(z.string()).nullable().optional(),
+      db_check: z.looseObject({ db_match: z.boolean() }).nullable().optional(),
+      action_checks: z.array(z.looseObject({ action: z.looseObject({ action_id: z.string(), name: z.string() }), action_match: z.boolean() })).nullable().optional(),
+      communicate_checks: z.array(z.looseObject({ info: z.string(), met: z.boolean() })).nullable().optional(),
+      env_assertions: z.array(z.looseObject({ env_assertion: z.looseObject({ func_name: z.string() }), met: z.boolean() })).nullable().optional(),
+      nl_assertions: z.array(z.looseObject({ met: z.boolean(), justification: z.string() })).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
   messages: z.array(MessageSchema).nullable().optional(),
 });
 type Tau2FileSimulation = z.infer<typeof SimulationSchema>;
@@ -179,9 +191,17 @@ function episodeOf(sim: Tau2FileSimulation, raw: unknown, domain: Tau2Domain, fi
     endedAt: at,
     ...(reward !== undefined ? { reward } : {}),
     rewardDetails: {
+      // The checks as the live τ³ environment keeps them (envs/tau2/reward-details.ts shows them per component).
       taskId,
+      rewardBasis: sim.reward_info?.reward_basis ?? [],
       breakdown: sim.reward_info?.reward_breakdown ?? {},
       notJudged: false,
+      dbMatch: sim.reward_info?.db_check?.db_match ?? null,
+      actionChecks: (sim.reward_info?.action_checks ?? []).map((c) => ({ actionId: c.action.action_id, name: c.action.name, match: c.action_match })),
+      communicateChecks: (sim.reward_info?.communicate_checks ?? []).map((c) => ({ info: c.info, met: c.met })),
+      envAssertions: (sim.reward_info?.env_assertions ?? []).map((c) => ({ funcName: c.env_assertion.func_name, met: c.met })),
+      nlAssertions: sim.reward_info?.nl_assertions ? sim.reward_info.nl_assertions.map((c) => c.met) : 'not needed',
+      ...(sim.reward_info?.nl_assertions ? { nlJustifications: sim.reward_info.nl_assertions.map((c) => c.justification) } : {}),
       ...(userActions.length ? { userActions } : {}),
       terminationReason: sim.termination_reason,
       // The simulation and its task exactly as the file holds them.

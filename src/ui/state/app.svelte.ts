@@ -125,6 +125,7 @@ export class AppState {
       actor: this.makeActor(),
       critic,
       ...(built.user ? { user: built.user } : {}),
+      ...(built.seat ? { seat: built.seat } : {}),
       loop: {
         mode,
         maxRevisions: st.maxRevisions,

@@ -1,12 +1,12 @@
 import { buildEnvironment, type EnvironmentSpec } from '../../lib/setup/environments.ts';
 import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
-import { TAU2_SPLITS, type TaskSplit, type Tau2Domain, type Tau2Split, type TauDomain } from '../../lib/envs/environment.ts';
-import { loadTau2Pack, splitTasks, tau2TaskOf, type Tau2Pack } from '../../lib/envs/tau2/pack.ts';
+import { TAU2_SPLITS, type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
+import { Tau2Choice } from './tau2.svelte.ts';
 import { episodeEnvironment } from '../../lib/envs/bench-environment.ts';
 import type { Actor } from '../../lib/actor/types.ts';
 import type { Env, UserSide } from '../../lib/envs/types.ts';
-import type { Tau2Session } from '../../lib/envs/tau2/env.ts';
+import { Tau2HumanSeat } from '../../lib/envs/tau2/human-seat.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
 import { appUrl } from '../app-url.ts';
 import type { TimelineEntry } from '../../lib/loop/events.ts';
@@ -21,8 +21,8 @@ export interface BuiltEnv {
   user: UserSide | undefined;
   meta: Pick<EpisodeMeta, 'environment'> & Partial<Pick<EpisodeMeta, 'taskIndex' | 'taskSplit'>>;
   maxSteps: number;
-  /** τ³: the live episode, for a person in the user's seat (the user's tools) and the reward view. */
-  tau2?: Tau2Session;
+  /** With a person as the user: the environment's seat around them (τ³). */
+  seat?: (person: UserSide) => UserSide;
 }
 
 /** Which world the chat tab runs in: a user-written policy, or a tau-bench or UserBench task (person or simulated user). */
@@ -30,10 +30,7 @@ export class EnvironmentChoice {
   kind = $state<EnvKind>('policy-chat');
   readonly userBench: UserBenchChoice;
   domain = $state<TauDomain>('retail');
-  /** τ³-bench: its domain and split (the task is `taskIndex` of the split). */
-  tau2Domain = $state<Tau2Domain>('retail');
-  tau2Split = $state<Tau2Split>('test');
-  tau2PackUrl = $state(appUrl('tau2-bench/'));
+  readonly tau2: Tau2Choice;
   taskIndex = $state(0);
   seat = $state<'human' | 'simulated'>('human');
   packUrl = $state(appUrl('tau-bench/'));
@@ -49,9 +46,9 @@ export class EnvironmentChoice {
     userBenchPacks: UserBenchPacks,
     private readonly fetchPack: typeof fetch = (...a) => fetch(...a),
     private readonly tauPacks: PackCache<TauPack> = new PackCache(),
-    private readonly tau2Packs: PackCache<Tau2Pack> = new PackCache(),
   ) {
     this.userBench = new UserBenchChoice(userBenchPacks);
+    this.tau2 = new Tau2Choice(fetchPack);
   }
 
   /** One domain and split of the picked pack (the opened folder, else the URL), loaded once and validated. */
@@ -62,19 +59,6 @@ export class EnvironmentChoice {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
       folder ? filesPackSource(folder) : httpPackSource(new URL(this.packUrl, globalThis.location?.href).href, this.fetchPack);
     return cachedTauPack(this.tauPacks, sourceKey, source, domain, split);
-  }
-
-  /** One τ³-bench domain from the picked folder, else the served pack, loaded once and validated. */
-  tau2Pack(domain: Tau2Domain): Promise<Tau2Pack> {
-    const folder = this.folder;
-    const sourceKey = `${folder ? `folder#${this.#folderPick}` : this.tau2PackUrl}|${domain}`;
-    return this.tau2Packs.get(sourceKey, () =>
-      loadTau2Pack(
-        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
-        folder ? filesPackSource(folder) : httpPackSource(new URL(this.tau2PackUrl, globalThis.location?.href).href, this.fetchPack),
-        domain,
-      ),
-    );
   }
 
   /** The chat's task pack: the picked domain's test tasks. */
@@ -94,10 +78,10 @@ export class EnvironmentChoice {
       return;
     }
     if (e.family === 'tau2') {
-      this.tau2Domain = e.domain;
+      this.tau2.domain = e.domain;
       const split = TAU2_SPLITS.find((s) => s === meta.taskSplit);
-      if (split) this.tau2Split = split;
-      this.taskIndex = meta.taskIndex ?? 0;
+      if (split) this.tau2.split = split;
+      this.tau2.taskIndex = meta.taskIndex ?? 0;
       return;
     }
     this.userBench.env = e.domain;
@@ -113,14 +97,7 @@ export class EnvironmentChoice {
 
   async refreshTask(): Promise<void> {
     if (this.kind === 'userbench') return this.userBench.refreshTask(this.folder);
-    if (this.kind === 'tau2') {
-      const picked = [this.folder, this.tau2PackUrl, this.tau2Domain, this.tau2Split, this.taskIndex];
-      const pack = await this.tau2Pack(this.tau2Domain);
-      if ([this.folder, this.tau2PackUrl, this.tau2Domain, this.tau2Split, this.taskIndex].some((v, i) => v !== picked[i])) return;
-      this.taskCount = splitTasks(pack, this.tau2Split).length;
-      this.instruction = tau2TaskOf(pack, this.tau2Split, this.taskIndex).userInstructions ?? undefined;
-      return;
-    }
+    if (this.kind === 'tau2') return this.tau2.refreshTask(this.folder, this.#folderPick);
     if (this.kind !== 'tau-bench') return;
     const picked = [this.folder, this.packUrl, this.domain, this.taskIndex];
     const pack = await this.pack();
@@ -139,9 +116,10 @@ export class EnvironmentChoice {
         : this.kind === 'tau-bench'
           ? { family: 'tau-bench', domain: this.domain }
           : this.kind === 'tau2'
-            ? { family: 'tau2', domain: this.tau2Domain }
+            ? { family: 'tau2', domain: this.tau2.domain }
             : ub.environment;
-    const split = environment.family === 'tau2' ? this.tau2Split : 'test';
+    const split = environment.family === 'tau2' ? this.tau2.split : 'test';
+    const taskIndex = environment.family === 'userbench' ? ub.taskIndex : environment.family === 'tau2' ? this.tau2.taskIndex : this.taskIndex;
     // tau-bench's agent: 30 actions at most; UserBench: eval.sh's --max_turns.
     const maxSteps = environment.family === 'userbench' ? USERBENCH_MAX_TURNS : 30;
     const seatFor = environment.family === 'userbench' ? ub.openSeat(this.seat) : undefined;
@@ -149,14 +127,14 @@ export class EnvironmentChoice {
       {
         environment,
         split,
-        taskIndex: environment.family === 'userbench' ? ub.taskIndex : this.taskIndex,
+        taskIndex,
         maxSteps,
         userModel,
         seat: this.seat,
         ...(environment.family === 'userbench' && seatFor ? { humanSeat: seatFor } : {}),
         ...(resume ? { resume } : {}),
       },
-      { tauBench: (domain, split) => this.tauPack(domain, split), userBench: () => ub.pack(this.folder), tau2: (domain) => this.tau2Pack(domain) },
+      { tauBench: (domain, split) => this.tauPack(domain, split), userBench: () => ub.pack(this.folder), tau2: (domain) => this.tau2.pack(domain, this.folder, this.#folderPick) },
     );
     switch (environment.family) {
       case 'policy-chat':
@@ -164,7 +142,14 @@ export class EnvironmentChoice {
       case 'tau-bench':
         return { env, user, meta: { environment, taskIndex: this.taskIndex, taskSplit: 'test' }, maxSteps };
       case 'tau2':
-        return { env, user, meta: { environment, taskIndex: this.taskIndex, taskSplit: split }, maxSteps, ...(tau2 ? { tau2 } : {}) };
+        this.tau2.seat = undefined;
+        return {
+          env,
+          user,
+          meta: { environment, taskIndex, taskSplit: split },
+          maxSteps,
+          ...(tau2 && !user ? { seat: (person: UserSide) => (this.tau2.seat = new Tau2HumanSeat(person, tau2)) } : {}),
+        };
       case 'userbench':
         return { env, user, meta: { environment: episodeEnvironment(environment), taskIndex: ub.taskIndex, taskSplit: ub.samples ? 'samples' : 'test' }, maxSteps };
     }

@@ -44,4 +44,39 @@ describe('EnvironmentChoice', () => {
     choice.openFolder(choice.folder);
     expect(await choice.pack()).not.toBe(chat);
   });
+
+  it('builds a τ³ task from the served data: its meta, and for a person in the seat a seat that records their turns', async () => {
+    const served = resolve(import.meta.dirname, '../../../../shared/tau2-bench');
+    const urls: string[] = [];
+    // Stands in for the app's server at tau2-bench/ (the dev server and e2e serve ../shared/tau2-bench there).
+    const fetchDouble: typeof fetch = (input) => {
+      const url = String(input);
+      urls.push(url);
+      const rel = url.replace('http://127.0.0.1:5173/tau2-bench/', '');
+      return Promise.resolve(new Response(readFileSync(resolve(served, rel))));
+    };
+    const choice = new EnvironmentChoice(new UserBenchPacks(), fetchDouble);
+    choice.kind = 'tau2';
+    choice.tau2.domain = 'telecom';
+    choice.tau2.split = 'small';
+    choice.tau2.taskIndex = 2;
+    await choice.refreshTask();
+    expect(choice.tau2.taskCount).toBe(20);
+    expect(choice.tau2.instructions).toContain('Domain: telecom');
+    expect(urls.every((u) => u.startsWith('http://127.0.0.1:5173/tau2-bench/telecom/'))).toBe(true);
+
+    choice.seat = 'human';
+    const built = await choice.build('', () => {
+      throw new Error('no simulated user with a person in the seat');
+    });
+    expect(built.meta).toEqual({ environment: { family: 'tau2', domain: 'telecom' }, taskIndex: 2, taskSplit: 'small' });
+    expect(built.user).toBeUndefined();
+    const person = { kind: 'human' as const, first: async () => ({ content: 'No data abroad.', stop: false }), reply: async () => ({ content: 'ok', stop: false }) };
+    const seat = built.seat?.(person);
+    expect(seat?.kind).toBe('human');
+    expect(choice.tau2.seat?.tools.map((t) => t.function.name)).toContain('toggle_roaming');
+
+    choice.restore({ ...base, environment: { family: 'tau2', domain: 'airline' }, taskIndex: 4, taskSplit: 'train' });
+    expect([choice.kind, choice.tau2.domain, choice.tau2.split, choice.tau2.taskIndex]).toEqual(['tau2', 'airline', 'train', 4]);
+  });
 });

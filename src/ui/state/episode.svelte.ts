@@ -38,6 +38,8 @@ export interface StartOptions {
   actor: Actor;
   critic: Critic | undefined;
   user?: UserSide;
+  /** With a person as the user: the environment's seat around them (τ³ records their turns and tools). */
+  seat?: (person: UserSide) => UserSide;
   loop: Pick<EpisodeConfig, 'mode' | 'maxRevisions' | 'failureRule' | 'maxSteps' | 'criticTimeoutMs' | 'meta'>;
 }
 
@@ -53,6 +55,8 @@ export class EpisodeSession {
   inFlight = $state<Proposal[]>([]);
   status = $state<'idle' | 'running' | Outcome>('idle');
   reward = $state<number | undefined>(undefined);
+  /** What the environment said about the reward (τ³: the per-component breakdown). */
+  rewardDetails = $state.raw<Record<string, unknown> | undefined>(undefined);
   error = $state<string | undefined>(undefined);
   storageError = $state<string | undefined>(undefined);
   waitingForUser = $state(false);
@@ -102,6 +106,7 @@ export class EpisodeSession {
     this.streaming = '';
     this.status = 'running';
     this.reward = undefined;
+    this.rewardDetails = undefined;
     this.error = undefined;
     this.storageError = undefined;
     this.failure = undefined;
@@ -114,7 +119,7 @@ export class EpisodeSession {
     const abort = new AbortController();
     this.#abort = abort;
     const recorder = new TraceRecorder(this.sink, Date.now, resumeFrom);
-    const user = opts.user ?? human;
+    const user = opts.user ?? (human && opts.seat ? opts.seat(human) : human);
     if (!user) throw new Error('no user side');
     // Other tabs (and this one after a reload) tell a live episode from an interrupted one by this lock.
     const release = holdEpisode(id);
@@ -254,6 +259,7 @@ export class EpisodeSession {
         this.retry = undefined;
         this.status = e.outcome;
         this.reward = e.reward;
+        this.rewardDetails = e.rewardDetails;
         this.error = e.error;
         this.waitingForUser = false;
         this.inFlight = [];

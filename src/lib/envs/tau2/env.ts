@@ -50,9 +50,10 @@ export class Tau2Session {
     env.setState(task.initializationActions, []);
   }
 
-  /** The user's tools (telecom): the schemas the original shows the user model; none for the other domains. */
+  /** The user's tools (telecom): the schemas the original shows the user model, of the tools the environment offers; none for the other domains. */
   get userTools(): ToolSchema[] {
-    return this.env.userTools === null ? [] : TOOL_SCHEMAS[this.pack.domain].user;
+    const kit = this.env.userTools;
+    return kit === null ? [] : TOOL_SCHEMAS[this.pack.domain].user.filter((t) => kit.has(t.function.name));
   }
 
   #toolCall(requestor: 'assistant' | 'user', call: ToolCall): Tau2ToolMessage {

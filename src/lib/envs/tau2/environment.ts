@@ -38,7 +38,16 @@ export class Tau2Environment {
     readonly tools: Toolkit,
     readonly userTools: Toolkit | null = null,
     private readonly envFunctions: { assistant: Record<string, EnvFunction>; user: Record<string, EnvFunction> } = { assistant: {}, user: {} },
-  ) {}
+    /** `sync_tools` (telecom: the phone learns the line's state); the base Environment's is a no-op. */
+    private readonly sync: () => void = () => {},
+  ) {
+    this.sync();
+  }
+
+  /** `sync_tools`, as the orchestrator calls it after every step. */
+  syncTools(): void {
+    this.sync();
+  }
 
   hasTool(name: string): boolean {
     return this.tools.has(name) || (this.userTools?.has(name) ?? false);
@@ -66,7 +75,9 @@ export class Tau2Environment {
     let content: string;
     let error = false;
     try {
-      content = toJsonStr(this.makeToolCall(call.name, call.requestor, call.arguments));
+      const resp = this.makeToolCall(call.name, call.requestor, call.arguments);
+      this.sync();
+      content = toJsonStr(resp);
     } catch (e) {
       if (!(e instanceof PyException)) throw e;
       content = `Error: ${e.message}`;
@@ -79,9 +90,12 @@ export class Tau2Environment {
   runEnvFunctionCall(call: EnvFunctionCall): PyValue {
     const kit = call.envType === 'user' ? this.userTools : this.tools;
     const fn = this.envFunctions[call.envType][call.funcName];
-    if (fn !== undefined && kit !== null) return fn(kit.db, call.arguments);
-    if (kit?.has(call.funcName)) return kit.use(call.funcName, call.arguments);
-    throw new PyException('AttributeError', `'${kit?.className ?? 'NoneType'}' object has no attribute '${call.funcName}'`);
+    let res: PyValue;
+    if (fn !== undefined && kit !== null) res = fn(kit.db, call.arguments);
+    else if (kit?.has(call.funcName)) res = kit.use(call.funcName, call.arguments);
+    else throw new PyException('AttributeError', `'${kit?.className ?? 'NoneType'}' object has no attribute '${call.funcName}'`);
+    this.sync();
+    return res;
   }
 
   /** `run_env_assertion(..., raise_assertion_error=False)`. */
@@ -115,6 +129,7 @@ export class Tau2Environment {
         throw new PyException('ValueError', `Replayed tool call ${tc.name} returned different content than recorded`);
       }
     }
+    this.sync();
   }
 
   dbHash(): Promise<string> {

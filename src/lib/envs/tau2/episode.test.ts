@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ScriptedActorDouble, type ActorStep } from '../../../../tests/doubles/scripted-doubles.ts';
 import { runEpisode } from '../../loop/run-episode.ts';
 import type { LoopEvent } from '../../loop/events.ts';
@@ -30,7 +31,7 @@ const packs: EnvironmentPacks = {
 
 const toolCall = (a: Tau2Action, i: number): Action => ({
   kind: 'tool_call',
-  call: { id: `call_${i}`, name: a.name, arguments: toJs(a.arguments) as Record<string, unknown> },
+  call: { id: `call_${i}`, name: a.name, arguments: z.record(z.string(), z.unknown()).parse(toJs(a.arguments)) },
 });
 const say = (content: string): Action => ({ kind: 'message', content });
 
@@ -122,5 +123,34 @@ describe.skipIf(!ready)('τ³ episode under the loop', () => {
     expect(r.end.outcome).toBe('done');
     expect(r.userModel.requests).toHaveLength(1);
     expect(r.end.reward).toBe(0);
+  });
+
+  it('telecom with dual control: the simulated user acts on its phone as the gold actions say, and ENV_ASSERTION holds; without its action it fails', async () => {
+    const pack = await packs.tau2('telecom');
+    // small task 2: the agent enables roaming on the line, the user turns data roaming on on the phone.
+    const task = tau2TaskOf(pack, 'small', 2);
+    const gold = task.criteria?.actions ?? [];
+    expect(gold.map((a) => a.requestor)).toEqual(['assistant', 'user']);
+    const [agentAct, userAct] = gold;
+    if (!agentAct || !userAct) throw new Error('no gold');
+    const run = (userDoes: boolean) =>
+      episode(
+        'telecom',
+        'small',
+        2,
+        [toolCall(agentAct, 0), say('Roaming is enabled on your line. Please turn on data roaming on your phone.'), say('You are all set.')],
+        [say('My mobile data does not work abroad.'), ...(userDoes ? [toolCall(userAct, 1)] : []), say('Done, it is on.'), say('Thanks! ###STOP###')],
+      );
+    const good = await run(true);
+    expect(good.end.outcome).toBe('done');
+    expect(good.end.rewardDetails).toMatchObject({ breakdown: { ENV_ASSERTION: 1 }, userActions: [{ name: userAct.name, error: false }] });
+    expect(good.end.reward).toBe(1);
+    // The user model had the phone's tools, and saw its own call's result before it spoke.
+    expect(good.userModel.requests[1]?.tools.map((t) => t.function.name)).toContain(userAct.name);
+    expect(good.userModel.requests[2]?.messages.at(-1)).toMatchObject({ role: 'tool', name: userAct.name });
+
+    const lazy = await run(false);
+    expect(lazy.end.reward).toBe(0);
+    expect(lazy.end.rewardDetails).toMatchObject({ breakdown: { ENV_ASSERTION: 0 } });
   });
 });

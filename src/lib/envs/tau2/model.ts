@@ -59,13 +59,30 @@ function literalText(values: readonly unknown[]): string {
   return `${reprs.slice(0, -1).join(', ')} or ${reprs[reprs.length - 1]}`;
 }
 
+const PY_ENUMS = new WeakSet<z.ZodType>();
+
+/** Marks a zod enum as a Python `Enum` class (pydantic's error type is then `enum`, not `literal_error`). */
+export function pyEnum<T extends z.ZodEnum>(schema: T): T {
+  PY_ENUMS.add(schema);
+  return schema;
+}
+
+const isIntSchema = (schema: z.ZodNumber): boolean => schema.format === 'safeint' || schema.format === 'int32' || schema.format === 'int64';
+
 function check(schema: z.ZodType, v: PyValue | undefined, loc: Array<string | number>, parentInput: PyDict | null): PyValue {
   if (schema instanceof z.ZodDefault) {
     if (v === undefined) {
       const d: unknown = schema._zod.def.defaultValue;
+      const inner = schema.unwrap();
+      // A float field's default (`0.0`) stays a float; zod holds it as a plain number.
+      if (typeof d === 'number' && inner instanceof z.ZodNumber && !isIntSchema(inner)) return new PyFloat(d);
       return d === null || d === undefined ? null : fromPlain(d);
     }
     return check(schema.unwrap() as z.ZodType, v, loc, parentInput);
+  }
+  if (schema instanceof z.ZodPrefault) {
+    // A model-typed field with `default_factory=Model`: a missing value is the model built from nothing.
+    return check(schema.unwrap() as z.ZodType, v ?? new Map(), loc, parentInput);
   }
   if (v === undefined) {
     throw new Fail([{ loc, msg: 'Field required', type: 'missing', input: parentInput ?? undefined }]);
@@ -74,6 +91,7 @@ function check(schema: z.ZodType, v: PyValue | undefined, loc: Array<string | nu
     return v === null ? null : check(schema.unwrap() as z.ZodType, v, loc, parentInput);
   }
   if (schema instanceof z.ZodOptional) return check(schema.unwrap() as z.ZodType, v, loc, parentInput);
+  if (schema instanceof z.ZodISODate || schema instanceof z.ZodISODateTime) return checkDate(schema instanceof z.ZodISODateTime, v, loc);
   if (schema instanceof z.ZodString) {
     if (typeof v !== 'string') throw new Fail([{ loc, msg: 'Input should be a valid string', type: 'string_type', input: v }]);
     return v;
@@ -90,7 +108,7 @@ function check(schema: z.ZodType, v: PyValue | undefined, loc: Array<string | nu
     throw new Fail([{ loc, msg: 'Input should be a valid boolean', type: 'bool_type', input: v }]);
   }
   if (schema instanceof z.ZodNumber) {
-    const isInt = schema.format === 'safeint' || schema.format === 'int32' || schema.format === 'int64';
+    const isInt = isIntSchema(schema);
     if (isInt) {
       if (typeof v === 'number') return v;
       if (typeof v === 'boolean') return v ? 1 : 0;
@@ -121,7 +139,8 @@ function check(schema: z.ZodType, v: PyValue | undefined, loc: Array<string | nu
   if (schema instanceof z.ZodEnum) {
     const values = schema.options;
     if (values.some((x) => x === v)) return v;
-    throw new Fail([{ loc, msg: `Input should be ${literalText(values)}`, type: 'literal_error', input: v }]);
+    const type = PY_ENUMS.has(schema) ? 'enum' : 'literal_error';
+    throw new Fail([{ loc, msg: `Input should be ${literalText(values)}`, type, input: v }]);
   }
   if (schema instanceof z.ZodArray) {
     if (!Array.isArray(v)) throw new Fail([{ loc, msg: 'Input should be a valid list', type: 'list_type', input: v }]);
@@ -172,7 +191,8 @@ function check(schema: z.ZodType, v: PyValue | undefined, loc: Array<string | nu
     }
     const errors: LineError[] = [];
     const out: PyDict = new Map();
-    for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const shape = schema.shape as Record<string, z.ZodType>;
+    for (const [name, field] of Object.entries(shape)) {
       try {
         out.set(name, check(field, v.get(name), [...loc, name], v));
       } catch (e) {
@@ -180,11 +200,45 @@ function check(schema: z.ZodType, v: PyValue | undefined, loc: Array<string | nu
         else throw e;
       }
     }
+    // A strict object is a model with `extra="forbid"` (tau2's BaseModelNoExtra).
+    if (schema._zod.def.catchall instanceof z.ZodNever) {
+      for (const [k, item] of v) {
+        if (!(k in shape)) errors.push({ loc: [...loc, k], msg: 'Extra inputs are not permitted', type: 'extra_forbidden', input: item });
+      }
+    }
     if (errors.length > 0) throw new Fail(errors);
     return out;
   }
   if (schema instanceof z.ZodLazy) return check(schema.unwrap() as z.ZodType, v, loc, parentInput);
   throw new Error(`tau2 model: unsupported schema at ${loc.join('.') || '<root>'}`);
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * `datetime.date` / `datetime.datetime` fields from ISO text. A date is stored as `str(date)`
+ * ("2025-02-25") and a datetime as `str(datetime)` ("2025-01-20 14:30:00"): what `json.dumps(...,
+ * default=str)` writes for them in observations and in the DB hash. Naive values only (the data has no
+ * time zones or fractions).
+ */
+function checkDate(isDateTime: boolean, v: PyValue, loc: Array<string | number>): string {
+  if (typeof v === 'string') {
+    const d = DATE_RE.exec(v);
+    if (d !== null && !isDateTime) return v;
+    if (d !== null) return `${v} 00:00:00`;
+    const t = DATETIME_RE.exec(v);
+    if (t !== null) {
+      const [, y, mo, da, h, mi, se] = t;
+      if (isDateTime) return `${y}-${mo}-${da} ${h}:${mi}:${se ?? '00'}`;
+      if (h === '00' && mi === '00' && (se ?? '00') === '00') return `${y}-${mo}-${da}`;
+      throw new Fail([{ loc, msg: 'Datetimes provided to dates should have zero time - e.g. be exact dates', type: 'date_from_datetime_inexact', input: v }]);
+    }
+    const kind = isDateTime ? 'datetime' : 'date';
+    throw new Fail([{ loc, msg: `Input should be a valid ${kind}, invalid ${kind} format`, type: `${kind}_parsing`, input: v }]);
+  }
+  const kind = isDateTime ? 'datetime' : 'date';
+  throw new Fail([{ loc, msg: `Input should be a valid ${kind}`, type: `${kind}_type`, input: v }]);
 }
 
 function fromPlain(v: unknown): PyValue {

@@ -6,15 +6,13 @@
  * GitHub), kept in Cache Storage for offline use. Every file is validated
  * where it enters; errors name the file and the field.
  */
-import { ValidationError } from '../../errors.ts';
-import type { ReadOptions } from '../../net/download.ts';
-import type { TransferStatus } from '../../net/transfer-rate.ts';
-import { TransferMeter } from '../../net/transfer-rate.ts';
 import { z } from 'zod';
+import { errorMessage, ValidationError } from '../../errors.ts';
+import type { ReadOptions } from '../../net/download.ts';
+import { TransferMeter, type TransferStatus } from '../../net/transfer-rate.ts';
 import { cachedPackSource, httpPackSource, type PackSource } from '../tau-bench/pack.ts';
-import { errorMessage } from '../../errors.ts';
 import type { Tau2Domain, Tau2Split } from '../environment.ts';
-import { domainEnvFactory, isTau2Domain } from './domains.ts';
+import { domainEnvFactory, TAU2_DOMAIN_SPECS } from './domains.ts';
 import type { Tau2Environment } from './environment.ts';
 import { parseTasks, type Tau2Task } from './tasks.ts';
 
@@ -39,30 +37,6 @@ export function agentSystemPrompt(domainPolicy: string): string {
   return `<instructions>\n${AGENT_INSTRUCTION}\n</instructions>\n<policy>\n${domainPolicy}\n</policy>`;
 }
 
-/** What each domain reads, relative to its folder, and how its policy is made from those files. */
-interface DomainFiles {
-  policy: readonly string[];
-  /** Tasks files, concatenated in this order. */
-  tasks: readonly string[];
-  db: readonly string[];
-  /** The domain policy from the policy files' texts (in `policy` order). */
-  assemblePolicy(texts: readonly string[]): string;
-}
-
-const SINGLE: DomainFiles = { policy: ['policy.md'], tasks: ['tasks.json'], db: ['db.json'], assemblePolicy: ([p]) => p ?? '' };
-
-export const DOMAIN_FILES: Record<Tau2Domain, DomainFiles> = {
-  airline: SINGLE,
-  retail: SINGLE,
-  // get_environment(policy_type="manual"): the main policy and the tech-support manual, tagged.
-  telecom: {
-    policy: ['main_policy.md', 'tech_support_manual.md'],
-    tasks: ['tasks.37199f3.json', 'tasks_small.json'],
-    db: ['db.toml', 'user_db.toml'],
-    assemblePolicy: ([main, manual]) => `<main_policy>\n${main ?? ''}\n</main_policy>\n<tech_support_policy>\n${manual ?? ''}\n</tech_support_policy>`,
-  },
-};
-
 /** One domain, loaded and validated: what the environment, the user simulator and the critic read. */
 export interface Tau2Pack {
   domain: Tau2Domain;
@@ -84,8 +58,8 @@ export type Tau2LoadProgress = TransferStatus & { file: string };
 const SplitsSchema = z.record(z.string(), z.array(z.string()));
 
 /**
- * The upstream files at the pinned commit, by their pack paths (telecom's tasks from release 37199f3).
- * The airline db.json is not upstream at that commit: it must come from a local folder or the served pack.
+ * The upstream files at the pinned commit (`data/tau2/domains/<domain>/<file>`), by their pack paths.
+ * A local copy's `tasks.37199f3.json` is read from release 37199f3, where it is telecom's tasks.json.
  */
 export function upstreamTau2Source(fetchFn?: typeof fetch): PackSource {
   const at = (commit: string): PackSource => httpPackSource(`${RAW}/${commit}/data/tau2/domains/`, ...(fetchFn ? [fetchFn] : []));
@@ -93,17 +67,13 @@ export function upstreamTau2Source(fetchFn?: typeof fetch): PackSource {
   const telecomTasks = at(TAU2_TELECOM_TASKS_COMMIT);
   return {
     describe: `sierra-research/tau2-bench@${TAU2_UPSTREAM_COMMIT.slice(0, 7)}`,
-    readText(path, opts) {
-      if (path === 'airline/db.json') return Promise.reject(new Error('not upstream at this commit: open a folder that holds it'));
-      if (path === 'telecom/tasks.37199f3.json') return telecomTasks.readText('telecom/tasks.json', opts);
-      return main.readText(path, opts);
-    },
+    readText: (path, opts) => (path === 'telecom/tasks.37199f3.json' ? telecomTasks.readText('telecom/tasks.json', opts) : main.readText(path, opts)),
   };
 }
 
 /** The upstream repository, each file kept in Cache Storage once read whole. */
-export function cachedUpstreamTau2Source(fetchFn?: typeof fetch): PackSource {
-  return cachedPackSource(upstreamTau2Source(fetchFn), TAU2_CACHE);
+export function cachedUpstreamTau2Source(fetchFn?: typeof fetch, storage?: CacheStorage): PackSource {
+  return storage ? cachedPackSource(upstreamTau2Source(fetchFn), TAU2_CACHE, storage) : cachedPackSource(upstreamTau2Source(fetchFn), TAU2_CACHE);
 }
 
 async function readFile(source: PackSource, path: string, opts: ReadOptions): Promise<string> {
@@ -116,12 +86,16 @@ async function readFile(source: PackSource, path: string, opts: ReadOptions): Pr
 
 export interface LoadTau2Options {
   onProgress?: (p: Tau2LoadProgress) => void;
+  /**
+   * The source holds the upstream layout: telecom's full tasks.json (2,285 tasks). Otherwise (a copy laid
+   * out as ../shared/tau2-bench) the domain's local task files are read where it names them.
+   */
+  upstream?: boolean;
 }
 
 /** Loads one domain: every file read (with byte progress), parsed and validated once. */
 export async function loadTau2Pack(source: PackSource, domain: Tau2Domain, opts: LoadTau2Options = {}): Promise<Tau2Pack> {
-  if (!isTau2Domain(domain)) throw new ValidationError(`τ³-bench ${domain}`, 'this domain is not ported yet');
-  const f = DOMAIN_FILES[domain];
+  const spec = TAU2_DOMAIN_SPECS[domain];
   const meter = new TransferMeter(undefined);
   const read = (name: string): Promise<string> => {
     const path = `${domain}/${name}`;
@@ -132,30 +106,33 @@ export async function loadTau2Pack(source: PackSource, domain: Tau2Domain, opts:
       },
     });
   };
-  const [policyTexts, taskTexts, splitText, dbTexts] = await Promise.all([
-    Promise.all(f.policy.map(read)),
-    Promise.all(f.tasks.map(read)),
-    read('split_tasks.json'),
-    Promise.all(f.db.map(read)),
+  const taskFiles = opts.upstream === true ? [spec.files.tasks] : (spec.files.localTasks ?? [spec.files.tasks]);
+  const [policyTexts, taskTexts, splitText, db, userDb] = await Promise.all([
+    Promise.all(spec.files.policyFiles.map(read)),
+    Promise.all(taskFiles.map(read)),
+    read(spec.files.splits),
+    read(spec.files.db),
+    spec.files.userDb === undefined ? undefined : read(spec.files.userDb),
   ]);
-  const tasks = taskTexts.flatMap((text, i) => parseTasks(text, `${domain}/${f.tasks[i] ?? ''}`));
+  const tasks = taskTexts.flatMap((text, i) => parseTasks(text, `${domain}/${taskFiles[i] ?? ''}`));
   let splitsJson: unknown;
   try {
     splitsJson = JSON.parse(splitText);
   } catch (err) {
-    throw new ValidationError(`${domain}/split_tasks.json`, `invalid JSON: ${errorMessage(err)}`);
+    throw new ValidationError(`${domain}/${spec.files.splits}`, `invalid JSON: ${errorMessage(err)}`);
   }
   const splits = SplitsSchema.safeParse(splitsJson);
-  if (!splits.success) throw new ValidationError(`${domain}/split_tasks.json`, splits.error.issues[0]?.message ?? 'invalid');
-  const [db] = dbTexts;
-  if (db === undefined) throw new ValidationError(`${domain}/${f.db[0] ?? 'db'}`, 'missing');
+  if (!splits.success) {
+    const issue = splits.error.issues[0];
+    throw new ValidationError(`${domain}/${spec.files.splits}`, issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid');
+  }
   let makeEnv: () => Tau2Environment;
   try {
-    makeEnv = domainEnvFactory(domain, db);
+    makeEnv = domainEnvFactory(domain, userDb === undefined ? { db } : { db, userDb });
   } catch (err) {
-    throw new ValidationError(`${domain}/${f.db[0] ?? 'db'}`, errorMessage(err));
+    throw new ValidationError(`${domain}/${spec.files.db}${spec.files.userDb ? ` or ${spec.files.userDb}` : ''}`, errorMessage(err));
   }
-  return { domain, domainPolicy: f.assemblePolicy(policyTexts), tasks, splits: splits.data, makeEnv, describe: source.describe };
+  return { domain, domainPolicy: spec.policy(policyTexts), tasks, splits: splits.data, makeEnv, describe: source.describe };
 }
 
 /** The tasks of a split, in the tasks file's order (the original's `get_tasks(task_split_name)`). */

@@ -1,0 +1,31 @@
+import { typeName } from '../../../tau-bench/py.ts';
+import { PyException } from '../../../tau-bench/pyops.ts';
+import { s } from '../../pyhelp.ts';
+import { arg, tool, valueError } from '../../toolkit.ts';
+import { getBillById, getCustomerById, getDeviceById, getLineById, getPlanById } from '../db.ts';
+
+export const getDetailsById = tool({
+  name: 'get_details_by_id',
+  params: ['id'],
+  required: ['id'],
+  type: 'read',
+  schema: {
+    description: 'Retrieves the details for a given ID.\n\nThe ID must be a valid ID for a Customer, Line, Device, Bill, or Plan.',
+    parameters: {
+      properties: { id: { description: 'The ID of the object to retrieve.', title: 'Id', type: 'string' } },
+      required: ['id'],
+      title: 'parameters',
+      type: 'object',
+    },
+  },
+  call(db, args) {
+    const id = arg(args, 'id');
+    if (typeof id !== 'string') throw new PyException('AttributeError', `'${typeName(id)}' object has no attribute 'startswith'`);
+    if (id.startsWith('L')) return getLineById(db, id);
+    if (id.startsWith('D')) return getDeviceById(db, id);
+    if (id.startsWith('B')) return getBillById(db, id);
+    if (id.startsWith('C')) return getCustomerById(db, id);
+    if (id.startsWith('P')) return getPlanById(db, id);
+    throw valueError(`Unknown ID format or type: ${s(id)}`);
+  },
+});

@@ -1,0 +1,29 @@
+import { s } from '../../pyhelp.ts';
+import { arg, tool } from '../../toolkit.ts';
+import { appStatus, granted, permissionsOf } from '../apps.ts';
+
+export const checkAppStatus = tool({
+  name: 'check_app_status',
+  params: ['app_name'],
+  required: ['app_name'],
+  type: 'read',
+  schema: {
+    description: 'Checks detailed information about a specific app. Shows its permissions and background data usage settings.',
+    parameters: {
+      properties: { app_name: { title: 'App Name', type: 'string' } },
+      required: ['app_name'],
+      title: 'parameters',
+      type: 'object',
+    },
+  },
+  call(db, args) {
+    const name = arg(args, 'app_name');
+    const app = appStatus(db, name);
+    if (app === null) return `App '${s(name)}' not found on this phone.`;
+    const lines = [`Status for App: ${s(name)}`];
+    const perms = granted(permissionsOf(app));
+    if (perms.length === 0) lines.push(' - Permissions: None granted.');
+    else lines.push(' - Permissions Granted:', ...perms.map((p) => `   - ${p}`));
+    return lines.join('\n');
+  },
+});

@@ -1,0 +1,15 @@
+import { asDict, field } from '../../pyhelp.ts';
+import { tool } from '../../toolkit.ts';
+import { device } from '../device.ts';
+
+export const checkInstalledApps = tool({
+  name: 'check_installed_apps',
+  params: [],
+  required: [],
+  type: 'read',
+  schema: {
+    description: 'Returns the name of all installed apps on the phone.',
+    parameters: { properties: {}, title: 'parameters', type: 'object' },
+  },
+  call: (db) => `The following apps are installed on the phone: ${[...asDict(field(device(db), 'app_statuses'), 'app_statuses').keys()].join(', ')}`,
+});

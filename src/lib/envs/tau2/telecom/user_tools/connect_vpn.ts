@@ -1,0 +1,18 @@
+import { tool } from '../../toolkit.ts';
+import { connectVpn, withStatusBar } from '../device.ts';
+
+export const connectVpnTool = tool({
+  name: 'connect_vpn',
+  params: [],
+  required: [],
+  type: 'write',
+  schema: {
+    description: 'Connects to your VPN (Virtual Private Network).',
+    parameters: { properties: {}, title: 'parameters', type: 'object' },
+  },
+  call(db) {
+    const connected = connectVpn(db);
+    if (connected === null) return 'VPN already connected.';
+    return withStatusBar(db, connected ? 'VPN connected successfully.' : 'No VPN connection to connect.');
+  },
+});

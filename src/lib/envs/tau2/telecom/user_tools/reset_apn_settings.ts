@@ -1,0 +1,18 @@
+import { tool } from '../../toolkit.ts';
+import { apnSettings, simulateNetworkSearch, withStatusBar } from '../device.ts';
+
+export const resetApnSettings = tool({
+  name: 'reset_apn_settings',
+  params: [],
+  required: [],
+  type: 'write',
+  schema: {
+    description: 'Resets your APN settings to the default settings.',
+    parameters: { properties: {}, title: 'parameters', type: 'object' },
+  },
+  call(db) {
+    apnSettings(db, 'reset_at_reboot').set('reset_at_reboot', true);
+    simulateNetworkSearch(db);
+    return withStatusBar(db, 'APN settings will reset at reboot.');
+  },
+});

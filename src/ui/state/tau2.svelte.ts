@@ -1,0 +1,66 @@
+import { TAU2_SPLITS, type Tau2Domain, type Tau2Split } from '../../lib/envs/environment.ts';
+import { PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
+import { filesPackSource, httpPackSource, type PackSource } from '../../lib/envs/tau-bench/pack.ts';
+import { cachedUpstreamTau2Source, loadTau2Pack, splitTasks, tau2TaskOf, type Tau2LoadProgress, type Tau2Pack } from '../../lib/envs/tau2/pack.ts';
+import type { Tau2HumanSeat } from '../../lib/envs/tau2/human-seat.ts';
+import { appUrl } from '../app-url.ts';
+
+/** Where τ³-bench's data comes from: this app's server (dev, tests), or the upstream repository (cached for offline use). */
+export type Tau2SourceKind = 'app' | 'upstream';
+
+/**
+ * The Chat tab's τ³-bench task: the domain, split and task, where the data
+ * is read from (a folder the person opened wins), the load's byte progress,
+ * and what a person in the user's seat is told.
+ */
+export class Tau2Choice {
+  domain = $state<Tau2Domain>('retail');
+  split = $state<Tau2Split>('test');
+  taskIndex = $state(0);
+  source = $state<Tau2SourceKind>('app');
+  /** The served folder's URL (source 'app'). */
+  url = $state(appUrl('tau2-bench/'));
+  taskCount = $state<number | undefined>(undefined);
+  /** The splits the loaded domain has. */
+  splits = $state.raw<readonly Tau2Split[]>(TAU2_SPLITS);
+  /** The task's scenario as the simulated user is told it, for a person in the user's seat. */
+  instructions = $state<string | undefined>(undefined);
+  /** Byte progress of the load under way; undefined when none is. */
+  progress = $state.raw<Tau2LoadProgress | undefined>(undefined);
+  /** The person's seat in the episode under way (their tools, for telecom), if they hold it. */
+  seat = $state.raw<Tau2HumanSeat | undefined>(undefined);
+  // A private load cache, not rendered state.
+  readonly #packs = new PackCache<Tau2Pack>();
+
+  constructor(private readonly fetchPack: typeof fetch = (...a) => fetch(...a)) {}
+
+  #source(folder: File[] | undefined): PackSource {
+    if (folder) return filesPackSource(folder);
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
+    if (this.source === 'app') return httpPackSource(new URL(this.url, globalThis.location?.href).href, this.fetchPack);
+    return cachedUpstreamTau2Source(this.fetchPack);
+  }
+
+  /** One domain from the folder (`folderKey` tells picks apart), the served pack or upstream, loaded once and validated. */
+  pack(domain: Tau2Domain, folder: File[] | undefined, folderKey = 0): Promise<Tau2Pack> {
+    const key = JSON.stringify([folder ? `folder#${folderKey}` : this.source === 'app' ? this.url : 'upstream', domain]);
+    const source = this.#source(folder);
+    return this.#packs.get(key, async () => {
+      try {
+        return await loadTau2Pack(source, domain, { onProgress: (p) => (this.progress = p), upstream: !folder && this.source === 'upstream' });
+      } finally {
+        this.progress = undefined;
+      }
+    });
+  }
+
+  async refreshTask(folder: File[] | undefined, folderKey: number): Promise<void> {
+    const picked = [folder, this.source, this.url, this.domain, this.split, this.taskIndex];
+    const pack = await this.pack(this.domain, folder, folderKey);
+    // A slower load of an earlier pick must not overwrite what a newer pick shows.
+    if ([folder, this.source, this.url, this.domain, this.split, this.taskIndex].some((v, i) => v !== picked[i])) return;
+    this.splits = TAU2_SPLITS.filter((s) => s in pack.splits);
+    this.taskCount = splitTasks(pack, this.split).length;
+    this.instructions = tau2TaskOf(pack, this.split, this.taskIndex).userInstructions ?? undefined;
+  }
+}
