@@ -1,6 +1,6 @@
 /** What a headless run and a sweep merge both write: tau-bench (or UserBench) results per configuration, the CSV, the summary. */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../src/lib/pricing.ts';
 import { outputPaths } from '../src/lib/runs/cli.ts';
 import { runEnvironment } from '../src/lib/runs/plan.ts';
@@ -8,22 +8,60 @@ import type { RunRecord } from '../src/lib/runs/record.ts';
 import { resultsCsv, tauResults } from '../src/lib/runs/results-export.ts';
 import { summaryRows } from '../src/lib/runs/summary.ts';
 import { userBenchExport } from '../src/lib/runs/userbench-export.ts';
+import { tau2RunFiles } from '../src/lib/runs/tau2-run-export.ts';
+import type { PackSource } from '../src/lib/envs/tau-bench/pack.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 
 /** Writes one results JSON per configuration and the CSV beside `out`; returns their paths. */
 export function writeResultFiles(record: RunRecord, traceOf: (episodeId: string) => EpisodeTrace | undefined, out: string, prices: PriceTable): string[] {
   const labels = record.spec.configurations.map((c) => c.label);
   const paths = outputPaths(out, labels);
-  const userBench = runEnvironment(record.spec).family === 'userbench';
+  const family = runEnvironment(record.spec).family;
+  const userBench = family === 'userbench';
   labels.forEach((_, i) => {
     const path = paths.json[i];
-    if (!path) return;
+    // τ³ runs write tau2-bench's own results file instead (writeTau2ResultFiles).
+    if (!path || family === 'tau2') return;
     mkdirSync(dirname(resolve(path)), { recursive: true });
     writeFileSync(path, JSON.stringify(userBench ? userBenchExport(record, i, traceOf) : tauResults(record, i, traceOf), null, 2));
   });
   mkdirSync(dirname(resolve(paths.csv)), { recursive: true });
   writeFileSync(paths.csv, resultsCsv(record, prices));
-  return [...paths.json, paths.csv];
+  return [...(family === 'tau2' ? [] : paths.json), paths.csv];
+}
+
+/**
+ * τ³ runs: per configuration, tau2-bench's results JSON (its tools read it) and a leaderboard
+ * submission.json for this domain, `<results>.submission.json`; a configuration with episodes
+ * nobody judged gets no submission (the reason is returned in `notes`).
+ */
+export async function writeTau2ResultFiles(
+  record: RunRecord,
+  traceOf: (episodeId: string) => EpisodeTrace | undefined,
+  out: string,
+  prices: PriceTable,
+  source: PackSource,
+): Promise<{ written: string[]; notes: string[] }> {
+  if (record.spec.environment.family !== 'tau2') return { written: [], notes: [] };
+  const paths = outputPaths(out, record.spec.configurations.map((c) => c.label));
+  const written: string[] = [];
+  const notes: string[] = [];
+  for (const [i, config] of record.spec.configurations.entries()) {
+    const path = paths.json[i];
+    if (!path) continue;
+    const files = await tau2RunFiles(record, i, traceOf, source, prices, basename(path));
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, files.results);
+    written.push(path);
+    if (files.submission === undefined) {
+      notes.push(`${config.label}: no submission.json (${files.submissionProblem ?? 'unknown'})`);
+      continue;
+    }
+    const subPath = `${path.replace(/\.json$/i, '')}.submission.json`;
+    writeFileSync(subPath, files.submission);
+    written.push(subPath);
+  }
+  return { written, notes };
 }
 
 /** The per-configuration table (pass^k, rewards, tokens, cost) on standard output. */

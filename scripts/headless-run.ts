@@ -23,12 +23,14 @@ import { planUnits } from '../src/lib/runs/units.ts';
 import { runFactories } from '../src/lib/runs/run-factories.ts';
 import { sourcePackLoader } from '../src/lib/runs/userbench-factories.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
+import { loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
+import { nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
 import type { TraceSink } from '../src/lib/traces/recorder.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { mergeMain } from './headless-merge.ts';
-import { loadPrices, printSummary, writeFileAtomic, writeResultFiles } from './headless-outputs.ts';
+import { loadPrices, printSummary, writeFileAtomic, writeResultFiles, writeTau2ResultFiles } from './headless-outputs.ts';
 
 /** One run record in a JSON file, with the shard of the sweep it holds, replaced atomically on every write. */
 class FileRunStore implements RunStore {
@@ -134,7 +136,12 @@ async function main(opts: HeadlessOptions): Promise<number> {
     limited ? { fetchFor: () => limited } : {},
   );
   const source = nodePackSource(resolve(opts.dataDir));
-  const factories = runFactories(opts.spec.environment, { tauBench: () => source, userBench: () => sourcePackLoader(source) }, models);
+  const tau2Source = nodeTau2Source(resolve(opts.dataDir));
+  const factories = runFactories(
+    opts.spec.environment,
+    { tauBench: () => source, userBench: () => sourcePackLoader(source), tau2: () => (domain) => loadTau2Pack(tau2Source, domain) },
+    models,
+  );
 
   const controller = new AbortController();
   // SIGTERM too: what Kubernetes sends a pod it stops, and GitHub Actions a cancelled job after SIGINT.
@@ -166,6 +173,9 @@ async function main(opts: HeadlessOptions): Promise<number> {
   });
 
   const written = writeResultFiles(done, (id) => traces.traces.get(id), opts.out, prices);
+  const tau2Files = await writeTau2ResultFiles(done, (id) => traces.traces.get(id), opts.out, prices, tau2Source);
+  written.unshift(...tau2Files.written);
+  for (const note of tau2Files.notes) say(note);
   printSummary(done, prices);
   say(`Run ${done.spec.id}: ${done.status}${done.error ? ` (${done.error})` : ''}. Wrote ${written.join(', ')}.`);
   const errors = Object.values(done.results).filter((r) => r.outcome === 'error').length;

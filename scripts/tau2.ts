@@ -2,6 +2,7 @@
  * τ³-bench (tau2-bench a2c0247) command line:
  *
  *   npm run --silent tau2 -- replay --domain D --task-id ID [--actions actions.json] [--data-dir DIR]
+ *     [--judge-base-url URL --judge-model M [--judge-kind openai-compatible|anthropic]]   (key: SPOTTER_JUDGE_KEY)
  *
  * Replays the task's gold actions (or the actions file, format in docs/tau2.md)
  * on a fresh environment and prints one JSON line: the observations (agent and
@@ -20,6 +21,10 @@ import { goldSteps, parseReplaySteps, replay } from '../src/lib/envs/tau2/replay
 import { parseTasks, type Tau2Task } from '../src/lib/envs/tau2/tasks.ts';
 import type { Tau2Environment } from '../src/lib/envs/tau2/environment.ts';
 import type { TelecomEnvOptions } from '../src/lib/envs/tau2/telecom/index.ts';
+import { actorNlJudge } from '../src/lib/envs/tau2/nl-judge.ts';
+import type { NlJudge } from '../src/lib/envs/tau2/evaluator.ts';
+import { createActor } from '../src/lib/actor/index.ts';
+import { ProviderConfigSchema } from '../src/lib/actor/provider.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,8 +58,27 @@ export function loadDomain(domain: Tau2Domain, paths: DataPaths, opts: TelecomEn
 }
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: npm run --silent tau2 -- replay --domain ${TAU2_DOMAINS.join('|')} --task-id ID [--actions FILE] [--data-dir DIR]`);
+  console.error(
+    `${msg}\nusage: npm run --silent tau2 -- replay --domain ${TAU2_DOMAINS.join('|')} --task-id ID [--actions FILE] [--data-dir DIR]` +
+      ' [--judge-base-url URL --judge-model M [--judge-kind openai-compatible|anthropic]] (judge key: SPOTTER_JUDGE_KEY)',
+  );
   process.exit(2);
+}
+
+/** The NL-assertion judge the options name (the user's key from SPOTTER_JUDGE_KEY, temperature 0); none: NL_ASSERTION is "not judged". */
+function judgeFrom(opts: Map<string, string>): NlJudge | null {
+  const model = opts.get('judge-model');
+  if (model === undefined) return null;
+  const cfg = ProviderConfigSchema.safeParse({
+    kind: opts.get('judge-kind') ?? 'openai-compatible',
+    baseUrl: opts.get('judge-base-url'),
+    model,
+    apiKey: process.env['SPOTTER_JUDGE_KEY'] ?? '',
+    temperature: 0,
+    maxTokens: 4096,
+  });
+  if (!cfg.success) usage(`bad judge options: ${cfg.error.issues[0]?.path.join('.') ?? ''} ${cfg.error.issues[0]?.message ?? ''}`);
+  return actorNlJudge(createActor(cfg.data));
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -80,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
   if (task === undefined) usage(`no task ${taskId} in ${paths.tasks.join(', ')}`);
   const actionsFile = opts.get('actions');
   const steps = actionsFile ? parseReplaySteps(parseJson(readFileSync(actionsFile, 'utf8')), actionsFile) : goldSteps(task);
-  const r = await replay(task, steps, makeEnv, null);
+  const r = await replay(task, steps, makeEnv, judgeFrom(opts));
   const out = {
     domain,
     task_id: task.id,

@@ -12,6 +12,7 @@ import {
   TauBenchEnvironmentSchema,
   USERBENCH_ENVS,
   UserBenchEnvironmentSchema,
+  environmentName,
   type EpisodeEnvironment,
 } from './environment.ts';
 
@@ -56,7 +57,12 @@ export const BENCH_ENVIRONMENTS: ReadonlyArray<{ family: BenchFamily; label: str
   { family: 'userbench', label: 'UserBench', environments: USERBENCH_ENVS.map((domain) => ({ family: 'userbench', domain })) },
 ];
 
-/** The benchmark a domain name given on a command line names ('retail', 'travel22'), looked up in the one list. */
-export function benchEnvironmentNamed(domain: string): BenchEnvironment | undefined {
-  return BENCH_ENVIRONMENTS.flatMap((f) => f.environments).find((e) => e.domain === domain);
+/**
+ * The benchmark a name given on a command line or a form names, looked up in the one list: its
+ * environment name ('tau2/retail', 'tau-bench/retail', 'userbench/travel22'), or a bare domain
+ * ('retail', 'travel22'), which names the first family that has it (tau-bench before τ³-bench).
+ */
+export function benchEnvironmentNamed(name: string): BenchEnvironment | undefined {
+  const all = BENCH_ENVIRONMENTS.flatMap((f) => f.environments);
+  return all.find((e) => environmentName(episodeEnvironment(e)) === name) ?? all.find((e) => e.domain === name);
 }

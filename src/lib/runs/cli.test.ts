@@ -78,6 +78,23 @@ describe('parseHeadlessArgs for UserBench', () => {
     expect(o.dataDir).toBe('../shared/userbench');
     expect(parseHeadlessArgs(['--domain', 'travel22', ...base.slice(2), '--max-steps', '8'], {}).spec.maxSteps).toBe(8);
   });
+  it('runs τ³-bench as tau2/<domain>: its splits, its data folder, ~100 agent steps, and the NL judge', () => {
+    const tau2 = ['--domain', 'tau2/telecom', '--split', 'small', ...base.slice(2)];
+    const o = parseHeadlessArgs([...tau2, '--judge-model', 'gpt-4.1-2025-04-14'], { SPOTTER_ACTOR_KEY: 'sk-a' });
+    expect(o.spec.environment).toEqual({ family: 'tau2', domain: 'telecom' });
+    expect(o.spec.split).toBe('small');
+    expect(o.spec.maxSteps).toBe(100);
+    expect(o.dataDir).toBe('../shared/tau2-bench');
+    expect(o.spec.nlJudge).toEqual({ engine: 'openai-compatible', model: 'gpt-4.1-2025-04-14', baseUrl: 'http://127.0.0.1:9/v1' });
+    expect(parseHeadlessArgs(tau2, {}).spec.nlJudge).toBeUndefined();
+    expect(parseHeadlessArgs([...tau2, '--max-steps', '40'], {}).spec.maxSteps).toBe(40);
+    // A bare domain keeps naming tau-bench (v1), as before τ³.
+    expect(parseHeadlessArgs(base, {}).spec.environment).toEqual({ family: 'tau-bench', domain: 'retail' });
+    expect(parseHeadlessArgs(['--domain', 'tau-bench/airline', ...base.slice(2)], {}).spec.environment).toEqual({ family: 'tau-bench', domain: 'airline' });
+    expect(() => parseHeadlessArgs([...base, '--judge-model', 'j'], {})).toThrow(/only τ³-bench/);
+    expect(() => parseHeadlessArgs(['--domain', 'tau2/banking', ...base.slice(2)], {})).toThrow(/tau2\/banking/);
+  });
+
   it('refuses one-choice outside UserBench and unknown environments', () => {
     expect(() => parseHeadlessArgs([...base, '--one-choice'], {})).toThrow(/oneChoice/);
     expect(() => parseHeadlessArgs(['--domain', 'travel99', ...base.slice(2)], {})).toThrow(/domain/);

@@ -11,9 +11,10 @@ import { parseRunSpec, parseTaskRange, type RunSpec } from './plan.ts';
 import { parseShard, type Shard } from './shard.ts';
 import { specDifferences } from './units.ts';
 import { USERBENCH_SAMPLES } from './userbench-factories.ts';
-import { BENCH_ENVIRONMENTS, benchEnvironmentNamed } from '../envs/bench-environment.ts';
+import { BENCH_ENVIRONMENTS, benchEnvironmentNamed, episodeEnvironment } from '../envs/bench-environment.ts';
+import { environmentName } from '../envs/environment.ts';
 
-export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
+export const HEADLESS_USAGE = `Usage: npm run headless -- --domain tau2/retail|tau2/airline|tau2/telecom|retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
   --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]
   [--user-base-url URL --user-model MODEL [--user-kind ...]]  simulated user (default: the actor's endpoint and model;
                                                     UserBench: its judges and user, default gpt-4o at temperature 0)
@@ -21,11 +22,15 @@ export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airlin
   [--tasks-file FILE] [--scenario-files A,B,...]    UserBench: a task index and scenario files in --data-dir instead of
                                                     <env>_multiturn[_onechoice]_<split>.json and the eight upstream data files
   [--samples]                                       UserBench: the three sample scenarios of ../shared/userbench (tasks 0-2)
+  [--judge-model M [--judge-base-url URL] [--judge-kind ...]]
+                                                    τ³: the NL-assertion judge (the original's: gpt-4.1-2025-04-14); without
+                                                    one, rewards that need it are "not judged". Key: SPOTTER_USER_KEY
+  (τ³ splits: base, train, test; telecom also small. τ³ --max-steps default 100 agent steps)
   [--critic-base-url URL --critic-model MODEL [--critic-kind ...] [--critic-context N]]
                                                     N: the critic's context window in tokens (prompts are budgeted to it,
                                                     so a large hosted model can stand in for a small model's window)
   [--configs off,monitor,intervene]                 default: off, plus intervene when a critic is given
-  [--max-revisions 2] [--concurrency 4] [--split test] [--data-dir ../shared/tau-bench | ../shared/userbench]
+  [--max-revisions 2] [--concurrency 4] [--split test] [--data-dir ../shared/tau-bench | ../shared/userbench | ../shared/tau2-bench]
   [--prices prices.json] [--state results.json.state.json] [--fresh]
   --out results.json
 Sweeps (docs/sweeps.md):
@@ -107,6 +112,9 @@ export const HEADLESS_OPTIONS = {
   'tasks-file': { type: 'string' },
   'scenario-files': { type: 'string' },
   samples: { type: 'boolean' },
+  'judge-model': { type: 'string' },
+  'judge-base-url': { type: 'string' },
+  'judge-kind': { type: 'string' },
   // Sweeps (docs/sweeps.md)
   'run-id': { type: 'string' },
   shard: { type: 'string' },
@@ -128,10 +136,13 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
   const domain = required('domain', values.domain);
   const named = benchEnvironmentNamed(domain);
   if (!named) {
-    const known = BENCH_ENVIRONMENTS.flatMap((f) => f.environments.map((e) => e.domain));
+    const known = BENCH_ENVIRONMENTS.flatMap((f) => f.environments.map((e) => environmentName(episodeEnvironment(e))));
     throw new ValidationError('--domain', `"${domain}" is not one of ${known.join(', ')}`);
   }
   const userBench = named.family === 'userbench';
+  const tau2 = named.family === 'tau2';
+  const judgeModel = values['judge-model'];
+  if (judgeModel !== undefined && !tau2) throw new ValidationError('--judge-model', 'only τ³-bench (--domain tau2/...) has NL assertions to judge');
   // The family's options; the spec's schema refuses one given to a family without it.
   const environment = {
     ...named,
@@ -151,6 +162,9 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     model: values['user-model'] ?? (userBench ? 'gpt-4o' : actor.model),
     baseUrl: values['user-base-url'] ?? actor.baseUrl,
   };
+  const nlJudge: ModelSpec | undefined = judgeModel
+    ? { engine: remoteEngine('judge-kind', values['judge-kind'], actor.engine), model: judgeModel, baseUrl: values['judge-base-url'] ?? user.baseUrl }
+    : undefined;
   const criticModel = values['critic-model'];
   const criticContext = values['critic-context'] === undefined ? undefined : int('critic-context', values['critic-context'], 0);
   if (criticContext !== undefined && (!criticModel || criticContext < 512)) {
@@ -186,6 +200,9 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     // TravelGymConfig: the judges and the simulated user run at temperature 0; eval.sh: 20 turns.
     ...(userBench ? { userTemperature: 0, maxSteps: int('max-steps', values['max-steps'], 20) } : {}),
     ...(!userBench && values['max-steps'] !== undefined ? { maxSteps: int('max-steps', values['max-steps'], 30) } : {}),
+    // tau2's DEFAULT_MAX_STEPS is 200 messages (agent, user and tool messages alike): about 100 agent steps.
+    ...(tau2 && values['max-steps'] === undefined ? { maxSteps: 100 } : {}),
+    ...(nlJudge ? { nlJudge } : {}),
     taskIndices: parseTaskRange(required('tasks', values.tasks)),
     trials: int('trials', values.trials, 1),
     concurrency: Math.max(1, int('concurrency', values.concurrency, 4)),
@@ -201,7 +218,7 @@ export function parseHeadlessArgs(argv: string[], env: Record<string, string | u
     estimateFrom: values['estimate-from'],
     out,
     statePath: values.state ?? `${out}.state.json`,
-    dataDir: values['data-dir'] ?? (userBench ? '../shared/userbench' : '../shared/tau-bench'),
+    dataDir: values['data-dir'] ?? (userBench ? '../shared/userbench' : tau2 ? '../shared/tau2-bench' : '../shared/tau-bench'),
     pricesPath: values.prices,
     fresh: values.fresh === true,
     keys: {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { ModelSpecSchema } from '../setup/specs.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
-import { environmentName, TaskSplitSchema, type EpisodeEnvironment } from '../envs/environment.ts';
+import { BenchSplitSchema, environmentName, type EpisodeEnvironment } from '../envs/environment.ts';
 import { BenchEnvironmentSchema, episodeEnvironment } from '../envs/bench-environment.ts';
 
 /** The environment the run's episodes record (its own, without the run options). */
@@ -32,7 +32,8 @@ export const RunSpecSchema = z.object({
   id: z.string().min(1),
   /** The benchmark and its family's options, as data (never a name that code parses again). */
   environment: BenchEnvironmentSchema,
-  split: TaskSplitSchema.default('test'),
+  /** The task split; each family checks it has it (tau-bench: test/train/dev; τ³: base/train/test, telecom also small). */
+  split: BenchSplitSchema.default('test'),
   taskIndices: z.array(z.number().int().nonnegative()).min(1),
   trials: z.number().int().min(1),
   configurations: z.array(BenchConfigurationSchema).min(1),
@@ -47,6 +48,8 @@ export const RunSpecSchema = z.object({
   /** tau-bench's agent runs at temperature 0. */
   temperature: z.number().min(0).default(0),
   criticTimeoutMs: z.number().int().positive().default(60_000),
+  /** τ³: the NL-assertion judge's model (the original: gpt-4.1 at temperature 0); absent: such rewards are "not judged". */
+  nlJudge: ModelSpecSchema.optional(),
   /** Where the benchmark pack came from (a URL, or a folder the person opened): a resume must use the same. */
   pack: z.string().optional(),
 });

@@ -24,6 +24,8 @@ export const SlotResultSchema = z.object({
   trial: z.number().int().nonnegative(),
   outcome: OutcomeSchema,
   reward: z.number(),
+  /** τ³: the reward basis needs the NL-assertion judge and the run had none; `reward` is then 0 and means nothing. */
+  notJudged: z.literal(true).optional(),
   rewardDetails: z.record(z.string(), z.unknown()).optional(),
   /** UserBench: the reward of every turn, in order (eval.py's per-rollout reward list). */
   turnRewards: z.array(z.number()).optional(),

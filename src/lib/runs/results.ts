@@ -32,8 +32,10 @@ export interface ConfigurationResult {
    * unless the person chooses to count errors as failures.
    */
   passKWithoutErrors: PassKSummary | undefined;
-  /** Tasks left out of `passKWithoutErrors` because one of their trials errored. */
+  /** Tasks left out of `passKWithoutErrors` because one of their trials errored or was not judged. */
   tasksWithErrors: number;
+  /** τ³ episodes whose NL assertions nobody judged (no judge in the run): counted as failures in `passK`, left out of `passKWithoutErrors`. */
+  notJudged: number;
   /** Why episodes errored, grouped (errorReason), most frequent first, each with one message as an example. */
   errorReasons: Array<{ reason: ErrorReason; count: number; example: string }>;
   promptTokens: number;
@@ -65,7 +67,8 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
     const plannedHere = planned.filter((s) => s.configIndex === configIndex).length;
     const userBench = userBenchSummary(results);
     const errored = results.filter((r) => r.outcome === 'error');
-    const erroredTasks = new Set(errored.map((r) => r.taskIndex));
+    const unjudged = results.filter((r) => r.notJudged === true);
+    const erroredTasks = new Set([...errored, ...unjudged].map((r) => r.taskIndex));
     const outcome = (r: SlotResult) => ({ taskId: r.taskIndex, trial: r.trial, reward: r.reward });
     return {
       label: c.label,
@@ -81,6 +84,7 @@ export function configurationResults(record: RunRecord, prices: PriceTable): Con
         record.spec.trials,
       ),
       tasksWithErrors: erroredTasks.size,
+      notJudged: unjudged.length,
       errorReasons: groupErrors(errored),
       ...sumUsage(usage),
       cost: costOf(usage, prices),

@@ -4,18 +4,19 @@
  * tab and the headless CLI both call it; each only says where its packs are.
  */
 import type { BenchEnvironment } from '../envs/bench-environment.ts';
-import { ValidationError } from '../errors.ts';
 import type { PackSource } from '../envs/tau-bench/pack.ts';
 import type { ModelClientOptions } from './models.ts';
 import type { BenchFactories } from './runner.ts';
 import { tauBenchFactories } from './tau-factories.ts';
 import { sourceTauKit } from './tau-kit.ts';
+import { tau2Factories, type Tau2PackLoader } from './tau2-factories.ts';
 import { userBenchFactories, type RunPackLoader } from './userbench-factories.ts';
 
 /** Where a run's packs come from, by family; asked only for the run's own family. */
 export interface RunPackSources {
   tauBench(): PackSource;
   userBench(): RunPackLoader;
+  tau2(): Tau2PackLoader;
 }
 
 export function runFactories(environment: BenchEnvironment, packs: RunPackSources, models: ModelClientOptions): BenchFactories {
@@ -25,6 +26,6 @@ export function runFactories(environment: BenchEnvironment, packs: RunPackSource
     case 'userbench':
       return userBenchFactories(packs.userBench(), models);
     case 'tau2':
-      throw new ValidationError('run spec environment', 'τ³-bench runs are not available yet');
+      return tau2Factories(packs.tau2(), models);
   }
 }

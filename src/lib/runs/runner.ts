@@ -228,6 +228,8 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
       trial: slot.trial,
       outcome: end.outcome,
       reward: end.reward ?? 0,
+      // τ³: an episode that ended by itself with no reward needed the NL judge and had none: "not judged", never a pass.
+      ...(end.reward === undefined && end.outcome !== 'error' && end.rewardDetails?.['notJudged'] === true ? { notJudged: true as const } : {}),
       ...(end.rewardDetails ? { rewardDetails: end.rewardDetails } : {}),
       ...(spec.environment.family === 'userbench' ? { turnRewards: tally.turnRewards } : {}),
       ...(end.error ? { error: end.error } : {}),

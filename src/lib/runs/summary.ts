@@ -18,6 +18,8 @@ export function summaryRows(record: RunRecord, prices: PriceTable): SummaryRow[]
     episodes: `${c.finished}/${c.planned}`,
     ...Object.fromEntries((c.passK?.passK ?? []).map((p) => [`pass^${p.k}`, round(p.value)])),
     avg_reward: c.passK ? round(c.passK.averageReward) : null,
+    // τ³ without an NL judge: episodes whose reward could not be given (counted as failures in pass^k above).
+    ...(c.notJudged > 0 ? { not_judged: c.notJudged } : {}),
     ...(c.userBench
       ? {
           micro_max: round(c.userBench.microMax),

@@ -1,13 +1,15 @@
 /**
  * An episodes file as History opens it, whatever its format: Spotter's JSONL
- * (one episode per line) or a tau-bench results file (a JSON list), told
- * apart by content. Either is validated whole before anything is returned.
+ * (one episode per line), a tau-bench results file (a JSON list) or a
+ * tau2-bench results file (a JSON object with `simulations`), told apart by
+ * content. Each is validated whole before anything is returned.
  */
 import { parseJsonl } from './jsonl.ts';
 import type { EpisodeTrace } from './schema.ts';
 import { looksLikeTauResults, parseTauResults, type TauResultsOptions } from './tau-results.ts';
+import { tau2ResultsToEpisodes, tau2ResultsValue } from './tau2-results.ts';
 
-export type EpisodeFileFormat = 'jsonl' | 'tau-bench-results';
+export type EpisodeFileFormat = 'jsonl' | 'tau-bench-results' | 'tau2-bench-results';
 
 export interface ParsedEpisodeFile {
   format: EpisodeFileFormat;
@@ -17,11 +19,13 @@ export interface ParsedEpisodeFile {
 }
 
 export function parseEpisodeFile(text: string, opts: TauResultsOptions = {}): ParsedEpisodeFile {
-  if (!looksLikeTauResults(text)) return { format: 'jsonl', ...parseJsonl(text) };
+  const tau2 = tau2ResultsValue(text);
+  if (tau2 === undefined && !looksLikeTauResults(text)) return { format: 'jsonl', ...parseJsonl(text) };
   const seen = new Set<string>();
   const traces: EpisodeTrace[] = [];
   let duplicatesInFile = 0;
-  for (const t of parseTauResults(text, opts).episodes) {
+  const episodes = tau2 !== undefined ? tau2ResultsToEpisodes(tau2, opts.now).episodes : parseTauResults(text, opts).episodes;
+  for (const t of episodes) {
     if (seen.has(t.id)) {
       duplicatesInFile++;
       continue;
@@ -29,5 +33,5 @@ export function parseEpisodeFile(text: string, opts: TauResultsOptions = {}): Pa
     seen.add(t.id);
     traces.push(t);
   }
-  return { format: 'tau-bench-results', traces, duplicatesInFile };
+  return { format: tau2 !== undefined ? 'tau2-bench-results' : 'tau-bench-results', traces, duplicatesInFile };
 }

@@ -30,6 +30,8 @@ export interface Tau2UserAction {
   arguments: Record<string, unknown>;
   content: string;
   error: boolean;
+  /** How many user messages came before it: the call belongs to the user's turn of that index (results export). */
+  turn: number;
 }
 
 /** The live episode: its environment and trajectory, shared by the `Env` and the user side. */
@@ -38,6 +40,7 @@ export class Tau2Session {
   readonly userActions: Tau2UserAction[] = [];
   #calls = 0;
   #agentTexts = 0;
+  #userTexts = 0;
 
   constructor(
     readonly pack: Tau2Pack,
@@ -70,7 +73,7 @@ export class Tau2Session {
   /** The user's tool call (telecom's phone), run on the user's own database. */
   userToolCall(call: ToolCall): Tau2ToolMessage {
     const msg = this.#toolCall('user', call);
-    this.userActions.push({ name: call.name, arguments: call.arguments, content: msg.content, error: msg.error });
+    this.userActions.push({ name: call.name, arguments: call.arguments, content: msg.content, error: msg.error, turn: this.#userTexts });
     return msg;
   }
 
@@ -87,6 +90,7 @@ export class Tau2Session {
 
   /** A message of the user's to the agent. */
   userSaid(content: string): void {
+    this.#userTexts++;
     this.trajectory.push({ role: 'user', content, toolCalls: null });
   }
 
@@ -108,7 +112,8 @@ export function rewardDetails(task: Tau2Task, r: Tau2Reward, userActions: readon
     actionChecks: r.actionChecks,
     communicateChecks: r.communicateChecks,
     envAssertions: r.envAssertions,
-    nlAssertions: r.nl === 'not judged' || r.nl === 'not needed' ? r.nl : r.nl.met,
+    nlAssertions: r.nl === 'not judged' || r.nl === 'not needed' ? r.nl : r.nl.checks.map((c) => c.met),
+    ...(typeof r.nl === 'object' ? { nlJustifications: r.nl.checks.map((c) => c.justification) } : {}),
     ...(userActions.length > 0 ? { userActions } : {}),
     ...(r.note ? { note: r.note } : {}),
   };

@@ -10,11 +10,18 @@ import { PyException, pyEq } from '../tau-bench/pyops.ts';
 import type { Tau2Environment, Tau2Message, Tau2ToolCall } from './environment.ts';
 import type { RewardType, Tau2Action, Tau2Task } from './tasks.ts';
 
-export interface NlJudgement {
-  met: boolean[];
+/** tau2's NLAssertionCheck: `nlAssertion` is the judge's restatement of the assertion, as the original records it. */
+export interface NlAssertionCheck {
+  nlAssertion: string;
+  met: boolean;
+  justification: string;
 }
-/** Judges NL assertions over a trajectory (the original's LLM judge with its prompt); null = no judge configured. */
-export type NlJudge = (assertions: string[], trajectory: Tau2Message[]) => Promise<NlJudgement>;
+export interface NlJudgement {
+  /** One per assertion, in order. */
+  checks: NlAssertionCheck[];
+}
+/** Judges NL assertions over a trajectory (nl-judge.ts: the original's LLM judge with its prompt); null = no judge configured. */
+export type NlJudge = (assertions: string[], trajectory: Tau2Message[], signal?: AbortSignal) => Promise<NlJudgement>;
 
 export type RewardBreakdown = Partial<Record<RewardType, number | null>>;
 export interface Tau2Reward {
@@ -73,6 +80,7 @@ export interface EvaluateOptions {
   /** A fresh environment at the domain's initial DB. */
   makeEnv: () => Tau2Environment;
   judge?: NlJudge | null;
+  signal?: AbortSignal;
 }
 
 export async function evaluate(task: Tau2Task, trajectory: Tau2Message[], opts: EvaluateOptions): Promise<Tau2Reward> {
@@ -147,9 +155,10 @@ export async function evaluate(task: Tau2Task, trajectory: Tau2Message[], opts: 
   if (basis.has('NL_ASSERTION')) {
     if (c.nlAssertions.length === 0) nlReward = 1;
     else if (opts.judge) {
-      const j = await opts.judge(c.nlAssertions, trajectory);
+      const j = await opts.judge(c.nlAssertions, trajectory, opts.signal);
+      if (j.checks.length !== c.nlAssertions.length) throw new Error(`The NL judge graded ${j.checks.length} of task ${task.id}'s ${c.nlAssertions.length} assertions`);
       base.nl = j;
-      nlReward = j.met.length === c.nlAssertions.length && j.met.every(Boolean) ? 1 : 0;
+      nlReward = j.checks.every((x) => x.met) ? 1 : 0;
     } else base.nl = 'not judged';
   }
 

@@ -44,7 +44,7 @@ export class Tau2HumanSeat implements UserSide {
   /** The person's tool call on their side; the result is what the simulated user's model would have been given. */
   useTool(name: string, args: Record<string, unknown>): Tau2UserAction {
     const msg = this.session.userToolCall({ id: `person_${this.#calls++}`, name, arguments: args });
-    return { name, arguments: args, content: msg.content, error: msg.error };
+    return { name, arguments: args, content: msg.content, error: msg.error, turn: this.session.userActions.at(-1)?.turn ?? 0 };
   }
 }
 

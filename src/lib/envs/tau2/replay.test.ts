@@ -25,9 +25,9 @@ describe.runIf(existsSync(RETAIL))('tau2 replay on retail', () => {
 
   it('uses the judge when one is given', async () => {
     if (nlTask === undefined) throw new Error('retail has NL tasks');
-    const judged = await replay(nlTask, goldSteps(nlTask), makeEnv, async (a) => ({ met: a.map(() => true) }));
+    const judged = await replay(nlTask, goldSteps(nlTask), makeEnv, async (a) => ({ checks: a.map((x) => ({ nlAssertion: x, met: true, justification: 'ok' })) }));
     expect(judged.reward.reward).toBe(1);
-    const failed = await replay(nlTask, goldSteps(nlTask), makeEnv, async (a) => ({ met: a.map((_, i) => i > 0) }));
+    const failed = await replay(nlTask, goldSteps(nlTask), makeEnv, async (a) => ({ checks: a.map((x, i) => ({ nlAssertion: x, met: i > 0, justification: 'ok' })) }));
     expect(failed.reward.reward).toBe(0);
   });
 

@@ -1,0 +1,74 @@
+/**
+ * `npm run headless -- --domain tau2/retail` end to end under Node: the real
+ * τ³ retail pack (../shared/tau2-bench), the real OpenAI-compatible clients,
+ * ProviderServerDouble as agent, simulated user and NL judge
+ * (tests/doubles/tau2-gold-double.ts). It writes tau2-bench's own results file
+ * and a leaderboard submission.json.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
+import { Tau2GoldDouble } from '../tests/doubles/tau2-gold-double.ts';
+import { loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
+import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';
+
+const KEY = 'sk-headless-tau2-SECRET-77';
+const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
+const provider = new ProviderServerDouble();
+
+beforeAll(async () => {
+  if (!ready) return;
+  const gold = new Tau2GoldDouble(await loadTau2Pack(nodeTau2Source(), 'retail'), new Set(['5']));
+  await provider.start();
+  provider.respond('agent', gold.agent).respond('user-sim', gold.user).respond('judge', gold.judge);
+});
+afterAll(() => provider.stop());
+
+function cli(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/headless-run.ts', ...args], { env: { ...process.env, SPOTTER_ACTOR_KEY: KEY } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => done({ code, out }));
+  });
+}
+
+const ResultsSchema = z.object({
+  info: z.object({ environment_info: z.object({ domain_name: z.string() }), num_trials: z.number() }),
+  tasks: z.array(z.object({ id: z.string() })),
+  simulations: z.array(z.object({ task_id: z.string(), trial: z.number(), reward_info: z.object({ reward: z.number(), reward_breakdown: z.record(z.string(), z.number()) }).nullable() })),
+});
+const SubmissionSchema = z.object({ submission_type: z.string(), results: z.object({ retail: z.object({ pass_1: z.number(), pass_2: z.number().nullable() }) }) });
+
+describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
+  it("writes tau2-bench's results file and a submission.json, with the NL judge, and keeps the key out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spotter-headless-tau2-'));
+    const out = join(dir, 'results.json');
+    const r = await cli([
+      '--domain', 'tau2/retail', '--split', 'test', '--tasks', '0,9', '--trials', '2', '--concurrency', '2',
+      '--actor-base-url', `${provider.url}/v1`, '--actor-model', 'agent', '--user-model', 'user-sim', '--judge-model', 'judge',
+      '--out', out,
+    ]);
+    expect(r.out).not.toContain(KEY);
+    expect(r.code, r.out).toBe(0);
+    const results = ResultsSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(results.info.environment_info.domain_name).toBe('retail');
+    expect(results.tasks.map((t) => t.id)).toEqual(['5', '36']);
+    expect(results.simulations.map((s) => [s.task_id, s.trial, s.reward_info?.reward])).toEqual([
+      ['5', 0, 0],
+      ['36', 0, 1],
+      ['5', 1, 0],
+      ['36', 1, 1],
+    ]);
+    expect(results.simulations[1]?.reward_info?.reward_breakdown).toEqual({ DB: 1, NL_ASSERTION: 1 });
+    const submission = SubmissionSchema.parse(JSON.parse(readFileSync(join(dir, 'results.submission.json'), 'utf8')));
+    expect(submission).toMatchObject({ submission_type: 'standard', results: { retail: { pass_1: 50, pass_2: 50 } } });
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
+    expect(readFileSync(out, 'utf8')).not.toContain(KEY);
+  }, 120_000);
+});

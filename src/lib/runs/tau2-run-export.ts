@@ -1,0 +1,243 @@
+/**
+ * A τ³ run's configuration as tau2-bench's results file (tau2-export.ts): each
+ * finished episode's conversation rebuilt from its trace in tau2's message
+ * order (the orchestrator's greeting; the user's own tool calls, telecom,
+ * before that turn's message; each agent tool call with its result), graded
+ * again by the port's evaluator with the verdicts the NL judge gave in the run,
+ * and checked against the reward the run recorded: an episode whose rebuilt
+ * conversation grades differently is an error naming it, never a silent
+ * mismatch. Episodes whose trace is gone are left out.
+ */
+import { z } from 'zod';
+import { fromJs, isDict, parseJson, type PyDict, type PyValue } from '../envs/tau-bench/py.ts';
+import { tau2Split } from '../envs/environment.ts';
+import { AGENT_STOP_TOKEN } from '../envs/tau2/env.ts';
+import type { Tau2Message } from '../envs/tau2/environment.ts';
+import { evaluate, type NlJudge, type Tau2Reward } from '../envs/tau2/evaluator.ts';
+import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
+import { TAU2_DOMAIN_SPECS } from '../envs/tau2/domains.ts';
+import type { PackSource } from '../envs/tau-bench/pack.ts';
+import { FIRST_AGENT_MESSAGE, isUserStop } from '../envs/tau2/user.ts';
+import { ValidationError } from '../errors.ts';
+import { costOf, type PriceTable } from '../pricing.ts';
+import type { EpisodeTrace } from '../traces/schema.ts';
+import { planSlots } from './plan.ts';
+import type { RunRecord, SlotResult } from './record.ts';
+import { tau2ResultsJson, tau2Submission, type Tau2ResultsInput, type Tau2RunOutcome, type Tau2SimulationInput, type Tau2TerminationReason } from './tau2-export.ts';
+
+/** What the τ³ Env keeps in its reward details that the export reads back (envs/tau2/env.ts `rewardDetails`). */
+const DetailsSchema = z.looseObject({
+  nlAssertions: z.union([z.literal('not judged'), z.literal('not needed'), z.array(z.boolean())]).optional(),
+  nlJustifications: z.array(z.string()).optional(),
+  userActions: z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()), content: z.string(), error: z.boolean(), turn: z.number().int() })).optional(),
+});
+
+function pyArgs(args: Record<string, unknown>): PyDict {
+  const v = fromJs(args);
+  return isDict(v) ? v : new Map();
+}
+
+/** The episode's conversation in tau2's message order, from its trace and the user's tool calls in its reward details. */
+export function tau2Trajectory(trace: EpisodeTrace): Tau2Message[] {
+  const details = DetailsSchema.safeParse(trace.rewardDetails ?? {});
+  const userActions = details.success ? (details.data.userActions ?? []) : [];
+  const out: Tau2Message[] = [{ role: 'assistant', content: FIRST_AGENT_MESSAGE, toolCalls: null }];
+  let userTurn = 0;
+  let agentStopped = false;
+  let userCall = 0;
+  for (const entry of trace.timeline) {
+    if (entry.type === 'user') {
+      // The loop records a closing line when the agent stopped; the user simulator never said it.
+      if (agentStopped) continue;
+      for (const a of userActions.filter((x) => x.turn === userTurn)) {
+        const id = `user_call_${userCall++}`;
+        out.push({ role: 'user', content: null, toolCalls: [{ id, name: a.name, arguments: pyArgs(a.arguments), requestor: 'user' }] });
+        out.push({ role: 'tool', id, content: a.content, requestor: 'user', error: a.error });
+      }
+      out.push({ role: 'user', content: entry.content, toolCalls: null });
+      userTurn++;
+      continue;
+    }
+    if (entry.type !== 'step') continue;
+    const action = entry.step.executed;
+    if (action.kind === 'tool_call') {
+      const id = action.call.id;
+      out.push({ role: 'assistant', content: action.content ?? null, toolCalls: [{ id, name: action.call.name, arguments: pyArgs(action.call.arguments), requestor: 'assistant' }] });
+      const observation = entry.step.observation ?? '';
+      out.push({ role: 'tool', id, content: observation, requestor: 'assistant', error: observation.startsWith('Error: ') });
+    } else {
+      out.push({ role: 'assistant', content: action.content, toolCalls: null });
+      if (action.content.includes(AGENT_STOP_TOKEN)) agentStopped = true;
+    }
+  }
+  return out;
+}
+
+/** How the episode ended, in tau2's terms. A Spotter error (a provider failing) is tau2's infrastructure error. */
+export function tau2Termination(result: SlotResult, messages: readonly Tau2Message[]): Tau2TerminationReason {
+  if (result.outcome === 'error') return 'infrastructure_error';
+  if (result.outcome === 'max_steps') return 'max_steps';
+  const lastText = [...messages].reverse().find((m) => m.role !== 'tool' && m.content !== null);
+  if (lastText?.role === 'assistant' && lastText.content?.includes(AGENT_STOP_TOKEN)) return 'agent_stop';
+  if (lastText?.role === 'user' && lastText.content !== null && isUserStop(lastText.content)) return 'user_stop';
+  return 'agent_stop';
+}
+
+/** The judge's verdicts as the run recorded them, replayed. */
+function recordedJudge(trace: EpisodeTrace): NlJudge | null {
+  const d = DetailsSchema.safeParse(trace.rewardDetails ?? {});
+  const met = d.success ? d.data.nlAssertions : undefined;
+  if (!Array.isArray(met)) return null;
+  const why = d.success ? (d.data.nlJustifications ?? []) : [];
+  return (assertions) => Promise.resolve({ checks: assertions.map((a, i) => ({ nlAssertion: a, met: met[i] ?? false, justification: why[i] ?? '' })) });
+}
+
+export interface Tau2RunExportOptions {
+  pack: Tau2Pack;
+  /** The domain's tasks as their tasks.json objects (py.ts `parseJson`), for the file's `tasks`. */
+  rawTasks: PyValue[];
+  prices: PriceTable;
+  now: number;
+}
+
+/** One configuration of a τ³ run as tau2's results; throws naming the episode whose rebuilt conversation grades differently. */
+export async function tau2RunResults(
+  record: RunRecord,
+  configIndex: number,
+  traceOf: (episodeId: string) => EpisodeTrace | undefined,
+  opts: Tau2RunExportOptions,
+): Promise<Tau2ResultsInput> {
+  const { spec } = record;
+  const split = tau2Split(spec.split);
+  const config = spec.configurations[configIndex];
+  const sims: Tau2SimulationInput[] = [];
+  const taskIds: string[] = [];
+  for (const slot of planSlots(spec)) {
+    const r = slot.configIndex === configIndex ? record.results[slot.key] : undefined;
+    const trace = r ? traceOf(r.episodeId) : undefined;
+    if (!r || !trace) continue;
+    const task = tau2TaskOf(opts.pack, split, r.taskIndex);
+    if (!taskIds.includes(task.id)) taskIds.push(task.id);
+    const messages = tau2Trajectory(trace);
+    const terminationReason = tau2Termination(r, messages);
+    let reward: Tau2Reward | null = null;
+    if (terminationReason === 'agent_stop' || terminationReason === 'user_stop') {
+      reward = await evaluate(task, messages, { makeEnv: opts.pack.makeEnv, judge: recordedJudge(trace) });
+      const recorded = r.notJudged ? null : r.reward;
+      if (reward.reward !== recorded) {
+        throw new ValidationError(`episode ${r.episodeId}`, `its conversation, rebuilt for tau2, grades ${String(reward.reward)} but the run recorded ${String(recorded)}`);
+      }
+    }
+    const actorUsage = r.usage.filter((u) => u.role === 'actor');
+    const userUsage = r.usage.filter((u) => u.role === 'user');
+    sims.push({
+      id: r.episodeId,
+      task,
+      trial: r.trial,
+      seed: null,
+      startedAt: r.startedAt,
+      endedAt: r.endedAt,
+      terminationReason,
+      messages,
+      reward,
+      agentCost: costOf(actorUsage, opts.prices).usd ?? null,
+      userCost: costOf(userUsage, opts.prices).usd ?? null,
+      spotter: {
+        run_id: spec.id,
+        configuration: config?.label ?? null,
+        mode: config?.mode ?? null,
+        critic: config && config.mode !== 'off' ? (config.critic?.model ?? null) : null,
+        revisions: r.revisions,
+        flagged: r.flagged,
+        outcome: r.outcome,
+        ...(r.error ? { error: r.error } : {}),
+      },
+    });
+  }
+  const rawById = new Map(opts.rawTasks.flatMap((t) => (isDict(t) && typeof t.get('id') === 'string' ? [[String(t.get('id')), t] as const] : [])));
+  const rawTasks = taskIds.map((id) => {
+    const raw = rawById.get(id);
+    if (raw === undefined) throw new ValidationError(`${opts.pack.domain} tasks`, `task ${id} is not among the tasks given for the file`);
+    return raw;
+  });
+  const env = opts.pack.makeEnv();
+  return {
+    domain: opts.pack.domain,
+    policy: opts.pack.domainPolicy,
+    numTrials: spec.trials,
+    maxSteps: spec.maxSteps,
+    maxErrors: 10,
+    seed: null,
+    agent: { implementation: config && config.mode !== 'off' ? `spotter_actor_critic_${config.mode}` : 'spotter_actor', llm: spec.actor.model, llmArgs: { temperature: spec.temperature } },
+    user: { implementation: 'user_simulator', llm: spec.user.model, llmArgs: spec.userTemperature === undefined ? null : { temperature: spec.userTemperature } },
+    rawTasks,
+    simulations: sims,
+    now: opts.now,
+    toolType: (name) => (env.tools.get(name) ?? env.userTools?.get(name))?.type ?? null,
+  };
+}
+
+/**
+ * A domain's tasks as their tasks.json objects, from the same files `loadTau2Pack` reads (`upstream`:
+ * telecom's full tasks.json; otherwise the local copy's task files), for the results file's `tasks`.
+ */
+export async function loadTau2RawTasks(source: PackSource, domain: Tau2Pack['domain'], upstream = false): Promise<PyValue[]> {
+  const { files } = TAU2_DOMAIN_SPECS[domain];
+  const out: PyValue[] = [];
+  for (const f of upstream ? [files.tasks] : (files.localTasks ?? [files.tasks])) {
+    const v = parseJson(await source.readText(`${domain}/${f}`));
+    const list = isDict(v) ? v.get('tasks') : v;
+    if (!Array.isArray(list)) throw new ValidationError(`${domain}/${f}`, 'not a list of tasks');
+    out.push(...list);
+  }
+  return out;
+}
+
+export interface Tau2RunFiles {
+  /** tau2's results JSON. */
+  results: string;
+  /** A leaderboard submission.json for this domain; undefined (with the reason) when some episode has no reward. */
+  submission: string | undefined;
+  submissionProblem: string | undefined;
+}
+
+/** One configuration of a τ³ run as tau2's files: the results JSON and a leaderboard submission.json. */
+export async function tau2RunFiles(
+  record: RunRecord,
+  configIndex: number,
+  traceOf: (episodeId: string) => EpisodeTrace | undefined,
+  source: PackSource,
+  prices: PriceTable,
+  resultsFileName: string,
+): Promise<Tau2RunFiles> {
+  const environment = record.spec.environment;
+  if (environment.family !== 'tau2') throw new ValidationError('run', `${environment.family} is not τ³-bench`);
+  const [pack, rawTasks] = await Promise.all([loadTau2Pack(source, environment.domain), loadTau2RawTasks(source, environment.domain)]);
+  const input = await tau2RunResults(record, configIndex, traceOf, { pack, rawTasks, prices, now: Date.now() });
+  const config = record.spec.configurations[configIndex];
+  const outcomes: Tau2RunOutcome[] = input.simulations.map((s) => ({
+    taskId: s.task.id,
+    reward: s.terminationReason === 'agent_stop' || s.terminationReason === 'user_stop' ? (s.reward?.reward ?? null) : 0,
+    terminationReason: s.terminationReason,
+    agentCost: s.agentCost,
+  }));
+  try {
+    const critic = config && config.mode !== 'off' ? config.critic?.model : undefined;
+    const submission = tau2Submission({
+      modelName: critic ? `${record.spec.actor.model} + critic ${critic} (${config?.mode ?? ''})` : record.spec.actor.model,
+      modelOrganization: 'unknown',
+      submittingOrganization: 'unknown',
+      submissionDate: new Date().toISOString().slice(0, 10),
+      contact: {},
+      domains: { [environment.domain]: { outcomes, trajectoryFile: resultsFileName } },
+      userSimulator: record.spec.user.model,
+      notes: `Spotter run ${record.spec.id}, configuration "${config?.label ?? ''}" (${config?.mode ?? ''}); ${record.spec.trials} trials; split ${record.spec.split}.`,
+      // A critic in the loop changes the agent's scaffold: not tau2's standard one.
+      submissionType: config?.mode === 'off' ? 'standard' : 'custom',
+    });
+    return { results: tau2ResultsJson(input), submission: `${JSON.stringify(submission, null, 2)}\n`, submissionProblem: undefined };
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    return { results: tau2ResultsJson(input), submission: undefined, submissionProblem: err.message };
+  }
+}
