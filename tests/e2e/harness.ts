@@ -202,7 +202,7 @@ export async function openWithSettings(
       JSON.stringify({
         actor: { ...provider, model: s.actor },
         critic: { ...provider, model: s.critic },
-        criticEngine: 'remote',
+        criticOnDevice: false,
         mode: s.mode,
         maxRevisions: 2,
         failureRule: 'fail-open',

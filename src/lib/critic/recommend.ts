@@ -8,10 +8,12 @@
 import { z } from 'zod';
 import type { Capabilities } from '../engines/capabilities.ts';
 import type { WebLLMModelOption } from '../engines/webllm-models.ts';
+import { EngineSchema } from '../types.ts';
 
 export const RecommendationSchema = z.object({
-  engine: z.enum(['webllm', 'transformers', 'remote']),
-  /** A web-llm model id, a transformers.js model id or URL; none for remote. */
+  /** Of the one engine vocabulary: an on-device engine, or 'openai-compatible' for a remote critic endpoint. */
+  engine: EngineSchema.extract(['webllm', 'transformers', 'openai-compatible']),
+  /** A web-llm model id, a transformers.js model id or URL; none for a remote endpoint. */
   model: z.string().optional(),
   device: z.enum(['auto', 'webgpu', 'wasm']).optional(),
   downloadMB: z.number().nonnegative().optional(),
@@ -54,7 +56,7 @@ export function gpuBudgetMB(caps: Capabilities): number {
 /** The critic to suggest; `options` are the web-llm critic models this adapter can run (criticModelOptions). */
 export function recommendCritic(caps: Capabilities, options: readonly WebLLMModelOption[]): Recommendation {
   const cls = gpuClass(caps);
-  const remote: Recommendation = { engine: 'remote', reason: '' };
+  const remote: Recommendation = { engine: 'openai-compatible', reason: '' };
   if (!caps.webgpu || cls === 'software') {
     const why = !caps.webgpu ? (caps.webgpuProblem ?? 'No WebGPU in this browser.') : 'Only a software (CPU) WebGPU adapter is available.';
     if ((caps.cpuCores ?? 0) >= 4) {

@@ -15,6 +15,8 @@ import { verdictFromText } from './verdict.ts';
 export class RemoteCritic implements Critic {
   readonly label: string;
   readonly model: string;
+  /** The API style it is called through, recorded in its verdicts. */
+  readonly kind: ProviderConfig['kind'];
   readonly #model: Actor;
   readonly #budget: PromptBudget | undefined;
 
@@ -30,6 +32,7 @@ export class RemoteCritic implements Critic {
   ) {
     this.label = `remote:${cfg.model}`;
     this.model = cfg.model;
+    this.kind = cfg.kind;
     this.#model = createActor({ ...cfg, stream: false }, opts);
     this.#budget = contextWindow ? budgetForWindow(contextWindow, memoCounter(estimateTokens)) : undefined;
   }
@@ -39,6 +42,6 @@ export class RemoteCritic implements Critic {
     if (this.contextWindow && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, this.contextWindow);
     const reply = await this.#model.propose({ system: prompt.system, messages: [{ role: 'user', content: prompt.user }], tools: [] }, signal);
     const text = reply.action.kind === 'message' ? reply.action.content : (reply.action.content ?? '');
-    return { ...verdictFromText(text, this.label, reply.latencyMs, reply.usage), engine: 'remote', model: this.model };
+    return { ...verdictFromText(text, this.label, reply.latencyMs, reply.usage), engine: this.kind, model: this.model };
   }
 }

@@ -10,7 +10,7 @@ import type { Actor } from '../actor/types.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic } from '../critic/types.ts';
 import { SpotterError, ValidationError } from '../errors.ts';
-import { isRemote, type ActorSpec, type CriticSpec, type ReadyCriticSpec } from './specs.ts';
+import { isRemote, type ActorSpec, type CriticSpec, type ModelSpec } from './specs.ts';
 
 /** `base` supplies key and client settings; the spec decides API style, endpoint and model. */
 export function providerConfigFor(spec: Exclude<CriticSpec, { engine: 'none' }>, base: ProviderConfig): ProviderConfig {
@@ -44,13 +44,9 @@ export function buildActor(spec: ActorSpec, ctx: BuildContext<Actor>, tune: { te
   return createActor({ ...providerConfigFor(spec, ctx.base), ...tune }, ctx.client);
 }
 
-/** The critic for a spec; undefined for 'none'. On-device critics are loaded first (on-device.ts), then passed as `loaded`. */
-export function buildCritic(spec: Exclude<ReadyCriticSpec, { engine: 'none' }>, ctx: BuildContext<Critic>): Critic;
-export function buildCritic(spec: ReadyCriticSpec, ctx: BuildContext<Critic>): Critic | undefined;
-export function buildCritic(spec: ReadyCriticSpec, ctx: BuildContext<Critic>): Critic | undefined {
+/** The critic for a spec (a configuration without one builds none). On-device critics are loaded first (on-device.ts), then passed as `loaded`. */
+export function buildCritic(spec: ModelSpec, ctx: BuildContext<Critic>): Critic {
   switch (spec.engine) {
-    case 'none':
-      return undefined;
     case 'local':
       return loadedOrThrow(ctx, `no in-browser critic is loaded for ${spec.model}; load it in the Critic tab`);
     case 'openai-compatible':

@@ -1,5 +1,6 @@
 import { TauDomainSchema, UserBenchEnvSchema, type EpisodeEnvironment } from '../envs/environment.ts';
 import { ValidationError } from '../errors.ts';
+import { engineFromLegacy } from '../types.ts';
 import { TRACE_SCHEMA_VERSION, EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
 
 type RawRecord = Record<string, unknown>;
@@ -38,14 +39,29 @@ function verdictWithSource(v: unknown): unknown {
  * said it, and cost accounting parsed it.
  */
 function v1ToV2(r: RawRecord): RawRecord {
+  return withVerdicts(r, verdictWithSource);
+}
+
+/** The record with `change` applied to the verdict of every proposal of every step. */
+function withVerdicts(r: RawRecord, change: (verdict: unknown) => unknown): RawRecord {
   const timeline = Array.isArray(r.timeline)
     ? r.timeline.map((e: unknown) => {
         if (!isRecord(e) || e.type !== 'step' || !isRecord(e.step) || !Array.isArray(e.step.proposals)) return e;
-        const proposals = e.step.proposals.map((p: unknown) => (isRecord(p) && p.verdict !== undefined ? { ...p, verdict: verdictWithSource(p.verdict) } : p));
+        const proposals = e.step.proposals.map((p: unknown) => (isRecord(p) && p.verdict !== undefined ? { ...p, verdict: change(p.verdict) } : p));
         return { ...e, step: { ...e.step, proposals } };
       })
     : r.timeline;
   return { ...r, timeline };
+}
+
+/**
+ * Version 3 → 4: a verdict's `engine` is of the one engine vocabulary
+ * (types.ts). A remote critic's verdicts said 'remote'; they now say the API
+ * style, and the stored ones read as 'openai-compatible' (engineFromLegacy),
+ * priced the same way, by model.
+ */
+function v3ToV4(r: RawRecord): RawRecord {
+  return withVerdicts(r, (v) => (isRecord(v) && v.engine !== undefined ? { ...v, engine: engineFromLegacy(v.engine) } : v));
 }
 
 /**
@@ -80,7 +96,7 @@ function environmentAsFields(r: RawRecord, where: string): RawRecord {
  * MIGRATIONS[n] turns a version-n record into a version-(n+1) record (the
  * version number is set after each step); `where` names the record in errors.
  */
-const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2, environmentAsFields];
+const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2, environmentAsFields, v3ToV4];
 
 /** The record's version: a missing field means the prototype's version 0. */
 export function recordVersion(r: RawRecord): number | undefined {
