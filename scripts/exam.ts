@@ -16,7 +16,7 @@ import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
 import type { Critic } from '../src/lib/critic/types.ts';
 import { errorMessage, ValidationError } from '../src/lib/errors.ts';
-import { EXAM_USAGE, parseExamArgs, type ExamCommand, type ExamCriticOption, type ExamItemsOption } from '../src/lib/exam/cli.ts';
+import { EXAM_USAGE, parseExamArgs, type ExamCommand, type ExamCriticOption, type ExamItemsOption } from './exam-cli.ts';
 import { gradeExam } from '../src/lib/exam/grade.ts';
 import { examToJsonl, parseExamJsonl } from '../src/lib/exam/jsonl.ts';
 import { ExamSetNameSchema, buildExamSet, EXAM_SET_NAMES, examSetSummary } from '../src/lib/exam/sets.ts';

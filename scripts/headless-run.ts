@@ -10,7 +10,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
-import { HEADLESS_USAGE, parseHeadlessArgs, sameRun, type HeadlessOptions } from '../src/lib/runs/cli.ts';
+import { HEADLESS_USAGE, parseHeadlessArgs, sameRun, type HeadlessOptions } from './headless-cli.ts';
 import { estimateReport, estimateSweep } from '../src/lib/runs/estimate.ts';
 import { parseShardState, parseTraceLines, type ShardState } from '../src/lib/runs/merge.ts';
 import { newRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
