@@ -1,4 +1,4 @@
-import { createActor } from '../actor/index.ts';
+import { providerActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import type { Actor } from '../actor/types.ts';
@@ -33,7 +33,7 @@ export class RemoteCritic implements Critic {
     this.label = `remote:${cfg.model}`;
     this.model = cfg.model;
     this.kind = cfg.kind;
-    this.#model = createActor({ ...cfg, stream: false }, opts);
+    this.#model = providerActor({ ...cfg, stream: false }, opts);
     this.#budget = contextWindow ? budgetForWindow(contextWindow, memoCounter(estimateTokens)) : undefined;
   }
 

@@ -28,10 +28,10 @@ export interface BenchFactories {
    */
   createEnv(environment: BenchEnvironment, taskIndex: number, split: string, context?: { spec: RunSpec; userActor: Actor }): Env | Promise<Env>;
   /** The agent gets the run's temperature; the simulated user gets `userTemperature` (tau-bench: none, the provider's default, as the original). */
-  createActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor | Promise<Actor>;
+  buildActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor | Promise<Actor>;
   createUser(args: { environment: BenchEnvironment; taskIndex: number; split: string; env: Env; actor: Actor; spec?: RunSpec }): UserSide | Promise<UserSide>;
   /** Called once per configuration per runner session; the critic is reused across its episodes. */
-  createCritic(spec: ModelSpec): Critic | Promise<Critic>;
+  buildCritic(spec: ModelSpec): Critic | Promise<Critic>;
   /** Checks the run can start (the pack loads, every task exists) before any episode is spent. */
   prepare?(spec: RunSpec): Promise<void>;
 }
@@ -161,11 +161,11 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     let p: Promise<T> | undefined;
     return () => (p ??= Promise.resolve().then(make));
   };
-  const agentActor = lazy(() => deps.createActor(spec.actor, 'agent', spec.temperature));
-  const userActor = lazy(() => deps.createActor(spec.user, 'user', spec.userTemperature));
+  const agentActor = lazy(() => deps.buildActor(spec.actor, 'agent', spec.temperature));
+  const userActor = lazy(() => deps.buildActor(spec.user, 'user', spec.userTemperature));
   const critics = spec.configurations.map((c) => {
     const criticSpec = c.critic;
-    return criticSpec && c.mode !== 'off' ? lazy(() => deps.createCritic(criticSpec)) : undefined;
+    return criticSpec && c.mode !== 'off' ? lazy(() => deps.buildCritic(criticSpec)) : undefined;
   });
 
   const runSlot = async (slot: Slot): Promise<void> => {

@@ -9,7 +9,7 @@ import { ValidationError } from '../errors.ts';
 import { indexFileFor, loadUserBenchPack, scenarioOf, type LoadUserBenchOptions, type PackSource, type UserBenchPack } from '../envs/userbench/pack.ts';
 import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import { buildEnvironment, userBenchRow, type UserBenchPackChoice } from '../setup/environments.ts';
-import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
+import { runModels, type ModelClientOptions } from './models.ts';
 import type { BenchEnvironment } from '../envs/bench-environment.ts';
 import type { RunSpec } from './plan.ts';
 import type { BenchFactories } from './runner.ts';
@@ -70,8 +70,7 @@ export function userBenchFactories(loadPack: RunPackLoader, models: ModelClientO
       if (!user) throw new Error('UserBench: the episode has no opening message (env not made by these factories)');
       return user;
     },
-    createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
-    createCritic: (spec) => makeCritic(models, spec),
+    ...runModels(models),
     prepare: async (spec) => {
       const p = await pack(spec);
       for (const t of spec.taskIndices) scenarioOf(p, userBenchRow(p, t));

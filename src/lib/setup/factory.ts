@@ -3,7 +3,7 @@
  * benchmark, data, critic evaluation and the headless CLI all come here; none
  * of them decides on its own which client class runs which spec.
  */
-import { createActor } from '../actor/index.ts';
+import { providerActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import type { Actor } from '../actor/types.ts';
@@ -41,7 +41,7 @@ function loadedOrThrow<T>(ctx: BuildContext<T>, fallback: string): T {
  */
 export function buildActor(spec: ActorSpec, ctx: BuildContext<Actor>, tune: { temperature?: number; stream?: boolean } = {}): Actor {
   if (spec.engine === 'local') return loadedOrThrow(ctx, `no in-browser actor is loaded for ${spec.model}; load it in the Setup panel`);
-  return createActor({ ...providerConfigFor(spec, ctx.base), ...tune }, ctx.client);
+  return providerActor({ ...providerConfigFor(spec, ctx.base), ...tune }, ctx.client);
 }
 
 /** The critic for a spec (a configuration without one builds none). On-device critics are loaded first (on-device.ts), then passed as `loaded`. */
