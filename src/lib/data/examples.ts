@@ -9,17 +9,11 @@ import type { DecisionPoint } from './points.ts';
  * One supervision example: the critic's exact input at a proposal, and the
  * verdict it should have given. The prompt text is rebuilt when written out
  * (`examplePrompt`) rather than held: each repeats the whole policy, and a
- * benchmark run yields tens of thousands of examples.
+ * benchmark run yields tens of thousands of examples. Its place and input are
+ * the decision point's (points.ts).
  */
-export interface TrainingExample {
-  key: string;
-  episodeId: string;
-  environment: string;
-  taskKey: string;
-  stepIndex: number;
-  attempt: number;
+export interface TrainingExample extends Pick<DecisionPoint, 'key' | 'episodeId' | 'environment' | 'taskKey' | 'stepIndex' | 'attempt' | 'input'> {
   source: LabelSource;
-  input: CriticInput;
   /** Fingerprint of the prompt text, for deduplication. */
   promptHash: string;
   target: VerdictOutput;
