@@ -16,7 +16,7 @@ export interface WorkerEndpoint {
 }
 
 /** A response, validated by the worker's linkResponseSchema. */
-export type LinkResponse<P> =
+type LinkResponse<P> =
   | { id: string; type: 'result'; value: unknown }
   | { id: string; type: 'error'; error: WireError }
   | { id: string; type: 'progress'; progress: P };
@@ -34,7 +34,7 @@ export function linkResponseSchema<P>(progress: z.ZodType<P>): z.ZodType<LinkRes
   ]);
 }
 
-export interface PendingCall<P> {
+interface PendingCall<P> {
   resolve(value: unknown): void;
   reject(err: Error): void;
   onProgress?: (p: P) => void;

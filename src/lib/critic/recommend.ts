@@ -25,7 +25,7 @@ export type Recommendation = z.infer<typeof RecommendationSchema>;
 /** The wasm fallback: a 0.5B ONNX model, q4 (about 480 MB), a few seconds per verdict on a laptop CPU. */
 export const WASM_CRITIC = { model: 'onnx-community/Qwen2.5-0.5B-Instruct', downloadMB: 480 } as const;
 
-export type GpuClass = 'software' | 'mobile' | 'integrated' | 'apple' | 'discrete' | 'unknown';
+type GpuClass = 'software' | 'mobile' | 'integrated' | 'apple' | 'discrete' | 'unknown';
 
 /** What kind of GPU an adapter is, from the words browsers put in its info. */
 export function gpuClass(caps: Capabilities): GpuClass {
@@ -46,7 +46,7 @@ const BUDGET_MB: Record<GpuClass, number> = { software: 0, mobile: 1200, integra
 /** Largest critic worth suggesting first: 1.5B answers well and downloads in a minute or two. */
 const MAX_SUGGESTED_B = 1.5;
 
-export function gpuBudgetMB(caps: Capabilities): number {
+function gpuBudgetMB(caps: Capabilities): number {
   const budget = BUDGET_MB[gpuClass(caps)];
   // A GPU that cannot hold a 1 GiB buffer is a small one whatever its name says.
   const maxBuffer = caps.limits?.maxBufferSize ?? 0;

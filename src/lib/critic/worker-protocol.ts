@@ -26,13 +26,13 @@ export const WorkerRequestSchema = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('deleteCache'), config: TransformersConfigSchema.optional() }),
 ]);
 export type WorkerRequest = z.infer<typeof WorkerRequestSchema>;
-export type WorkerRequestType = WorkerRequest['type'];
+type WorkerRequestType = WorkerRequest['type'];
 
 
 export const WorkerResponseSchema = linkResponseSchema(EngineProgressSchema);
 export type WorkerResponse = z.infer<typeof WorkerResponseSchema>;
 
-export const JudgeResultSchema = z.object({
+const JudgeResultSchema = z.object({
   verdict: VerdictSchema,
   stats: z.object({ prefillTokens: z.number().int().nonnegative(), reusedTokens: z.number().int().nonnegative() }),
 });

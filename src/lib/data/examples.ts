@@ -53,7 +53,7 @@ export function fingerprint(s: string): string {
 const fingerprints = new WeakMap<CriticInput, string>();
 
 /** Cached per input object, so re-running the pipeline with other options does not rebuild every prompt. */
-export function promptFingerprint(input: CriticInput): string {
+function promptFingerprint(input: CriticInput): string {
   let h = fingerprints.get(input);
   if (h === undefined) {
     const p = buildCriticPrompt(input);
@@ -64,7 +64,7 @@ export function promptFingerprint(input: CriticInput): string {
 }
 
 /** The verdict JSON a critic emits: decision first; an approval carries nothing else. */
-export function verdictText(v: VerdictOutput): string {
+function verdictText(v: VerdictOutput): string {
   if (v.decision === 'approve') return JSON.stringify({ decision: 'approve' });
   return JSON.stringify({
     decision: 'revise',

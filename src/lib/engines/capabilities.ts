@@ -10,7 +10,7 @@ export interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; device?: string; description?: string };
   isFallbackAdapter?: boolean;
 }
-export interface GpuLike {
+interface GpuLike {
   requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<GpuAdapterLike | null>;
 }
 export interface NavigatorLike {

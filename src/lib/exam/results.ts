@@ -12,8 +12,8 @@ import { StoredEngineSchema } from '../types.ts';
 import { examMetrics, ExamMetricsSchema } from './metrics.ts';
 import { ExamRecordSchema, type ExamRecord } from './schema.ts';
 
-export const EXAM_RESULTS_FORMAT = 'spotter-exam-results';
-export const EXAM_RESULTS_VERSION = 2;
+const EXAM_RESULTS_FORMAT = 'spotter-exam-results';
+const EXAM_RESULTS_VERSION = 2;
 /** Version 1 files said engine "remote" for a provider endpoint; they read as version 2 (StoredEngineSchema migrates the engine). */
 const ReadableVersionSchema = z.union([z.literal(1), z.literal(EXAM_RESULTS_VERSION)]).transform((): typeof EXAM_RESULTS_VERSION => EXAM_RESULTS_VERSION);
 
@@ -37,7 +37,7 @@ export type CriticDescriptor = z.infer<typeof CriticDescriptorSchema>;
 
 const isoTime = z.iso.datetime({ offset: true });
 
-export const ExamResultsSchema = z
+const ExamResultsSchema = z
   .object({
     format: z.literal(EXAM_RESULTS_FORMAT),
     version: ReadableVersionSchema,

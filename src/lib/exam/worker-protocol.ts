@@ -14,7 +14,7 @@ import { ExamItemSchema } from './schema.ts';
 import { ExamSetNameSchema } from './sets.ts';
 
 /** Progress of a request: the historical file's bytes, then the build. */
-export const ExamWorkerProgressSchema = z.object({ text: z.string(), fraction: z.number().min(0).max(1).optional() });
+const ExamWorkerProgressSchema = z.object({ text: z.string(), fraction: z.number().min(0).max(1).optional() });
 export type ExamWorkerProgress = z.infer<typeof ExamWorkerProgressSchema>;
 
 const id = z.string().min(1);

@@ -86,7 +86,7 @@ export class SerialCritic implements Critic {
   }
 }
 
-export class SerialActor implements Actor {
+class SerialActor implements Actor {
   readonly #queue: SerialQueue;
   constructor(private readonly inner: Actor) {
     this.#queue = queueOf(inner);
@@ -100,7 +100,7 @@ export class SerialActor implements Actor {
 }
 
 /** A run's actors and critics, built by the one factory (setup/factory.ts) from the run's specs: the runner's `buildActor` and `buildCritic`. */
-export interface RunModels {
+interface RunModels {
   /**
    * The agent runs at the run's temperature (tau-bench: 0). The simulated user
    * is sent no temperature in the original, so it gets the providers' default, 1.

@@ -18,7 +18,7 @@ interface Check {
 }
 
 /** The remote models of a run, each endpoint and model once. */
-export function preflightChecks(spec: RunSpec): Check[] {
+function preflightChecks(spec: RunSpec): Check[] {
   const all: Check[] = [
     { role: 'agent', spec: spec.actor },
     { role: 'user', spec: spec.user },

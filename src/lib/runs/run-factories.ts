@@ -12,7 +12,7 @@ import { sourceTauKit } from './tau-kit.ts';
 import { userBenchFactories, type RunPackLoader } from './userbench-factories.ts';
 
 /** Where a run's packs come from, by family; asked only for the run's own family. */
-export interface RunPackSources {
+interface RunPackSources {
   tauBench(): PackSource;
   userBench(): RunPackLoader;
 }

@@ -50,7 +50,7 @@ export interface BenchProgress {
   cost: CostSummary;
 }
 
-export interface RunOptions {
+interface RunOptions {
   signal: AbortSignal;
   prices: PriceTable;
   /** Re-run slots whose earlier episode ended in an error. */
@@ -69,7 +69,7 @@ export interface RunOptions {
   now?: () => number;
 }
 
-export interface BenchDeps extends BenchFactories {
+interface BenchDeps extends BenchFactories {
   traces: TraceSink;
   runs: RunStore;
 }
@@ -83,7 +83,7 @@ export function pendingSlots(record: RunRecord, retryErrors = false, only?: (slo
   });
 }
 
-export function totalUsage(record: RunRecord): UsageEntry[] {
+function totalUsage(record: RunRecord): UsageEntry[] {
   return mergeUsage(Object.values(record.results).flatMap((r) => r.usage));
 }
 

@@ -47,7 +47,7 @@ export interface EnvironmentPacks {
   userBench(choice: UserBenchPackChoice): Promise<UserBenchPack>;
 }
 
-export interface EnvironmentRequest {
+interface EnvironmentRequest {
   environment: EnvironmentSpec;
   split: TaskSplit;
   taskIndex: number;
@@ -63,14 +63,14 @@ export interface EnvironmentRequest {
   resume?: Parameters<typeof recordedLlmCalls>[0];
 }
 
-export interface LiveEnvironment {
+interface LiveEnvironment {
   env: Env;
   /** The simulated user, or undefined when a person takes the seat of a user who speaks freely (policy chat, tau-bench). */
   user: UserSide | undefined;
 }
 
 /** The environment's id: its name, what its task is read from, and the task. */
-export function environmentId(environment: BenchEnvironment, source: string, taskIndex: number): string {
+function environmentId(environment: BenchEnvironment, source: string, taskIndex: number): string {
   return `${environmentName(episodeEnvironment(environment))}/${source}/${taskIndex}`;
 }
 

@@ -19,7 +19,7 @@ export function providerConfigFor(spec: Exclude<CriticSpec, { engine: 'none' }>,
 }
 
 /** What a spec needs besides itself: settings for a remote model, the loaded one for a 'local' spec. */
-export interface BuildContext<T> {
+interface BuildContext<T> {
   /** Key and client settings of a remote model; the spec overrides API style, endpoint and model. */
   base: ProviderConfig;
   /** The SDK client options (the fetch requests go through, streamed text). */

@@ -7,13 +7,13 @@
 
 import type { RemoteEngine } from '../types.ts';
 
-export interface RemoteSetup {
+interface RemoteSetup {
   baseUrl: string;
   model: string;
   apiKey: string;
 }
 
-export interface SendSetup {
+interface SendSetup {
   actor: ModelSetup;
   /** Absent when the critic is off. */
   critic?: ModelSetup;

@@ -7,9 +7,9 @@ import { parseJsonl } from './jsonl.ts';
 import type { EpisodeTrace } from './schema.ts';
 import { looksLikeTauResults, parseTauResults, type TauResultsOptions } from './tau-results.ts';
 
-export type EpisodeFileFormat = 'jsonl' | 'tau-bench-results';
+type EpisodeFileFormat = 'jsonl' | 'tau-bench-results';
 
-export interface ParsedEpisodeFile {
+interface ParsedEpisodeFile {
   format: EpisodeFileFormat;
   traces: EpisodeTrace[];
   /** Episodes whose id repeats an earlier one of the same file (kept: the first). */

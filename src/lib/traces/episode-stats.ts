@@ -4,7 +4,7 @@ import { mergeUsage, usageEntry, type UsageEntry } from '../usage.ts';
 import { EpisodeTally } from './episode-tally.ts';
 import type { EpisodeTrace } from './schema.ts';
 
-export interface EpisodeStats {
+interface EpisodeStats {
   steps: number;
   proposals: number;
   /** Steps where the critic sent a proposal back and the actor revised it. */

@@ -69,7 +69,7 @@ function v3ToV4(r: RawRecord): RawRecord {
  * 'tau-bench/<domain>', 'userbench/<env>[-onechoice]'), as data. Undefined
  * for any other string: no version of the app wrote one.
  */
-export function environmentFromV1Name(name: string): EpisodeEnvironment | undefined {
+function environmentFromV1Name(name: string): EpisodeEnvironment | undefined {
   if (name === 'policy-chat') return { family: 'policy-chat' };
   const tau = /^tau-bench\/(.+)$/.exec(name);
   if (tau) {
@@ -99,7 +99,7 @@ function environmentAsFields(r: RawRecord, where: string): RawRecord {
 const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2, environmentAsFields, v3ToV4];
 
 /** The record's version: a missing field means the prototype's version 0. */
-export function recordVersion(r: RawRecord): number | undefined {
+function recordVersion(r: RawRecord): number | undefined {
   const v = r.schemaVersion;
   if (v === undefined) return 0;
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;

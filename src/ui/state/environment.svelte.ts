@@ -11,7 +11,7 @@ import type { TimelineEntry } from '../../lib/loop/events.ts';
 import { UserBenchChoice, USERBENCH_MAX_TURNS } from './userbench.svelte.ts';
 import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
-export type EnvKind = 'policy-chat' | 'tau-bench' | 'userbench';
+type EnvKind = 'policy-chat' | 'tau-bench' | 'userbench';
 
 export interface BuiltEnv {
   env: Env;

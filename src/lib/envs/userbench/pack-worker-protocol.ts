@@ -15,7 +15,7 @@ export const PackLocationSchema = z.discriminatedUnion('kind', [
 export type PackLocation = z.infer<typeof PackLocationSchema>;
 
 /** loadUserBenchPack's options that can cross (no callbacks). */
-export const PackLoadOptionsSchema = z.object({
+const PackLoadOptionsSchema = z.object({
   env: z.string().optional(),
   oneChoice: z.boolean().optional(),
   indexFile: z.string().optional(),
