@@ -10,7 +10,7 @@ import { RemoteEngineSchema, type ModelSpec, type RemoteEngine } from '../src/li
 import { parseRunSpec, parseTaskRange, type RunSpec } from '../src/lib/runs/plan.ts';
 import { parseShard, type Shard } from '../src/lib/runs/shard.ts';
 import { specDifferences } from '../src/lib/runs/units.ts';
-import { USERBENCH_SAMPLES } from '../src/lib/runs/userbench-factories.ts';
+import { USERBENCH_SAMPLES } from '../src/lib/runs/userbench-packs.ts';
 import { BENCH_ENVIRONMENTS, benchEnvironmentNamed } from '../src/lib/envs/bench-environment.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3

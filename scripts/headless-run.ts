@@ -21,7 +21,7 @@ import type { Slot } from '../src/lib/runs/plan.ts';
 import { formatShard, unitsOfShard, type Shard } from '../src/lib/runs/shard.ts';
 import { planUnits } from '../src/lib/runs/units.ts';
 import { runFactories } from '../src/lib/runs/run-factories.ts';
-import { sourcePackLoader } from '../src/lib/runs/userbench-factories.ts';
+import { sourcePackLoader } from '../src/lib/runs/userbench-packs.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';

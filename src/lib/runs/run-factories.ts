@@ -9,7 +9,8 @@ import type { ModelClientOptions } from './models.ts';
 import type { BenchFactories } from './runner.ts';
 import { tauBenchFactories } from './tau-factories.ts';
 import { sourceTauKit } from './tau-kit.ts';
-import { userBenchFactories, type RunPackLoader } from './userbench-factories.ts';
+import { userBenchFactories } from './userbench-factories.ts';
+import type { RunPackLoader } from './userbench-packs.ts';
 
 /** Where a run's packs come from, by family; asked only for the run's own family. */
 interface RunPackSources {

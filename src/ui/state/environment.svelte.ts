@@ -1,4 +1,4 @@
-import { buildEnvironment, type EnvironmentSpec } from '../../lib/setup/environments.ts';
+import type { EnvironmentSpec } from '../../lib/setup/environments.ts';
 import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
 import { type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
@@ -101,6 +101,8 @@ export class EnvironmentChoice {
     // tau-bench's agent: 30 actions at most; UserBench: eval.sh's --max_turns.
     const maxSteps = environment.family === 'userbench' ? USERBENCH_MAX_TURNS : 30;
     const seatFor = environment.family === 'userbench' ? ub.openSeat(this.seat) : undefined;
+    // The environments' code (tau-bench's tools and Python semantics, TravelGym) loads with the first episode, not with the page.
+    const { buildEnvironment } = await import('../../lib/setup/environments.ts');
     const { env, user } = await buildEnvironment(
       {
         environment,
