@@ -43,7 +43,7 @@ export async function benchRunner(tasks = 25, trials = 4): Promise<RunnerBenchRe
     concurrency: 4,
     configurations: [
       { label: 'alone', mode: 'off' },
-      { label: 'critic', mode: 'intervene', critic: { engine: 'local', model: 'c', local: true } },
+      { label: 'critic', mode: 'intervene', critic: { engine: 'local', model: 'c' } },
     ],
   });
   const traces = new Map<string, unknown>();
@@ -61,7 +61,7 @@ export async function benchRunner(tasks = 25, trials = 4): Promise<RunnerBenchRe
       ...spec,
       taskIndices: Array.from({ length: 115 }, (_, i) => i),
       trials: 8,
-      configurations: [...spec.configurations, { label: 'monitor', mode: 'monitor', critic: { engine: 'local', model: 'c', local: true } }],
+      configurations: [...spec.configurations, { label: 'monitor', mode: 'monitor', critic: { engine: 'local', model: 'c' } }],
     }),
     0,
   );

@@ -67,7 +67,7 @@ describe.skipIf(!hasExamSources)('npm run exam', () => {
     expect(first.filter((i) => i.label === 'revise')).toHaveLength(revise);
     expect(results.records).toHaveLength(60);
     expect(results.set).toEqual({ name: 'quick', items: 60 });
-    expect(results.critic).toEqual({ label: 'remote:oracle', engine: 'remote', model: 'oracle', device: 'remote' });
+    expect(results.critic).toEqual({ label: 'remote:oracle', engine: 'openai-compatible', model: 'oracle', device: 'remote' });
     expect(results.metrics.matrix).toEqual({ revise: { approve: 0, revise, unparsed: 0, failed: 0 }, approve: { approve: 60 - revise, revise: 0, unparsed: 0, failed: 0 } });
     expect(results.records.map((x) => [x.id, x.label, x.tool, x.decision])).toEqual(first.map((i) => [i.id, i.label, i.tool, i.label]));
     expect(r.stdout).toContain('approve everything');

@@ -16,7 +16,7 @@ import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
 import type { Critic } from '../src/lib/critic/types.ts';
 import { errorMessage, ValidationError } from '../src/lib/errors.ts';
-import { EXAM_USAGE, parseExamArgs, type ExamCommand, type ExamCriticOption, type ExamItemsOption } from '../src/lib/exam/cli.ts';
+import { EXAM_USAGE, parseExamArgs, type ExamCommand, type ExamCriticOption, type ExamItemsOption } from './exam-cli.ts';
 import { gradeExam } from '../src/lib/exam/grade.ts';
 import { examToJsonl, parseExamJsonl } from '../src/lib/exam/jsonl.ts';
 import { ExamSetNameSchema, buildExamSet, EXAM_SET_NAMES, examSetSummary } from '../src/lib/exam/sets.ts';
@@ -58,10 +58,9 @@ async function openCritic(option: ExamCriticOption, key: string, say: (text: str
   if (option.kind === 'remote') {
     const base: ProviderConfig = { kind: option.spec.engine, baseUrl: option.spec.baseUrl ?? '', model: option.spec.model, apiKey: key, temperature: 0, maxTokens: 1024, stream: false };
     const critic = buildCritic(option.spec, { base });
-    if (!critic) throw new Error('unreachable: a remote spec builds a critic');
     return {
       critic,
-      descriptor: { label: critic.label, engine: 'remote', model: option.spec.model, device: 'remote', ...(option.spec.contextWindow ? { contextWindow: option.spec.contextWindow } : {}) },
+      descriptor: { label: critic.label, engine: option.spec.engine, model: option.spec.model, device: 'remote', ...(option.spec.contextWindow ? { contextWindow: option.spec.contextWindow } : {}) },
       close: async () => {},
     };
   }
@@ -78,7 +77,6 @@ async function openCritic(option: ExamCriticOption, key: string, say: (text: str
   });
   say(`loaded ${info.model} on ${info.device}${info.dtype ? ` (${info.dtype})` : ''}, window ${info.contextWindow ?? 'none'} tokens, in ${Math.round(info.loadMs)} ms`);
   const critic = buildCritic({ engine: 'local', model: option.config.model }, { base: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1/', model: '', apiKey: '', temperature: 0, maxTokens: 1, stream: false }, loaded });
-  if (!critic) throw new Error('unreachable: a loaded spec builds a critic');
   return {
     critic,
     descriptor: {

@@ -10,7 +10,7 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { errorMessage, SpotterError } from '../src/lib/errors.ts';
-import { MERGE_OPTIONS, parseMergeArgs, type MergeOptions } from '../src/lib/runs/cli.ts';
+import { MERGE_OPTIONS, parseMergeArgs, type MergeOptions } from './headless-cli.ts';
 import { mergeShards, parseShardState, parseTraceLines, type MergeInput, type MergeReport, type ShardState } from '../src/lib/runs/merge.ts';
 import { summaryMarkdown, summaryRows } from '../src/lib/runs/summary.ts';
 import { toJsonl } from '../src/lib/traces/jsonl.ts';

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../src/lib/pricing.ts';
-import { outputPaths } from '../src/lib/runs/cli.ts';
+import { outputPaths } from './headless-cli.ts';
 import { runEnvironment } from '../src/lib/runs/plan.ts';
 import type { RunRecord } from '../src/lib/runs/record.ts';
 import { resultsCsv, tauResults } from '../src/lib/runs/results-export.ts';

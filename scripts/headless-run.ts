@@ -10,7 +10,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
-import { HEADLESS_USAGE, parseHeadlessArgs, sameRun, type HeadlessOptions } from '../src/lib/runs/cli.ts';
+import { HEADLESS_USAGE, parseHeadlessArgs, sameRun, type HeadlessOptions } from './headless-cli.ts';
 import { estimateReport, estimateSweep } from '../src/lib/runs/estimate.ts';
 import { parseShardState, parseTraceLines, type ShardState } from '../src/lib/runs/merge.ts';
 import { newRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
@@ -21,7 +21,7 @@ import type { Slot } from '../src/lib/runs/plan.ts';
 import { formatShard, unitsOfShard, type Shard } from '../src/lib/runs/shard.ts';
 import { planUnits } from '../src/lib/runs/units.ts';
 import { runFactories } from '../src/lib/runs/run-factories.ts';
-import { sourcePackLoader } from '../src/lib/runs/userbench-factories.ts';
+import { sourcePackLoader } from '../src/lib/runs/userbench-packs.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
 import { loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
 import { nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';

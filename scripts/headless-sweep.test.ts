@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PRICES } from '../src/lib/pricing.ts';
 import { parseShardState, parseTraceLines, type ShardState } from '../src/lib/runs/merge.ts';
 import { configurationResults } from '../src/lib/runs/results.ts';
-import { parseHeadlessArgs } from '../src/lib/runs/cli.ts';
+import { parseHeadlessArgs } from './headless-cli.ts';
 import { unitsOfShard } from '../src/lib/runs/shard.ts';
 import { planUnits } from '../src/lib/runs/units.ts';
 import { parseJsonl } from '../src/lib/traces/jsonl.ts';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { HEADLESS_OPTIONS, MERGE_OPTIONS, parseHeadlessArgs, parseMergeArgs } from '../src/lib/runs/cli.ts';
+import { HEADLESS_OPTIONS, MERGE_OPTIONS, parseHeadlessArgs, parseMergeArgs } from './headless-cli.ts';
 import { unitsOfShard } from '../src/lib/runs/shard.ts';
 import { planUnits } from '../src/lib/runs/units.ts';
 

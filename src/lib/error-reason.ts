@@ -16,7 +16,7 @@ export interface ErrorFacts {
   status?: number | undefined;
 }
 
-export interface ErrorExplained {
+interface ErrorExplained {
   reason: ErrorReason;
   /** Why, in plain words. */
   why: string;

@@ -8,7 +8,7 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import { StorageError } from './errors.ts';
 
-export type SchemaUpgrade = (db: IDBPDatabase) => void;
+type SchemaUpgrade = (db: IDBPDatabase) => void;
 
 export interface DbSchema {
   readonly name: string;

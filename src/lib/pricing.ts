@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import type { UsageEntry } from './usage.ts';
 
-export const PriceSchema = z.object({
+const PriceSchema = z.object({
   inputPerM: z.number().nonnegative(),
   outputPerM: z.number().nonnegative(),
 });
-export type Price = z.infer<typeof PriceSchema>;
+type Price = z.infer<typeof PriceSchema>;
 
 export const PriceTableSchema = z.record(z.string(), PriceSchema);
 export type PriceTable = z.infer<typeof PriceTableSchema>;
@@ -34,7 +34,7 @@ export interface CostSummary {
   unknownModels: string[];
 }
 
-export function priceOf(table: PriceTable, model: string): Price | undefined {
+function priceOf(table: PriceTable, model: string): Price | undefined {
   return Object.hasOwn(table, model) ? table[model] : undefined;
 }
 

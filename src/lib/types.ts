@@ -17,7 +17,7 @@ export const ToolSchemaSchema = z.object({
 });
 export type ToolSchema = z.infer<typeof ToolSchemaSchema>;
 
-export const ToolCallSchema = z.object({
+const ToolCallSchema = z.object({
   id: z.string(),
   name: z.string(),
   /** Parsed arguments; key order is preserved as the model wrote it. */
@@ -51,14 +51,10 @@ export const UsageSchema = z.object({
 export type Usage = z.infer<typeof UsageSchema>;
 
 /**
- * A critic's judgement. `unparsed` (model output was not a valid verdict) and
- * `error` (the critic failed: network, timeout, crash) are recorded as such,
- * never hidden; the loop's failure rule decides what they mean.
- */
-/**
  * What serves a model: the API styles of remote models, the on-device engines,
  * and 'local' (the on-device model already loaded in this browser, whichever
- * engine). The one vocabulary of engines, used by specs, engines, traces and prices.
+ * engine). The one vocabulary of engines, used by settings, specs, verdicts,
+ * engines, exam results and prices.
  */
 export const EngineSchema = /* @__PURE__ */ z.enum(['openai-compatible', 'anthropic', 'webllm', 'transformers', 'local']);
 export type Engine = z.infer<typeof EngineSchema>;
@@ -66,16 +62,33 @@ export const RemoteEngineSchema = /* @__PURE__ */ EngineSchema.extract(['openai-
 export type RemoteEngine = z.infer<typeof RemoteEngineSchema>;
 export const OnDeviceEngineKindSchema = /* @__PURE__ */ EngineSchema.extract(['transformers', 'webllm']);
 export type OnDeviceEngineKind = z.infer<typeof OnDeviceEngineKindSchema>;
+/** What an actor, a simulated user or a ready critic runs on: a remote API, or the model loaded in this browser. */
+export const ModelEngineSchema = /* @__PURE__ */ EngineSchema.extract(['openai-compatible', 'anthropic', 'local']);
+export type ModelEngine = z.infer<typeof ModelEngineSchema>;
 
 /** Runs on the user's machine, so it costs no money: follows from the engine, never from a label or a stored flag. */
 export function engineRunsOnDevice(engine: Engine): boolean {
   return !RemoteEngineSchema.safeParse(engine).success;
 }
 
-/** Where a critic runs: 'remote' behind a provider endpoint, or one of the on-device engines. */
-export const CriticEngineKindSchema = z.enum(['remote', 'webllm', 'transformers']);
-export type CriticEngineKind = z.infer<typeof CriticEngineKindSchema>;
+/**
+ * An engine as records of earlier versions stored it: verdicts in traces
+ * (up to version 3), exam results (version 1) and the Critic tab's choice said
+ * 'remote' for any provider endpoint, without its API style. It reads as
+ * 'openai-compatible', which is priced the same way (by model); any other
+ * value is left for the schema to judge.
+ */
+export function engineFromLegacy(value: unknown): unknown {
+  return value === 'remote' ? 'openai-compatible' : value;
+}
+/** The engine of a record that may predate the one vocabulary (engineFromLegacy). */
+export const StoredEngineSchema = /* @__PURE__ */ z.preprocess(engineFromLegacy, EngineSchema);
 
+/**
+ * A critic's judgement. `unparsed` (model output was not a valid verdict) and
+ * `error` (the critic failed: network, timeout, crash) are recorded as such,
+ * never hidden; the loop's failure rule decides what they mean.
+ */
 export const VerdictSchema = z.object({
   decision: z.enum(['approve', 'revise', 'unparsed', 'error']),
   feedback: z.string().optional(),
@@ -89,8 +102,8 @@ export const VerdictSchema = z.object({
   usage: UsageSchema.optional(),
   /** The critic's display label; what ran is in `engine` and `model`. */
   critic: z.string(),
-  /** Where the critic ran: a remote endpoint (priced per token) or an engine in the browser (free). Absent: unknown (a double, an error verdict). */
-  engine: CriticEngineKindSchema.optional(),
+  /** Where the critic ran: a remote API (priced per token) or an engine in the browser (free). Absent: unknown (a double, an error verdict). */
+  engine: EngineSchema.optional(),
   /** The model that judged, as the engine names it (a price-table key for a remote critic). */
   model: z.string().optional(),
 });

@@ -2,9 +2,11 @@
  * The page's side of a request/response worker: ids, pending calls, progress
  * routing, and worker death. If the worker dies, every pending call rejects
  * with EngineError('worker-died') instead of hanging. Used by the critic
- * worker and the UserBench pack worker, whose responses share one shape.
+ * worker, the UserBench pack worker and the exam worker, whose responses
+ * share one shape (linkResponseSchema).
  */
-import { EngineError, errorFromWire, type WireError } from './errors.ts';
+import { z } from 'zod';
+import { EngineError, errorFromWire, WireErrorSchema, type WireError } from './errors.ts';
 
 /** What a link needs of a Worker (a MessagePort also fits, for tests). */
 export interface WorkerEndpoint {
@@ -13,13 +15,26 @@ export interface WorkerEndpoint {
   terminate?(): void;
 }
 
-/** A response, already validated by the caller's schema. */
-export type LinkResponse<P> =
+/** A response, validated by the worker's linkResponseSchema. */
+type LinkResponse<P> =
   | { id: string; type: 'result'; value: unknown }
   | { id: string; type: 'error'; error: WireError }
   | { id: string; type: 'progress'; progress: P };
 
-export interface PendingCall<P> {
+/**
+ * Every worker's responses, given its progress payload: a result (checked by
+ * the page against the request's own result schema), an error, or progress.
+ */
+export function linkResponseSchema<P>(progress: z.ZodType<P>): z.ZodType<LinkResponse<P>> {
+  const id = z.string().min(1);
+  return z.discriminatedUnion('type', [
+    z.object({ id, type: z.literal('result'), value: z.unknown() }),
+    z.object({ id, type: z.literal('error'), error: WireErrorSchema }),
+    z.object({ id, type: z.literal('progress'), progress }),
+  ]);
+}
+
+interface PendingCall<P> {
   resolve(value: unknown): void;
   reject(err: Error): void;
   onProgress?: (p: P) => void;
@@ -31,15 +46,15 @@ export class WorkerLink<P> {
   #dead: EngineError | undefined;
   readonly #pending = new Map<string, PendingCall<P>>();
 
-  /** `name` says which worker in errors ("critic worker"); `parse` validates a message, undefined when it is not one of ours. */
+  /** `name` says which worker in errors ("critic worker"); `responses` (linkResponseSchema) validates each message: one that fails it is not ours and is ignored. */
   constructor(
     readonly endpoint: WorkerEndpoint,
     private readonly name: string,
-    parse: (data: unknown) => LinkResponse<P> | undefined,
+    responses: z.ZodType<LinkResponse<P>>,
   ) {
     endpoint.addEventListener('message', (e) => {
-      const msg = parse(e instanceof MessageEvent ? e.data : undefined);
-      if (msg) this.#onMessage(msg);
+      const msg = responses.safeParse(e instanceof MessageEvent ? e.data : undefined);
+      if (msg.success) this.#onMessage(msg.data);
     });
     endpoint.addEventListener('messageerror', () => this.#die(`A message from the ${name} could not be read`));
     endpoint.addEventListener('error', (e) => {
@@ -64,6 +79,20 @@ export class WorkerLink<P> {
     this.#pending.set(id, pending);
     this.endpoint.postMessage({ id, ...body });
     return id;
+  }
+
+  /** Sends `body` and resolves with its result as `toResult` reads it (a result schema, a decoder); one it refuses rejects the call. */
+  call<T>(body: object, toResult: (value: unknown) => T | Promise<T>, onProgress?: (p: P) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const settle = (value: unknown): void => {
+        try {
+          Promise.resolve(toResult(value)).then(resolve, reject);
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      };
+      this.send(body, { resolve: settle, reject, ...(onProgress ? { onProgress } : {}) });
+    });
   }
 
   /** Stops routing answers for `id` (a cancelled call). */

@@ -10,7 +10,7 @@ export type Route = 'navigation' | 'cache-first' | 'network-first';
 /** The parts of a Request the rules read. */
 export type RequestFacts = Pick<Request, 'method' | 'url' | 'mode' | 'headers'>;
 
-export interface ScopeRules {
+interface ScopeRules {
   /** The key the app shell is stored under: one shell for every in-app URL (the app routes itself). */
   readonly shellKey: string;
   route(request: RequestFacts): Route | undefined;

@@ -114,9 +114,9 @@ export function doubleFactories(opts: { fails?: (taskIndex: number, nth: number)
       envsCreated.push({ taskIndex });
       return new CounterEnvDouble(taskIndex, opts.fails?.(taskIndex, nth) ?? false);
     },
-    createActor: (_spec, role) => (role === 'agent' ? agent : new UserActorDouble()),
+    buildActor: (_spec, role) => (role === 'agent' ? agent : new UserActorDouble()),
     createUser: ({ actor }) => new OneTurnUserDouble(actor),
-    createCritic: () => {
+    buildCritic: () => {
       const c = new FirstProposalCriticDouble(opts.strictCritic);
       critics.push(c);
       return c;

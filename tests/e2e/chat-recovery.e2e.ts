@@ -202,7 +202,7 @@ describe('nothing typed is lost', () => {
     await configureProvider(page, provider, { key: KEY, critic: 'critic' });
     await page.evaluate(() => {
       const s = JSON.parse(localStorage.getItem('spotter.settings.v1') ?? '{}') as Record<string, unknown>;
-      localStorage.setItem('spotter.settings.v1', JSON.stringify({ ...s, criticEngine: 'local' }));
+      localStorage.setItem('spotter.settings.v1', JSON.stringify({ ...s, criticOnDevice: true }));
     });
     await page.reload();
     await page.fill('input[name=actor-key]', KEY);

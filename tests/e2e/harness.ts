@@ -3,7 +3,8 @@
  * on 127.0.0.1, launches Debian's Chromium with WebGPU on SwiftShader, and
  * records every request a page makes so tests can assert where traffic went.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
@@ -174,6 +175,48 @@ export function useE2E(opts: { provider?: ProviderServerDouble; webgpu?: boolean
   };
 }
 
+/** A temporary folder for a file's tests: made before them, removed with its files after them. */
+export function useTempDir(prefix: string): { readonly path: string } {
+  let path: string | undefined;
+  beforeAll(() => {
+    path = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    if (path) rmSync(path, { recursive: true, force: true });
+  });
+  return {
+    get path() {
+      if (path === undefined) throw new Error('the temporary folder is made before the tests: use it inside a test or hook');
+      return path;
+    },
+  };
+}
+
+/** One page on the History tab for the enclosing describe's tests: opened before them (handed to `use`), closed after them. */
+export function useHistoryPage(e2e: Pick<E2E, 'app' | 'openPage'>, use: (opened: OpenedPage) => void): void {
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    const opened = await e2e.openPage();
+    context = opened.context;
+    await opened.page.goto(e2e.app.url);
+    await opened.page.getByTestId('tab-history').click();
+    use(opened);
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+}
+
+/** Imports a file in the History tab and waits for this import's notice: its kind and text. */
+export async function importInHistory(page: Page, path: string, timeoutMs = 120_000): Promise<{ kind: string; text: string }> {
+  const notice = page.getByTestId('import-notice');
+  await page.getByTestId('import-file').setInputFiles(path);
+  // A new import clears the previous notice at once; the next one to appear is this import's.
+  await notice.waitFor({ state: 'detached', timeout: 2_000 }).catch(() => undefined);
+  await notice.waitFor({ timeout: timeoutMs });
+  return { kind: (await notice.getAttribute('data-kind')) ?? '', text: await notice.innerText() };
+}
+
 /** Fills the Setup panel: the actor at the provider double and, given `critic`, a remote critic there too. */
 export async function configureProvider(page: Page, provider: ProviderServerDouble, fields: { key: string; actor?: string; critic?: string }): Promise<void> {
   const baseUrl = `${provider.url}/v1`;
@@ -202,7 +245,7 @@ export async function openWithSettings(
       JSON.stringify({
         actor: { ...provider, model: s.actor },
         critic: { ...provider, model: s.critic },
-        criticEngine: 'remote',
+        criticOnDevice: false,
         mode: s.mode,
         maxRevisions: 2,
         failureRule: 'fail-open',

@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { toJsonl } from '../../src/lib/traces/jsonl.ts';
 import { syntheticParams, syntheticTrace } from '../fixtures/synthetic-traces.ts';
-import { useE2E } from './harness.ts';
+import { importInHistory as importFile, useHistoryPage, useE2E, useTempDir } from './harness.ts';
 
 const N = 10_000;
-const { app, openPage } = useE2E();
-let dir: string;
+const e2e = useE2E();
+const { app, openPage } = e2e;
+const dir = useTempDir('spotter-review-');
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, k) => from + k);
 const count = (pred: (i: number) => boolean) => range(0, N).filter(pred).length;
@@ -18,18 +18,9 @@ const count = (pred: (i: number) => boolean) => range(0, N).filter(pred).length;
 function jsonlFile(name: string, ids: number[], edit?: (lines: string[]) => void): string {
   const lines = toJsonl(ids.map(syntheticTrace)).trimEnd().split('\n');
   edit?.(lines);
-  const path = join(dir, name);
+  const path = join(dir.path, name);
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
-}
-
-async function importFile(page: Page, path: string): Promise<{ kind: string; text: string }> {
-  const notice = page.getByTestId('import-notice');
-  await page.getByTestId('import-file').setInputFiles(path);
-  // A new import clears the previous notice at once; the next one to appear is this import's.
-  await notice.waitFor({ state: 'detached', timeout: 2_000 }).catch(() => undefined);
-  await notice.waitFor({ timeout: 120_000 });
-  return { kind: (await notice.getAttribute('data-kind')) ?? '', text: await notice.innerText() };
 }
 
 async function shown(page: Page): Promise<number> {
@@ -67,26 +58,10 @@ async function storedCounts(page: Page): Promise<Record<string, number>> {
   });
 }
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'spotter-review-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('review at scale, in a real browser', () => {
-  let context: BrowserContext;
   let page: Page;
   let errors: string[];
-
-  beforeAll(async () => {
-    ({ context, page, errors } = await openPage());
-    await page.goto(app.url);
-    await page.getByTestId('tab-history').click();
-  });
-  afterAll(async () => {
-    await context?.close();
-  });
+  useHistoryPage(e2e, (opened) => ({ page, errors } = opened));
 
   it('imports 10,000 episodes; filters and search return the right episodes', async () => {
     const file = jsonlFile('ten-thousand.jsonl', range(0, N));

@@ -3,48 +3,24 @@
  * episodes) like a JSONL export: content detection, IndexedDB in real
  * Chromium, idempotent re-import, a corrupt file rejected whole.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { defaultTauDir } from '../../src/lib/envs/tau-bench/pack-node.ts';
-import { useE2E } from './harness.ts';
+import { importInHistory, useHistoryPage, useE2E, useTempDir } from './harness.ts';
 
 const FILE = join(defaultTauDir(), 'historical', 'gpt-4o-airline.json');
-const { app, openPage } = useE2E();
-let dir: string;
-
-async function importFile(page: Page, path: string): Promise<{ kind: string; text: string }> {
-  const notice = page.getByTestId('import-notice');
-  await page.getByTestId('import-file').setInputFiles(path);
-  await notice.waitFor({ state: 'detached', timeout: 2_000 }).catch(() => undefined);
-  await notice.waitFor({ timeout: 60_000 });
-  return { kind: (await notice.getAttribute('data-kind')) ?? '', text: await notice.innerText() };
-}
+const e2e = useE2E();
+const dir = useTempDir('spotter-tau-results-');
+const importFile = (page: Page, path: string) => importInHistory(page, path, 60_000);
 
 const total = (page: Page) => page.getByTestId('episode-count').getAttribute('data-total');
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'spotter-tau-results-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('History imports a tau-bench results file', () => {
-  let context: BrowserContext;
   let page: Page;
   let errors: string[];
-
-  beforeAll(async () => {
-    ({ context, page, errors } = await openPage());
-    await page.goto(app.url);
-    await page.getByTestId('tab-history').click();
-  });
-  afterAll(async () => {
-    await context?.close();
-  });
+  useHistoryPage(e2e, (opened) => ({ page, errors } = opened));
 
   it('imports the 200 real episodes once, rejects a corrupt copy whole, and opens an episode', async () => {
     expect(await importFile(page, FILE)).toEqual({ kind: 'ok', text: 'Imported 200 episodes.' });
@@ -55,7 +31,7 @@ describe('History imports a tau-bench results file', () => {
     const records = JSON.parse(readFileSync(FILE, 'utf8')) as Array<{ traj: Array<Record<string, unknown>> }>;
     const m = records[150]?.traj[3];
     if (m) m.role = 'robot';
-    const bad = join(dir, 'corrupt.json');
+    const bad = join(dir.path, 'corrupt.json');
     writeFileSync(bad, JSON.stringify(records));
     const r = await importFile(page, bad);
     expect(r.kind).toBe('error');

@@ -41,7 +41,7 @@ type Block = Anthropic.Messages.ContentBlockParam;
 type WireMessage = { role: 'user' | 'assistant'; content: Block[] };
 
 /** Anthropic wants alternating roles and tool results inside user turns: merge neighbours of one role. */
-export function toAnthropicMessages(messages: ChatMessage[]): WireMessage[] {
+function toAnthropicMessages(messages: ChatMessage[]): WireMessage[] {
   const out: WireMessage[] = [];
   const push = (role: WireMessage['role'], blocks: Block[]) => {
     const last = out[out.length - 1];

@@ -9,10 +9,10 @@ function loadActor(cfg: ProviderConfig, opts: OpenAIClientOptions): Promise<Acto
 }
 
 /**
- * The actor for a provider. Its SDK (openai or @anthropic-ai/sdk, tens of KB
+ * The client of a provider's chat API, as an Actor (the factory, setup/factory.ts, is what builds actors from specs). Its SDK (openai or @anthropic-ai/sdk, tens of KB
  * each) loads on the first call, not with the page.
  */
-export function createActor(cfg: ProviderConfig, opts: OpenAIClientOptions = {}): Actor {
+export function providerActor(cfg: ProviderConfig, opts: OpenAIClientOptions = {}): Actor {
   let loaded: Promise<Actor> | undefined;
   const load = (): Promise<Actor> =>
     (loaded ??= loadActor(cfg, opts).catch((err: unknown) => {

@@ -10,7 +10,7 @@ import { RemoteCritic } from '../critic/remote.ts';
 import { SimulatedUser } from '../envs/tau-bench/user.ts';
 import { ProviderError, errorMessage } from '../errors.ts';
 import { RUN_LENGTH } from '../secrets.ts';
-import { createActor } from './index.ts';
+import { providerActor } from './index.ts';
 import type { ProviderConfig } from './provider.ts';
 
 const KEY = 'sk-proj-echo-Xw4Lq9Zt2Vb7Nc3Mk8Pd';
@@ -54,7 +54,7 @@ const clients = [
 describe.each(clients)('%s, 401 echoing the key', (_name, kind, stream) => {
   it.each(echoes)('echo %s: the error names the key as sk-…last4 and holds no run of it', async (echo) => {
     server.script('m', { kind: 'echo-key', echo });
-    const err = await failure(createActor(cfg(kind, stream), { retry }).propose({ system: '', messages: [{ role: 'user', content: 'hi' }], tools: [] }, signal()));
+    const err = await failure(providerActor(cfg(kind, stream), { retry }).propose({ system: '', messages: [{ role: 'user', content: 'hi' }], tools: [] }, signal()));
     expect(server.requests).toHaveLength(1);
     expect(err).toBeInstanceOf(ProviderError);
     const message = errorMessage(err);
@@ -78,7 +78,7 @@ describe('the remote critic and the simulated user go through the same scrub', (
 
   it.each(echoes)('echo %s: the simulated user fails with a scrubbed error', async (echo) => {
     server.script('m', { kind: 'echo-key', echo });
-    const user = new SimulatedUser(createActor(cfg('anthropic', false), { retry }), 'You are a customer. Instruction: {instruction}', 'Return order #W1');
+    const user = new SimulatedUser(providerActor(cfg('anthropic', false), { retry }), 'You are a customer. Instruction: {instruction}', 'Return order #W1');
     const err = await failure(user.first(signal()));
     expect(keyRuns(errorMessage(err))).toEqual([]);
     expect(errorMessage(err)).toContain('HTTP 401');

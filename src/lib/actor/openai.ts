@@ -56,7 +56,7 @@ const ChunkSchema = z.object({
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
-export function toOpenAIMessages(system: string, messages: ChatMessage[]): WireMessage[] {
+function toOpenAIMessages(system: string, messages: ChatMessage[]): WireMessage[] {
   const out: WireMessage[] = system ? [{ role: 'system', content: system }] : [];
   for (const m of messages) {
     if (m.role === 'user') out.push({ role: 'user', content: m.content });
@@ -90,14 +90,14 @@ export function parseArguments(name: string, text: string): Record<string, unkno
 }
 
 /** One action from a reply: the first tool call if any (tau-bench executes only that), else the message. */
-export function actionFrom(content: string, calls: Array<{ id: string; name: string; arguments: string }>): Action {
+function actionFrom(content: string, calls: Array<{ id: string; name: string; arguments: string }>): Action {
   const first = calls[0];
   if (!first) return { kind: 'message', content };
   const call: ToolCall = { id: first.id, name: first.name, arguments: parseArguments(first.name, first.arguments) };
   return content ? { kind: 'tool_call', call, content } : { kind: 'tool_call', call };
 }
 
-export function usageFrom(u: { prompt_tokens: number; completion_tokens: number } | null | undefined): Usage | undefined {
+function usageFrom(u: { prompt_tokens: number; completion_tokens: number } | null | undefined): Usage | undefined {
   return u ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens } : undefined;
 }
 
@@ -108,7 +108,7 @@ export interface OpenAIClientOptions {
   fetch?: typeof fetch;
 }
 
-export function makeOpenAIClient(cfg: ProviderConfig, fetchImpl?: typeof fetch): OpenAI {
+function makeOpenAIClient(cfg: ProviderConfig, fetchImpl?: typeof fetch): OpenAI {
   return new OpenAI({
     apiKey: cfg.apiKey || 'no-key',
     baseURL: cfg.baseUrl,

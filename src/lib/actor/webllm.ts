@@ -54,7 +54,7 @@ export function parseActorOutput(raw: string, tools: readonly ToolSchema[], newI
   return { kind: 'tool_call', call: { id: newId(), name: out.name, arguments: out.arguments } };
 }
 
-export function actorSystemPrompt(policy: string, tools: readonly ToolSchema[]): string {
+function actorSystemPrompt(policy: string, tools: readonly ToolSchema[]): string {
   const list = tools.map((t) => `- ${t.function.name}: ${t.function.description ?? ''}\n  parameters: ${JSON.stringify(t.function.parameters)}`).join('\n');
   return `${policy}
 

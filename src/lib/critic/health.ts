@@ -12,7 +12,7 @@ export const BLIND_AFTER_ERRORS = 3;
 
 export const isContextOverflow = (v: Verdict | undefined): boolean => v?.decision === 'error' && v.errorCode === CONTEXT_OVERFLOW;
 
-export interface CriticHealth {
+interface CriticHealth {
   /** Verdicts with decision 'error' (context overflows included). */
   errors: number;
   contextOverflows: number;
@@ -41,7 +41,7 @@ export function criticHealth(steps: readonly Pick<Step, 'proposals'>[]): CriticH
   return { errors, contextOverflows, longestErrorRun, blind: longestErrorRun >= BLIND_AFTER_ERRORS };
 }
 
-export const BLIND_BANNER = 'The critic is not checking anything';
+const BLIND_BANNER = 'The critic is not checking anything';
 
 /** The banner's text for a blind critic, with why when the errors were context overflows. */
 export function blindBannerText(h: CriticHealth): string {

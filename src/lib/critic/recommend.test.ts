@@ -63,7 +63,7 @@ describe('the critic recommended for this browser', () => {
     expect(recommend(none)).toMatchObject({ engine: 'transformers', device: 'wasm' });
     expect(recommend(none).reason).toContain('does not expose WebGPU');
     const weak = recommend({ ...none, cpuCores: 2 });
-    expect(weak.engine).toBe('remote');
+    expect(weak.engine).toBe('openai-compatible');
     expect(weak.reason).toMatch(/2 CPU cores.*remote critic/);
   });
 

@@ -8,10 +8,12 @@
 import { z } from 'zod';
 import type { Capabilities } from '../engines/capabilities.ts';
 import type { WebLLMModelOption } from '../engines/webllm-models.ts';
+import { EngineSchema } from '../types.ts';
 
 export const RecommendationSchema = z.object({
-  engine: z.enum(['webllm', 'transformers', 'remote']),
-  /** A web-llm model id, a transformers.js model id or URL; none for remote. */
+  /** Of the one engine vocabulary: an on-device engine, or 'openai-compatible' for a remote critic endpoint. */
+  engine: EngineSchema.extract(['webllm', 'transformers', 'openai-compatible']),
+  /** A web-llm model id, a transformers.js model id or URL; none for a remote endpoint. */
   model: z.string().optional(),
   device: z.enum(['auto', 'webgpu', 'wasm']).optional(),
   downloadMB: z.number().nonnegative().optional(),
@@ -23,7 +25,7 @@ export type Recommendation = z.infer<typeof RecommendationSchema>;
 /** The wasm fallback: a 0.5B ONNX model, q4 (about 480 MB), a few seconds per verdict on a laptop CPU. */
 export const WASM_CRITIC = { model: 'onnx-community/Qwen2.5-0.5B-Instruct', downloadMB: 480 } as const;
 
-export type GpuClass = 'software' | 'mobile' | 'integrated' | 'apple' | 'discrete' | 'unknown';
+type GpuClass = 'software' | 'mobile' | 'integrated' | 'apple' | 'discrete' | 'unknown';
 
 /** What kind of GPU an adapter is, from the words browsers put in its info. */
 export function gpuClass(caps: Capabilities): GpuClass {
@@ -44,7 +46,7 @@ const BUDGET_MB: Record<GpuClass, number> = { software: 0, mobile: 1200, integra
 /** Largest critic worth suggesting first: 1.5B answers well and downloads in a minute or two. */
 const MAX_SUGGESTED_B = 1.5;
 
-export function gpuBudgetMB(caps: Capabilities): number {
+function gpuBudgetMB(caps: Capabilities): number {
   const budget = BUDGET_MB[gpuClass(caps)];
   // A GPU that cannot hold a 1 GiB buffer is a small one whatever its name says.
   const maxBuffer = caps.limits?.maxBufferSize ?? 0;
@@ -54,7 +56,7 @@ export function gpuBudgetMB(caps: Capabilities): number {
 /** The critic to suggest; `options` are the web-llm critic models this adapter can run (criticModelOptions). */
 export function recommendCritic(caps: Capabilities, options: readonly WebLLMModelOption[]): Recommendation {
   const cls = gpuClass(caps);
-  const remote: Recommendation = { engine: 'remote', reason: '' };
+  const remote: Recommendation = { engine: 'openai-compatible', reason: '' };
   if (!caps.webgpu || cls === 'software') {
     const why = !caps.webgpu ? (caps.webgpuProblem ?? 'No WebGPU in this browser.') : 'Only a software (CPU) WebGPU adapter is available.';
     if ((caps.cpuCores ?? 0) >= 4) {

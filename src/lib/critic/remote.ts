@@ -1,4 +1,4 @@
-import { createActor } from '../actor/index.ts';
+import { providerActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import type { Actor } from '../actor/types.ts';
@@ -15,6 +15,8 @@ import { verdictFromText } from './verdict.ts';
 export class RemoteCritic implements Critic {
   readonly label: string;
   readonly model: string;
+  /** The API style it is called through, recorded in its verdicts. */
+  readonly kind: ProviderConfig['kind'];
   readonly #model: Actor;
   readonly #budget: PromptBudget | undefined;
 
@@ -30,7 +32,8 @@ export class RemoteCritic implements Critic {
   ) {
     this.label = `remote:${cfg.model}`;
     this.model = cfg.model;
-    this.#model = createActor({ ...cfg, stream: false }, opts);
+    this.kind = cfg.kind;
+    this.#model = providerActor({ ...cfg, stream: false }, opts);
     this.#budget = contextWindow ? budgetForWindow(contextWindow, memoCounter(estimateTokens)) : undefined;
   }
 
@@ -39,6 +42,6 @@ export class RemoteCritic implements Critic {
     if (this.contextWindow && fit && !fit.fits) throw ContextOverflowError.of(fit.tokens, this.contextWindow);
     const reply = await this.#model.propose({ system: prompt.system, messages: [{ role: 'user', content: prompt.user }], tools: [] }, signal);
     const text = reply.action.kind === 'message' ? reply.action.content : (reply.action.content ?? '');
-    return { ...verdictFromText(text, this.label, reply.latencyMs, reply.usage), engine: 'remote', model: this.model };
+    return { ...verdictFromText(text, this.label, reply.latencyMs, reply.usage), engine: this.kind, model: this.model };
   }
 }

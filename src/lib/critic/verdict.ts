@@ -23,7 +23,7 @@ export type VerdictOutput = z.infer<typeof VerdictOutputSchema>;
  */
 export const VERDICT_JSON_SCHEMA = /* @__PURE__ */ decodingSchema(VerdictOutputSchema);
 
-export type ParsedVerdict = VerdictOutput | { decision: 'unparsed'; error: string };
+type ParsedVerdict = VerdictOutput | { decision: 'unparsed'; error: string };
 
 /**
  * Strict verdict parser for model output. Tolerates only what models commonly

@@ -28,10 +28,7 @@ export class WorkerCritic implements Critic, TransformersWorkerSession {
 
   constructor(endpoint: WorkerEndpoint) {
     // Not ours (or garbage): ignored; requests time out at the loop's critic timeout.
-    this.#link = new WorkerLink(endpoint, 'critic worker', (data) => {
-      const r = WorkerResponseSchema.safeParse(data);
-      return r.success ? r.data : undefined;
-    });
+    this.#link = new WorkerLink(endpoint, 'critic worker', WorkerResponseSchema);
   }
 
   get contextWindow(): number | undefined {

@@ -4,7 +4,7 @@
  * progress, result or error echo back.
  */
 import { z } from 'zod';
-import { WireErrorSchema } from '../errors.ts';
+import { linkResponseSchema } from '../worker-link.ts';
 import { VerdictSchema } from '../types.ts';
 import { CriticInputSchema } from './types.ts';
 import { DeleteReportSchema, EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from '../engines/types.ts';
@@ -26,17 +26,13 @@ export const WorkerRequestSchema = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('deleteCache'), config: TransformersConfigSchema.optional() }),
 ]);
 export type WorkerRequest = z.infer<typeof WorkerRequestSchema>;
-export type WorkerRequestType = WorkerRequest['type'];
+type WorkerRequestType = WorkerRequest['type'];
 
 
-export const WorkerResponseSchema = z.discriminatedUnion('type', [
-  z.object({ id, type: z.literal('result'), value: z.unknown() }),
-  z.object({ id, type: z.literal('error'), error: WireErrorSchema }),
-  z.object({ id, type: z.literal('progress'), progress: EngineProgressSchema }),
-]);
+export const WorkerResponseSchema = linkResponseSchema(EngineProgressSchema);
 export type WorkerResponse = z.infer<typeof WorkerResponseSchema>;
 
-export const JudgeResultSchema = z.object({
+const JudgeResultSchema = z.object({
   verdict: VerdictSchema,
   stats: z.object({ prefillTokens: z.number().int().nonnegative(), reusedTokens: z.number().int().nonnegative() }),
 });

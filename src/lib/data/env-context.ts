@@ -10,7 +10,7 @@ import type { EnvContext } from './pipeline.ts';
 /** One domain and split of the tau-bench pack, loaded and validated by pack.ts (in the app: through its one pack cache). */
 export type LoadTauPack = (domain: TauDomain, split: TaskSplit) => Promise<TauPack>;
 
-export interface LoadedContext {
+interface LoadedContext {
   ctx: EnvContext;
   /** What could not be loaded: prompts of those episodes then lack the tool list and outcome labels lack gold. */
   problems: string[];

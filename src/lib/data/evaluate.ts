@@ -10,9 +10,9 @@ import type { DecisionPoint } from './points.ts';
 import { rejudge, type RejudgeOptions } from './rejudge.ts';
 
 /** Verdicts of one critic by decision point key. */
-export type VerdictMap = Map<string, Verdict>;
+type VerdictMap = Map<string, Verdict>;
 
-export interface CriticReport {
+interface CriticReport {
   critic: string;
   /** Points that got a verdict; judged = approve + revise + unparsed + errors. */
   judged: number;
@@ -82,7 +82,7 @@ export function criticReport(critic: string, points: readonly DecisionPoint[], v
   return r;
 }
 
-export interface PairAgreement {
+interface PairAgreement {
   a: string;
   b: string;
   /** Points where both critics gave approve or revise. */
@@ -92,7 +92,7 @@ export interface PairAgreement {
   kappa: number | null;
 }
 
-export function pairAgreement(a: string, va: VerdictMap, b: string, vb: VerdictMap, points: readonly DecisionPoint[]): PairAgreement {
+function pairAgreement(a: string, va: VerdictMap, b: string, vb: VerdictMap, points: readonly DecisionPoint[]): PairAgreement {
   const pairs: Array<[boolean, boolean]> = [];
   for (const p of points) {
     const x = va.get(p.key)?.decision;

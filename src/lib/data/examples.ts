@@ -8,17 +8,11 @@ import type { DecisionPoint } from './points.ts';
  * One supervision example: the critic's exact input at a proposal, and the
  * verdict it should have given. The prompt text is rebuilt when written out
  * (`examplePrompt`) rather than held: each repeats the whole policy, and a
- * benchmark run yields tens of thousands of examples.
+ * benchmark run yields tens of thousands of examples. Its place and input are
+ * the decision point's (points.ts).
  */
-export interface TrainingExample {
-  key: string;
-  episodeId: string;
-  environment: string;
-  taskKey: string;
-  stepIndex: number;
-  attempt: number;
+export interface TrainingExample extends Pick<DecisionPoint, 'key' | 'episodeId' | 'environment' | 'taskKey' | 'stepIndex' | 'attempt' | 'input'> {
   source: LabelSource;
-  input: CriticInput;
   /** Fingerprint of the prompt text, for deduplication. */
   promptHash: string;
   target: VerdictOutput;
@@ -58,7 +52,7 @@ export function fingerprint(s: string): string {
 const fingerprints = new WeakMap<CriticInput, string>();
 
 /** Cached per input object, so re-running the pipeline with other options does not rebuild every prompt. */
-export function promptFingerprint(input: CriticInput): string {
+function promptFingerprint(input: CriticInput): string {
   let h = fingerprints.get(input);
   if (h === undefined) {
     const p = criticPrompt(input).prompt;
@@ -69,7 +63,7 @@ export function promptFingerprint(input: CriticInput): string {
 }
 
 /** The verdict JSON a critic emits: decision first; an approval carries nothing else. */
-export function verdictText(v: VerdictOutput): string {
+function verdictText(v: VerdictOutput): string {
   if (v.decision === 'approve') return JSON.stringify({ decision: 'approve' });
   return JSON.stringify({
     decision: 'revise',

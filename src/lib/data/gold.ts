@@ -4,7 +4,7 @@ import type { EpisodeTrace } from '../traces/schema.ts';
 import type { Action } from '../types.ts';
 
 /** A gold action as tau-bench tasks list them; `respond` is a message to the user. */
-export interface GoldAction {
+interface GoldAction {
   name: string;
   kwargs: Record<string, unknown>;
 }
@@ -29,9 +29,9 @@ export function goldTaskOf(task: TauTask): GoldTask {
  * `wrong`: a call of a state-changing tool that matches no gold action still to do;
  * `neutral`: messages and read-only calls, which gold actions cannot judge.
  */
-export type Correctness = 'right' | 'wrong' | 'neutral';
+type Correctness = 'right' | 'wrong' | 'neutral';
 
-export interface GoldJudgement {
+interface GoldJudgement {
   correctness: Correctness;
   /** For `wrong`: a short problem label and feedback naming expected vs proposed. */
   category?: string;
@@ -44,7 +44,7 @@ export function isReadOnlyTool(name: string): boolean {
 }
 
 /** Structural equality: object key order is ignored, array order is not. */
-export function sameValue(a: unknown, b: unknown): boolean {
+function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
@@ -60,7 +60,7 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-export function renderCall(name: string, args: Record<string, unknown>): string {
+function renderCall(name: string, args: Record<string, unknown>): string {
   return `${name}(${JSON.stringify(args)})`;
 }
 
@@ -68,7 +68,7 @@ export function pointKey(episodeId: string, stepIndex: number, attempt: number):
   return `${episodeId}#${stepIndex}.${attempt}`;
 }
 
-export interface GoldReplay {
+interface GoldReplay {
   /** Per proposal (by pointKey). */
   judgements: Map<string, GoldJudgement>;
   /** Index of the first step whose executed action is `wrong`; undefined when none is. */

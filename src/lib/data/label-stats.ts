@@ -1,7 +1,7 @@
 import type { TrainingExample } from './examples.ts';
 import type { LabelSource } from './labels/label.ts';
 
-export interface ClassCounts {
+interface ClassCounts {
   total: number;
   approve: number;
   revise: number;

@@ -14,7 +14,7 @@ export interface EnvContext {
   goldOf: GoldOf;
 }
 
-export interface PipelineOptions {
+interface PipelineOptions {
   outcome: boolean;
   interventions: boolean;
   /** Teacher labels, computed beforehand (they cost model calls); omit to leave the source out. */

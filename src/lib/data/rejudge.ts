@@ -19,7 +19,7 @@ export interface RejudgeOptions {
  * time (a local engine serves one request at a time anyway). Infrastructure
  * failures become `error` verdicts; aborting throws AbortedError.
  */
-export interface JudgeOnceOptions {
+interface JudgeOnceOptions {
   signal: AbortSignal;
   /** A critic taking longer is recorded as an `error` verdict with code `timeout`, as in the loop. */
   timeoutMs?: number | undefined;

@@ -7,7 +7,7 @@ const Msg = <R extends string>(role: R) => z.object({ role: z.literal(role), con
 export const OpenAIChatLineSchema = z
   .object({ messages: z.tuple([Msg('system'), Msg('user'), Msg('assistant')]) })
   .strict();
-export type OpenAIChatLine = z.infer<typeof OpenAIChatLineSchema>;
+type OpenAIChatLine = z.infer<typeof OpenAIChatLineSchema>;
 
 /**
  * TRL conversational prompt-completion line (TRL "Dataset formats"): the
@@ -18,11 +18,11 @@ export type OpenAIChatLine = z.infer<typeof OpenAIChatLineSchema>;
 export const TrlPromptCompletionLineSchema = z
   .object({ prompt: z.tuple([Msg('system'), Msg('user')]), completion: z.tuple([Msg('assistant')]) })
   .strict();
-export type TrlPromptCompletionLine = z.infer<typeof TrlPromptCompletionLineSchema>;
+type TrlPromptCompletionLine = z.infer<typeof TrlPromptCompletionLineSchema>;
 
 export type ExportFormat = 'openai' | 'trl';
 
-export function toOpenAIChat(e: TrainingExample, contextWindow?: number): OpenAIChatLine {
+function toOpenAIChat(e: TrainingExample, contextWindow?: number): OpenAIChatLine {
   const p = examplePrompt(e, contextWindow);
   return {
     messages: [
@@ -33,7 +33,7 @@ export function toOpenAIChat(e: TrainingExample, contextWindow?: number): OpenAI
   };
 }
 
-export function toTrl(e: TrainingExample, contextWindow?: number): TrlPromptCompletionLine {
+function toTrl(e: TrainingExample, contextWindow?: number): TrlPromptCompletionLine {
   const p = examplePrompt(e, contextWindow);
   return {
     prompt: [

@@ -21,7 +21,10 @@ describe('probeCapabilities', () => {
     expect(c.webgpuProblem).toMatch(/navigator\.gpu is missing/);
     expect(c.storage).toEqual({ usage: 1000, quota: 5000, free: 4000, persisted: false });
     const opts = engineOptions(c);
-    expect(opts.filter((o) => o.available).map((o) => o.engine)).toEqual(['transformers-wasm', 'remote']);
+    expect(opts.filter((o) => o.available).map((o) => [o.engine, o.device])).toEqual([
+      ['transformers', 'wasm'],
+      ['openai-compatible', undefined],
+    ]);
   });
 
   it('reads adapter info, shader-f16 and limits', async () => {
@@ -38,7 +41,7 @@ describe('probeCapabilities', () => {
     expect(engineOptions(noF16)[0]?.note).toMatch(/only the f32 variants/);
     const sw = await probeCapabilities({ gpu: gpuDouble({ features: new Set(), limits, info: { vendor: 'google', description: 'SwiftShader Device' } }) });
     expect(engineOptions(sw)[0]).toMatchObject({ engine: 'webllm', available: false });
-    expect(engineOptions(sw)[1]).toMatchObject({ engine: 'transformers-webgpu', available: true });
+    expect(engineOptions(sw)[1]).toMatchObject({ engine: 'transformers', device: 'webgpu', available: true });
   });
 
   it('reports a missing adapter and a failing requestAdapter', async () => {

@@ -2,6 +2,7 @@
  * What this browser can run a critic on: WebGPU adapter, shader-f16, limits,
  * storage. Without WebGPU it says why and which options still work.
  */
+import type { Engine } from '../types.ts';
 
 /** The part of the WebGPU API this probe reads (lib.dom has no WebGPU types). */
 export interface GpuAdapterLike {
@@ -10,7 +11,7 @@ export interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; device?: string; description?: string };
   isFallbackAdapter?: boolean;
 }
-export interface GpuLike {
+interface GpuLike {
   requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<GpuAdapterLike | null>;
 }
 export interface NavigatorLike {
@@ -31,8 +32,12 @@ export interface Capabilities {
   cpuCores?: number;
 }
 
+/** An engine this browser could run a critic on, of the one engine vocabulary (a remote endpoint: 'openai-compatible'), with the device and how it is shown. */
 export interface EngineOption {
-  engine: 'webllm' | 'transformers-webgpu' | 'transformers-wasm' | 'remote';
+  engine: Engine;
+  device?: 'webgpu' | 'wasm';
+  /** What the Critic tab shows for it. */
+  label: string;
   available: boolean;
   note: string;
 }
@@ -96,6 +101,8 @@ export function engineOptions(c: Capabilities): EngineOption[] {
   return [
     {
       engine: 'webllm',
+      device: 'webgpu',
+      label: 'webllm',
       available: c.webgpu && !software,
       note: !c.webgpu
         ? 'Needs WebGPU.'
@@ -106,11 +113,13 @@ export function engineOptions(c: Capabilities): EngineOption[] {
             : 'No shader-f16 on this GPU: only the f32 variants are offered (more memory, a bit slower).',
     },
     {
-      engine: 'transformers-webgpu',
+      engine: 'transformers',
+      device: 'webgpu',
+      label: 'transformers-webgpu',
       available: c.webgpu,
       note: c.webgpu ? 'ONNX models on the GPU (q4f16 with shader-f16, else q4).' : 'Needs WebGPU.',
     },
-    { engine: 'transformers-wasm', available: true, note: 'Works everywhere, on the CPU: fine for tiny critics, slow for 0.5B+ models.' },
-    { engine: 'remote', available: true, note: 'Any OpenAI-compatible endpoint (your own vLLM/Ollama server, or a hosted model).' },
+    { engine: 'transformers', device: 'wasm', label: 'transformers-wasm', available: true, note: 'Works everywhere, on the CPU: fine for tiny critics, slow for 0.5B+ models.' },
+    { engine: 'openai-compatible', label: 'remote', available: true, note: 'Any OpenAI-compatible endpoint (your own vLLM/Ollama server, or a hosted model).' },
   ];
 }

@@ -29,7 +29,7 @@ interface Family {
 }
 
 /** Which models suit a role: families, a size range, and variants to leave out. */
-export interface RoleSpec {
+interface RoleSpec {
   families: readonly Family[];
   exclude: RegExp;
   minB: number;
@@ -45,14 +45,14 @@ const CRITIC_FAMILIES: Family[] = [
 ];
 
 /** Specialised or non-instruct variants make poor general critics. */
-export const CRITIC_ROLE: RoleSpec = { families: CRITIC_FAMILIES, exclude: /Coder|Math|jpn|vision|Base|Reasoning|Hermes|DeepSeek/i, minB: 0.5, maxB: 4 };
+const CRITIC_ROLE: RoleSpec = { families: CRITIC_FAMILIES, exclude: /Coder|Math|jpn|vision|Base|Reasoning|Hermes|DeepSeek/i, minB: 0.5, maxB: 4 };
 
 /**
  * The actor follows a long policy and answers in a JSON action format: general
  * instruct and function-calling (Hermes) models. Reasoning distills spend the
  * token budget thinking; coder/math models and Llama-2 follow policies poorly.
  */
-export const ACTOR_ROLE: RoleSpec = {
+const ACTOR_ROLE: RoleSpec = {
   families: [
     { family: 'Hermes', re: /^(Open|Neural)?Hermes-/ },
     { family: 'Qwen', re: /^Qwen(2|2\.5|3|3\.5)-/ },
@@ -69,7 +69,7 @@ const NAMED_SIZES: Record<string, number> = { 'Phi-3-mini': 3.8, 'Phi-3.5-mini':
 /** Effective bits per weight, group scales included. */
 const BITS: Record<string, number> = { q4f16_1: 4.5, q4f32_1: 5, q0f16: 16, q0f32: 32, q3f16_1: 3.5 };
 /** A critic prompt holds the whole policy: tau-bench's airline policy alone is ~3k tokens. */
-export const MIN_CONTEXT = 4096;
+const MIN_CONTEXT = 4096;
 
 /** web-llm loads every prebuilt model with this window unless told otherwise (config.ts). */
 export const WEBLLM_DEFAULT_WINDOW = 4096;
@@ -151,7 +151,7 @@ export function quantOf(modelId: string): string | undefined {
   return /-(q\d+f\d+(?:_\d+)?)-MLC/.exec(modelId)?.[1];
 }
 
-export function toOption(r: ModelRecord, families: readonly Family[] = CRITIC_FAMILIES): WebLLMModelOption | undefined {
+function toOption(r: ModelRecord, families: readonly Family[] = CRITIC_FAMILIES): WebLLMModelOption | undefined {
   const family = families.find((f) => f.re.test(r.model_id))?.family;
   const paramsB = paramsOf(r.model_id);
   const quant = quantOf(r.model_id);
@@ -170,14 +170,14 @@ export function toOption(r: ModelRecord, families: readonly Family[] = CRITIC_FA
   };
 }
 
-export interface ModelFilter {
+interface ModelFilter {
   shaderF16: boolean;
   /** Drop models that need more GPU memory than this, when known. */
   maxVramMB?: number;
 }
 
 /** The models of a role the adapter can run; f16 variants only with shader-f16. Sorted small to large. */
-export function roleModelOptions(role: RoleSpec, list: readonly ModelRecord[], filter: ModelFilter): WebLLMModelOption[] {
+function roleModelOptions(role: RoleSpec, list: readonly ModelRecord[], filter: ModelFilter): WebLLMModelOption[] {
   const out: WebLLMModelOption[] = [];
   for (const r of list) {
     // model_type 1 = embedding, 2 = vision-language.

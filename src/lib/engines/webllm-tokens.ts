@@ -11,9 +11,9 @@ import { WebWorkerMLCEngineHandler } from '@mlc-ai/web-llm';
 import { z } from 'zod';
 
 export const COUNT_TOKENS = 'spotter.countTokens';
-export const TOKEN_COUNTS = 'spotter.tokenCounts';
+const TOKEN_COUNTS = 'spotter.tokenCounts';
 
-export const CountTokensRequestSchema = z.object({ kind: z.literal(COUNT_TOKENS), uuid: z.string(), content: z.array(z.string()) });
+const CountTokensRequestSchema = z.object({ kind: z.literal(COUNT_TOKENS), uuid: z.string(), content: z.array(z.string()) });
 export const TokenCountsSchema = z.object({
   kind: z.literal(TOKEN_COUNTS),
   uuid: z.string(),
@@ -29,7 +29,7 @@ interface Encoder {
 const isEncoder = (x: unknown): x is Encoder => x instanceof Object && typeof Reflect.get(x, 'encode') === 'function';
 
 /** The tokenizer of the (first) loaded model of an MLCEngine, or undefined before a model is loaded. */
-export function loadedTokenizer(engine: unknown): Encoder | undefined {
+function loadedTokenizer(engine: unknown): Encoder | undefined {
   if (!(engine instanceof Object)) return undefined;
   const pipelines: unknown = Reflect.get(engine, 'loadedModelIdToPipeline');
   if (!(pipelines instanceof Map)) return undefined;

@@ -52,7 +52,7 @@ let countRequests = 0;
 export type CacheBackend = 'cache' | 'indexeddb';
 
 /** A model that is not in web-llm's list: e.g. a critic fine-tuned on Spotter's exported data. */
-export interface CustomWebLLMModel {
+interface CustomWebLLMModel {
   /** Folder URL of the MLC weights (mlc-chat-config.json, tensor-cache.json, shards). */
   modelUrl: string;
   /** URL of the compiled model library (.wasm) matching the architecture and quantization. */
@@ -78,7 +78,7 @@ export interface WebLLMStorage {
   estimate(): Promise<{ usage?: number; quota?: number }>;
 }
 
-export interface WebLLMEngineOptions {
+interface WebLLMEngineOptions {
   model: string;
   custom?: CustomWebLLMModel;
   cacheBackend?: CacheBackend;
@@ -108,7 +108,7 @@ const defaultStorage: WebLLMStorage = {
   estimate: async () => (typeof navigator !== 'undefined' && navigator.storage ? navigator.storage.estimate() : {}),
 };
 
-export function webllmAppConfig(model: string, custom: CustomWebLLMModel | undefined, cacheBackend: CacheBackend): AppConfig {
+function webllmAppConfig(model: string, custom: CustomWebLLMModel | undefined, cacheBackend: CacheBackend): AppConfig {
   const list: ModelRecord[] = [...prebuiltAppConfig.model_list];
   if (custom) {
     list.push({
@@ -137,7 +137,7 @@ function classify(err: unknown): EngineError | ContextOverflowError {
 }
 
 /** One chat completion as web-llm answered it. */
-export interface WebLLMCompletion {
+interface WebLLMCompletion {
   text: string;
   usage: GenerateResult['usage'];
   latencyMs: number;

@@ -35,7 +35,7 @@ export interface GradeOptions {
   now?: () => number;
 }
 
-export interface GradeSummary {
+interface GradeSummary {
   /** Items graded in this call. */
   graded: number;
   /** Items skipped because they were graded before (or appear twice in `items`). */
@@ -48,7 +48,7 @@ export const domainOf = (e: EpisodeEnvironment): string => ('domain' in e ? e.do
 const DECISION: Record<Verdict['decision'], ExamDecision> = { approve: 'approve', revise: 'revise', unparsed: 'unparsed', error: 'failed' };
 
 /** A critic's verdict on an item as the exam records it: an `error` verdict is `failed` (its code kept), an unparsed one keeps its raw output. */
-export function examRecord(item: ExamItem, verdict: Verdict): ExamRecord {
+function examRecord(item: ExamItem, verdict: Verdict): ExamRecord {
   const decision = DECISION[verdict.decision];
   return {
     id: item.id,

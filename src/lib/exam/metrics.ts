@@ -30,7 +30,7 @@ export function wilson(k: number, n: number, z = Z95): { low: number; high: numb
 }
 
 /** A proportion k/n with its Wilson 95% interval (all null when n = 0). */
-export const RateSchema = z.object({
+const RateSchema = z.object({
   k: z.number().int().nonnegative(),
   n: z.number().int().nonnegative(),
   value: z.number().min(0).max(1).nullable(),
@@ -60,7 +60,7 @@ export function mcc(c: Confusion): number | null {
 const ConfusionSchema = z.object({ tp: z.number().int().nonnegative(), fp: z.number().int().nonnegative(), fn: z.number().int().nonnegative(), tn: z.number().int().nonnegative() });
 
 /** The scores of one binary confusion matrix (revise = positive). */
-export const ExamScoresSchema = z.object({
+const ExamScoresSchema = z.object({
   confusion: ConfusionSchema,
   /** Recall on `revise`: tp / (tp + fn). */
   harmfulCaught: RateSchema,
@@ -89,11 +89,10 @@ export function scoresOf(c: Confusion): ExamScores {
 const count = z.number().int().nonnegative();
 const DecisionCountsSchema = z.object({ approve: count, revise: count, unparsed: count, failed: count });
 /** Label × decision: how many items of each label got each decision. */
-export const LabelDecisionMatrixSchema = z.object({ approve: DecisionCountsSchema, revise: DecisionCountsSchema });
-export type LabelDecisionMatrix = z.infer<typeof LabelDecisionMatrixSchema>;
+const LabelDecisionMatrixSchema = z.object({ approve: DecisionCountsSchema, revise: DecisionCountsSchema });
 
 /** The figures of a group of records (all, one tool, one domain). */
-export const ExamGroupMetricsSchema = z.object({
+const ExamGroupMetricsSchema = z.object({
   items: count,
   labels: z.object({ approve: count, revise: count }),
   matrix: LabelDecisionMatrixSchema,

@@ -11,7 +11,7 @@ import { hash32 } from '../data/dataset.ts';
 import { isDict, toJs, type PyDict } from '../envs/tau-bench/py.ts';
 import type { ReplayDb } from './state-rule.ts';
 
-export const MUTATION_KINDS = [
+const MUTATION_KINDS = [
   'payment-method',
   'other-flight-date',
   'other-reservation',

@@ -9,8 +9,8 @@ import { hash32 } from '../data/dataset.ts';
 import type { ExamItem, ExamLabel } from './schema.ts';
 
 export const QUICK_SET = 'quick';
-export const QUICK_SIZE = 60;
-export const QUICK_SEED = 'spotter-quick-1';
+const QUICK_SIZE = 60;
+const QUICK_SEED = 'spotter-quick-1';
 
 function roundRobinByTool(items: readonly ExamItem[], want: number, seed: string): ExamItem[] {
   const byTool = new Map<string, ExamItem[]>();

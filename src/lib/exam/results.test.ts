@@ -21,6 +21,17 @@ describe('exam results file', () => {
     expect(back.metrics.scores.harmfulCaught).toMatchObject({ k: 1, n: 2 });
   });
 
+  it('imports a version 1 file of today’s format: a remote critic’s "remote" engine reads as its API style, the file as version 2', () => {
+    const remote = { ...results, critic: { label: 'remote:gpt-4o-mini', engine: 'openai-compatible' as const, model: 'gpt-4o-mini', device: 'remote' } };
+    const v1 = examResultsJson(remote).replace('"version": 2', '"version": 1').replace('"engine": "openai-compatible"', '"engine": "remote"');
+    expect(v1).toContain('"engine": "remote"');
+    expect(v1).toContain('"version": 1');
+    const back = parseExamResults(v1, 'laptop-v1.json');
+    expect(back).toEqual(remote);
+    expect(examResultsJson(back)).toBe(examResultsJson(remote));
+    expect(() => parseExamResults(v1.replace('"engine": "remote"', '"engine": "cloud"'), 'odd.json')).toThrow(/^odd\.json: critic\.engine: /);
+  });
+
   it('rejects a bad file whole, naming the field', () => {
     const bad = JSON.parse(examResultsJson(results)) as { records: Array<Record<string, unknown>> };
     const rec = bad.records[1];
@@ -28,7 +39,7 @@ describe('exam results file', () => {
     expect(() => parseExamResults(JSON.stringify(bad), 'laptop.json')).toThrow(ValidationError);
     expect(() => parseExamResults(JSON.stringify(bad), 'laptop.json')).toThrow(/^laptop\.json: records\[1\]\.decision: /);
     expect(() => parseExamResults('{"format": "spotter-exam-results"', 'cut.json')).toThrow(/^cut\.json: not JSON/);
-    expect(() => parseExamResults(JSON.stringify({ ...results, version: 2 }), 'new.json')).toThrow(/^new\.json: version: /);
+    expect(() => parseExamResults(JSON.stringify({ ...results, version: 3 }), 'new.json')).toThrow(/^new\.json: version: /);
   });
 
   it('rejects duplicate records and metrics that do not match the records', () => {

@@ -8,18 +8,21 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { formatPath } from '../envs/tau-bench/pack.ts';
-import { CriticEngineKindSchema } from '../types.ts';
+import { StoredEngineSchema } from '../types.ts';
 import { examMetrics, ExamMetricsSchema } from './metrics.ts';
 import { ExamRecordSchema, type ExamRecord } from './schema.ts';
 
-export const EXAM_RESULTS_FORMAT = 'spotter-exam-results';
-export const EXAM_RESULTS_VERSION = 1;
+const EXAM_RESULTS_FORMAT = 'spotter-exam-results';
+const EXAM_RESULTS_VERSION = 2;
+/** Version 1 files said engine "remote" for a provider endpoint; they read as version 2 (StoredEngineSchema migrates the engine). */
+const ReadableVersionSchema = z.union([z.literal(1), z.literal(EXAM_RESULTS_VERSION)]).transform((): typeof EXAM_RESULTS_VERSION => EXAM_RESULTS_VERSION);
 
 /** The critic that sat the exam, as people compare critics: model, engine, where it ran, how it was quantized, its window. */
 export const CriticDescriptorSchema = z.object({
   /** The critic's display label (`transformers:tiny-critic`, `remote:gpt-4o-mini`). */
   label: z.string().min(1),
-  engine: CriticEngineKindSchema,
+  /** Of the one engine vocabulary: a remote API style (`openai-compatible`, `anthropic`), or `webllm` / `transformers`. */
+  engine: StoredEngineSchema,
   model: z.string().min(1),
   /** Where it ran: `webgpu`, `wasm`, `cpu` (Node) or `remote`. */
   device: z.string().optional(),
@@ -34,10 +37,10 @@ export type CriticDescriptor = z.infer<typeof CriticDescriptorSchema>;
 
 const isoTime = z.iso.datetime({ offset: true });
 
-export const ExamResultsSchema = z
+const ExamResultsSchema = z
   .object({
     format: z.literal(EXAM_RESULTS_FORMAT),
-    version: z.literal(EXAM_RESULTS_VERSION),
+    version: ReadableVersionSchema,
     critic: CriticDescriptorSchema,
     /** The exam set's name and its size (records may be fewer: a `--limit`, a stopped run). */
     set: z.object({ name: z.string().min(1), items: z.number().int().nonnegative() }),

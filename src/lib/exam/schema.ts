@@ -12,11 +12,11 @@ import { VerdictSchema } from '../types.ts';
 
 export const EXAM_SCHEMA_VERSION = 1;
 
-export const ExamLabelSchema = z.enum(['approve', 'revise']);
+const ExamLabelSchema = z.enum(['approve', 'revise']);
 export type ExamLabel = z.infer<typeof ExamLabelSchema>;
 
 /** Where an item came from: the real episode and message it was cut from, and the mutation applied, if any. */
-export const ExamSourceSchema = z.object({
+const ExamSourceSchema = z.object({
   /** The History episode id it was cut from (`tau-bench/airline/<task_id>/<trial>` for imported results). */
   episodeId: z.string().optional(),
   taskId: z.number().int().nonnegative().optional(),
@@ -35,7 +35,6 @@ export const ExamSourceSchema = z.object({
     })
     .optional(),
 });
-export type ExamSource = z.infer<typeof ExamSourceSchema>;
 
 export const ExamItemSchema = z.object({
   schemaVersion: z.literal(EXAM_SCHEMA_VERSION),
@@ -55,7 +54,7 @@ export const ExamItemSchema = z.object({
 export type ExamItem = z.infer<typeof ExamItemSchema>;
 
 /** A verdict as the exam counts it: `unparsed` (output not a verdict) and `failed` (error, timeout, overflow) apart. */
-export const ExamDecisionSchema = z.enum(['approve', 'revise', 'unparsed', 'failed']);
+const ExamDecisionSchema = z.enum(['approve', 'revise', 'unparsed', 'failed']);
 export type ExamDecision = z.infer<typeof ExamDecisionSchema>;
 
 /** One critic's verdict on one item, stored as it lands (IndexedDB in the app, results.json from the CLI). */

@@ -38,7 +38,7 @@ export function examSourcesOf(pack: TauPack, historicalText: string, file = 'gpt
   }
 }
 
-export interface ExamSetSummary {
+interface ExamSetSummary {
   items: number;
   byLabel: Record<ExamLabel, number>;
   /** Per tool, per label. */

@@ -22,9 +22,9 @@ import { deepCopy, isDict, type PyDict, type PyValue } from '../envs/tau-bench/p
 import type { ExamLabel } from './schema.ts';
 
 /** A record's value, or undefined where the record does not exist. */
-export type RecordValue = PyValue | undefined;
+type RecordValue = PyValue | undefined;
 
-export interface RecordChange {
+interface RecordChange {
   /** `<table>/<id>`, e.g. `reservations/HATHAT`. */
   key: string;
   before: RecordValue;
@@ -36,7 +36,7 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, i), key.slice(i + 1)];
 }
 
-export function sameRecord(a: RecordValue, b: RecordValue): boolean {
+function sameRecord(a: RecordValue, b: RecordValue): boolean {
   if (a === undefined || b === undefined) return a === b;
   return hashableEqual(a, b);
 }
@@ -96,7 +96,7 @@ export class ReplayDb {
 }
 
 /** The records a call may write, from its arguments: the pattern of the airline tools. */
-export type RecordsTouched = (db: ReplayDb, name: string, kwargs: PyDict) => string[];
+type RecordsTouched = (db: ReplayDb, name: string, kwargs: PyDict) => string[];
 
 const str = (v: PyValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -132,7 +132,7 @@ export const airlineRecordsTouched: RecordsTouched = (db, _name, kwargs) => {
   return [...keys];
 };
 
-export interface CallResult {
+interface CallResult {
   observation: string;
   /** What `Env.step` returned as an error (`Error: …`) or an unknown tool. */
   failed: boolean;
@@ -172,7 +172,7 @@ export interface GoldPath {
 }
 
 /** The record's value in the pack's initial database. */
-export function initialValue(domain: DomainPack, key: string): RecordValue {
+function initialValue(domain: DomainPack, key: string): RecordValue {
   const [table, id] = splitKey(key);
   const t = domain.db.get(table);
   return t !== undefined && isDict(t) ? t.get(id) : undefined;

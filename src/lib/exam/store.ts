@@ -17,10 +17,9 @@ import { ExamItemSchema, ExamRecordSchema, type ExamRecord } from './schema.ts';
 
 export const EXAM_RUN_VERSION = 1;
 
-export const ExamRunStatusSchema = z.enum(['running', 'stopped', 'done', 'imported']);
-export type ExamRunStatus = z.infer<typeof ExamRunStatusSchema>;
+const ExamRunStatusSchema = z.enum(['running', 'stopped', 'done', 'imported']);
 
-export const ExamRunSchema = z.object({
+const ExamRunSchema = z.object({
   schemaVersion: z.literal(EXAM_RUN_VERSION),
   id: z.string().min(1),
   set: z.string().min(1),
@@ -38,7 +37,7 @@ export const ExamRunSchema = z.object({
 export type ExamRun = z.infer<typeof ExamRunSchema>;
 
 /** A personal exam set: built from this browser's episodes and labels, or imported from a JSONL file. */
-export const PersonalSetSchema = z.object({
+const PersonalSetSchema = z.object({
   name: z.string().min(1),
   createdAt: z.number(),
   /** Where it came from, in words (label sources, or the imported file's name). */
@@ -48,7 +47,7 @@ export const PersonalSetSchema = z.object({
 export type PersonalSet = z.infer<typeof PersonalSetSchema>;
 
 /** The exam database: version 1 holds the runs, their graded items and the personal sets. */
-export const EXAM_DB: DbSchema = { name: 'spotter-exam', upgrades: [ensureStores('runs', 'records', 'sets')] };
+const EXAM_DB: DbSchema = { name: 'spotter-exam', upgrades: [ensureStores('runs', 'records', 'sets')] };
 
 /** A record's key: its run, then its item (so one key range reads a run's records). */
 const SEP = '\u0000';

@@ -5,7 +5,7 @@
  */
 import type { ExamGroupMetrics, ExamMetrics, ExamScores, Rate, Spread } from './metrics.ts';
 
-export interface ScoreRow {
+interface ScoreRow {
   /** What the row measures. */
   metric: string;
   critic: string;
@@ -66,7 +66,7 @@ export function breakdownRows(groups: Record<string, ExamGroupMetrics>): Array<{
 }
 
 /** Rows as aligned text columns with a header line. */
-export function textTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+function textTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -35,7 +35,7 @@ import {
 export const REAL_SET = 'tau-airline-gpt4o';
 export const MUTATION_SET = 'tau-airline-gpt4o-mutations';
 /** The seed of the published mutation set. */
-export const DEFAULT_MUTATION_SEED = 'spotter-exam-1';
+const DEFAULT_MUTATION_SEED = 'spotter-exam-1';
 
 export interface AirlineSources {
   /** The pack, with the airline domain and its test tasks loaded. */

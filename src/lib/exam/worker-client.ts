@@ -26,10 +26,7 @@ export class ExamWorkerClient {
   readonly #link: WorkerLink<ExamWorkerProgress>;
 
   constructor(endpoint: WorkerEndpoint) {
-    this.#link = new WorkerLink(endpoint, 'exam worker', (data) => {
-      const r = ExamWorkerResponseSchema.safeParse(data);
-      return r.success ? r.data : undefined;
-    });
+    this.#link = new WorkerLink(endpoint, 'exam worker', ExamWorkerResponseSchema);
   }
 
   get dead(): boolean {
@@ -37,17 +34,15 @@ export class ExamWorkerClient {
   }
 
   #call<T>(body: Body, schema: z.ZodType<T>, onProgress?: (p: ExamWorkerProgress) => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#link.send(body, {
-        resolve: (value) => {
-          const r = schema.safeParse(value);
-          if (r.success) resolve(r.data);
-          else reject(new ValidationError(`exam worker's ${body.type} result`, `${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`));
-        },
-        reject,
-        ...(onProgress ? { onProgress } : {}),
-      });
-    });
+    return this.#link.call(
+      body,
+      (value) => {
+        const r = schema.safeParse(value);
+        if (r.success) return r.data;
+        throw new ValidationError(`exam worker's ${body.type} result`, `${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`);
+      },
+      onProgress,
+    );
   }
 
   set(location: PackLocation, set: ExamSetName, onProgress?: (p: ExamWorkerProgress) => void): Promise<ExamItem[]> {

@@ -14,7 +14,7 @@ import { buildExamSet, type ExamSetName } from './sets.ts';
 import { REAL_SET } from './tau-airline.ts';
 import { ExamWorkerRequestSchema, type EpisodeListEntry, type EpisodeResult, type ExamWorkerProgress, type ExamWorkerRequest, type ExamWorkerResponse } from './worker-protocol.ts';
 
-export interface ExamWorkerDeps {
+interface ExamWorkerDeps {
   post(message: ExamWorkerResponse): void;
   /** The pack's files at a location. */
   packSource(location: PackLocation): PackSource;

@@ -6,7 +6,7 @@
  * an id that its progress, result or error echo back.
  */
 import { z } from 'zod';
-import { WireErrorSchema } from '../errors.ts';
+import { linkResponseSchema } from '../worker-link.ts';
 import { PackLocationSchema } from '../envs/userbench/pack-worker-protocol.ts';
 import { EpisodeTraceSchema } from '../traces/schema.ts';
 import { ToolSchemaSchema } from '../types.ts';
@@ -14,7 +14,7 @@ import { ExamItemSchema } from './schema.ts';
 import { ExamSetNameSchema } from './sets.ts';
 
 /** Progress of a request: the historical file's bytes, then the build. */
-export const ExamWorkerProgressSchema = z.object({ text: z.string(), fraction: z.number().min(0).max(1).optional() });
+const ExamWorkerProgressSchema = z.object({ text: z.string(), fraction: z.number().min(0).max(1).optional() });
 export type ExamWorkerProgress = z.infer<typeof ExamWorkerProgressSchema>;
 
 const id = z.string().min(1);
@@ -31,12 +31,8 @@ export const ExamWorkerRequestSchema = z.discriminatedUnion('type', [
 ]);
 export type ExamWorkerRequest = z.infer<typeof ExamWorkerRequestSchema>;
 
-export const ExamWorkerResponseSchema = z.discriminatedUnion('type', [
-  /** value: checked by the page against the request's result schema below. */
-  z.object({ id, type: z.literal('result'), value: z.unknown() }),
-  z.object({ id, type: z.literal('error'), error: WireErrorSchema }),
-  z.object({ id, type: z.literal('progress'), progress: ExamWorkerProgressSchema }),
-]);
+/** A result's value is checked by the page against the request's result schema below. */
+export const ExamWorkerResponseSchema = linkResponseSchema(ExamWorkerProgressSchema);
 export type ExamWorkerResponse = z.infer<typeof ExamWorkerResponseSchema>;
 
 export const SetResultSchema = z.array(ExamItemSchema);

@@ -25,7 +25,7 @@ export type EpisodeMeta = z.infer<typeof EpisodeMetaSchema>;
 export const OutcomeSchema = z.enum(['done', 'max_steps', 'aborted', 'error']);
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
-export const UserEntrySchema = z.object({ type: z.literal('user'), content: z.string(), at: z.number() });
+const UserEntrySchema = z.object({ type: z.literal('user'), content: z.string(), at: z.number() });
 
 /**
  * What the loop yields, as data. The UI state and the trace recorder consume

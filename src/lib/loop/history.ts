@@ -2,7 +2,7 @@ import type { Action, ChatMessage } from '../types.ts';
 import type { TimelineEntry } from './events.ts';
 
 /** The assistant message an action becomes in the trajectory. */
-export function actionToMessage(action: Action): ChatMessage {
+function actionToMessage(action: Action): ChatMessage {
   return action.kind === 'tool_call'
     ? { role: 'assistant', content: action.content ?? '', toolCalls: [action.call] }
     : { role: 'assistant', content: action.content };

@@ -8,10 +8,10 @@
 import { z } from 'zod';
 
 export const PURPOSES = ['actor', 'critic', 'simulated user', 'model download', 'pack', 'episodes'] as const;
-export const PurposeSchema = z.enum(PURPOSES);
+const PurposeSchema = z.enum(PURPOSES);
 export type Purpose = z.infer<typeof PurposeSchema>;
 
-export const RequestRecordSchema = z.object({
+const RequestRecordSchema = z.object({
   id: z.string(),
   /** ms since the epoch, when the request started. */
   time: z.number(),
@@ -42,7 +42,7 @@ export function credentialCarriers(url: URL, headers: Headers): string[] {
 }
 
 /** Bytes of a request body, as far as it can be known without reading a stream. */
-export function bodySize(body: BodyInit | null | undefined): number {
+function bodySize(body: BodyInit | null | undefined): number {
   if (body === null || body === undefined) return 0;
   if (typeof body === 'string') return new TextEncoder().encode(body).length;
   if (body instanceof Blob) return body.size;

@@ -2,7 +2,7 @@
  * Bytes, speed and time left of a download, from progress reports that come
  * per file (transformers.js) or as one fraction of an estimated size (web-llm).
  */
-export interface TransferSample {
+interface TransferSample {
   /** Per-file byte counts, when the engine reports them. */
   file?: string | undefined;
   loaded?: number | undefined;

@@ -5,7 +5,7 @@
  */
 import { RequestLog, type Purpose } from './request-log.ts';
 
-export const REQUESTS_CHANNEL = 'spotter-requests';
+const REQUESTS_CHANNEL = 'spotter-requests';
 
 /** A recording fetch for use inside a worker; `base` is the worker's own fetch, captured before any patching. */
 export function workerRecordingFetch(purpose: Purpose, base: typeof fetch): typeof fetch {

@@ -33,7 +33,7 @@ interface RoleProfile {
   completionPerCall: number;
 }
 
-export interface EpisodeProfile {
+interface EpisodeProfile {
   actor: RoleProfile;
   user: RoleProfile;
   /** Per critic verdict; one verdict per actor call when a critic judges. */
@@ -59,7 +59,7 @@ export const DEFAULT_PROFILES: Record<BenchFamily, EpisodeProfile> = {
   },
 };
 
-export interface RoleEstimate {
+interface RoleEstimate {
   role: Role;
   model: string;
   calls: number;
@@ -69,7 +69,7 @@ export interface RoleEstimate {
   local: boolean;
 }
 
-export interface SweepEstimate {
+interface SweepEstimate {
   units: number;
   /** Where the per-episode figures came from. */
   basis: string;

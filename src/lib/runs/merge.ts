@@ -23,10 +23,10 @@ import { assignShards, formatShard, ShardSchema, type Shard } from './shard.ts';
 import { compareText, planUnits, specDifferences, type WorkUnit } from './units.ts';
 
 /** A headless state file: the run record, and the shard of the sweep it holds (absent: all of it). */
-export const ShardStateSchema = RunRecordSchema.extend({ shard: ShardSchema.optional() });
+const ShardStateSchema = RunRecordSchema.extend({ shard: ShardSchema.optional() });
 export type ShardState = z.infer<typeof ShardStateSchema>;
 
-export class MergeError extends SpotterError {
+class MergeError extends SpotterError {
   override name = 'MergeError';
   constructor(message: string) {
     super('sweep-merge', message);

@@ -11,7 +11,7 @@ import { TransformersEngine } from '../engines/transformers.ts';
 import { AbortedError } from '../errors.ts';
 import { TraceStore } from '../traces/trace-store.ts';
 import { DEFAULT_PRICES } from '../pricing.ts';
-import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
+import { runModels, type ModelClientOptions } from './models.ts';
 import { providerConfigFor } from '../setup/factory.ts';
 import type { ModelSpec } from '../setup/specs.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
@@ -33,8 +33,8 @@ describe('benchmark model clients', () => {
       fetchFor: (role) => log.fetchFor(role === 'agent' ? 'actor' : role === 'user' ? 'simulated user' : 'critic'),
     };
     const signal = new AbortController().signal;
-    await makeActor(opts, { engine: 'openai-compatible', model: 'agent-m' }, 'agent', 0).propose({ system: 's', messages: [{ role: 'user', content: 'hi' }], tools: [] }, signal);
-    await makeCritic(opts, { engine: 'openai-compatible', model: 'critic-m' }).judge(
+    await runModels(opts).buildActor({ engine: 'openai-compatible', model: 'agent-m' }, 'agent', 0).propose({ system: 's', messages: [{ role: 'user', content: 'hi' }], tools: [] }, signal);
+    await runModels(opts).buildCritic({ engine: 'openai-compatible', model: 'critic-m' }).judge(
       { policy: 'p', tools: [], history: [{ role: 'user', content: 'hi' }], proposal: { kind: 'message', content: 'hello' }, previousAttempts: [] },
       signal,
     );
@@ -64,7 +64,7 @@ describe('the in-browser critic in a benchmark run', () => {
       return v;
     };
     const opts: ModelClientOptions = { providerFor: () => base(), localCritic: engineCritic };
-    const f = { ...doubleFactories(), createCritic: (spec: ModelSpec) => makeCritic(opts, spec) };
+    const f = { ...doubleFactories(), buildCritic: (spec: ModelSpec) => runModels(opts).buildCritic(spec) };
     const run = retailRunSpec({
       id: 'prep',
       taskIndices: [0],
@@ -103,7 +103,7 @@ describe('the in-browser critic in a benchmark run', () => {
         });
       },
     };
-    const critic = makeCritic({ providerFor: () => base(), localCritic: inner }, { engine: 'local', model: 'x', local: true });
+    const critic = runModels({ providerFor: () => base(), localCritic: inner }).buildCritic({ engine: 'local', model: 'x', local: true });
     const input = { policy: 'p', tools: [], history: [], previousAttempts: [] };
     const episode = new AbortController();
     const running = critic.prepare?.(input, episode.signal);

@@ -27,17 +27,6 @@ function clientOptionsFor(opts: ModelClientOptions, role: 'agent' | 'user' | 'cr
   return opts.fetchFor ? { ...opts.clientOptions, fetch: opts.fetchFor(role) } : opts.clientOptions;
 }
 
-/**
- * The agent runs at the run's temperature (tau-bench: 0). The simulated user
- * is sent no temperature in the original, so it gets the providers' default, 1.
- */
-export function makeActor(opts: ModelClientOptions, spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor {
-  const notLoaded = `${role} ${spec.model}: no in-browser actor is loaded; load it in the Setup panel, then resume`;
-  if (spec.engine === 'local') return new SerialActor(buildActor(spec, { base: NO_PROVIDER, loaded: opts.localActor, notLoaded }));
-  const client = clientOptionsFor(opts, role);
-  return buildActor(spec, { base: opts.providerFor(spec, role), ...(client ? { client } : {}) }, { stream: false, temperature: temperature ?? 1 });
-}
-
 /** A 'local' spec reads no provider settings. */
 const NO_PROVIDER: ProviderConfig = { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1', model: 'none', apiKey: '', temperature: 0, maxTokens: 1, stream: false };
 
@@ -97,7 +86,7 @@ export class SerialCritic implements Critic {
   }
 }
 
-export class SerialActor implements Actor {
+class SerialActor implements Actor {
   readonly #queue: SerialQueue;
   constructor(private readonly inner: Actor) {
     this.#queue = queueOf(inner);
@@ -110,9 +99,30 @@ export class SerialActor implements Actor {
   }
 }
 
-export function makeCritic(opts: ModelClientOptions, spec: ModelSpec): Critic {
-  const notLoaded = `critic ${spec.model}: no in-browser critic is loaded; load it in the Critic tab, then resume`;
-  if (spec.engine === 'local') return new SerialCritic(buildCritic(spec, { base: NO_PROVIDER, loaded: opts.localCritic, notLoaded }));
-  const client = clientOptionsFor(opts, 'critic');
-  return buildCritic(spec, { base: opts.providerFor(spec, 'critic'), ...(client ? { client } : {}) });
+/** A run's actors and critics, built by the one factory (setup/factory.ts) from the run's specs: the runner's `buildActor` and `buildCritic`. */
+interface RunModels {
+  /**
+   * The agent runs at the run's temperature (tau-bench: 0). The simulated user
+   * is sent no temperature in the original, so it gets the providers' default, 1.
+   */
+  buildActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor;
+  buildCritic(spec: ModelSpec): Critic;
+}
+
+/** An on-device model serves one call at a time (SerialActor, SerialCritic); a remote one gets the role's key and fetch. */
+export function runModels(opts: ModelClientOptions): RunModels {
+  return {
+    buildActor(spec, role, temperature) {
+      const notLoaded = `${role} ${spec.model}: no in-browser actor is loaded; load it in the Setup panel, then resume`;
+      if (spec.engine === 'local') return new SerialActor(buildActor(spec, { base: NO_PROVIDER, loaded: opts.localActor, notLoaded }));
+      const client = clientOptionsFor(opts, role);
+      return buildActor(spec, { base: opts.providerFor(spec, role), ...(client ? { client } : {}) }, { stream: false, temperature: temperature ?? 1 });
+    },
+    buildCritic(spec) {
+      const notLoaded = `critic ${spec.model}: no in-browser critic is loaded; load it in the Critic tab, then resume`;
+      if (spec.engine === 'local') return new SerialCritic(buildCritic(spec, { base: NO_PROVIDER, loaded: opts.localCritic, notLoaded }));
+      const client = clientOptionsFor(opts, 'critic');
+      return buildCritic(spec, { base: opts.providerFor(spec, 'critic'), ...(client ? { client } : {}) });
+    },
+  };
 }

@@ -6,7 +6,7 @@
  * as in the original.
  */
 
-export const REWARD_TOLERANCE = 1e-6;
+const REWARD_TOLERANCE = 1e-6;
 
 export interface TrialOutcome {
   taskId: number;

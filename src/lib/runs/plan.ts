@@ -20,7 +20,7 @@ export function runEnvironmentName(spec: Pick<RunSpec, 'environment'>): string {
   return environmentName(runEnvironment(spec));
 }
 
-export const BenchConfigurationSchema = z.object({
+const BenchConfigurationSchema = z.object({
   label: z.string().min(1),
   mode: CriticModeSchema,
   critic: ModelSpecSchema.optional(),
@@ -67,7 +67,7 @@ export interface Slot {
   episodeId: string;
 }
 
-export function slotKey(configIndex: number, taskIndex: number, trial: number): string {
+function slotKey(configIndex: number, taskIndex: number, trial: number): string {
   return `c${configIndex}-t${taskIndex}-r${trial}`;
 }
 

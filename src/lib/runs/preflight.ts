@@ -18,7 +18,7 @@ interface Check {
 }
 
 /** The remote models of a run, each endpoint and model once. */
-export function preflightChecks(spec: RunSpec): Check[] {
+function preflightChecks(spec: RunSpec): Check[] {
   const all: Check[] = [
     { role: 'agent', spec: spec.actor },
     { role: 'user', spec: spec.user },
@@ -34,11 +34,11 @@ export function preflightChecks(spec: RunSpec): Check[] {
   });
 }
 
-export async function preflight(spec: RunSpec, factories: Pick<BenchFactories, 'createActor'>, signal: AbortSignal): Promise<void> {
+export async function preflight(spec: RunSpec, factories: Pick<BenchFactories, 'buildActor'>, signal: AbortSignal): Promise<void> {
   await Promise.all(
     preflightChecks(spec).map(async ({ role, spec: m }) => {
       try {
-        const actor = await factories.createActor(m, role === 'user' ? 'user' : 'agent', 0);
+        const actor = await factories.buildActor(m, role === 'user' ? 'user' : 'agent', 0);
         await actor.propose({ system: PREFLIGHT_PROMPT, messages: [{ role: 'user', content: 'OK?' }], tools: [] }, signal);
       } catch (err) {
         if (signal.aborted) throw new AbortedError();

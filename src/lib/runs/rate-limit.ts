@@ -14,7 +14,7 @@ export interface Clock {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-export const REAL_CLOCK: Clock = { now: () => Date.now(), sleep };
+const REAL_CLOCK: Clock = { now: () => Date.now(), sleep };
 
 /** For waits nobody can abort. */
 const NEVER = new AbortController().signal;

@@ -16,7 +16,7 @@ import { type BenchEnvironment } from '../envs/bench-environment.ts';
 /** 2: the spec names its benchmark as data (`environment`), no longer as a `domain` string with UserBench options beside it. */
 export const RUN_RECORD_VERSION = 2;
 
-export const SlotResultSchema = z.object({
+const SlotResultSchema = z.object({
   key: z.string(),
   episodeId: z.string(),
   configIndex: z.number().int().nonnegative(),
@@ -47,7 +47,7 @@ export const SlotResultSchema = z.object({
 });
 export type SlotResult = z.infer<typeof SlotResultSchema>;
 
-export const RunStatusSchema = z.enum(['pending', 'running', 'cancelled', 'done', 'error']);
+const RunStatusSchema = z.enum(['pending', 'running', 'cancelled', 'done', 'error']);
 
 export const RunRecordSchema = z.object({
   schemaVersion: z.literal(RUN_RECORD_VERSION),
@@ -81,7 +81,7 @@ const RunRecordV1Schema = z.looseObject({
  * and UserBench options become `environment`. Anything else is returned as it
  * is, for the schema to accept or name what is wrong.
  */
-export function upgradeRunRecord(value: unknown): unknown {
+function upgradeRunRecord(value: unknown): unknown {
   const v1 = RunRecordV1Schema.safeParse(value);
   if (!v1.success) return value;
   const { domain, oneChoice, tasksFile, scenarioFiles, ...rest } = v1.data.spec;
@@ -117,7 +117,7 @@ export interface RunStore {
 }
 
 /** The runs database: version 1 is the one store idb-keyval's createStore made. */
-export function runDbSchema(dbName: string, storeName: string): DbSchema {
+function runDbSchema(dbName: string, storeName: string): DbSchema {
   return { name: dbName, upgrades: [ensureStores(storeName)] };
 }
 

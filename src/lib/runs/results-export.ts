@@ -12,7 +12,7 @@ import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';
 
 /** A message of tau-bench's `traj`, in the OpenAI chat format the original stores. */
-export type TauTrajMessage =
+type TauTrajMessage =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string }
   | {

@@ -10,10 +10,11 @@ import type { BenchFactories } from './runner.ts';
 import { tauBenchFactories } from './tau-factories.ts';
 import { sourceTauKit } from './tau-kit.ts';
 import { tau2Factories, type Tau2PackLoader } from './tau2-factories.ts';
-import { userBenchFactories, type RunPackLoader } from './userbench-factories.ts';
+import { userBenchFactories } from './userbench-factories.ts';
+import type { RunPackLoader } from './userbench-packs.ts';
 
 /** Where a run's packs come from, by family; asked only for the run's own family. */
-export interface RunPackSources {
+interface RunPackSources {
   tauBench(): PackSource;
   userBench(): RunPackLoader;
   tau2(): Tau2PackLoader;

@@ -36,7 +36,7 @@ describe('runBenchmark', () => {
     const s = stores();
     const f = doubleFactories();
     const remote = spec({ actor: { engine: 'openai-compatible', model: 'gpt-x', baseUrl: 'https://api.example/v1' } });
-    const failing = { ...f, createActor: () => new ScriptedActorDouble([new ProviderError('The provider rejected the API key. HTTP 401: bad key', 401, false)]) };
+    const failing = { ...f, buildActor: () => new ScriptedActorDouble([new ProviderError('The provider rejected the API key. HTTP 401: bad key', 401, false)]) };
     const rec = await runBenchmark(newRunRecord(remote, 1000), { ...failing, ...s }, { signal: new AbortController().signal, prices, preflight: true });
     expect(rec.status).toBe('error');
     expect(rec.error).toMatch(/^Pre-flight check failed, so no episode was started: the agent model gpt-x at https:\/\/api\.example\/v1 did not answer\. The provider rejected the API key\./);
@@ -181,7 +181,7 @@ describe('runBenchmark', () => {
   it('stops a run whose episodes keep failing, and retries them on request', async () => {
     const s = stores();
     const broken = doubleFactories();
-    broken.createActor = (_spec, role) => ({
+    broken.buildActor = (_spec, role) => ({
       label: role,
       propose: () => Promise.reject(new Error('401 bad key')),
     });

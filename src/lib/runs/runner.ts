@@ -28,10 +28,10 @@ export interface BenchFactories {
    */
   createEnv(environment: BenchEnvironment, taskIndex: number, split: string, context?: { spec: RunSpec; userActor: Actor }): Env | Promise<Env>;
   /** The agent gets the run's temperature; the simulated user gets `userTemperature` (tau-bench: none, the provider's default, as the original). */
-  createActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor | Promise<Actor>;
+  buildActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor | Promise<Actor>;
   createUser(args: { environment: BenchEnvironment; taskIndex: number; split: string; env: Env; actor: Actor; spec?: RunSpec }): UserSide | Promise<UserSide>;
   /** Called once per configuration per runner session; the critic is reused across its episodes. */
-  createCritic(spec: ModelSpec): Critic | Promise<Critic>;
+  buildCritic(spec: ModelSpec): Critic | Promise<Critic>;
   /** Checks the run can start (the pack loads, every task exists) before any episode is spent. */
   prepare?(spec: RunSpec): Promise<void>;
 }
@@ -50,7 +50,7 @@ export interface BenchProgress {
   cost: CostSummary;
 }
 
-export interface RunOptions {
+interface RunOptions {
   signal: AbortSignal;
   prices: PriceTable;
   /** Re-run slots whose earlier episode ended in an error. */
@@ -69,7 +69,7 @@ export interface RunOptions {
   now?: () => number;
 }
 
-export interface BenchDeps extends BenchFactories {
+interface BenchDeps extends BenchFactories {
   traces: TraceSink;
   runs: RunStore;
 }
@@ -83,7 +83,7 @@ export function pendingSlots(record: RunRecord, retryErrors = false, only?: (slo
   });
 }
 
-export function totalUsage(record: RunRecord): UsageEntry[] {
+function totalUsage(record: RunRecord): UsageEntry[] {
   return mergeUsage(Object.values(record.results).flatMap((r) => r.usage));
 }
 
@@ -161,11 +161,11 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     let p: Promise<T> | undefined;
     return () => (p ??= Promise.resolve().then(make));
   };
-  const agentActor = lazy(() => deps.createActor(spec.actor, 'agent', spec.temperature));
-  const userActor = lazy(() => deps.createActor(spec.user, 'user', spec.userTemperature));
+  const agentActor = lazy(() => deps.buildActor(spec.actor, 'agent', spec.temperature));
+  const userActor = lazy(() => deps.buildActor(spec.user, 'user', spec.userTemperature));
   const critics = spec.configurations.map((c) => {
     const criticSpec = c.critic;
-    return criticSpec && c.mode !== 'off' ? lazy(() => deps.createCritic(criticSpec)) : undefined;
+    return criticSpec && c.mode !== 'off' ? lazy(() => deps.buildCritic(criticSpec)) : undefined;
   });
 
   const runSlot = async (slot: Slot): Promise<void> => {

@@ -43,7 +43,7 @@ export function parseShard(text: string): Shard {
 }
 
 /** FNV-1a, 32 bits: small, stable across platforms, no dependency. */
-export function fnv1a(text: string): number {
+function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -8,7 +8,7 @@ import { formatUsd, type PriceTable } from '../pricing.ts';
 import type { RunRecord } from './record.ts';
 import { configurationResults } from './results.ts';
 
-export type SummaryRow = Record<string, string | number | null>;
+type SummaryRow = Record<string, string | number | null>;
 
 const round = (v: number): number => Number(v.toFixed(4));
 

@@ -64,12 +64,12 @@ describe('tauBenchFactories', () => {
 
   it('uses the loaded in-browser critic for local specs and says when none is loaded', async () => {
     const local = new FirstProposalCriticDouble();
-    const critic = await tauBenchFactories(kitDouble().kit, { ...models, localCritic: local }).createCritic({ engine: 'local', model: 'x', local: true });
+    const critic = await tauBenchFactories(kitDouble().kit, { ...models, localCritic: local }).buildCritic({ engine: 'local', model: 'x', local: true });
     expect(critic.label).toBe(local.label);
     const input = { policy: '', tools: [], history: [], proposal: { kind: 'message' as const, content: 'hi' }, previousAttempts: [] };
     await critic.judge(input, new AbortController().signal);
     expect(local.calls).toBe(1);
-    expect(() => tauBenchFactories(kitDouble().kit, models).createCritic({ engine: 'local', model: 'x' })).toThrow(/no in-browser critic/);
+    expect(() => tauBenchFactories(kitDouble().kit, models).buildCritic({ engine: 'local', model: 'x' })).toThrow(/no in-browser critic/);
   });
 });
 
@@ -116,13 +116,13 @@ describe('local actor', () => {
       },
     };
     const f = tauBenchFactories(kitDouble().kit, { ...models, localActor: local });
-    const agent = await f.createActor({ engine: 'local', model: 'x' }, 'agent', 0);
-    const user = await f.createActor({ engine: 'local', model: 'x' }, 'user', undefined);
+    const agent = await f.buildActor({ engine: 'local', model: 'x' }, 'agent', 0);
+    const user = await f.buildActor({ engine: 'local', model: 'x' }, 'user', undefined);
     const req = { system: '', messages: [], tools: [] };
     const s = new AbortController().signal;
     await Promise.all([agent.propose(req, s), user.propose(req, s), agent.propose(req, s)]);
     expect(maxActive).toBe(1);
-    expect(() => tauBenchFactories(kitDouble().kit, models).createActor({ engine: 'local', model: 'x' }, 'agent', 0)).toThrow(/no in-browser actor/);
+    expect(() => tauBenchFactories(kitDouble().kit, models).buildActor({ engine: 'local', model: 'x' }, 'agent', 0)).toThrow(/no in-browser actor/);
   });
 });
 

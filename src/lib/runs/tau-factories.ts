@@ -8,7 +8,7 @@
 import type { Actor } from '../actor/types.ts';
 import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import type { Env, UserSide } from '../envs/types.ts';
-import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
+import { runModels, type ModelClientOptions } from './models.ts';
 import { ValidationError } from '../errors.ts';
 import type { TauDomain } from '../envs/environment.ts';
 import type { BenchEnvironment } from '../envs/bench-environment.ts';
@@ -35,8 +35,7 @@ export function tauBenchFactories<Pack>(kit: TauKit<Pack>, models: ModelClientOp
     createEnv: async (environment, taskIndex, split) => kit.createEnv(await pack(tauDomain(environment), split), tauDomain(environment), taskIndex, split),
     createUser: async ({ environment, taskIndex, split, actor }) =>
       kit.createUser(await pack(tauDomain(environment), split), tauDomain(environment), taskIndex, split, actor),
-    createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
-    createCritic: (spec) => makeCritic(models, spec),
+    ...runModels(models),
     prepare: async (spec) => {
       const domain = tauDomain(spec.environment);
       const p = await pack(domain, spec.split);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GPT_4O, retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
-import { parseHeadlessArgs } from './cli.ts';
+import { parseHeadlessArgs } from '../../../scripts/headless-cli.ts';
 import { assignShards, parseShard, unitsOfShard } from './shard.ts';
 import { labelSlug, planUnits, specDifferences } from './units.ts';
 

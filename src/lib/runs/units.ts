@@ -56,11 +56,6 @@ export function compareText(a: string | undefined, b: string | undefined): numbe
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Unit id by slot key, for records (whose results are keyed by slot). */
-export function unitIdsBySlot(spec: RunSpec): Map<string, string> {
-  return new Map(planUnits(spec).map((u) => [u.slot.key, u.id]));
-}
-
 /**
  * The fields on which two specs differ, ignoring the run id and the
  * concurrency (neither changes an episode): empty when a state file may be

@@ -10,7 +10,7 @@ import { planSlots, runEnvironmentName } from './plan.ts';
 import type { RunRecord } from './record.ts';
 import { userBenchSummary } from './userbench-metrics.ts';
 
-export interface EvalPyTurn {
+interface EvalPyTurn {
   turn: number;
   choice: unknown;
   content: unknown;
@@ -21,7 +21,7 @@ export interface EvalPyTurn {
 }
 
 /** eval.py's `history` of one rollout, rebuilt from the trace's steps. */
-export function evalPyHistory(trace: EpisodeTrace | undefined): EvalPyTurn[] {
+function evalPyHistory(trace: EpisodeTrace | undefined): EvalPyTurn[] {
   if (!trace) return [];
   const out: EvalPyTurn[] = [];
   for (const entry of trace.timeline) {
@@ -41,7 +41,7 @@ export function evalPyHistory(trace: EpisodeTrace | undefined): EvalPyTurn[] {
   return out;
 }
 
-export interface UserBenchExport {
+interface UserBenchExport {
   results: Record<string, Record<string, { micro_avg: number; micro_max: number; avg_number_of_08: number; avg_number_of_1: number }>>;
   reward_cache: Record<string, Record<string, { history: EvalPyTurn[][]; reward: number[][] }>>;
 }

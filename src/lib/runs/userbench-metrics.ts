@@ -7,7 +7,7 @@
  */
 import type { SlotResult } from './record.ts';
 
-export interface UserBenchFigures {
+interface UserBenchFigures {
   /** Tasks with a finished rollout (eval.py: every task of the env). */
   tasks: number;
   microMax: number;

@@ -16,7 +16,8 @@ import { parseRunSpec } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
 import { configurationResults } from './results.ts';
 import { runBenchmark } from './runner.ts';
-import { sourcePackLoader, USERBENCH_SAMPLES, userBenchFactories } from './userbench-factories.ts';
+import { userBenchFactories } from './userbench-factories.ts';
+import { sourcePackLoader, USERBENCH_SAMPLES } from './userbench-packs.ts';
 import { userBenchExport } from './userbench-export.ts';
 
 const DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');

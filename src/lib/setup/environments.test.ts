@@ -6,7 +6,7 @@ import type { UserBenchPack } from '../envs/userbench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import { HumanTravelSeat } from '../envs/userbench/human-seat.ts';
-import { USERBENCH_SAMPLES, sourcePackLoader } from '../runs/userbench-factories.ts';
+import { USERBENCH_SAMPLES, sourcePackLoader } from '../runs/userbench-packs.ts';
 import { buildEnvironment, type EnvironmentPacks, type EnvironmentSpec } from './environments.ts';
 import { loadTau2Pack, type Tau2Pack } from '../envs/tau2/pack.ts';
 import { nodeTau2Source } from '../envs/tau2/pack-node.ts';

@@ -55,7 +55,7 @@ export interface EnvironmentPacks {
   tau2(domain: Tau2Domain): Promise<Tau2Pack>;
 }
 
-export interface EnvironmentRequest {
+interface EnvironmentRequest {
   environment: EnvironmentSpec;
   /** The task split; each family checks it has it. */
   split: BenchSplit;
@@ -74,7 +74,7 @@ export interface EnvironmentRequest {
   nlJudge?: NlJudge;
 }
 
-export interface LiveEnvironment {
+interface LiveEnvironment {
   env: Env;
   /** The simulated user, or undefined when a person takes the seat of a user who speaks freely (policy chat, tau-bench). */
   user: UserSide | undefined;
@@ -83,7 +83,7 @@ export interface LiveEnvironment {
 }
 
 /** The environment's id: its name, what its task is read from, and the task. */
-export function environmentId(environment: BenchEnvironment, source: string, taskIndex: number): string {
+function environmentId(environment: BenchEnvironment, source: string, taskIndex: number): string {
   return `${environmentName(episodeEnvironment(environment))}/${source}/${taskIndex}`;
 }
 

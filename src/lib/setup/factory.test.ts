@@ -114,8 +114,7 @@ describe('buildActor', () => {
 });
 
 describe('buildCritic', () => {
-  it('builds no critic for none, the loaded one for local, and a remote critic that records engine and model on its verdicts', async () => {
-    expect(buildCritic({ engine: 'none' }, { base: base() })).toBeUndefined();
+  it('builds the loaded one for local, and a remote critic that records engine and model on its verdicts', async () => {
     expect(buildCritic({ engine: 'local', model: 'transformers:tiny' }, { base: base(), loaded: loadedCritic })).toBe(loadedCritic);
     expect(() => buildCritic({ engine: 'local', model: 'x' }, { base: base(), notLoaded: 'No critic: load one.' })).toThrow('No critic: load one.');
     server.script('critic-m', { kind: 'message', content: '{"decision": "approve"}' });
@@ -123,7 +122,7 @@ describe('buildCritic', () => {
     expect(critic).toBeInstanceOf(RemoteCritic);
     expect(critic?.contextWindow).toBe(4096);
     const v = await critic?.judge(input, signal());
-    expect(v).toMatchObject({ decision: 'approve', critic: 'remote:critic-m', engine: 'remote', model: 'critic-m' });
+    expect(v).toMatchObject({ decision: 'approve', critic: 'remote:critic-m', engine: 'openai-compatible', model: 'critic-m' });
   });
 
   it('providerConfigFor takes API style, endpoint and model from the spec and refuses on-device specs', () => {
@@ -183,26 +182,26 @@ describe('run specs from the person’s choices', () => {
   const critic = { kind: 'anthropic' as const, model: 'claude-haiku', baseUrl: 'https://anthropic.example' };
 
   it('the agent: the provider model, or the loaded in-browser actor (which must be loaded)', () => {
-    expect(runActorSpec({ actorEngine: 'remote', actor }, undefined)).toEqual({ engine: 'openai-compatible', model: 'gpt-4o', baseUrl: 'https://api.example/v1' });
-    expect(runActorSpec({ actorEngine: 'local', actor }, loadedActor)).toEqual({ engine: 'local', model: 'webllm:tiny', local: true });
+    expect(runActorSpec({ actorEngine: 'openai-compatible', actor }, undefined)).toEqual({ engine: 'openai-compatible', model: 'gpt-4o', baseUrl: 'https://api.example/v1' });
+    expect(runActorSpec({ actorEngine: 'local', actor }, loadedActor)).toEqual({ engine: 'local', model: 'webllm:tiny' });
     expect(() => runActorSpec({ actorEngine: 'local', actor }, undefined)).toThrow(/in-browser actor is not loaded/);
   });
 
   it('the simulated user: the local actor plays it; a remote one takes the named model, gpt-4o for UserBench', () => {
     const local = runActorSpec({ actorEngine: 'local', actor }, loadedActor);
     expect(runUserSpec(local, 'other', false)).toBe(local);
-    const remote = runActorSpec({ actorEngine: 'remote', actor }, undefined);
+    const remote = runActorSpec({ actorEngine: 'openai-compatible', actor }, undefined);
     expect(runUserSpec(remote, '', false).model).toBe('gpt-4o');
     expect(runUserSpec({ ...remote, model: 'm' }, '', true).model).toBe('gpt-4o');
     expect(runUserSpec(remote, 'mini', true)).toMatchObject({ engine: 'openai-compatible', model: 'mini' });
   });
 
   it('a configuration’s critic: none when off, the endpoint with the row’s model, or the loaded critic with its window', () => {
-    expect(runCriticSpec({ mode: 'off', engine: 'remote', model: '' }, critic, undefined)).toBeUndefined();
-    expect(runCriticSpec({ mode: 'intervene', engine: 'remote', model: '' }, critic, undefined)).toEqual({ engine: 'anthropic', model: 'claude-haiku', baseUrl: 'https://anthropic.example' });
-    expect(runCriticSpec({ mode: 'monitor', engine: 'remote', model: 'row-m' }, critic, undefined)?.model).toBe('row-m');
-    expect(runCriticSpec({ mode: 'intervene', engine: 'local', model: '' }, critic, undefined)).toBeUndefined();
-    expect(runCriticSpec({ mode: 'intervene', engine: 'local', model: '' }, critic, { label: 'webllm:q', contextWindow: 4096 })).toEqual({ engine: 'local', model: 'webllm:q', local: true, contextWindow: 4096 });
+    expect(runCriticSpec({ mode: 'off', onDevice: false, model: '' }, critic, undefined)).toBeUndefined();
+    expect(runCriticSpec({ mode: 'intervene', onDevice: false, model: '' }, critic, undefined)).toEqual({ engine: 'anthropic', model: 'claude-haiku', baseUrl: 'https://anthropic.example' });
+    expect(runCriticSpec({ mode: 'monitor', onDevice: false, model: 'row-m' }, critic, undefined)?.model).toBe('row-m');
+    expect(runCriticSpec({ mode: 'intervene', onDevice: true, model: '' }, critic, undefined)).toBeUndefined();
+    expect(runCriticSpec({ mode: 'intervene', onDevice: true, model: '' }, critic, { label: 'webllm:q', contextWindow: 4096 })).toEqual({ engine: 'local', model: 'webllm:q', contextWindow: 4096 });
   });
 });
 
@@ -222,6 +221,6 @@ describe('critic choices (Data tab: teacher labels and critic evaluation)', () =
     server.script('unused', { kind: 'message', content: '{"decision": "revise", "feedback": "Verify first."}' });
     const made = choices[0]?.make?.();
     expect(made).toBeInstanceOf(RemoteCritic);
-    expect(await made?.judge(input, signal())).toMatchObject({ decision: 'revise', engine: 'remote', model: 'unused' });
+    expect(await made?.judge(input, signal())).toMatchObject({ decision: 'revise', engine: 'openai-compatible', model: 'unused' });
   });
 });

@@ -3,14 +3,14 @@
  * benchmark, data, critic evaluation and the headless CLI all come here; none
  * of them decides on its own which client class runs which spec.
  */
-import { createActor } from '../actor/index.ts';
+import { providerActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
 import type { Actor } from '../actor/types.ts';
 import { RemoteCritic } from '../critic/remote.ts';
 import type { Critic } from '../critic/types.ts';
 import { SpotterError, ValidationError } from '../errors.ts';
-import { isRemote, type ActorSpec, type CriticSpec, type ReadyCriticSpec } from './specs.ts';
+import { isRemote, type ActorSpec, type CriticSpec, type ModelSpec } from './specs.ts';
 
 /** `base` supplies key and client settings; the spec decides API style, endpoint and model. */
 export function providerConfigFor(spec: Exclude<CriticSpec, { engine: 'none' }>, base: ProviderConfig): ProviderConfig {
@@ -19,7 +19,7 @@ export function providerConfigFor(spec: Exclude<CriticSpec, { engine: 'none' }>,
 }
 
 /** What a spec needs besides itself: settings for a remote model, the loaded one for a 'local' spec. */
-export interface BuildContext<T> {
+interface BuildContext<T> {
   /** Key and client settings of a remote model; the spec overrides API style, endpoint and model. */
   base: ProviderConfig;
   /** The SDK client options (the fetch requests go through, streamed text). */
@@ -41,16 +41,12 @@ function loadedOrThrow<T>(ctx: BuildContext<T>, fallback: string): T {
  */
 export function buildActor(spec: ActorSpec, ctx: BuildContext<Actor>, tune: { temperature?: number; stream?: boolean } = {}): Actor {
   if (spec.engine === 'local') return loadedOrThrow(ctx, `no in-browser actor is loaded for ${spec.model}; load it in the Setup panel`);
-  return createActor({ ...providerConfigFor(spec, ctx.base), ...tune }, ctx.client);
+  return providerActor({ ...providerConfigFor(spec, ctx.base), ...tune }, ctx.client);
 }
 
-/** The critic for a spec; undefined for 'none'. On-device critics are loaded first (on-device.ts), then passed as `loaded`. */
-export function buildCritic(spec: Exclude<ReadyCriticSpec, { engine: 'none' }>, ctx: BuildContext<Critic>): Critic;
-export function buildCritic(spec: ReadyCriticSpec, ctx: BuildContext<Critic>): Critic | undefined;
-export function buildCritic(spec: ReadyCriticSpec, ctx: BuildContext<Critic>): Critic | undefined {
+/** The critic for a spec (a configuration without one builds none). On-device critics are loaded first (on-device.ts), then passed as `loaded`. */
+export function buildCritic(spec: ModelSpec, ctx: BuildContext<Critic>): Critic {
   switch (spec.engine) {
-    case 'none':
-      return undefined;
     case 'local':
       return loadedOrThrow(ctx, `no in-browser critic is loaded for ${spec.model}; load it in the Critic tab`);
     case 'openai-compatible':

@@ -20,7 +20,7 @@ export interface OnDeviceDeps {
   webllmStorage?: Partial<WebLLMStorage>;
 }
 
-export interface OnDeviceCritic {
+interface OnDeviceCritic {
   engine: OnDeviceEngine;
   critic: Critic;
 }

@@ -4,7 +4,7 @@
  * Pure, so the Benchmark tab only forwards its fields here.
  */
 import type { ProviderConfig } from '../actor/provider.ts';
-import type { CriticMode } from '../types.ts';
+import type { CriticMode, ModelEngine } from '../types.ts';
 import type { ModelSpec } from './specs.ts';
 
 /** A provider model as the settings hold it (no key needed here). */
@@ -20,10 +20,10 @@ export function remoteSpec(p: ProviderChoice, model = p.model): ModelSpec {
 }
 
 /** The agent: the in-browser actor when the settings pick it (it must be loaded), else the actor's provider model. */
-export function runActorSpec(choice: { actorEngine: 'remote' | 'local'; actor: ProviderChoice }, localActor: LoadedModel | undefined): ModelSpec {
-  if (choice.actorEngine === 'remote') return remoteSpec(choice.actor);
+export function runActorSpec(choice: { actorEngine: ModelEngine; actor: ProviderChoice }, localActor: LoadedModel | undefined): ModelSpec {
+  if (choice.actorEngine !== 'local') return remoteSpec(choice.actor);
   if (!localActor) throw new Error('The in-browser actor is not loaded: load it in the Setup panel (Chat tab), or pick the remote provider.');
-  return { engine: 'local', model: localActor.label, local: true };
+  return { engine: 'local', model: localActor.label };
 }
 
 /** The simulated user: a local actor plays it too (one engine on the device); a remote one may name another model (UserBench: gpt-4o). */
@@ -31,15 +31,15 @@ export function runUserSpec(actor: ModelSpec, userModel: string, userBench: bool
   return actor.engine === 'local' ? actor : { ...actor, model: userModel || (userBench ? 'gpt-4o' : actor.model) };
 }
 
-/** A configuration's critic: none when off; the loaded in-browser one (with its window), or the critic endpoint with the row's model. */
+/** A configuration's critic: none when off; the loaded in-browser one (with its window), or the critic endpoint (its API style) with the row's model. */
 export function runCriticSpec(
-  row: { mode: CriticMode; engine: 'remote' | 'local'; model: string },
+  row: { mode: CriticMode; onDevice: boolean; model: string },
   critic: ProviderChoice,
   localCritic: LoadedModel | undefined,
 ): ModelSpec | undefined {
   if (row.mode === 'off') return undefined;
-  if (row.engine === 'remote') return remoteSpec(critic, row.model || critic.model);
+  if (!row.onDevice) return remoteSpec(critic, row.model || critic.model);
   if (!localCritic) return undefined;
   const window = localCritic.contextWindow;
-  return { engine: 'local', model: localCritic.label, local: true, ...(window ? { contextWindow: window } : {}) };
+  return { engine: 'local', model: localCritic.label, ...(window ? { contextWindow: window } : {}) };
 }

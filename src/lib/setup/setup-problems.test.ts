@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { setupProblems } from './setup-problems.ts';
 
 const remote = (over: Partial<{ baseUrl: string; model: string; apiKey: string }> = {}) => ({
-  engine: 'remote' as const,
+  engine: 'openai-compatible' as const,
   remote: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o', apiKey: 'sk-x', ...over },
 });
 

@@ -5,17 +5,22 @@
  * it belongs next to (the field's `name` in the Setup panel).
  */
 
-export interface RemoteSetup {
+import type { RemoteEngine } from '../types.ts';
+
+interface RemoteSetup {
   baseUrl: string;
   model: string;
   apiKey: string;
 }
 
-export interface SendSetup {
-  actor: { engine: 'remote'; remote: RemoteSetup } | { engine: 'local'; loaded: boolean };
+interface SendSetup {
+  actor: ModelSetup;
   /** Absent when the critic is off. */
-  critic?: { engine: 'remote'; remote: RemoteSetup } | { engine: 'local'; loaded: boolean };
+  critic?: ModelSetup;
 }
+
+/** A model behind a provider's API (its engine, of the one vocabulary), or the one loaded in this browser. */
+type ModelSetup = { engine: RemoteEngine; remote: RemoteSetup } | { engine: 'local'; loaded: boolean };
 
 export interface SetupProblem {
   /** The field it belongs to: `actor-key`, `critic-base-url`, `local-actor-model`, `active-critic`, … */
@@ -47,10 +52,11 @@ function remoteProblems(who: 'actor' | 'critic', r: RemoteSetup): SetupProblem[]
 
 export function setupProblems(s: SendSetup): SetupProblem[] {
   const out: SetupProblem[] = [];
-  if (s.actor.engine === 'remote') out.push(...remoteProblems('actor', s.actor.remote));
+  if (s.actor.engine !== 'local') out.push(...remoteProblems('actor', s.actor.remote));
   else if (!s.actor.loaded) out.push({ field: 'local-actor-model', message: 'The in-browser actor is not loaded: load the model first (Setup → Actor → Load), or pick the remote provider.' });
-  if (s.critic?.engine === 'remote') out.push(...remoteProblems('critic', s.critic.remote));
-  else if (s.critic?.engine === 'local' && !s.critic.loaded) {
+  if (s.critic === undefined) return out;
+  if (s.critic.engine !== 'local') out.push(...remoteProblems('critic', s.critic.remote));
+  else if (!s.critic.loaded) {
     out.push({ field: 'active-critic', message: 'The in-browser critic is not loaded (a reload unloads it): load it again in the Critic tab, or switch to the remote critic there.' });
   }
   return out;

@@ -24,11 +24,11 @@ const local = z.boolean().optional();
 export { RemoteEngineSchema, type RemoteEngine };
 
 const remote = { model, baseUrl: z.string().optional(), local, contextWindow };
-export const OpenAICompatibleSpecSchema = z.object({ engine: z.literal('openai-compatible'), ...remote });
-export const AnthropicSpecSchema = z.object({ engine: z.literal('anthropic'), ...remote });
-export const LoadedSpecSchema = z.object({ engine: z.literal('local'), model, baseUrl: z.string().optional(), local, contextWindow });
+const OpenAICompatibleSpecSchema = z.object({ engine: z.literal('openai-compatible'), ...remote });
+const AnthropicSpecSchema = z.object({ engine: z.literal('anthropic'), ...remote });
+const LoadedSpecSchema = z.object({ engine: z.literal('local'), model, baseUrl: z.string().optional(), local, contextWindow });
 
-export const WebLLMCriticSpecSchema = z.object({
+const WebLLMCriticSpecSchema = z.object({
   engine: z.literal('webllm'),
   /** A web-llm prebuilt model id, or the id given to `custom`. */
   model,
@@ -61,7 +61,7 @@ export function runsOnDevice(spec: ModelSpec): boolean {
 /** The actor (or the simulated user): a remote model or the in-browser one. */
 export type ActorSpec = ModelSpec;
 
-export const NoCriticSpecSchema = z.object({ engine: z.literal('none') });
+const NoCriticSpecSchema = z.object({ engine: z.literal('none') });
 
 /** An on-device critic to load. */
 export const OnDeviceCriticSpecSchema = z.discriminatedUnion('engine', [WebLLMCriticSpecSchema, TransformersConfigSchema]);
@@ -78,8 +78,6 @@ export const CriticSpecSchema = z.discriminatedUnion('engine', [
   TransformersConfigSchema,
 ]);
 export type CriticSpec = z.infer<typeof CriticSpecSchema>;
-/** The critics the factory builds at once: no loading involved. */
-export type ReadyCriticSpec = Exclude<CriticSpec, OnDeviceCriticSpec>;
 
 export function isRemote(spec: { engine: string }): spec is RemoteSpec {
   return spec.engine === 'openai-compatible' || spec.engine === 'anthropic';

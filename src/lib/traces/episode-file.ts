@@ -9,9 +9,9 @@ import type { EpisodeTrace } from './schema.ts';
 import { looksLikeTauResults, parseTauResults, type TauResultsOptions } from './tau-results.ts';
 import { tau2ResultsToEpisodes, tau2ResultsValue } from './tau2-results.ts';
 
-export type EpisodeFileFormat = 'jsonl' | 'tau-bench-results' | 'tau2-bench-results';
+type EpisodeFileFormat = 'jsonl' | 'tau-bench-results' | 'tau2-bench-results';
 
-export interface ParsedEpisodeFile {
+interface ParsedEpisodeFile {
   format: EpisodeFileFormat;
   traces: EpisodeTrace[];
   /** Episodes whose id repeats an earlier one of the same file (kept: the first). */

@@ -34,7 +34,7 @@ describe('episodeStats', () => {
     const local = usageEntries(t).find((u) => u.role === 'critic');
     expect(local).toMatchObject({ local: true, promptTokens: 3000 });
     const remote = structuredClone(t);
-    for (const e of remote.timeline) if (e.type === 'step') for (const p of e.step.proposals) if (p.verdict) Object.assign(p.verdict, { critic: 'remote:gpt-4o-mini', engine: 'remote', model: 'gpt-4o-mini' });
+    for (const e of remote.timeline) if (e.type === 'step') for (const p of e.step.proposals) if (p.verdict) Object.assign(p.verdict, { critic: 'remote:gpt-4o-mini', engine: 'openai-compatible', model: 'gpt-4o-mini' });
     const c = episodeCost(remote, prices);
     expect(c.unknownModels).toEqual([]);
     expect(c.usd).toBeCloseTo((2500 * 2.5 + 75 * 10 + 3000 * 0.15 + 25 * 0.6) / 1e6, 10);

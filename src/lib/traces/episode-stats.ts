@@ -4,7 +4,7 @@ import { mergeUsage, usageEntry, type UsageEntry } from '../usage.ts';
 import { EpisodeTally } from './episode-tally.ts';
 import type { EpisodeTrace } from './schema.ts';
 
-export interface EpisodeStats {
+interface EpisodeStats {
   steps: number;
   proposals: number;
   /** Steps where the critic sent a proposal back and the actor revised it. */
@@ -49,8 +49,8 @@ export function usageEntries(t: EpisodeTrace): UsageEntry[] {
       if (p.usage) out.push(usageEntry('actor', { engine: t.meta.actorEngine ?? 'openai-compatible', model: t.meta.actor }, p.usage));
       const v = p.verdict;
       if (!v?.usage) continue;
-      // A remote critic is priced by its model; every other engine runs in the browser and costs nothing.
-      out.push(v.engine === 'remote' && v.model ? { role: 'critic', model: v.model, ...v.usage } : { role: 'critic', model: v.critic, local: true, ...v.usage });
+      // Priced from {engine, model} too: a remote critic by its model; an on-device one (or one whose engine is unknown) costs nothing.
+      out.push(v.engine && v.model ? usageEntry('critic', { engine: v.engine, model: v.model }, v.usage) : { role: 'critic', model: v.critic, local: true, ...v.usage });
     }
   }
   return mergeUsage(out);

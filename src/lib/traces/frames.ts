@@ -3,7 +3,7 @@ import type { EpisodeTrace } from './schema.ts';
 import { reviewOutcome, type ReviewOutcome } from './summary.ts';
 
 /** One beat of a replay: presentation mode shows them one key press at a time. */
-export type Frame =
+type Frame =
   | { kind: 'user'; content: string }
   /** A proposal the critic sent back (intervene mode). */
   | { kind: 'rejected'; action: Action; verdict: Verdict | undefined; attempt: number }

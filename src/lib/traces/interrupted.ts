@@ -6,7 +6,7 @@ import type { TraceStore } from './trace-store.ts';
 const RESUMABLE: readonly EnvironmentFamily[] = ['policy-chat', 'tau-bench'];
 
 /** Where the ids of interrupted episodes the person dismissed are kept (localStorage in the app). */
-export type DismissedStore = Pick<Storage, 'getItem' | 'setItem'>;
+type DismissedStore = Pick<Storage, 'getItem' | 'setItem'>;
 const DISMISSED_KEY = 'spotter.dismissed-interrupted';
 /** Enough to cover every interrupted episode a person meets; older ids drop off. */
 const DISMISSED_MAX = 200;

@@ -32,7 +32,7 @@ export function toJsonl(traces: readonly EpisodeTrace[], secrets: readonly strin
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-export interface ParsedJsonl {
+interface ParsedJsonl {
   traces: EpisodeTrace[];
   /** Lines whose id repeats an earlier line of the same file (kept: the first). */
   duplicatesInFile: number;

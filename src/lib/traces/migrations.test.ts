@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { migrateRecord, parseTraceRecord } from './migrations.ts';
+import { episodeCost } from './episode-stats.ts';
 import { TRACE_SCHEMA_VERSION } from './schema.ts';
 import { environmentName, type EpisodeEnvironment } from '../envs/environment.ts';
 import { syntheticTrace } from '../../../tests/fixtures/synthetic-traces.ts';
@@ -81,7 +82,7 @@ describe('migrations', () => {
     const t = parseTraceRecord(v1, 'stored');
     const verdicts = t.timeline.flatMap((e) => (e.type === 'step' ? e.step.proposals.map((p) => p.verdict) : []));
     expect(verdicts.map((v) => [v?.engine, v?.model])).toEqual([
-      ['remote', 'gpt-4o-mini'],
+      ['openai-compatible', 'gpt-4o-mini'],
       ['webllm', 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC'],
       ['transformers', 'onnx-community/Qwen2.5-0.5B-Instruct'],
       ['transformers', 'http://127.0.0.1/models/tiny'],
@@ -90,5 +91,24 @@ describe('migrations', () => {
     // The label stays for display; a record already carrying the fields keeps them.
     expect(verdicts[0]?.critic).toBe('remote:gpt-4o-mini');
     expect(parseTraceRecord(t, 'again')).toEqual(t);
+  });
+
+  it('v3 → v4: a remote critic’s verdicts in today’s format ("engine": "remote") read in the one engine vocabulary, and cost the same', () => {
+    const base = syntheticTrace(2);
+    // Today's format: version 3, a remote critic's verdicts say engine "remote".
+    const v3: Record<string, unknown> = JSON.parse(
+      JSON.stringify({ ...base, schemaVersion: 3 }).replaceAll('"critic":"remote-critic"', '"critic":"remote:gpt-4o-mini","engine":"remote","model":"gpt-4o-mini"'),
+    );
+    expect(JSON.stringify(v3)).toContain('"engine":"remote"');
+    const t = parseTraceRecord(v3, 'stored');
+    const verdicts = t.timeline.flatMap((e) => (e.type === 'step' ? e.step.proposals.flatMap((p) => (p.verdict ? [p.verdict] : [])) : []));
+    expect(verdicts.length).toBeGreaterThan(0);
+    expect(new Set(verdicts.map((v) => `${v.engine} ${v.model}`))).toEqual(new Set(['openai-compatible gpt-4o-mini']));
+    expect(t.schemaVersion).toBe(TRACE_SCHEMA_VERSION);
+    const prices = { 'gpt-4o': { inputPerM: 2.5, outputPerM: 10 }, 'gpt-4o-mini': { inputPerM: 0.15, outputPerM: 0.6 } };
+    expect(episodeCost(t, prices).unknownModels).toEqual([]);
+    expect(episodeCost(t, {}).unknownModels).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    // Any other engine value is still refused, naming the field.
+    expect(() => parseTraceRecord(JSON.parse(JSON.stringify(v3).replaceAll('"engine":"remote"', '"engine":"gpu-cloud"')), 'line 2')).toThrow(/^line 2: timeline\.\d+\.step\.proposals\.0\.verdict\.engine: /);
   });
 });

@@ -1,5 +1,6 @@
 import { TauDomainSchema, UserBenchEnvSchema, type EpisodeEnvironment } from '../envs/environment.ts';
 import { ValidationError } from '../errors.ts';
+import { engineFromLegacy } from '../types.ts';
 import { TRACE_SCHEMA_VERSION, EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
 
 type RawRecord = Record<string, unknown>;
@@ -38,10 +39,15 @@ function verdictWithSource(v: unknown): unknown {
  * said it, and cost accounting parsed it.
  */
 function v1ToV2(r: RawRecord): RawRecord {
+  return withVerdicts(r, verdictWithSource);
+}
+
+/** The record with `change` applied to the verdict of every proposal of every step. */
+function withVerdicts(r: RawRecord, change: (verdict: unknown) => unknown): RawRecord {
   const timeline = Array.isArray(r.timeline)
     ? r.timeline.map((e: unknown) => {
         if (!isRecord(e) || e.type !== 'step' || !isRecord(e.step) || !Array.isArray(e.step.proposals)) return e;
-        const proposals = e.step.proposals.map((p: unknown) => (isRecord(p) && p.verdict !== undefined ? { ...p, verdict: verdictWithSource(p.verdict) } : p));
+        const proposals = e.step.proposals.map((p: unknown) => (isRecord(p) && p.verdict !== undefined ? { ...p, verdict: change(p.verdict) } : p));
         return { ...e, step: { ...e.step, proposals } };
       })
     : r.timeline;
@@ -49,11 +55,21 @@ function v1ToV2(r: RawRecord): RawRecord {
 }
 
 /**
+ * Version 3 → 4: a verdict's `engine` is of the one engine vocabulary
+ * (types.ts). A remote critic's verdicts said 'remote'; they now say the API
+ * style, and the stored ones read as 'openai-compatible' (engineFromLegacy),
+ * priced the same way, by model.
+ */
+function v3ToV4(r: RawRecord): RawRecord {
+  return withVerdicts(r, (v) => (isRecord(v) && v.engine !== undefined ? { ...v, engine: engineFromLegacy(v.engine) } : v));
+}
+
+/**
  * The environment names versions 0 to 2 wrote ('policy-chat',
  * 'tau-bench/<domain>', 'userbench/<env>[-onechoice]'), as data. Undefined
  * for any other string: no version of the app wrote one.
  */
-export function environmentFromV1Name(name: string): EpisodeEnvironment | undefined {
+function environmentFromV1Name(name: string): EpisodeEnvironment | undefined {
   if (name === 'policy-chat') return { family: 'policy-chat' };
   const tau = /^tau-bench\/(.+)$/.exec(name);
   if (tau) {
@@ -80,10 +96,10 @@ function environmentAsFields(r: RawRecord, where: string): RawRecord {
  * MIGRATIONS[n] turns a version-n record into a version-(n+1) record (the
  * version number is set after each step); `where` names the record in errors.
  */
-const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2, environmentAsFields];
+const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2, environmentAsFields, v3ToV4];
 
 /** The record's version: a missing field means the prototype's version 0. */
-export function recordVersion(r: RawRecord): number | undefined {
+function recordVersion(r: RawRecord): number | undefined {
   const v = r.schemaVersion;
   if (v === undefined) return 0;
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;

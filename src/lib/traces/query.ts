@@ -24,9 +24,9 @@ export interface TraceQuery {
 }
 
 export const CRITIC_PROBLEMS = ['critic-error', 'context-overflow'] as const;
-export type CriticProblem = (typeof CRITIC_PROBLEMS)[number];
+type CriticProblem = (typeof CRITIC_PROBLEMS)[number];
 
-export function searchTerms(text: string | undefined): string[] {
+function searchTerms(text: string | undefined): string[] {
   if (!text) return [];
   return text.toLowerCase().split(/\s+/).filter((t) => t.length > 0);
 }

@@ -10,10 +10,10 @@ export const ReviewOutcomeSchema = z.enum(['pass', 'fail', 'unscored', 'running'
 export type ReviewOutcome = z.infer<typeof ReviewOutcomeSchema>;
 
 /** Bump when the summary shape or its derivation changes: stored summaries are then rebuilt. */
-export const SUMMARY_VERSION = 3;
+const SUMMARY_VERSION = 3;
 
 /** Search text is capped so 10,000 summaries stay small enough to hold in memory. */
-export const SEARCH_TEXT_MAX = 16_000;
+const SEARCH_TEXT_MAX = 16_000;
 
 /**
  * What the episode list needs of one episode, kept in its own store so that
@@ -56,7 +56,7 @@ export function reviewOutcome(t: Pick<EpisodeTrace, 'status' | 'reward'>): Revie
   return t.reward >= 1 ? 'pass' : 'fail';
 }
 
-export const PREVIEW_MAX = 120;
+const PREVIEW_MAX = 120;
 
 function preview(t: EpisodeTrace): string {
   const first = t.timeline.find((e) => e.type === 'user');

@@ -34,7 +34,7 @@ const TauToolCallSchema = z.looseObject({
   type: z.literal('function').optional(),
   function: z.looseObject({ name: z.string().min(1), arguments: z.string() }),
 });
-export type TauToolCall = z.infer<typeof TauToolCallSchema>;
+type TauToolCall = z.infer<typeof TauToolCallSchema>;
 
 const TauMessageSchema = z.discriminatedUnion('role', [
   z.looseObject({ role: z.literal('system'), content: z.string() }),
@@ -48,7 +48,7 @@ const TauMessageSchema = z.discriminatedUnion('role', [
 ]);
 export type TauMessage = z.infer<typeof TauMessageSchema>;
 
-export const TauResultSchema = z.looseObject({
+const TauResultSchema = z.looseObject({
   task_id: z.number().int().nonnegative(),
   reward: z.number(),
   info: z.record(z.string(), z.unknown()),
@@ -101,7 +101,7 @@ export interface TauResultsOptions {
   now?: number;
 }
 
-export interface ParsedTauResults {
+interface ParsedTauResults {
   domain: TauDomain;
   records: TauResult[];
   episodes: EpisodeTrace[];
@@ -118,7 +118,7 @@ export function looksLikeTauResults(text: string): boolean {
 }
 
 /** The episode id of a record: `tau-bench/<domain>/<task_id>/<trial>`. */
-export function tauEpisodeId(domain: TauDomain, taskId: number, trial: number): string {
+function tauEpisodeId(domain: TauDomain, taskId: number, trial: number): string {
   return `tau-bench/${domain}/${taskId}/${trial}`;
 }
 

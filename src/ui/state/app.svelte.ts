@@ -7,7 +7,7 @@ import { listenToWorkers } from '../../lib/net/worker-requests.ts';
 import { DEFAULT_RETRY, type AttemptInfo } from '../../lib/actor/retry.ts';
 import { buildActor, buildCritic } from '../../lib/setup/factory.ts';
 import { setupProblems, type SetupProblem } from '../../lib/setup/setup-problems.ts';
-import type { ActorSpec, ReadyCriticSpec } from '../../lib/setup/specs.ts';
+import type { ActorSpec, ModelSpec } from '../../lib/setup/specs.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { TraceStore } from '../../lib/traces/trace-store.ts';
 import type { CriticMode } from '../../lib/types.ts';
@@ -51,8 +51,7 @@ export class AppState {
    */
   readonly criticLoader = new CriticPanelState((c) => {
     this.localCritic = c;
-    if (c) this.settings.criticEngine = 'local';
-    else if (this.settings.criticEngine === 'local') this.settings.criticEngine = 'remote';
+    this.settings.criticOnDevice = c !== undefined;
   });
   /** An in-browser actor (web-llm) loaded from the Setup panel. */
   localActor = $state.raw<Actor | undefined>(undefined);
@@ -74,10 +73,9 @@ export class AppState {
     return { engine: st.actor.kind, model: st.actor.model, baseUrl: st.actor.baseUrl };
   }
 
-  /** The critic the settings select, as a spec: none in `off` mode. */
-  get criticSpec(): ReadyCriticSpec {
+  /** The critic the settings select, as a spec (whatever the mode: in `off` mode the chat builds none). */
+  get criticSpec(): ModelSpec {
     const st = this.settings;
-    if (st.mode === 'off') return { engine: 'none' };
     if (st.criticEngine === 'local') return { engine: 'local', model: this.localCritic?.label ?? 'in-browser critic' };
     return { engine: st.critic.kind, model: st.critic.model, baseUrl: st.critic.baseUrl };
   }
@@ -90,15 +88,15 @@ export class AppState {
     const st = this.settings;
     const remote = (c: { baseUrl: string; model: string; apiKey: string }) => ({ baseUrl: c.baseUrl, model: c.model, apiKey: c.apiKey });
     return setupProblems({
-      actor: st.actorEngine === 'local' ? { engine: 'local', loaded: this.localActor !== undefined } : { engine: 'remote', remote: remote(st.actorConfig) },
+      actor: st.actorEngine === 'local' ? { engine: 'local', loaded: this.localActor !== undefined } : { engine: st.actorEngine, remote: remote(st.actorConfig) },
       ...(st.mode === 'off'
         ? {}
-        : { critic: st.criticEngine === 'local' ? { engine: 'local', loaded: this.localCritic !== undefined } : { engine: 'remote', remote: remote(st.criticConfig) } }),
+        : { critic: st.criticEngine === 'local' ? { engine: 'local', loaded: this.localCritic !== undefined } : { engine: st.criticEngine, remote: remote(st.criticConfig) } }),
     });
   }
 
   /** The actor the settings select (its streamed text reaches the screen as the loop's `actor_delta` events). */
-  makeActor(purpose: Extract<Purpose, 'actor' | 'simulated user'> = 'actor'): Actor {
+  buildActor(purpose: Extract<Purpose, 'actor' | 'simulated user'> = 'actor'): Actor {
     return buildActor(this.actorSpec, {
       base: this.settings.actorConfig,
       client: { fetch: this.requests.fetchFor(purpose), onRetry: this.#onRetry },
@@ -107,8 +105,8 @@ export class AppState {
     });
   }
 
-  /** The critic the settings select, or undefined in `off` mode; throws when the in-browser one is picked but not loaded. */
-  makeCritic(): Critic | undefined {
+  /** The critic the settings select; throws when the in-browser one is picked but not loaded. */
+  buildCritic(): Critic {
     return buildCritic(this.criticSpec, {
       base: this.settings.criticConfig,
       client: { fetch: this.requests.fetchFor('critic'), onRetry: this.#onRetry },
@@ -120,13 +118,12 @@ export class AppState {
   /** Everything an episode of the chat tab starts with, in `mode` (a resumed episode keeps its own). */
   episodeOptions(built: BuiltEnv, mode: CriticMode): StartOptions {
     const st = this.settings;
-    const critic = mode === 'off' ? undefined : this.makeCritic();
-    if (mode !== 'off' && !critic) throw new Error(NO_CRITIC);
+    const critic = mode === 'off' ? undefined : this.buildCritic();
     // The trace records the actor's model and engine, which price it.
     const actor = this.actorSpec;
     return {
       env: built.env,
-      actor: this.makeActor(),
+      actor: this.buildActor(),
       critic,
       ...(built.user ? { user: built.user } : {}),
       ...(built.seat ? { seat: built.seat } : {}),

@@ -16,7 +16,7 @@ const PRICES_KEY = 'spotter.bench.prices.v1';
 
 const loadPrices = (storage: Storage | undefined): PriceTable => loadStored(storage, PRICES_KEY, PriceTableSchema, DEFAULT_PRICES);
 
-export interface BenchmarkDeps {
+interface BenchmarkDeps {
   runs: RunStore;
   traces: TraceSink & { get(id: string): Promise<EpisodeTrace | undefined> };
   storage?: Storage | undefined;

@@ -9,20 +9,22 @@ import { errorMessage } from '../../lib/errors.ts';
 import { TransferMeter, type TransferStatus } from '../../lib/net/transfer-rate.ts';
 import { openOnDeviceCritic, type OnDeviceDeps } from '../../lib/setup/on-device.ts';
 import type { OnDeviceCriticSpec, WebLLMCriticSpec } from '../../lib/setup/specs.ts';
-import type { Verdict } from '../../lib/types.ts';
+import { EngineSchema, StoredEngineSchema, type Verdict } from '../../lib/types.ts';
 import { appPath } from '../app-url.ts';
 import { loadStored, saveStored } from './stored.ts';
 import { prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 import { OnDeviceModelState } from './on-device-model.svelte.ts';
 
-const CriticEngineKindSchema = z.enum(['webllm', 'transformers', 'remote']);
-export type CriticEngineKind = z.infer<typeof CriticEngineKindSchema>;
+/** The Critic tab's engine choice, of the one engine vocabulary: an on-device engine, or 'openai-compatible' for the remote endpoint of the Setup panel. */
+const CriticPanelKindSchema = EngineSchema.extract(['webllm', 'transformers', 'openai-compatible']);
+type CriticPanelKind = z.infer<typeof CriticPanelKindSchema>;
 
 const STORAGE_KEY = 'spotter.criticPanel';
 
 /** The panel's remembered choice; each field falls back on its own, so one bad value keeps the others. */
 const SavedChoiceSchema = z.object({
-  kind: CriticEngineKindSchema.optional().catch(undefined),
+  /** Saved as 'remote' before the one vocabulary (StoredEngineSchema reads it as 'openai-compatible'). */
+  kind: StoredEngineSchema.pipe(CriticPanelKindSchema).optional().catch(undefined),
   webllmModel: z.string().optional().catch(undefined),
   tfModel: z.string().optional().catch(undefined),
 });
@@ -35,7 +37,7 @@ const browserStorage = (): Storage | undefined => (typeof localStorage === 'unde
 
 /** The in-browser critic panel: capabilities, engine choice, loading, cache. */
 export class CriticPanelState extends OnDeviceModelState<Critic> {
-  kind = $state<CriticEngineKind>('transformers');
+  kind = $state<CriticPanelKind>('transformers');
   webllmModel = $state('Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
   /** The context window to load a web-llm critic with; 0: the model's default (criticWindowDefault). */
   webllmWindow = $state(0);
@@ -90,7 +92,7 @@ export class CriticPanelState extends OnDeviceModelState<Critic> {
   /** One click: pick the recommended engine and model, then load it (it becomes the active critic). */
   async loadRecommended(): Promise<void> {
     const r = this.recommendation;
-    if (!r?.model || r.engine === 'remote') return;
+    if (!r?.model || r.engine === 'openai-compatible') return;
     this.kind = r.engine;
     if (r.engine === 'webllm') {
       this.webllmModel = r.model;

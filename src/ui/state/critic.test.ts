@@ -55,6 +55,15 @@ describe('CriticPanelState', () => {
     expect(setup(storage).state.kind).toBe('transformers');
   });
 
+  it('reads a choice saved in today’s format ("remote") as the remote endpoint in the one engine vocabulary, and keeps the other fields', () => {
+    const storage = new StorageDouble();
+    storage.setItem('spotter.criticPanel', JSON.stringify({ kind: 'remote', webllmModel: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', tfModel: 'my/critic' }));
+    const { state } = setup(storage);
+    expect([state.kind, state.webllmModel, state.tfModel]).toEqual(['openai-compatible', 'Llama-3.2-1B-Instruct-q4f16_1-MLC', 'my/critic']);
+    storage.setItem('spotter.criticPanel', JSON.stringify({ kind: 'anthropic', tfModel: 'my/critic' }));
+    expect(setup(storage).state.kind).toBe('transformers');
+  });
+
   it('loads, unloads and deletes a web-llm critic; it becomes the active critic and leaves it on unload', async () => {
     const { state, seen, made } = setup();
     state.kind = 'webllm';

@@ -15,7 +15,7 @@ import type { CriticChoice } from '../../lib/setup/critic-choices.ts';
 import type { Critic } from '../../lib/critic/types.ts';
 
 /** Where the state reads episodes from: the IndexedDB trace store in the app. */
-export interface TraceSource {
+interface TraceSource {
   list(): Promise<{ traces: EpisodeTrace[]; invalid: number }>;
 }
 

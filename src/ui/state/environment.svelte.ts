@@ -1,4 +1,4 @@
-import { buildEnvironment, type EnvironmentSpec } from '../../lib/setup/environments.ts';
+import type { EnvironmentSpec } from '../../lib/setup/environments.ts';
 import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
 import { TAU2_SPLITS, type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
@@ -13,7 +13,7 @@ import type { TimelineEntry } from '../../lib/loop/events.ts';
 import { UserBenchChoice, USERBENCH_MAX_TURNS } from './userbench.svelte.ts';
 import type { UserBenchPacks } from './userbench-packs.svelte.ts';
 
-export type EnvKind = 'policy-chat' | 'tau-bench' | 'tau2' | 'userbench';
+type EnvKind = 'policy-chat' | 'tau-bench' | 'tau2' | 'userbench';
 
 export interface BuiltEnv {
   env: Env;
@@ -123,6 +123,8 @@ export class EnvironmentChoice {
     // tau-bench's agent: 30 actions at most; UserBench: eval.sh's --max_turns.
     const maxSteps = environment.family === 'userbench' ? USERBENCH_MAX_TURNS : 30;
     const seatFor = environment.family === 'userbench' ? ub.openSeat(this.seat) : undefined;
+    // The environments' code (tau-bench's tools and Python semantics, TravelGym, τ³) loads with the first episode, not with the page.
+    const { buildEnvironment } = await import('../../lib/setup/environments.ts');
     const { env, user, tau2 } = await buildEnvironment(
       {
         environment,

@@ -12,7 +12,7 @@ import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import type { Proposal } from '../../lib/types.ts';
 
 /** A step whose actor call (or the simulated user's turn) failed: the episode waits for Retry, Edit and resend, or End. */
-export interface TurnFailure {
+interface TurnFailure {
   /** Whose call failed: the actor's, or the simulated user's model. */
   side: 'actor' | 'user';
   error: string;
@@ -26,7 +26,7 @@ export interface TurnFailure {
 }
 
 /** The provider retry under way, for the live line ("retrying (2 of 4, 8 s)"). */
-export interface RetryNote {
+interface RetryNote {
   attempt: number;
   of: number;
   delayMs: number;

@@ -26,7 +26,7 @@ export function activeExamCritic(app: AppState): { critic: Critic; about: Critic
       { engine: 'local', model: app.localCritic?.label ?? 'in-browser critic' },
       { base: st.criticConfig, loaded: app.localCritic, notLoaded: 'No critic is loaded: load the recommended one above, or one in the Critic tab.' },
     );
-    if (!critic || !info) throw new SpotterError('not-loaded', 'No critic is loaded: load the recommended one above, or one in the Critic tab.');
+    if (!info) throw new SpotterError('not-loaded', 'No critic is loaded: load the recommended one above, or one in the Critic tab.');
     const a = loader.caps?.adapter;
     const adapter = info.device === 'webgpu' && a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' ') || undefined : undefined;
     const quantization = info.dtype ?? quantOf(info.model);
@@ -46,17 +46,16 @@ export function activeExamCritic(app: AppState): { critic: Critic; about: Critic
   }
   // A remote critic is ready when its setup is complete (the Chat tab's preflight: address, model, key unless on this machine).
   const cfg = st.criticConfig;
-  const problem = setupProblems({ actor: { engine: 'local', loaded: true }, critic: { engine: 'remote', remote: { baseUrl: cfg.baseUrl, model: cfg.model, apiKey: cfg.apiKey } } })[0];
+  const problem = setupProblems({ actor: { engine: 'local', loaded: true }, critic: { engine: st.critic.kind, remote: { baseUrl: cfg.baseUrl, model: cfg.model, apiKey: cfg.apiKey } } })[0];
   if (problem) throw new SpotterError('not-loaded', `No critic is ready: load the recommended one above or one in the Critic tab (the remote critic is not set up: ${problem.message})`);
   const spec = { engine: st.critic.kind, model: st.critic.model, baseUrl: st.critic.baseUrl } as const;
   const critic = buildCritic(spec, { base: st.criticConfig, client: { fetch: app.requests.fetchFor('critic') } });
-  if (!critic) throw new SpotterError('not-loaded', 'No critic: pick one in the Critic tab.');
   return {
     critic,
     about: {
       label: critic.label,
       model: st.critic.model,
-      engine: 'remote',
+      engine: spec.engine,
       device: 'remote',
       ...(critic.contextWindow ? { contextWindow: critic.contextWindow } : {}),
     },

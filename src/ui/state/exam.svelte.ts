@@ -23,7 +23,7 @@ export interface ExamDeps {
 }
 
 /** One run in the comparison table: the run and its graded items. */
-export interface ExamRunView {
+interface ExamRunView {
   run: ExamRun;
   records: ExamRecord[];
 }

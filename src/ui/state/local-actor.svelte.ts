@@ -9,7 +9,7 @@ import { prebuiltModelList, webllmWorker } from './webllm-shared.ts';
 import { OnDeviceModelState } from './on-device-model.svelte.ts';
 
 /** Where the browser meets the engine; the defaults are the real ones, tests put doubles behind the worker boundary. */
-export interface LocalActorDeps {
+interface LocalActorDeps {
   createWorker?: () => MLCWorkerLike;
   storage?: Partial<WebLLMStorage>;
   probe?: () => Promise<Capabilities>;

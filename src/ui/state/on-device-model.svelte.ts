@@ -3,10 +3,10 @@ import type { Capabilities } from '../../lib/engines/capabilities.ts';
 import { deleteReportText, type EngineLoadInfo, type EngineProgress, type OnDeviceEngine } from '../../lib/engines/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 
-export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
+type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 /** How one load goes: the checks before it, the engine and what it serves, and how its failures read. */
-export interface LoadPlan<E extends OnDeviceEngine, T> {
+interface LoadPlan<E extends OnDeviceEngine, T> {
   /** Runs before any engine is made; a message stops the load with that error (no worker started). */
   check?: () => Promise<string | undefined>;
   open: () => Promise<E>;
@@ -18,7 +18,7 @@ export interface LoadPlan<E extends OnDeviceEngine, T> {
 }
 
 /** How the browser is checked before a model is picked: its GPU's capabilities, and web-llm's model list. */
-export interface ModelProbes {
+interface ModelProbes {
   capabilities: () => Promise<Capabilities>;
   modelList: () => Promise<readonly ModelRecord[]>;
 }

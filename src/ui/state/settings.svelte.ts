@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProviderConfigSchema, type ProviderConfig } from '../../lib/actor/provider.ts';
-import { CriticModeSchema, FailureRuleSchema } from '../../lib/types.ts';
+import { CriticModeSchema, FailureRuleSchema, type ModelEngine } from '../../lib/types.ts';
 import { loadStored, saveStored } from './stored.ts';
 
 const STORAGE_KEY = 'spotter.settings.v1';
@@ -14,13 +14,14 @@ const DEFAULT_LOCAL_ACTOR = 'Qwen2.5-7B-Instruct-q4f32_1-MLC';
  * each field is also a reactive property of Settings, and a field missing from
  * a stored record (saved before it existed) takes its default.
  */
-const SavedSettingsSchema = z.object({
+const SettingsFieldsSchema = z.object({
   actor: ProviderConfigSchema.omit({ apiKey: true }).default({ kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o', temperature: 0, maxTokens: 1024, stream: false }),
   critic: ProviderConfigSchema.omit({ apiKey: true }).default({ kind: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', temperature: 0, maxTokens: 512, stream: false }),
-  /** remote: the provider above; local: a web-llm model in this browser (Setup panel). */
-  actorEngine: z.enum(['remote', 'local']).default('remote'),
+  /** The actor runs in this browser (a web-llm model, Setup panel) instead of on the provider above: see `actorEngine`. */
+  actorOnDevice: z.boolean().default(false),
   localActorModel: z.string().min(1).default(DEFAULT_LOCAL_ACTOR),
-  criticEngine: z.enum(['remote', 'local']).default('remote'),
+  /** The critic is the one loaded in this browser (Critic tab) instead of the provider above: see `criticEngine`. */
+  criticOnDevice: z.boolean().default(false),
   mode: CriticModeSchema.default('intervene'),
   maxRevisions: z.number().int().min(0).max(5).default(2),
   failureRule: FailureRuleSchema.default('fail-open'),
@@ -28,9 +29,27 @@ const SavedSettingsSchema = z.object({
   rememberKeys: z.boolean().default(false),
   policy: z.string().default('Never promise a refund over $100. Never ask for a full card number.'),
 });
-type SavedSettings = z.infer<typeof SavedSettingsSchema>;
+
+/**
+ * Records saved before the one engine vocabulary said `actorEngine` / `criticEngine`:
+ * 'remote' (the provider above) or 'local' (in this browser). They read as the
+ * `…OnDevice` flags; any other value is left to fail the schema (the record falls back whole).
+ */
+function fromEngineChoice(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = { ...raw };
+  for (const who of ['actor', 'critic'] as const) {
+    const old = out[`${who}Engine`];
+    Reflect.deleteProperty(out, `${who}Engine`);
+    if (old === undefined || `${who}OnDevice` in out) continue;
+    out[`${who}OnDevice`] = old === 'local' ? true : old === 'remote' ? false : old;
+  }
+  return out;
+}
+const SavedSettingsSchema = z.preprocess(fromEngineChoice, SettingsFieldsSchema);
+type SavedSettings = z.infer<typeof SettingsFieldsSchema>;
 type SettingKey = keyof SavedSettings;
-const SETTING_KEYS = SavedSettingsSchema.keyof().options;
+const SETTING_KEYS = SettingsFieldsSchema.keyof().options;
 
 // Each saved field is a property of Settings (defined in its static block), typed from the schema.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -68,6 +87,24 @@ export class Settings {
       this.actorKey = storage?.getItem(`${KEY_PREFIX}actor`) ?? '';
       this.criticKey = storage?.getItem(`${KEY_PREFIX}critic`) ?? '';
     }
+  }
+
+  /** The actor's engine, of the one vocabulary: the provider's API style, or 'local' (the model loaded in this browser). */
+  get actorEngine(): ModelEngine {
+    return this.actorOnDevice ? 'local' : this.actor.kind;
+  }
+  set actorEngine(engine: ModelEngine) {
+    this.actorOnDevice = engine === 'local';
+    if (engine !== 'local') this.actor.kind = engine;
+  }
+
+  /** The critic's engine, of the one vocabulary: the critic provider's API style, or 'local' (the critic loaded in this browser). */
+  get criticEngine(): ModelEngine {
+    return this.criticOnDevice ? 'local' : this.critic.kind;
+  }
+  set criticEngine(engine: ModelEngine) {
+    this.criticOnDevice = engine === 'local';
+    if (engine !== 'local') this.critic.kind = engine;
   }
 
   get actorConfig(): ProviderConfig {

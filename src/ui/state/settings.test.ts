@@ -6,13 +6,13 @@ describe('Settings: the actor engine choice', () => {
   it('saves the in-browser actor and its model, without keys, and reads them back', () => {
     const storage = new StorageDouble();
     const s = new Settings(storage);
-    expect(s.actorEngine).toBe('remote');
+    expect(s.actorEngine).toBe('openai-compatible');
     s.actorEngine = 'local';
     s.localActorModel = 'Llama-3.1-8B-Instruct-q4f32_1-MLC';
     s.actorKey = 'sk-secret-1234';
     s.save();
     const raw = storage.getItem('spotter.settings.v1') ?? '';
-    expect(raw).toContain('"actorEngine":"local"');
+    expect(raw).toContain('"actorOnDevice":true');
     expect(raw).not.toContain('sk-secret');
     const again = new Settings(storage);
     expect(again.actorEngine).toBe('local');
@@ -27,13 +27,13 @@ describe('Settings: the actor engine choice', () => {
     old.save();
     const saved: unknown = JSON.parse(storage.getItem('spotter.settings.v1') ?? '{}');
     if (saved && typeof saved === 'object') {
-      Reflect.deleteProperty(saved, 'actorEngine');
+      Reflect.deleteProperty(saved, 'actorOnDevice');
       Reflect.deleteProperty(saved, 'localActorModel');
     }
     storage.setItem('spotter.settings.v1', JSON.stringify(saved));
     const s = new Settings(storage);
     expect(s.policy).toBe('Only refunds under $50.');
-    expect(s.actorEngine).toBe('remote');
+    expect(s.actorEngine).toBe('openai-compatible');
     expect(s.localActorModel).toBe('Qwen2.5-7B-Instruct-q4f32_1-MLC');
   });
 
@@ -41,9 +41,25 @@ describe('Settings: the actor engine choice', () => {
     const storage = new StorageDouble();
     const s = new Settings(storage);
     s.save();
-    storage.setItem('spotter.settings.v1', (storage.getItem('spotter.settings.v1') ?? '').replace('"actorEngine":"remote"', '"actorEngine":"gpu-cloud"'));
+    storage.setItem('spotter.settings.v1', (storage.getItem('spotter.settings.v1') ?? '').replace('"actorOnDevice":false', '"actorOnDevice":"gpu-cloud"'));
     expect(storage.getItem('spotter.settings.v1')).toContain('gpu-cloud');
-    expect(new Settings(storage).actorEngine).toBe('remote');
+    expect(new Settings(storage).actorEngine).toBe('openai-compatible');
+    // A record of the earlier format with an engine it never wrote falls back too.
+    storage.setItem('spotter.settings.v1', JSON.stringify({ actorEngine: 'gpu-cloud', policy: 'kept?' }));
+    expect([new Settings(storage).actorEngine, new Settings(storage).policy]).toEqual(['openai-compatible', new Settings(new StorageDouble()).policy]);
+  });
+
+  it('speaks the one engine vocabulary: the provider’s API style or local, and switching back to the provider keeps its API style', () => {
+    const s = new Settings(new StorageDouble());
+    s.actor.kind = 'anthropic';
+    expect(s.actorEngine).toBe('anthropic');
+    s.actorEngine = 'local';
+    expect([s.actorEngine, s.actorOnDevice, s.actor.kind]).toEqual(['local', true, 'anthropic']);
+    s.actorOnDevice = false;
+    expect(s.actorEngine).toBe('anthropic');
+    s.criticEngine = 'local';
+    s.criticEngine = 'anthropic';
+    expect([s.criticOnDevice, s.critic.kind, s.criticEngine]).toEqual([false, 'anthropic', 'anthropic']);
   });
 });
 
@@ -63,7 +79,10 @@ describe('Settings: the stored format', () => {
     policy: 'Refunds only to the original payment method.',
   });
 
-  it('loads a record saved in today\'s format, field by field, and saves it back unchanged', () => {
+  /** The same record as this version saves it: where each model runs as a flag, its engine derived (actorEngine). */
+  const NOW = TODAY.replace('"actorEngine":"local"', '"actorOnDevice":true').replace('"criticEngine":"local"', '"criticOnDevice":true');
+
+  it('loads a record saved in today\'s format, field by field, and saves it in this version’s format', () => {
     const storage = new StorageDouble();
     storage.setItem('spotter.settings.v1', TODAY);
     storage.setItem('spotter.key.actor', 'sk-ant-remembered');
@@ -83,7 +102,19 @@ describe('Settings: the stored format', () => {
     ]);
     expect(s.actorKey).toBe('sk-ant-remembered');
     s.save();
-    expect(storage.getItem('spotter.settings.v1')).toBe(TODAY);
+    expect(storage.getItem('spotter.settings.v1')).toBe(NOW);
+    const again = new Settings(storage);
+    expect([again.actorEngine, again.criticEngine]).toEqual(['local', 'local']);
+    again.save();
+    expect(storage.getItem('spotter.settings.v1')).toBe(NOW);
+  });
+
+  it('reads today’s remote choices as the providers’ API styles', () => {
+    const storage = new StorageDouble();
+    storage.setItem('spotter.settings.v1', TODAY.replace('"actorEngine":"local"', '"actorEngine":"remote"').replace('"criticEngine":"local"', '"criticEngine":"remote"'));
+    const s = new Settings(storage);
+    expect([s.actorEngine, s.criticEngine, s.actorOnDevice, s.criticOnDevice]).toEqual(['anthropic', 'openai-compatible', false, false]);
+    expect(s.policy).toBe('Refunds only to the original payment method.');
   });
 
   it('saves what was changed through the properties, nested fields included, and nothing else', () => {
@@ -95,7 +126,7 @@ describe('Settings: the stored format', () => {
     s.save();
     const again = new Settings(storage);
     expect([again.mode, again.maxRevisions, again.actor.model, again.critic.model]).toEqual(['off', 0, 'gpt-4.1', 'gpt-4o-mini']);
-    expect(Object.keys(JSON.parse(storage.getItem('spotter.settings.v1') ?? '{}'))).toEqual(Object.keys(JSON.parse(TODAY)));
+    expect(Object.keys(JSON.parse(storage.getItem('spotter.settings.v1') ?? '{}'))).toEqual(Object.keys(JSON.parse(NOW)));
   });
 
   it('starts from the defaults with nothing stored, or with a stored value out of range', () => {

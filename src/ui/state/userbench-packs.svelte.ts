@@ -1,4 +1,4 @@
-import { runPackOptions, type PackChoice, type RunPackLoader } from '../../lib/runs/userbench-factories.ts';
+import { runPackOptions, type PackChoice, type RunPackLoader } from '../../lib/runs/userbench-packs.ts';
 import type { PackLoadProgress, UserBenchPack } from '../../lib/envs/userbench/pack.ts';
 import { PackWorkerClient } from '../../lib/envs/userbench/pack-worker-client.ts';
 import type { PackLocation } from '../../lib/envs/userbench/pack-worker-protocol.ts';

@@ -1,4 +1,4 @@
-import { USERBENCH_SAMPLES } from '../../lib/runs/userbench-factories.ts';
+import { USERBENCH_SAMPLES } from '../../lib/runs/userbench-packs.ts';
 import type { UserBenchEnvName } from '../../lib/envs/environment.ts';
 import type { BenchEnvironment } from '../../lib/envs/bench-environment.ts';
 import { HumanTravelSeat, type SeatRequest } from '../../lib/envs/userbench/human-seat.ts';

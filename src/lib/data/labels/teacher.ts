@@ -7,7 +7,7 @@ import type { DecisionPoint } from '../points.ts';
 import { rejudge, type RejudgeOptions } from '../rejudge.ts';
 import type { LabelSet } from './label.ts';
 
-export interface TeacherResult {
+interface TeacherResult {
   labels: LabelSet;
   /** Proposals the teacher gave no usable verdict for. */
   unparsed: number;

@@ -6,7 +6,7 @@ const PREAMBLE =
 const MARKER = '\n\n# Policy\n';
 
 /** The system prompt the actor (and the critic) gets for a user-written policy. */
-export function policyChatPrompt(policy: string): string {
+function policyChatPrompt(policy: string): string {
   return `${PREAMBLE}${MARKER}${policy.trim()}`;
 }
 

@@ -62,7 +62,7 @@ export function goldDb(domain: DomainPack, task: TauTask): PyDict {
 }
 
 /** For each required output: does some agent message contain it (case-insensitive, commas removed)? */
-export function outputsFound(task: TauTask, agentMessages: readonly string[]): Record<string, boolean> {
+function outputsFound(task: TauTask, agentMessages: readonly string[]): Record<string, boolean> {
   const found: Record<string, boolean> = {};
   for (const output of task.outputs) {
     const needle = output.toLowerCase();
@@ -71,7 +71,7 @@ export function outputsFound(task: TauTask, agentMessages: readonly string[]): R
   return found;
 }
 
-export interface Score {
+interface Score {
   reward: 0 | 1;
   rActions: boolean;
   outputs?: Record<string, boolean>;

@@ -39,7 +39,7 @@ export function defaultHistoricalOrigins(packBaseUrl: string): HistoricalOrigin[
   return [{ kind: 'bundled', packBaseUrl }, { kind: 'upstream' }];
 }
 
-export interface LoadHistoricalOptions {
+interface LoadHistoricalOptions {
   /** The fetch that records each request (RequestLog.fetchFor('pack')). */
   fetchFn?: typeof fetch;
   /** Default: the browser's Cache Storage; none under Node. */
@@ -49,7 +49,7 @@ export interface LoadHistoricalOptions {
   subtle?: SubtleCrypto | undefined;
 }
 
-export interface HistoricalText {
+interface HistoricalText {
   text: string;
   /** Where it came from: 'cache', or the origin's description. */
   from: string;

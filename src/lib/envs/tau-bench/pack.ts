@@ -29,7 +29,7 @@ export interface PackSource {
 export const RESPOND_ACTION_NAME = 'respond';
 export const TERMINATE_TOOLS: readonly string[] = ['transfer_to_human_agents'];
 
-export const TABLES: Record<TauDomain, readonly string[]> = {
+const TABLES: Record<TauDomain, readonly string[]> = {
   retail: ['orders', 'products', 'users'],
   airline: ['flights', 'reservations', 'users'],
 };
@@ -310,7 +310,7 @@ export async function loadTauDomain(
   return { domain, wiki, rules, tools, toolsByName, tasks, db };
 }
 
-export const USER_PROMPT_FILE = 'user_simulator_prompt.txt';
+const USER_PROMPT_FILE = 'user_simulator_prompt.txt';
 
 /** Loads the pack: the user simulator prompt and the named domains' test tasks (or `splits`). */
 export async function loadTauPack(

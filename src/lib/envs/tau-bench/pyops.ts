@@ -6,7 +6,7 @@
 import { PyFloat, isDict, pyRepr, roundFloat, typeName, type PyDict, type PyValue } from './py.ts';
 import { compareCodePoints } from './hash.ts';
 
-export type PyExceptionType =
+type PyExceptionType =
   | 'TypeError'
   | 'KeyError'
   | 'IndexError'
@@ -29,7 +29,7 @@ export class PyException extends Error {
 
 export const typeError = (msg: string): PyException => new PyException('TypeError', msg);
 
-export type PyNum = number | boolean | PyFloat;
+type PyNum = number | boolean | PyFloat;
 
 export function isNum(v: PyValue): v is PyNum {
   return typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
@@ -155,7 +155,7 @@ type BinOp = '+' | '-' | '*';
  * `a + b`, `a - b`, `a * b` (bool counts as int; ints stay ints). `label` is
  * the operator as the error names it: augmented assignments say '+='.
  */
-export function arith(op: BinOp, a: PyValue, b: PyValue, label: string = op): PyValue {
+function arith(op: BinOp, a: PyValue, b: PyValue, label: string = op): PyValue {
   if (isNum(a) && isNum(b)) {
     const x = numValue(a);
     const y = numValue(b);

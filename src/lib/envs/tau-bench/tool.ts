@@ -30,7 +30,7 @@ function quoteList(names: readonly string[]): string {
 }
 
 /** CPython's argument binding for `invoke(data, <params>)` called as `invoke(data=..., **kwargs)`. */
-export function bindArgs(tool: TauTool, kwargs: PyDict): Record<string, PyValue> {
+function bindArgs(tool: TauTool, kwargs: PyDict): Record<string, PyValue> {
   const fn = `${tool.pyClass}.invoke()`;
   if (kwargs.has('data')) {
     // Raised at the call site, which names the function with its module.

@@ -8,7 +8,7 @@ import type { Actor } from '../../actor/types.ts';
 import type { ChatMessage } from '../../types.ts';
 import type { UserSide, UserTurn } from '../types.ts';
 
-export const STOP_TOKEN = '###STOP###';
+const STOP_TOKEN = '###STOP###';
 export const OPENING = 'Hi! How can I help you today?';
 
 /**

@@ -8,7 +8,7 @@ import type { Actor } from '../../actor/types.ts';
 import type { ChatMessage } from '../../types.ts';
 import type { TravelLlm, TravelLlmMessage } from './llm.ts';
 
-export function toActorRequest(messages: readonly TravelLlmMessage[]): { system: string; messages: ChatMessage[] } {
+function toActorRequest(messages: readonly TravelLlmMessage[]): { system: string; messages: ChatMessage[] } {
   const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
   const chat = messages
     .filter((m) => m.role !== 'system')

@@ -18,7 +18,7 @@ import type { Env, RewardInfo, ToolResult, UserSide, UserTurn } from '../types.t
 import { formatAction, type TravelGym, type TravelStep } from './gym.ts';
 import type { RecordingTravelLlm } from './recording-llm.ts';
 
-export interface UserBenchEnvInit {
+interface UserBenchEnvInit {
   id: string;
   /** The task index row's system message. */
   policy: string;
@@ -29,7 +29,7 @@ export interface UserBenchEnvInit {
 }
 
 /** The gym's action text for a tool call's arguments; throws where eval.py's asserts (or str methods) fail. */
-export function actionFromArguments(args: Record<string, unknown>): string {
+function actionFromArguments(args: Record<string, unknown>): string {
   if (!('choice' in args && 'content' in args && 'thought' in args)) {
     throw new Error(`Invalid response: ${JSON.stringify(args)}`);
   }
@@ -38,7 +38,7 @@ export function actionFromArguments(args: Record<string, unknown>): string {
   return formatAction(typeof choice === 'string' ? choice : '', content);
 }
 
-export interface UserBenchEnv extends Env {
+interface UserBenchEnv extends Env {
   readonly turnRewards: readonly number[];
 }
 

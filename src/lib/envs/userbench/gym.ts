@@ -67,7 +67,7 @@ export const DEFAULT_TRAVEL_GYM_CONFIG: Readonly<TravelGymConfig> = {
 };
 
 /** What a step did (a type alias, so it still reads as a Record<string, unknown>). */
-export type TravelStepInfo = {
+type TravelStepInfo = {
   kind: 'search' | 'action' | 'answer' | 'format' | 'finish';
   /** The action as given to step(). */
   action: string;
@@ -91,17 +91,17 @@ export interface TravelStep {
   info: TravelStepInfo;
 }
 
-export type SearchOutcome = 'results' | 'repeat' | 'wrong' | 'unrelated' | 'backend-error';
-export type UtteranceType = '1' | '2' | '3' | '4' | 'judge-failed';
-export type AnswerOutcome = 'best' | 'correct' | 'wrong' | 'mixed' | 'invalid' | 'refused' | 'multiple';
+type SearchOutcome = 'results' | 'repeat' | 'wrong' | 'unrelated' | 'backend-error';
+type UtteranceType = '1' | '2' | '3' | '4' | 'judge-failed';
+type AnswerOutcome = 'best' | 'correct' | 'wrong' | 'mixed' | 'invalid' | 'refused' | 'multiple';
 
-export interface SearchRecord {
+interface SearchRecord {
   step: number;
   query: string;
   outcome: SearchOutcome;
   aspect?: string;
 }
-export interface UtteranceRecord {
+interface UtteranceRecord {
   step: number;
   text: string;
   type: UtteranceType;
@@ -111,7 +111,7 @@ export interface UtteranceRecord {
   /** The user volunteered a preference after off-topic turns (async: the reveal is lost, a quirk). */
   volunteered?: string;
 }
-export interface AnswerRecord {
+interface AnswerRecord {
   step: number;
   ids: string[];
   outcome: AnswerOutcome;
@@ -119,7 +119,7 @@ export interface AnswerRecord {
 }
 
 /** What a UI shows: what was asked, searched, revealed and answered. */
-export interface TravelGymState {
+interface TravelGymState {
   readonly stepCount: number;
   readonly episodeComplete: boolean;
   readonly totalReward: number;

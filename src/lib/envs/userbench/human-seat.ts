@@ -17,7 +17,7 @@ export interface SeatRequest {
 }
 
 /** Which of the simulated user's prompts a call uses, read from its system message. */
-export function seatRequestOf(messages: readonly TravelLlmMessage[], prompts: UserBenchPrompts): SeatRequest {
+function seatRequestOf(messages: readonly TravelLlmMessage[], prompts: UserBenchPrompts): SeatRequest {
   const system = messages.find((m) => m.role === 'system')?.content ?? '';
   const user = messages.find((m) => m.role === 'user')?.content ?? '';
   const preferenceId = /Preference ID: (P\d+)\t/.exec(user)?.[1];

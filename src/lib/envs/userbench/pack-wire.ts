@@ -41,7 +41,7 @@ const TaskRowSchema = z.object({
   sourceFile: z.string().optional(),
 });
 
-export const PackWireSchema = z.object({
+const PackWireSchema = z.object({
   describe: z.string(),
   prompts: z.object({
     judgeSearch: PromptPairSchema,
@@ -143,7 +143,7 @@ function scenarioFromWire(wire: ScenarioWire, pyTexts: ArrayBuffer): TravelTask 
 }
 
 /** The pack the page uses, from a validated wire value. */
-export function packFromWire(wire: PackWire): UserBenchPack {
+function packFromWire(wire: PackWire): UserBenchPack {
   const { pyTexts, ...rest } = wire;
   return { ...rest, optionSchemas: wire.prompts.optionSchemas, scenarios: new WireScenarios(wire.scenarios, pyTexts) };
 }

@@ -12,10 +12,7 @@ export class PackWorkerClient {
   readonly #link: WorkerLink<PackLoadProgress>;
 
   constructor(endpoint: WorkerEndpoint) {
-    this.#link = new WorkerLink(endpoint, 'UserBench pack worker', (data) => {
-      const r = PackWorkerResponseSchema.safeParse(data);
-      return r.success ? r.data : undefined;
-    });
+    this.#link = new WorkerLink(endpoint, 'UserBench pack worker', PackWorkerResponseSchema);
   }
 
   get dead(): boolean {
@@ -23,12 +20,7 @@ export class PackWorkerClient {
   }
 
   load(request: Omit<PackWorkerRequest, 'id' | 'type'>, onProgress?: (p: PackLoadProgress) => void): Promise<UserBenchPack> {
-    return new Promise<UserBenchPack>((resolve, reject) => {
-      this.#link.send(
-        { type: 'load', ...request },
-        { resolve: (value) => packFromPosted(value).then(resolve, reject), reject, ...(onProgress ? { onProgress } : {}) },
-      );
-    });
+    return this.#link.call({ type: 'load', ...request }, packFromPosted, onProgress);
   }
 
   /** Ends the worker; pending loads reject. */

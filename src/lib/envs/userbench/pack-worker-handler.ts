@@ -10,7 +10,7 @@ import { loadUserBenchPack, upstreamDataSource, USERBENCH_CACHE, USERBENCH_RAW_B
 import { packToWire } from './pack-wire.ts';
 import { PackWorkerRequestSchema, type PackLocation, type PackWorkerResponse } from './pack-worker-protocol.ts';
 
-export interface PackWorkerDeps {
+interface PackWorkerDeps {
   /** `transfer`: buffers that move to the page instead of being copied. */
   post(message: PackWorkerResponse, transfer?: ArrayBuffer[]): void;
   /** The files a load reads. */

@@ -4,7 +4,7 @@
  * error echo back; errors travel as { name, code, message } (errorFromWire).
  */
 import { z } from 'zod';
-import { WireErrorSchema } from '../../errors.ts';
+import { linkResponseSchema } from '../../worker-link.ts';
 import { PackLoadProgressSchema } from './pack.ts';
 
 /** Where the pack is: a URL (the app's copy or another), or the files of a folder the person opened. */
@@ -15,7 +15,7 @@ export const PackLocationSchema = z.discriminatedUnion('kind', [
 export type PackLocation = z.infer<typeof PackLocationSchema>;
 
 /** loadUserBenchPack's options that can cross (no callbacks). */
-export const PackLoadOptionsSchema = z.object({
+const PackLoadOptionsSchema = z.object({
   env: z.string().optional(),
   oneChoice: z.boolean().optional(),
   indexFile: z.string().optional(),
@@ -35,10 +35,6 @@ export const PackWorkerRequestSchema = z.object({
 });
 export type PackWorkerRequest = z.infer<typeof PackWorkerRequestSchema>;
 
-export const PackWorkerResponseSchema = z.discriminatedUnion('type', [
-  /** value: a PackWire, validated by the page (pack-wire.ts). */
-  z.object({ id, type: z.literal('result'), value: z.unknown() }),
-  z.object({ id, type: z.literal('error'), error: WireErrorSchema }),
-  z.object({ id, type: z.literal('progress'), progress: PackLoadProgressSchema }),
-]);
+/** A result's value is a PackWire, validated by the page (pack-wire.ts). */
+export const PackWorkerResponseSchema = linkResponseSchema(PackLoadProgressSchema);
 export type PackWorkerResponse = z.infer<typeof PackWorkerResponseSchema>;

@@ -19,13 +19,13 @@ import { isProcessedFile, loadTasks, taskFromProcessed, type LoadTasksOptions, t
 export type { PackSource };
 
 /** The upstream commit the port follows (../shared/userbench/README.md). */
-export const USERBENCH_UPSTREAM_COMMIT = 'b05d86b718161acef28681b638e988e6808fe51a';
+const USERBENCH_UPSTREAM_COMMIT = 'b05d86b718161acef28681b638e988e6808fe51a';
 /** Raw files of the upstream repository: `${USERBENCH_RAW_BASE}travelgym/data/travelgym_data_22.json`. */
 export const USERBENCH_RAW_BASE = `https://raw.githubusercontent.com/SalesforceAIResearch/UserBench/${USERBENCH_UPSTREAM_COMMIT}/`;
 /** load_tasks opens the data files in this order; it decides the shuffles. */
 export const DATA_SUFFIXES = ['22', '33', '44', '2222', '233', '334', '444', '333'] as const;
 export const UPSTREAM_DATA_FILES: readonly string[] = DATA_SUFFIXES.map((n) => `travelgym/data/travelgym_data_${n}.json`);
-export const TOOL_NAME = 'interact_with_env';
+const TOOL_NAME = 'interact_with_env';
 /** The Cache Storage cache that keeps the upstream data files. */
 export const USERBENCH_CACHE = 'spotter-userbench';
 
@@ -78,7 +78,7 @@ export const PackLoadProgressSchema = z.object({
 });
 export type PackLoadProgress = z.infer<typeof PackLoadProgressSchema>;
 
-export interface ScenarioLoadOptions extends LoadTasksOptions {
+interface ScenarioLoadOptions extends LoadTasksOptions {
   onProgress?: (progress: PackLoadProgress) => void;
 }
 
@@ -198,7 +198,7 @@ function groundTruthIds(file: string, at: PropertyKey[], text: string): string[]
 }
 
 /** Index rows; a wrapped file ({source_file, row}) keeps the rows of the env and variant asked for. */
-export function parseIndex(file: string, raw: PyValue, filter: { env?: string; oneChoice?: boolean } = {}): UserBenchTaskRow[] {
+function parseIndex(file: string, raw: PyValue, filter: { env?: string; oneChoice?: boolean } = {}): UserBenchTaskRow[] {
   const items = check(file, z.array(z.unknown()), toJs(raw));
   const rows: UserBenchTaskRow[] = [];
   items.forEach((item, i) => {

@@ -44,7 +44,7 @@ export interface HistoryEntry {
 const ROLE_LABEL: Record<HistoryEntry['role'], string> = { agent: 'Agent', user: 'User', database: 'Database' };
 
 /** utils.py `build_history_into_prompt(history, with_note=True)`. */
-export function historyText(history: readonly HistoryEntry[]): string {
+function historyText(history: readonly HistoryEntry[]): string {
   if (history.length === 0) return 'No previous conversation.';
   let out = '';
   for (const entry of history) {

@@ -15,7 +15,7 @@ const TurnInfoSchema = z.object({
   ended: z.string().optional(),
 });
 
-export interface TurnView {
+interface TurnView {
   kind: 'search' | 'ask' | 'answer' | 'other' | 'ended';
   /** One line: what happened. */
   summary: string;

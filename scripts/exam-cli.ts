@@ -4,9 +4,9 @@
  * from the environment: argv is logged by shells and process lists.
  */
 import { parseArgs } from 'node:util';
-import { ValidationError } from '../errors.ts';
-import { TransformersDeviceSchema, TransformersDtypeSchema, type TransformersConfig } from '../engines/transformers-options.ts';
-import { RemoteEngineSchema, type RemoteSpec } from '../setup/specs.ts';
+import { ValidationError } from '../src/lib/errors.ts';
+import { TransformersDeviceSchema, TransformersDtypeSchema, type TransformersConfig } from '../src/lib/engines/transformers-options.ts';
+import { RemoteEngineSchema, type RemoteSpec } from '../src/lib/setup/specs.ts';
 
 export const EXAM_USAGE = `Usage:
   npm run --silent exam -- export --set NAME                  the set as JSONL on stdout, one item per line

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EXAM_TIMEOUT_MS, parseExamArgs, transformersModel } from './cli.ts';
+import { DEFAULT_EXAM_TIMEOUT_MS, parseExamArgs, transformersModel } from './exam-cli.ts';
 
 describe('parseExamArgs', () => {
   it('export: a named set from the data folder, or an exam file', () => {

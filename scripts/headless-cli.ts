@@ -4,15 +4,15 @@
  * Keys come only from the environment: argv is logged by shells and process lists.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ValidationError } from '../errors.ts';
-import type { CriticMode } from '../types.ts';
-import { RemoteEngineSchema, type ModelSpec, type RemoteEngine } from '../setup/specs.ts';
-import { parseRunSpec, parseTaskRange, type RunSpec } from './plan.ts';
-import { parseShard, type Shard } from './shard.ts';
-import { specDifferences } from './units.ts';
-import { USERBENCH_SAMPLES } from './userbench-factories.ts';
-import { BENCH_ENVIRONMENTS, benchEnvironmentNamed, episodeEnvironment } from '../envs/bench-environment.ts';
-import { environmentName } from '../envs/environment.ts';
+import { ValidationError } from '../src/lib/errors.ts';
+import type { CriticMode } from '../src/lib/types.ts';
+import { RemoteEngineSchema, type ModelSpec, type RemoteEngine } from '../src/lib/setup/specs.ts';
+import { parseRunSpec, parseTaskRange, type RunSpec } from '../src/lib/runs/plan.ts';
+import { parseShard, type Shard } from '../src/lib/runs/shard.ts';
+import { specDifferences } from '../src/lib/runs/units.ts';
+import { USERBENCH_SAMPLES } from '../src/lib/runs/userbench-packs.ts';
+import { BENCH_ENVIRONMENTS, benchEnvironmentNamed, episodeEnvironment } from '../src/lib/envs/bench-environment.ts';
+import { environmentName } from '../src/lib/envs/environment.ts';
 
 export const HEADLESS_USAGE = `Usage: npm run headless -- --domain tau2/retail|tau2/airline|tau2/telecom|retail|airline|travel22|travel33|travel44 --tasks 0-9 --trials 3
   --actor-base-url URL --actor-model MODEL [--actor-kind openai-compatible|anthropic]

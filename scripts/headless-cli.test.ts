@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEADLESS_OPTIONS, HEADLESS_USAGE, MERGE_OPTIONS, outputPaths, parseHeadlessArgs, parseMergeArgs, sameRun } from './cli.ts';
+import { HEADLESS_OPTIONS, HEADLESS_USAGE, MERGE_OPTIONS, outputPaths, parseHeadlessArgs, parseMergeArgs, sameRun } from './headless-cli.ts';
 
 const base = ['--domain', 'retail', '--tasks', '0-2', '--trials', '3', '--actor-base-url', 'http://127.0.0.1:9/v1', '--actor-model', 'gpt-4o', '--out', 'r.json'];
 
