@@ -23,7 +23,7 @@ import type { Tau2Environment } from '../src/lib/envs/tau2/environment.ts';
 import type { TelecomEnvOptions } from '../src/lib/envs/tau2/telecom/index.ts';
 import { actorNlJudge } from '../src/lib/envs/tau2/nl-judge.ts';
 import type { NlJudge } from '../src/lib/envs/tau2/evaluator.ts';
-import { createActor } from '../src/lib/actor/index.ts';
+import { providerActor } from '../src/lib/actor/index.ts';
 import { ProviderConfigSchema } from '../src/lib/actor/provider.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,7 +78,7 @@ function judgeFrom(opts: Map<string, string>): NlJudge | null {
     maxTokens: 4096,
   });
   if (!cfg.success) usage(`bad judge options: ${cfg.error.issues[0]?.path.join('.') ?? ''} ${cfg.error.issues[0]?.message ?? ''}`);
-  return actorNlJudge(createActor(cfg.data));
+  return actorNlJudge(providerActor(cfg.data));
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -14,7 +14,7 @@ import { tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
 import type { Env, UserSide } from '../envs/types.ts';
 import { ValidationError } from '../errors.ts';
 import { buildEnvironment } from '../setup/environments.ts';
-import { makeActor, makeCritic, type ModelClientOptions } from './models.ts';
+import { runModels, type ModelClientOptions } from './models.ts';
 import type { BenchFactories } from './runner.ts';
 
 /** Loads a τ³ domain's pack: from a folder (Node) or upstream / a cache (browser). */
@@ -30,6 +30,7 @@ export function tau2Factories(loadPack: Tau2PackLoader, models: ModelClientOptio
   const packs = new PackCache<Tau2Pack>();
   const pack = (domain: Tau2Domain): Promise<Tau2Pack> => packs.get(domain, () => loadPack(domain));
   const users = new WeakMap<Env, UserSide>();
+  const built = runModels(models);
   return {
     async createEnv(environment, taskIndex, _split, context) {
       if (!context) throw new Error('τ³ episodes need the run spec and the user model');
@@ -41,7 +42,7 @@ export function tau2Factories(loadPack: Tau2PackLoader, models: ModelClientOptio
           taskIndex,
           maxSteps: context.spec.maxSteps,
           userModel: () => context.userActor,
-          ...(judgeSpec ? { nlJudge: actorNlJudge(makeActor(models, judgeSpec, 'user', 0)) } : {}),
+          ...(judgeSpec ? { nlJudge: actorNlJudge(built.buildActor(judgeSpec, 'user', 0)) } : {}),
         },
         {
           tau2: pack,
@@ -57,8 +58,7 @@ export function tau2Factories(loadPack: Tau2PackLoader, models: ModelClientOptio
       if (!user) throw new Error('τ³: the episode has no simulated user (env not made by these factories)');
       return user;
     },
-    createActor: (spec, role, temperature) => makeActor(models, spec, role, temperature),
-    createCritic: (spec) => makeCritic(models, spec),
+    ...built,
     prepare: async (spec) => {
       const p = await pack(tau2Domain(spec.environment));
       const split = tau2Split(spec.split);

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProviderServerDouble } from '../../../../tests/doubles/provider-server-double.ts';
-import { createActor } from '../../actor/index.ts';
+import { providerActor } from '../../actor/index.ts';
 import type { ProviderConfig } from '../../actor/provider.ts';
 import { MalformedOutputError } from '../../errors.ts';
 import { fromJs } from '../tau-bench/py.ts';
@@ -139,7 +139,7 @@ describe.runIf(existsSync(RETAIL))('the NL-assertion judge through the real SDKs
 
   it.each(['openai-compatible', 'anthropic'] as const)('judges a retail episode (%s): prompt sent as the original sends it, reward from the verdicts', async (kind) => {
     if (task === undefined) throw new Error('a retail task with two NL assertions');
-    const judge = actorNlJudge(createActor(cfg(kind)));
+    const judge = actorNlJudge(providerActor(cfg(kind)));
     server.script('judge', { kind: 'message', content: verdicts([true, true]) }, { kind: 'message', content: verdicts([true, false]) });
     const passed = await replay(task, goldSteps(task), makeEnv, judge);
     expect(passed.reward.reward).toBe(1);
@@ -166,7 +166,7 @@ describe.runIf(existsSync(RETAIL))('the NL-assertion judge through the real SDKs
 
   it('fails the evaluation, naming the assertion, when the judge answers out of shape', async () => {
     if (task === undefined) throw new Error('a retail task with two NL assertions');
-    const judge = actorNlJudge(createActor(cfg('openai-compatible')));
+    const judge = actorNlJudge(providerActor(cfg('openai-compatible')));
     const second = task.criteria?.nlAssertions[1] ?? '';
     server.script(
       'judge',
