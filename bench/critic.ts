@@ -3,15 +3,15 @@
  * without reusing the cached prefix, and median verdict latency, on the tiny
  * model under Node (transformers.js engine, onnxruntime-node cpu).
  */
-import type { Actor, ActorReply, ActorRequest } from '../src/lib/actor/types.ts';
-import type { Env, UserSide } from '../src/lib/envs/types.ts';
+import type { Actor, ActorReply, ActorRequest } from '../src/lib/actor/actor-interface.ts';
+import type { Env, UserSide } from '../src/lib/envs/env-interface.ts';
 import { AbortedError } from '../src/lib/errors.ts';
 import { runEpisode } from '../src/lib/loop/run-episode.ts';
-import type { Action, ChatMessage, ToolSchema } from '../src/lib/types.ts';
+import type { Action, ChatMessage, ToolSchema } from '../src/lib/contracts.ts';
 import { EngineCritic } from '../src/lib/critic/engine-critic.ts';
 import { TransformersEngine } from '../src/lib/engines/transformers.ts';
-import type { PromptStyle } from '../src/lib/engines/types.ts';
-import type { Critic, CriticInput } from '../src/lib/critic/types.ts';
+import type { PromptStyle } from '../src/lib/engines/engine-interface.ts';
+import type { Critic, CriticInput } from '../src/lib/critic/critic-interface.ts';
 import { median as medianOrNull } from '../src/lib/percentiles.ts';
 import type { TauPack } from '../src/lib/envs/tau-bench/pack.ts';
 import type { TauDomain } from '../src/lib/envs/environment.ts';

@@ -1,6 +1,6 @@
 import { OpenAICompatibleActor } from '../src/lib/actor/openai.ts';
 import { RemoteCritic } from '../src/lib/critic/remote.ts';
-import type { Env } from '../src/lib/envs/types.ts';
+import type { Env } from '../src/lib/envs/env-interface.ts';
 import { ScriptedUserDouble } from '../tests/doubles/scripted-doubles.ts';
 import { TraceRecorder, type TraceSink } from '../src/lib/traces/recorder.ts';
 import { runEpisode } from '../src/lib/loop/run-episode.ts';

@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
-import type { Critic } from '../src/lib/critic/types.ts';
+import type { Critic } from '../src/lib/critic/critic-interface.ts';
 import { errorMessage, ValidationError } from '../src/lib/errors.ts';
 import { EXAM_USAGE, parseExamArgs, type ExamCommand, type ExamCriticOption, type ExamItemsOption } from './exam-cli.ts';
 import { gradeExam } from '../src/lib/exam/grade.ts';

@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ValidationError } from '../src/lib/errors.ts';
-import type { CriticMode } from '../src/lib/types.ts';
+import type { CriticMode } from '../src/lib/contracts.ts';
 import { RemoteEngineSchema, type ModelSpec, type RemoteEngine } from '../src/lib/setup/specs.ts';
 import { parseRunSpec, parseTaskRange, type RunSpec } from '../src/lib/runs/plan.ts';
 import { parseShard, type Shard } from '../src/lib/runs/shard.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorOutputSchema } from './actor/webllm.ts';
 import { VERDICT_JSON_SCHEMA, VerdictOutputSchema } from './critic/verdict.ts';
 import { decodingSchema } from './decoding-schema.ts';
-import type { ToolSchema } from './types.ts';
+import type { ToolSchema } from './contracts.ts';
 
 const tool = (name: string, parameters: Record<string, unknown>): ToolSchema => ({ type: 'function', function: { name, description: name, parameters } });
 

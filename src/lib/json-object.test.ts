@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasCompleteJsonObject } from './engines/types.ts';
+import { hasCompleteJsonObject } from './engines/engine-interface.ts';
 import { firstJsonObject } from './json-object.ts';
 
 describe('firstJsonObject', () => {

@@ -3,7 +3,7 @@
  * role and model. Below traces and runs, which both count tokens.
  */
 import { z } from 'zod';
-import { engineRunsOnDevice, type Engine, type Usage } from './types.ts';
+import { engineRunsOnDevice, type Engine, type Usage } from './contracts.ts';
 
 /** Adds `u` into `total`. */
 export function addUsage(total: Usage, u: Usage | undefined): void {

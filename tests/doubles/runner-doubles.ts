@@ -3,11 +3,11 @@
  * agent, a scripted simulated user and a scripted critic. They stand in for
  * tau-bench packs and remote models, which the unit tests cannot reach.
  */
-import type { Actor, ActorReply, ActorRequest } from '../../src/lib/actor/types.ts';
-import type { Critic, CriticInput } from '../../src/lib/critic/types.ts';
-import type { Env, UserSide } from '../../src/lib/envs/types.ts';
+import type { Actor, ActorReply, ActorRequest } from '../../src/lib/actor/actor-interface.ts';
+import type { Critic, CriticInput } from '../../src/lib/critic/critic-interface.ts';
+import type { Env, UserSide } from '../../src/lib/envs/env-interface.ts';
 import { AbortedError } from '../../src/lib/errors.ts';
-import type { ToolCall, Verdict } from '../../src/lib/types.ts';
+import type { ToolCall, Verdict } from '../../src/lib/contracts.ts';
 import type { BenchFactories } from '../../src/lib/runs/runner.ts';
 
 /** Succeeds (reward 1) when `finish` ran with `ok: true`, unless the task/trial is listed as failing. */

@@ -3,11 +3,11 @@
  * and of anything built on it. Remote providers are doubled over HTTP by
  * tests/doubles/provider-server-double.ts instead.
  */
-import type { Actor, ActorReply, ActorRequest, TextSink } from '../../src/lib/actor/types.ts';
-import type { Critic, CriticInput } from '../../src/lib/critic/types.ts';
-import type { UserSide, UserTurn } from '../../src/lib/envs/types.ts';
+import type { Actor, ActorReply, ActorRequest, TextSink } from '../../src/lib/actor/actor-interface.ts';
+import type { Critic, CriticInput } from '../../src/lib/critic/critic-interface.ts';
+import type { UserSide, UserTurn } from '../../src/lib/envs/env-interface.ts';
 import { AbortedError } from '../../src/lib/errors.ts';
-import type { Action, Verdict } from '../../src/lib/types.ts';
+import type { Action, Verdict } from '../../src/lib/contracts.ts';
 
 export type ActorStep = Action | Error | ((req: ActorRequest) => Action);
 

@@ -5,7 +5,7 @@ import { AnthropicActor } from './anthropic.ts';
 import { OpenAICompatibleActor } from './openai.ts';
 import type { ProviderConfig } from './provider.ts';
 import type { RetryPolicy } from './retry.ts';
-import type { ActorRequest } from './types.ts';
+import type { ActorRequest } from './actor-interface.ts';
 
 const server = new ProviderServerDouble();
 const fast: RetryPolicy = { retries: 2, baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 1500 };

@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { MalformedOutputError } from '../errors.ts';
-import type { Action, ChatMessage, ToolCall } from '../types.ts';
+import type { Action, ChatMessage, ToolCall } from '../contracts.ts';
 import { parseArguments, type OpenAIClientOptions } from './openai.ts';
 import type { ProviderConfig } from './provider.ts';
 import { timedWithRetry } from './retry.ts';
-import type { Actor, ActorReply, ActorRequest, TextSink } from './types.ts';
+import type { Actor, ActorReply, ActorRequest, TextSink } from './actor-interface.ts';
 
 const ReplySchema = z.object({
   content: z.array(

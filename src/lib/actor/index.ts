@@ -1,6 +1,6 @@
 import type { OpenAIClientOptions } from './openai.ts';
 import type { ProviderConfig } from './provider.ts';
-import type { Actor } from './types.ts';
+import type { Actor } from './actor-interface.ts';
 
 function loadActor(cfg: ProviderConfig, opts: OpenAIClientOptions): Promise<Actor> {
   return cfg.kind === 'anthropic'

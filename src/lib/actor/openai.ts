@@ -1,10 +1,10 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { MalformedOutputError } from '../errors.ts';
-import type { Action, ChatMessage, ToolCall, ToolSchema, Usage } from '../types.ts';
+import type { Action, ChatMessage, ToolCall, ToolSchema, Usage } from '../contracts.ts';
 import type { ProviderConfig } from './provider.ts';
 import { timedWithRetry, type AttemptInfo, type RetryPolicy } from './retry.ts';
-import type { Actor, ActorReply, ActorRequest, TextSink } from './types.ts';
+import type { Actor, ActorReply, ActorRequest, TextSink } from './actor-interface.ts';
 
 /** The parts of a chat completion we read, validated where the reply enters. */
 const CompletionSchema = z.object({

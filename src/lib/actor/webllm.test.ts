@@ -1,7 +1,7 @@
 import type { ChatCompletion, ChatCompletionRequestNonStreaming } from '@mlc-ai/web-llm';
 import { describe, expect, it } from 'vitest';
 import { MalformedOutputError } from '../errors.ts';
-import type { ToolSchema } from '../types.ts';
+import type { ToolSchema } from '../contracts.ts';
 import { actorOutputSchema, parseActorOutput, toLocalMessages, WebLLMActor, type ChatEngineLike } from './webllm.ts';
 
 const tools: ToolSchema[] = [

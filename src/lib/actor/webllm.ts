@@ -8,8 +8,8 @@ import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionRequestN
 import { z } from 'zod';
 import { decodingSchema, type JsonSchema } from '../decoding-schema.ts';
 import { AbortedError, MalformedOutputError } from '../errors.ts';
-import type { Action, ChatMessage, ToolSchema } from '../types.ts';
-import type { Actor, ActorReply, ActorRequest } from './types.ts';
+import type { Action, ChatMessage, ToolSchema } from '../contracts.ts';
+import type { Actor, ActorReply, ActorRequest } from './actor-interface.ts';
 
 /** What the actor needs of a web-llm engine (a WebWorkerMLCEngine in the app). */
 export interface ChatEngineLike {

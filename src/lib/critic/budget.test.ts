@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../types.ts';
+import type { ChatMessage } from '../contracts.ts';
 import {
   CHUNK_MESSAGES,
   KEEP_LAST_MESSAGES,
@@ -18,7 +18,7 @@ import {
   type CriticConversation,
   type PromptBudget,
 } from './prompt.ts';
-import type { CriticInput } from './types.ts';
+import type { CriticInput } from './critic-interface.ts';
 
 const policy = `# Retail agent policy\n${'The agent must verify the user before acting. '.repeat(40)}`;
 const tools: CriticInput['tools'] = [{ type: 'function', function: { name: 'get_order_details', description: 'Get an order', parameters: {} } }];

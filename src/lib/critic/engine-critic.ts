@@ -5,8 +5,8 @@
  * it strictly (malformed → `unparsed`). The engines only generate; every
  * critic decision (prompt, budget, verdict) is made here.
  */
-import type { Verdict } from '../types.ts';
-import type { CriticEngine, GenerateOptions, GenerateResult, PrefillResult } from '../engines/types.ts';
+import type { Verdict } from '../contracts.ts';
+import type { CriticEngine, GenerateOptions, GenerateResult, PrefillResult } from '../engines/engine-interface.ts';
 import { ContextOverflowError } from '../errors.ts';
 import {
   budgetForWindow,
@@ -19,7 +19,7 @@ import {
   type PreparedInput,
   type PromptBudget,
 } from './prompt.ts';
-import type { Critic, CriticInput } from './types.ts';
+import type { Critic, CriticInput } from './critic-interface.ts';
 import { verdictFromText } from './verdict.ts';
 
 export interface JudgeStats {

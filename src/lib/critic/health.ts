@@ -5,7 +5,7 @@
  * view, the History list, the benchmark table and the CLI count alike.
  */
 import { CONTEXT_OVERFLOW, errorMessage, SpotterError } from '../errors.ts';
-import type { Step, Verdict } from '../types.ts';
+import type { Step, Verdict } from '../contracts.ts';
 
 /** This many critic errors in a row in one episode raise the banner. */
 export const BLIND_AFTER_ERRORS = 3;

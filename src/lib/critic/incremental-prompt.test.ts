@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../types.ts';
+import type { ChatMessage } from '../contracts.ts';
 import {
   buildCriticPrompt,
   extendsHistory,
@@ -10,7 +10,7 @@ import {
   withVerdict,
   type CriticConversation,
 } from './prompt.ts';
-import type { CriticInput } from './types.ts';
+import type { CriticInput } from './critic-interface.ts';
 
 const tools: CriticInput['tools'] = [{ type: 'function', function: { name: 'get_order', description: 'Look up an order', parameters: {} } }];
 

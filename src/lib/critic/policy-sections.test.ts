@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { budgetForWindow, criticPrompt, estimateTokens, policySections, policySectionsMarker, renderPolicySection } from './prompt.ts';
-import type { CriticInput } from './types.ts';
+import type { CriticInput } from './critic-interface.ts';
 
 // The τ³ airline policy, as the agent gets it (../shared/tau2-bench).
 const policy = readFileSync(resolve(process.cwd(), '..', 'shared', 'tau2-bench', 'airline', 'policy.md'), 'utf8');

@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as prompt from './prompt.ts';
 import { EngineCritic } from './engine-critic.ts';
-import type { CriticEngine, GenerateResult, PromptStyle } from '../engines/types.ts';
-import type { ChatMessage } from '../types.ts';
-import type { CriticInput } from './types.ts';
+import type { CriticEngine, GenerateResult, PromptStyle } from '../engines/engine-interface.ts';
+import type { ChatMessage } from '../contracts.ts';
+import type { CriticInput } from './critic-interface.ts';
 
 const history: ChatMessage[] = Array.from({ length: 40 }, (_, i): ChatMessage =>
   i % 2 ? { role: 'tool', name: 'get_order_details', toolCallId: `c${i}`, content: `{"order": ${i}, "items": "${'x'.repeat(2000)}"}` } : { role: 'user', content: `Please look at order ${i}.` },

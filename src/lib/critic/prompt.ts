@@ -21,9 +21,9 @@
  * (what a prompt leaves out to fit), policy sections (an option of the
  * budget, off by default), the incremental chat, the builder.
  */
-import type { Action, ChatMessage } from '../types.ts';
-import { memoCounter, type ChatTurn, type TokenCounter } from '../engines/types.ts';
-import type { CriticInput } from './types.ts';
+import type { Action, ChatMessage } from '../contracts.ts';
+import { memoCounter, type ChatTurn, type TokenCounter } from '../engines/engine-interface.ts';
+import type { CriticInput } from './critic-interface.ts';
 
 /** Counting lives with the engines (each counts with its model's tokenizer); re-exported for the prompt's users. */
 export { memoCounter, type TokenCounter };

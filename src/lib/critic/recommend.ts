@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Capabilities } from '../engines/capabilities.ts';
 import type { WebLLMModelOption } from '../engines/webllm-models.ts';
-import { EngineSchema } from '../types.ts';
+import { EngineSchema } from '../contracts.ts';
 
 export const RecommendationSchema = z.object({
   /** Of the one engine vocabulary: an on-device engine, or 'openai-compatible' for a remote critic endpoint. */

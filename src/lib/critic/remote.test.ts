@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
-import type { ChatMessage } from '../types.ts';
+import type { ChatMessage } from '../contracts.ts';
 import { buildCriticPrompt, estimateTokens, renderPolicySection, VERDICT_RESERVE_TOKENS } from './prompt.ts';
 import { RemoteCritic } from './remote.ts';
-import type { CriticInput } from './types.ts';
+import type { CriticInput } from './critic-interface.ts';
 
 const history: ChatMessage[] = Array.from({ length: 40 }, (_, i): ChatMessage[] => [
   { role: 'user', content: `Please look at reservation R${i}.` },

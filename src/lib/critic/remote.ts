@@ -1,11 +1,11 @@
 import { providerActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
-import type { Actor } from '../actor/types.ts';
-import type { Verdict } from '../types.ts';
+import type { Actor } from '../actor/actor-interface.ts';
+import type { Verdict } from '../contracts.ts';
 import { ContextOverflowError } from '../errors.ts';
 import { budgetForWindow, criticPrompt, estimateTokens, memoCounter, type PromptBudget } from './prompt.ts';
-import type { Critic, CriticInput } from './types.ts';
+import type { Critic, CriticInput } from './critic-interface.ts';
 import { verdictFromText } from './verdict.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { decodingSchema } from '../decoding-schema.ts';
 import { firstJsonObject } from '../json-object.ts';
-import type { Verdict } from '../types.ts';
+import type { Verdict } from '../contracts.ts';
 
 /**
  * The verdict the critic must emit. `decision` comes first so that an

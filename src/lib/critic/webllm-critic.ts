@@ -5,12 +5,12 @@
  * engine-critic.ts, carries none of it.
  */
 import { ContextOverflowError } from '../errors.ts';
-import type { GenerateOptions, GenerateResult } from '../engines/types.ts';
+import type { GenerateOptions, GenerateResult } from '../engines/engine-interface.ts';
 import type { WebLLMEngine } from '../engines/webllm.ts';
-import type { Verdict } from '../types.ts';
+import type { Verdict } from '../contracts.ts';
 import { EngineCritic, type JudgeStats } from './engine-critic.ts';
 import { budgetForWindow, budgetPieces, criticPrompt, estimateTokens, INCREMENTAL_HEADER, withVerdict, type CriticConversation, type PromptBudget } from './prompt.ts';
-import type { CriticInput } from './types.ts';
+import type { CriticInput } from './critic-interface.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
 
 /** web-llm builds its grammar from this text on every request: serialise it once. */

@@ -5,11 +5,11 @@
  */
 import type { z } from 'zod';
 import { AbortedError, EngineError } from '../errors.ts';
-import type { Verdict } from '../types.ts';
+import type { Verdict } from '../contracts.ts';
 import type { JudgeStats } from './engine-critic.ts';
-import type { DeleteReport, EngineLoadInfo, EngineProgress, GenerateRequest, GenerateResult } from '../engines/types.ts';
+import type { DeleteReport, EngineLoadInfo, EngineProgress, GenerateRequest, GenerateResult } from '../engines/engine-interface.ts';
 import type { PreparedInput } from './prompt.ts';
-import type { Critic, CriticInput } from './types.ts';
+import type { Critic, CriticInput } from './critic-interface.ts';
 import { WorkerLink, type WorkerEndpoint } from '../worker-link.ts';
 import type { TransformersConfig } from '../engines/transformers-options.ts';
 import type { TransformersWorkerSession } from '../engines/transformers-worker.ts';

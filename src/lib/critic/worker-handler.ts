@@ -4,7 +4,7 @@
  */
 import { AbortedError, EngineError, badRequestResponse, toWireError } from '../errors.ts';
 import { EngineCritic } from './engine-critic.ts';
-import type { CriticEngine, DeleteReport } from '../engines/types.ts';
+import type { CriticEngine, DeleteReport } from '../engines/engine-interface.ts';
 import type { TransformersConfig } from '../engines/transformers-options.ts';
 import { WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from './worker-protocol.ts';
 

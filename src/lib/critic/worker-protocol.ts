@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { linkResponseSchema } from '../worker-link.ts';
-import { VerdictSchema } from '../types.ts';
-import { CriticInputSchema } from './types.ts';
-import { DeleteReportSchema, EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from '../engines/types.ts';
+import { VerdictSchema } from '../contracts.ts';
+import { CriticInputSchema } from './critic-interface.ts';
+import { DeleteReportSchema, EngineLoadInfoSchema, EngineProgressSchema, GenerateRequestSchema, GenerateResultSchema } from '../engines/engine-interface.ts';
 import { TransformersConfigSchema } from '../engines/transformers-options.ts';
 
 const id = z.string().min(1);

@@ -3,7 +3,7 @@ import type { PackSource, TauPack } from '../envs/tau-bench/pack.ts';
 import { loadUserBenchTool } from '../envs/userbench/pack.ts';
 import { errorMessage, ValidationError } from '../errors.ts';
 import type { EpisodeMeta } from '../loop/events.ts';
-import type { ToolSchema } from '../types.ts';
+import type { ToolSchema } from '../contracts.ts';
 import { goldTaskOf, type GoldTask } from './gold.ts';
 import type { EnvContext } from './pipeline.ts';
 

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Critic, CriticInput } from '../critic/types.ts';
+import type { Critic, CriticInput } from '../critic/critic-interface.ts';
 import { AbortedError } from '../errors.ts';
 import { ScriptedActorDouble, ScriptedCriticDouble } from '../../../tests/doubles/scripted-doubles.ts';
 import { buildCriticPrompt } from '../critic/prompt.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import type { Verdict } from '../types.ts';
+import type { Verdict } from '../contracts.ts';
 import { buildEvaluation, criticReport, evaluateCritics, liveRunReport, recordedVerdicts } from './evaluate.ts';
 import { interventionLabels } from './labels/interventions.ts';
 import { combineLabels, type LabelSet } from './labels/label.ts';

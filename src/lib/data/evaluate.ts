@@ -1,7 +1,7 @@
 import { isContextOverflow } from '../critic/health.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic } from '../critic/critic-interface.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import type { Verdict } from '../types.ts';
+import type { Verdict } from '../contracts.ts';
 import { isReadOnlyTool, pointKey, replayAgainstGold } from './gold.ts';
 import type { LabelSet } from './labels/label.ts';
 import type { GoldOf } from './labels/outcome.ts';

@@ -1,5 +1,5 @@
 import { budgetForWindow, criticPrompt, estimateTokens } from '../critic/prompt.ts';
-import type { CriticInput } from '../critic/types.ts';
+import type { CriticInput } from '../critic/critic-interface.ts';
 import type { VerdictOutput } from '../critic/verdict.ts';
 import type { LabelSet, LabelSource } from './labels/label.ts';
 import type { DecisionPoint } from './points.ts';

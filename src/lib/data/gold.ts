@@ -1,7 +1,7 @@
 import type { TauTask } from '../envs/tau-bench/pack.ts';
 import { toJs } from '../envs/tau-bench/py.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import type { Action } from '../types.ts';
+import type { Action } from '../contracts.ts';
 
 /** A gold action as tau-bench tasks list them; `respond` is a message to the user. */
 interface GoldAction {

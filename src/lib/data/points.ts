@@ -1,10 +1,10 @@
-import type { CriticInput } from '../critic/types.ts';
+import type { CriticInput } from '../critic/critic-interface.ts';
 import { environmentName } from '../envs/environment.ts';
 import type { EpisodeMeta, TimelineEntry } from '../loop/events.ts';
 import { historyFromTimeline } from '../loop/history.ts';
 import { feedbackOf } from '../loop/run-episode.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import type { Proposal, ToolSchema } from '../types.ts';
+import type { Proposal, ToolSchema } from '../contracts.ts';
 import { pointKey } from './gold.ts';
 
 // The loop's own feedback function, so rebuilt critic inputs are exactly the ones judged.

@@ -1,7 +1,7 @@
 import { criticErrorVerdict } from '../critic/health.ts';
-import type { Critic, CriticInput } from '../critic/types.ts';
+import type { Critic, CriticInput } from '../critic/critic-interface.ts';
 import { AbortedError } from '../errors.ts';
-import type { Verdict } from '../types.ts';
+import type { Verdict } from '../contracts.ts';
 import type { DecisionPoint } from './points.ts';
 
 export interface RejudgeOptions {

@@ -2,7 +2,7 @@
  * What this browser can run a critic on: WebGPU adapter, shader-f16, limits,
  * storage. Without WebGPU it says why and which options still work.
  */
-import type { Engine } from '../types.ts';
+import type { Engine } from '../contracts.ts';
 
 /** The part of the WebGPU API this probe reads (lib.dom has no WebGPU types). */
 export interface GpuAdapterLike {

@@ -5,7 +5,7 @@
  * model: unloading ends the session, the next load starts a new one.
  */
 import type { TransformersConfig } from './transformers-options.ts';
-import { deleteReport, type DeleteReport, type EngineLoadInfo, type EngineProgress, type OnDeviceEngine } from './types.ts';
+import { deleteReport, type DeleteReport, type EngineLoadInfo, type EngineProgress, type OnDeviceEngine } from './engine-interface.ts';
 
 /** What the engine asks of its session with the worker. */
 export interface TransformersWorkerSession {

@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
 import { deviceCandidates, dtypeCandidates, splitModelLocation, TransformersEngine } from './transformers.ts';
-import type { EngineProgress } from './types.ts';
-import type { ChatMessage } from '../types.ts';
+import type { EngineProgress } from './engine-interface.ts';
+import type { ChatMessage } from '../contracts.ts';
 import { EngineCritic } from '../critic/engine-critic.ts';
 import { buildCriticPrompt } from '../critic/prompt.ts';
-import type { CriticInput } from '../critic/types.ts';
+import type { CriticInput } from '../critic/critic-interface.ts';
 
 const MODELS = resolve(import.meta.dirname, '../../../.fixtures/models');
 const system = 'You are a critic. Answer JSON.';

@@ -29,7 +29,7 @@ import {
   type ProgressListener,
   type PromptStyle,
   type TokenCounter,
-} from './types.ts';
+} from './engine-interface.ts';
 
 export type { TransformersDevice, TransformersDtype, TransformersEngineOptions } from './transformers-options.ts';
 

@@ -4,13 +4,13 @@
  * MLC engine behind the worker boundary is a double (MLCEngineDouble).
  */
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../types.ts';
+import type { ChatMessage } from '../contracts.ts';
 import { EngineCritic } from '../critic/engine-critic.ts';
 import { WebLLMCritic } from '../critic/webllm-critic.ts';
 import { renderMessage, buildCriticPrompt } from '../critic/prompt.ts';
-import type { CriticInput } from '../critic/types.ts';
+import type { CriticInput } from '../critic/critic-interface.ts';
 import { VERDICT_JSON_SCHEMA } from '../critic/verdict.ts';
-import type { EngineProgress } from './types.ts';
+import type { EngineProgress } from './engine-interface.ts';
 import { WebLLMEngine } from './webllm.ts';
 import { ModelStorageDouble, newScript, workerFactory } from '../../../tests/doubles/webllm-double.ts';
 

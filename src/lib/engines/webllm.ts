@@ -43,7 +43,7 @@ import {
   type OnDeviceEngine,
   type ProgressListener,
   type PromptStyle,
-} from './types.ts';
+} from './engine-interface.ts';
 import { criticWindowDefault, modelMaxWindow, WEBLLM_DEFAULT_WINDOW } from './webllm-models.ts';
 import { COUNT_TOKENS, TokenCountsSchema, type TokenCounts } from './webllm-tokens.ts';
 

@@ -1,5 +1,5 @@
 import { AbortedError } from '../errors.ts';
-import type { UserSide, UserTurn } from './types.ts';
+import type { UserSide, UserTurn } from './env-interface.ts';
 
 /**
  * The person in the browser as the user side: the loop awaits their next

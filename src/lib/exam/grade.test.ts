@@ -9,7 +9,7 @@ import { buildCriticPrompt } from '../critic/prompt.ts';
 import { AbortedError } from '../errors.ts';
 import { buildCritic } from '../setup/factory.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic } from '../critic/critic-interface.ts';
 import { ProviderServerDouble, type RecordedRequest, type ScriptedReply } from '../../../tests/doubles/provider-server-double.ts';
 import { examSet, hasExamSources } from '../../../tests/fixtures/exam-items.ts';
 import { gradeExam, type GradeProgress } from './grade.ts';

@@ -6,10 +6,10 @@
  * app stores it in IndexedDB, the CLI in memory), so a stopped or reloaded run
  * resumes with `alreadyGraded` and grades no item twice.
  */
-import type { Critic } from '../critic/types.ts';
+import type { Critic } from '../critic/critic-interface.ts';
 import { judgeOnce } from '../data/rejudge.ts';
 import type { EpisodeEnvironment } from '../envs/environment.ts';
-import type { Verdict } from '../types.ts';
+import type { Verdict } from '../contracts.ts';
 import type { ExamDecision, ExamItem, ExamRecord } from './schema.ts';
 
 export interface GradeProgress {

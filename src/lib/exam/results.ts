@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { formatPath } from '../envs/tau-bench/pack.ts';
-import { StoredEngineSchema } from '../types.ts';
+import { StoredEngineSchema } from '../contracts.ts';
 import { examMetrics, ExamMetricsSchema } from './metrics.ts';
 import { ExamRecordSchema, type ExamRecord } from './schema.ts';
 

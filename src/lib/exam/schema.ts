@@ -6,9 +6,9 @@
  * there whenever a stored or exported shape changes.
  */
 import { z } from 'zod';
-import { CriticInputSchema } from '../critic/types.ts';
+import { CriticInputSchema } from '../critic/critic-interface.ts';
 import { EpisodeEnvironmentSchema } from '../envs/environment.ts';
-import { VerdictSchema } from '../types.ts';
+import { VerdictSchema } from '../contracts.ts';
 
 export const EXAM_SCHEMA_VERSION = 1;
 

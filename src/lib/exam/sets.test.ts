@@ -12,7 +12,7 @@ import { hashableEqual } from '../envs/tau-bench/hash.ts';
 import { isDict, parseJson, type PyValue } from '../envs/tau-bench/py.ts';
 import { isReadOnlyTool } from '../data/gold.ts';
 import { stepAction } from '../envs/tau-bench/env.ts';
-import type { ChatMessage } from '../types.ts';
+import type { ChatMessage } from '../contracts.ts';
 import { ExamItemSchema, type ExamItem } from './schema.ts';
 import { airlineSets, buildExamSet, EXAM_SET_NAMES, examSetSummary, examSourcesOf, type ExamSources } from './sets.ts';
 import { loadExamSourcesFromDir } from './sources-node.ts';

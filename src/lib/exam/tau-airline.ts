@@ -18,7 +18,7 @@ import { domainOf, taskOf, TERMINATE_TOOLS, type DomainPack, type TauPack } from
 import { isDict, parseJson, type PyDict } from '../envs/tau-bench/py.ts';
 import { ValidationError } from '../errors.ts';
 import { assistantMessageIndices, tauResultsToEpisodes, type TauResult } from '../traces/tau-results.ts';
-import type { Step, ToolCall } from '../types.ts';
+import type { Step, ToolCall } from '../contracts.ts';
 import { mutationsOf, type MutationKind } from './mutations.ts';
 import { EXAM_SCHEMA_VERSION, type ExamItem } from './schema.ts';
 import {

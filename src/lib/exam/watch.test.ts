@@ -6,7 +6,7 @@ import { loadTauPack } from '../envs/tau-bench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import { parseTauResults } from '../traces/tau-results.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import type { ToolSchema } from '../types.ts';
+import type { ToolSchema } from '../contracts.ts';
 import { EXAM_SCHEMA_VERSION, type ExamItem } from './schema.ts';
 import { watchFrames, wouldBeFeedback } from './watch.ts';
 

@@ -7,7 +7,7 @@ import { decisionPoints, type DecisionPoint } from '../data/points.ts';
 import { revisionMessages } from '../loop/history.ts';
 import { feedbackOf } from '../loop/run-episode.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import type { ToolSchema, Verdict } from '../types.ts';
+import type { ToolSchema, Verdict } from '../contracts.ts';
 import type { ExamItem } from './schema.ts';
 
 /** One beat of the watched episode: a user turn, or an actor proposal the critic judges. */

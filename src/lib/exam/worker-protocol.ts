@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { linkResponseSchema } from '../worker-link.ts';
 import { PackLocationSchema } from '../envs/userbench/pack-worker-protocol.ts';
 import { EpisodeTraceSchema } from '../traces/schema.ts';
-import { ToolSchemaSchema } from '../types.ts';
+import { ToolSchemaSchema } from '../contracts.ts';
 import { ExamItemSchema } from './schema.ts';
 import { ExamSetNameSchema } from './sets.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EpisodeEnvironmentSchema } from '../envs/environment.ts';
-import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema, EngineSchema } from '../types.ts';
+import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema, EngineSchema } from '../contracts.ts';
 
 /** Describes an episode for lists, filters and training data. Never holds secrets. */
 export const EpisodeMetaSchema = z.object({

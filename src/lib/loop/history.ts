@@ -1,4 +1,4 @@
-import type { Action, ChatMessage } from '../types.ts';
+import type { Action, ChatMessage } from '../contracts.ts';
 import type { TimelineEntry } from './events.ts';
 
 /** The assistant message an action becomes in the trajectory. */

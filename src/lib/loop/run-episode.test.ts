@@ -3,9 +3,9 @@ import { ProviderServerDouble } from '../../../tests/doubles/provider-server-dou
 import { AnthropicActor } from '../actor/anthropic.ts';
 import { OpenAICompatibleActor } from '../actor/openai.ts';
 import { RemoteCritic } from '../critic/remote.ts';
-import type { Critic, CriticInput } from '../critic/types.ts';
+import type { Critic, CriticInput } from '../critic/critic-interface.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
-import type { Env, UserSide } from '../envs/types.ts';
+import type { Env, UserSide } from '../envs/env-interface.ts';
 import { SimulatedUser } from '../envs/tau-bench/user.ts';
 import {
   ScriptedActorDouble,
@@ -15,7 +15,7 @@ import {
   type ActorStep,
   type CriticStep,
 } from '../../../tests/doubles/scripted-doubles.ts';
-import type { Action, CriticMode, FailureRule } from '../types.ts';
+import type { Action, CriticMode, FailureRule } from '../contracts.ts';
 import type { LoopEvent, TimelineEntry } from './events.ts';
 import { runEpisode, type EpisodeConfig } from './run-episode.ts';
 import { ContextOverflowError } from '../errors.ts';

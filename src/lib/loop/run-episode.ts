@@ -1,9 +1,9 @@
-import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
-import type { Critic, CriticInput } from '../critic/types.ts';
-import type { Env, UserSide, UserTurn } from '../envs/types.ts';
+import type { Actor, ActorReply, ActorRequest } from '../actor/actor-interface.ts';
+import type { Critic, CriticInput } from '../critic/critic-interface.ts';
+import type { Env, UserSide, UserTurn } from '../envs/env-interface.ts';
 import { errorMessage, isAbort, ProviderError, SpotterError } from '../errors.ts';
 import { criticErrorVerdict } from '../critic/health.ts';
-import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../types.ts';
+import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../contracts.ts';
 import type { EpisodeMeta, LoopEvent, Outcome, TimelineEntry } from './events.ts';
 import { historyFromTimeline, revisionMessages } from './history.ts';
 import { streamWhile } from './stream-while.ts';

@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import path from 'node:path';
 import { doubleFactories } from '../../../tests/doubles/runner-doubles.ts';
 import { EngineCritic } from '../critic/engine-critic.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic } from '../critic/critic-interface.ts';
 import { TransformersEngine } from '../engines/transformers.ts';
 import { AbortedError } from '../errors.ts';
 import { TraceStore } from '../traces/trace-store.ts';

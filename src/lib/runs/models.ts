@@ -5,11 +5,11 @@
  */
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
-import type { Actor, ActorReply, ActorRequest, TextSink } from '../actor/types.ts';
-import type { Critic, CriticInput } from '../critic/types.ts';
+import type { Actor, ActorReply, ActorRequest, TextSink } from '../actor/actor-interface.ts';
+import type { Critic, CriticInput } from '../critic/critic-interface.ts';
 import { buildActor, buildCritic, providerConfigFor } from '../setup/factory.ts';
 import type { ModelSpec } from '../setup/specs.ts';
-import type { Verdict } from '../types.ts';
+import type { Verdict } from '../contracts.ts';
 
 export interface ModelClientOptions {
   /** The provider config (with key) for a spec in a role. */

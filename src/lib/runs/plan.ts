@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { ModelSpecSchema } from '../setup/specs.ts';
-import { CriticModeSchema, FailureRuleSchema } from '../types.ts';
+import { CriticModeSchema, FailureRuleSchema } from '../contracts.ts';
 import { BenchSplitSchema, environmentName, type EpisodeEnvironment } from '../envs/environment.ts';
 import { BenchEnvironmentSchema, episodeEnvironment } from '../envs/bench-environment.ts';
 

@@ -5,7 +5,7 @@
  */
 import { historyFromTimeline } from '../loop/history.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
-import type { ChatMessage } from '../types.ts';
+import type { ChatMessage } from '../contracts.ts';
 import { costOf, type PriceTable } from '../pricing.ts';
 import { isSuccess } from './passk.ts';
 import { planSlots } from './plan.ts';

@@ -4,9 +4,9 @@
  * run record, which is persisted at once, so a reload resumes only the slots
  * without a result. Everything that talks to a model or a pack is injected.
  */
-import type { Actor, ActorReply, ActorRequest } from '../actor/types.ts';
-import type { Critic } from '../critic/types.ts';
-import type { Env, UserSide } from '../envs/types.ts';
+import type { Actor, ActorReply, ActorRequest } from '../actor/actor-interface.ts';
+import type { Critic } from '../critic/critic-interface.ts';
+import type { Env, UserSide } from '../envs/env-interface.ts';
 import { errorMessage } from '../errors.ts';
 import type { LoopEvent } from '../loop/events.ts';
 import { preflight } from './preflight.ts';
@@ -14,7 +14,7 @@ import { runEpisode } from '../loop/run-episode.ts';
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
 import { EpisodeTally } from '../traces/episode-tally.ts';
 import { TraceRecorder, type TraceSink } from '../traces/recorder.ts';
-import type { Usage } from '../types.ts';
+import type { Usage } from '../contracts.ts';
 import { addUsage, mergeUsage, sumUsage, usageEntry, type UsageEntry } from '../usage.ts';
 import { planSlots, runEnvironment, type RunSpec, type Slot } from './plan.ts';
 import type { BenchEnvironment } from '../envs/bench-environment.ts';

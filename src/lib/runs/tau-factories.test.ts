@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../actor/provider.ts';
 import { ValidationError } from '../errors.ts';
-import type { CriticInput } from '../critic/types.ts';
-import type { Verdict } from '../types.ts';
+import type { CriticInput } from '../critic/critic-interface.ts';
+import type { Verdict } from '../contracts.ts';
 import { SerialCritic } from './models.ts';
 import { providerConfigFor } from '../setup/factory.ts';
 import { tauBenchFactories, type TauKit } from './tau-factories.ts';

@@ -5,9 +5,9 @@
  * The tau-bench pieces arrive as a kit so the same glue serves the browser
  * (pack over HTTP) and Node (pack from a folder).
  */
-import type { Actor } from '../actor/types.ts';
+import type { Actor } from '../actor/actor-interface.ts';
 import { PackCache } from '../envs/tau-bench/pack-cache.ts';
-import type { Env, UserSide } from '../envs/types.ts';
+import type { Env, UserSide } from '../envs/env-interface.ts';
 import { runModels, type ModelClientOptions } from './models.ts';
 import { ValidationError } from '../errors.ts';
 import type { TauDomain } from '../envs/environment.ts';

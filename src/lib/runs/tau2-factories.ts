@@ -11,7 +11,7 @@ import type { BenchEnvironment } from '../envs/bench-environment.ts';
 import { PackCache } from '../envs/tau-bench/pack-cache.ts';
 import { actorNlJudge } from '../envs/tau2/nl-judge.ts';
 import { tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
-import type { Env, UserSide } from '../envs/types.ts';
+import type { Env, UserSide } from '../envs/env-interface.ts';
 import { ValidationError } from '../errors.ts';
 import { buildEnvironment } from '../setup/environments.ts';
 import { runModels, type ModelClientOptions } from './models.ts';

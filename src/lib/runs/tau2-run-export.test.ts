@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from '../traces/schema.ts';
 import type { TimelineEntry } from '../loop/events.ts';
-import type { Action } from '../types.ts';
+import type { Action } from '../contracts.ts';
 import { tau2Trajectory } from './tau2-run-export.ts';
 
 const step = (index: number, executed: Action, observation: string | null): TimelineEntry => ({

@@ -4,7 +4,7 @@
  * by the environment factory (setup/environments.ts) with the run's user model
  * (metered by the runner) as its judges and simulated user.
  */
-import type { Env, UserSide } from '../envs/types.ts';
+import type { Env, UserSide } from '../envs/env-interface.ts';
 import { ValidationError } from '../errors.ts';
 import { scenarioOf, type UserBenchPack } from '../envs/userbench/pack.ts';
 import { PackCache } from '../envs/tau-bench/pack-cache.ts';

@@ -6,7 +6,7 @@
  */
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic } from '../critic/critic-interface.ts';
 import { buildCritic } from './factory.ts';
 import { remoteSpec } from './run-specs.ts';
 

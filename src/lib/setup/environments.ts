@@ -18,7 +18,7 @@
  * `buildEnvironment` below; then the run factories (runs/run-factories.ts,
  * runs/estimate.ts's profile) and the Chat tab's choice (ui/state/environment.svelte.ts).
  */
-import type { Actor } from '../actor/types.ts';
+import type { Actor } from '../actor/actor-interface.ts';
 import { environmentName, tau2Split, tauBenchSplit, type BenchSplit, type TaskSplit, type Tau2Domain, type TauDomain } from '../envs/environment.ts';
 import { episodeEnvironment, type BenchEnvironment } from '../envs/bench-environment.ts';
 import { createPolicyChatEnv } from '../envs/policy-chat/env.ts';
@@ -29,7 +29,7 @@ import { createTau2Env, type Tau2Session } from '../envs/tau2/env.ts';
 import type { NlJudge } from '../envs/tau2/evaluator.ts';
 import { tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
 import { Tau2SimulatedUser } from '../envs/tau2/user.ts';
-import type { Env, UserSide } from '../envs/types.ts';
+import type { Env, UserSide } from '../envs/env-interface.ts';
 import { actorTravelLlm } from '../envs/userbench/actor-llm.ts';
 import { createUserBenchEnv, UserBenchOpening } from '../envs/userbench/env.ts';
 import { TravelGym } from '../envs/userbench/gym.ts';

@@ -6,9 +6,9 @@
 import { providerActor } from '../actor/index.ts';
 import type { OpenAIClientOptions } from '../actor/openai.ts';
 import type { ProviderConfig } from '../actor/provider.ts';
-import type { Actor } from '../actor/types.ts';
+import type { Actor } from '../actor/actor-interface.ts';
 import { RemoteCritic } from '../critic/remote.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Critic } from '../critic/critic-interface.ts';
 import { SpotterError, ValidationError } from '../errors.ts';
 import { isRemote, type ActorSpec, type CriticSpec, type ModelSpec } from './specs.ts';
 

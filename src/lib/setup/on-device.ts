@@ -4,11 +4,11 @@
  * or the actor. Nothing is downloaded until the caller loads the engine.
  * web-llm is imported on demand, so it stays out of the app's first load.
  */
-import type { Actor } from '../actor/types.ts';
-import type { Critic } from '../critic/types.ts';
+import type { Actor } from '../actor/actor-interface.ts';
+import type { Critic } from '../critic/critic-interface.ts';
 import { WorkerCritic, type WorkerEndpoint } from '../critic/worker-critic.ts';
 import { TransformersWorkerEngine } from '../engines/transformers-worker.ts';
-import type { OnDeviceEngine } from '../engines/types.ts';
+import type { OnDeviceEngine } from '../engines/engine-interface.ts';
 import type { MLCWorkerLike, WebLLMEngine, WebLLMStorage } from '../engines/webllm.ts';
 import { EngineError } from '../errors.ts';
 import type { OnDeviceCriticSpec, WebLLMCriticSpec } from './specs.ts';

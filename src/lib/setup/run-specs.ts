@@ -4,7 +4,7 @@
  * Pure, so the Benchmark tab only forwards its fields here.
  */
 import type { ProviderConfig } from '../actor/provider.ts';
-import type { CriticMode, ModelEngine } from '../types.ts';
+import type { CriticMode, ModelEngine } from '../contracts.ts';
 import type { ModelSpec } from './specs.ts';
 
 /** A provider model as the settings hold it (no key needed here). */

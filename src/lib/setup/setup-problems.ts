@@ -5,7 +5,7 @@
  * it belongs next to (the field's `name` in the Setup panel).
  */
 
-import type { RemoteEngine } from '../types.ts';
+import type { RemoteEngine } from '../contracts.ts';
 
 interface RemoteSetup {
   baseUrl: string;

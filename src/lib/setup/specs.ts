@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { TransformersConfigSchema } from '../engines/transformers-options.ts';
-import { engineRunsOnDevice, RemoteEngineSchema, type RemoteEngine } from '../types.ts';
+import { engineRunsOnDevice, RemoteEngineSchema, type RemoteEngine } from '../contracts.ts';
 
 const model = z.string().min(1);
 /** A critic's context window in tokens (a remote critic keeps to it; an in-browser one was loaded with it). */
@@ -20,7 +20,7 @@ const contextWindow = z.number().int().positive().optional();
 /** Read from stored run specs of earlier versions and ignored: `runsOnDevice` derives it from the engine. */
 const local = z.boolean().optional();
 
-/** The API styles of a remote model (of the one engine vocabulary, types.ts). */
+/** The API styles of a remote model (of the one engine vocabulary, contracts.ts). */
 export { RemoteEngineSchema, type RemoteEngine };
 
 const remote = { model, baseUrl: z.string().optional(), local, contextWindow };

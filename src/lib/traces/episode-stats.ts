@@ -1,5 +1,5 @@
 import { costOf, type CostSummary, type PriceTable } from '../pricing.ts';
-import type { Usage } from '../types.ts';
+import type { Usage } from '../contracts.ts';
 import { mergeUsage, usageEntry, type UsageEntry } from '../usage.ts';
 import { EpisodeTally } from './episode-tally.ts';
 import type { EpisodeTrace } from './schema.ts';

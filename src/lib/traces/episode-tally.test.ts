@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Proposal, Step, Verdict } from '../types.ts';
+import type { Proposal, Step, Verdict } from '../contracts.ts';
 import { EpisodeTally } from './episode-tally.ts';
 
 const verdict = (decision: Verdict['decision'], latencyMs: number, extra: Partial<Verdict> = {}): Verdict => ({

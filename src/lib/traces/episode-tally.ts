@@ -5,7 +5,7 @@
  * the episode view counts a stored trace the same way.
  */
 import { isContextOverflow } from '../critic/health.ts';
-import type { Step, Usage } from '../types.ts';
+import type { Step, Usage } from '../contracts.ts';
 import { addUsage } from '../usage.ts';
 
 export class EpisodeTally {

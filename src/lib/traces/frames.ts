@@ -1,4 +1,4 @@
-import type { Action, Verdict } from '../types.ts';
+import type { Action, Verdict } from '../contracts.ts';
 import type { EpisodeTrace } from './schema.ts';
 import { reviewOutcome, type ReviewOutcome } from './summary.ts';
 

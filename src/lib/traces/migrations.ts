@@ -1,6 +1,6 @@
 import { TauDomainSchema, UserBenchEnvSchema, type EpisodeEnvironment } from '../envs/environment.ts';
 import { ValidationError } from '../errors.ts';
-import { engineFromLegacy } from '../types.ts';
+import { engineFromLegacy } from '../contracts.ts';
 import { TRACE_SCHEMA_VERSION, EpisodeTraceSchema, type EpisodeTrace } from './schema.ts';
 
 type RawRecord = Record<string, unknown>;
@@ -56,7 +56,7 @@ function withVerdicts(r: RawRecord, change: (verdict: unknown) => unknown): RawR
 
 /**
  * Version 3 → 4: a verdict's `engine` is of the one engine vocabulary
- * (types.ts). A remote critic's verdicts said 'remote'; they now say the API
+ * (contracts.ts). A remote critic's verdicts said 'remote'; they now say the API
  * style, and the stored ones read as 'openai-compatible' (engineFromLegacy),
  * priced the same way, by model.
  */

@@ -1,4 +1,4 @@
-import type { CriticMode } from '../types.ts';
+import type { CriticMode } from '../contracts.ts';
 import type { EpisodeSummary, ReviewOutcome } from './summary.ts';
 
 export const SORT_KEYS = ['newest', 'oldest', 'reward', 'interventions', 'steps'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CriticModeSchema } from '../types.ts';
+import { CriticModeSchema } from '../contracts.ts';
 import { environmentName } from '../envs/environment.ts';
 import { OutcomeSchema } from '../loop/events.ts';
 import { criticHealth } from '../critic/health.ts';

@@ -26,7 +26,7 @@ import { TAU_DOMAINS, type TaskSplit, type TauDomain } from '../envs/environment
 import { formatPath, RESPOND_ACTION_NAME, TOOL_IMPLEMENTATIONS } from '../envs/tau-bench/pack.ts';
 import { ValidationError, errorMessage } from '../errors.ts';
 import { OutcomeSchema, type TimelineEntry } from '../loop/events.ts';
-import type { Action, ToolCall } from '../types.ts';
+import type { Action, ToolCall } from '../contracts.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
 
 const TauToolCallSchema = z.looseObject({

@@ -19,7 +19,7 @@ import { Tau2DomainSchema, type Tau2Domain } from '../envs/environment.ts';
 import { formatPath } from '../envs/tau-bench/pack.ts';
 import { errorMessage, ValidationError } from '../errors.ts';
 import type { Outcome, TimelineEntry } from '../loop/events.ts';
-import type { Action } from '../types.ts';
+import type { Action } from '../contracts.ts';
 import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from './schema.ts';
 
 const ToolCallSchema = z.looseObject({

@@ -1,5 +1,5 @@
-import type { Actor } from '../../lib/actor/types.ts';
-import type { Critic } from '../../lib/critic/types.ts';
+import type { Actor } from '../../lib/actor/actor-interface.ts';
+import type { Critic } from '../../lib/critic/critic-interface.ts';
 import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
 import { RequestLog, type Purpose } from '../../lib/net/request-log.ts';
@@ -10,7 +10,7 @@ import { setupProblems, type SetupProblem } from '../../lib/setup/setup-problems
 import type { ActorSpec, ModelSpec } from '../../lib/setup/specs.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import { TraceStore } from '../../lib/traces/trace-store.ts';
-import type { CriticMode } from '../../lib/types.ts';
+import type { CriticMode } from '../../lib/contracts.ts';
 import { CriticPanelState } from './critic.svelte.ts';
 import { EpisodeSession, type StartOptions } from './episode.svelte.ts';
 import { examDeps, watchSources } from './exam-app.ts';

@@ -3,13 +3,13 @@ import { engineOptions, probeCapabilities, type EngineOption } from '../../lib/e
 import type { TransformersConfig, TransformersDevice, TransformersDtype } from '../../lib/engines/transformers-options.ts';
 import type { CacheBackend } from '../../lib/engines/webllm.ts';
 import { criticModelOptions, type WebLLMModelOption } from '../../lib/engines/webllm-models.ts';
-import type { Critic } from '../../lib/critic/types.ts';
+import type { Critic } from '../../lib/critic/critic-interface.ts';
 import { recommendCritic, recommendationFromQuery, type Recommendation } from '../../lib/critic/recommend.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { TransferMeter, type TransferStatus } from '../../lib/net/transfer-rate.ts';
 import { openOnDeviceCritic, type OnDeviceDeps } from '../../lib/setup/on-device.ts';
 import type { OnDeviceCriticSpec, WebLLMCriticSpec } from '../../lib/setup/specs.ts';
-import { EngineSchema, StoredEngineSchema, type Verdict } from '../../lib/types.ts';
+import { EngineSchema, StoredEngineSchema, type Verdict } from '../../lib/contracts.ts';
 import { appPath } from '../app-url.ts';
 import { loadStored, saveStored } from './stored.ts';
 import { prebuiltModelList, webllmWorker } from './webllm-shared.ts';

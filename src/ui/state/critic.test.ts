@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModels } from '../../../scripts/make-tiny-model.ts';
 import { ModelStorageDouble, newScript, workerFactory } from '../../../tests/doubles/webllm-double.ts';
-import type { Critic } from '../../lib/critic/types.ts';
+import type { Critic } from '../../lib/critic/critic-interface.ts';
 import { CriticPanelState } from './critic.svelte.ts';
 import { StorageDouble } from '../../../tests/doubles/storage-double.ts';
 import { transformersWorkerChannelDouble } from '../../../tests/doubles/transformers-worker-channel.ts';

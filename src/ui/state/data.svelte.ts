@@ -12,7 +12,7 @@ import { errorMessage, isAbort } from '../../lib/errors.ts';
 import { appUrl } from '../app-url.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
 import type { CriticChoice } from '../../lib/setup/critic-choices.ts';
-import type { Critic } from '../../lib/critic/types.ts';
+import type { Critic } from '../../lib/critic/critic-interface.ts';
 
 /** Where the state reads episodes from: the IndexedDB trace store in the app. */
 interface TraceSource {

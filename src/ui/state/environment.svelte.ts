@@ -4,8 +4,8 @@ import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/pack-cache.ts
 import { TAU2_SPLITS, type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
 import { Tau2Choice } from './tau2.svelte.ts';
 import { episodeEnvironment } from '../../lib/envs/bench-environment.ts';
-import type { Actor } from '../../lib/actor/types.ts';
-import type { Env, UserSide } from '../../lib/envs/types.ts';
+import type { Actor } from '../../lib/actor/actor-interface.ts';
+import type { Env, UserSide } from '../../lib/envs/env-interface.ts';
 import { Tau2HumanSeat } from '../../lib/envs/tau2/human-seat.ts';
 import type { EpisodeMeta } from '../../lib/loop/events.ts';
 import { appUrl } from '../app-url.ts';

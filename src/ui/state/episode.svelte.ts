@@ -1,7 +1,7 @@
-import type { Actor } from '../../lib/actor/types.ts';
-import type { Critic } from '../../lib/critic/types.ts';
+import type { Actor } from '../../lib/actor/actor-interface.ts';
+import type { Critic } from '../../lib/critic/critic-interface.ts';
 import { HumanUser } from '../../lib/envs/human-user.ts';
-import type { Env, UserSide } from '../../lib/envs/types.ts';
+import type { Env, UserSide } from '../../lib/envs/env-interface.ts';
 import type { AttemptInfo } from '../../lib/actor/retry.ts';
 import { AbortedError, errorMessage } from '../../lib/errors.ts';
 import type { LoopEvent, Outcome, TimelineEntry } from '../../lib/loop/events.ts';
@@ -9,7 +9,7 @@ import { runEpisode, type EpisodeConfig, type TurnRecovery } from '../../lib/loo
 import { holdEpisode } from '../../lib/traces/liveness.ts';
 import { TraceRecorder, type TraceSink } from '../../lib/traces/recorder.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
-import type { Proposal } from '../../lib/types.ts';
+import type { Proposal } from '../../lib/contracts.ts';
 
 /** A step whose actor call (or the simulated user's turn) failed: the episode waits for Retry, Edit and resend, or End. */
 interface TurnFailure {

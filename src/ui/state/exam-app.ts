@@ -4,7 +4,7 @@
  * chat's tau-bench pack and the historical GPT-4o file beside it), and the
  * grader. The heavy parts load when first used.
  */
-import type { Critic } from '../../lib/critic/types.ts';
+import type { Critic } from '../../lib/critic/critic-interface.ts';
 import { quantOf } from '../../lib/engines/webllm-models.ts';
 import { SpotterError } from '../../lib/errors.ts';
 import type { CriticDescriptor } from '../../lib/exam/results.ts';

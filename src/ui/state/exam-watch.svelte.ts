@@ -1,9 +1,9 @@
 import { criticErrorVerdict } from '../../lib/critic/health.ts';
-import type { Critic } from '../../lib/critic/types.ts';
+import type { Critic } from '../../lib/critic/critic-interface.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
 import { watchFrames, type WatchFrame } from '../../lib/exam/watch.ts';
 import type { EpisodeListEntry, EpisodeResult, ExamWorkerProgress } from '../../lib/exam/worker-protocol.ts';
-import type { Verdict } from '../../lib/types.ts';
+import type { Verdict } from '../../lib/contracts.ts';
 
 export interface WatchSources {
   /** The 200 real GPT-4o airline episodes, to pick from. */

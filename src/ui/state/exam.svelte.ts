@@ -1,4 +1,4 @@
-import type { Critic } from '../../lib/critic/types.ts';
+import type { Critic } from '../../lib/critic/critic-interface.ts';
 import { errorMessage, isAbort } from '../../lib/errors.ts';
 import type { GradeOptions, GradeProgress } from '../../lib/exam/grade.ts';
 import { balancedPrefix } from '../../lib/exam/limit.ts';

@@ -1,5 +1,5 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import type { Actor } from '../../lib/actor/types.ts';
+import type { Actor } from '../../lib/actor/actor-interface.ts';
 import { probeCapabilities, type Capabilities } from '../../lib/engines/capabilities.ts';
 import type { MLCWorkerLike, WebLLMEngine, WebLLMStorage } from '../../lib/engines/webllm.ts';
 import { actorModelOptions, type WebLLMModelOption } from '../../lib/engines/webllm-models.ts';

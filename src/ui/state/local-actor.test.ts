@@ -5,10 +5,10 @@
  */
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../../lib/actor/types.ts';
+import type { Actor } from '../../lib/actor/actor-interface.ts';
 import type { Capabilities } from '../../lib/engines/capabilities.ts';
 import { ModelStorageDouble, newScript, workerFactory, type Script } from '../../../tests/doubles/webllm-double.ts';
-import type { ToolSchema } from '../../lib/types.ts';
+import type { ToolSchema } from '../../lib/contracts.ts';
 import { LocalActorState, NO_WEBGPU_HELP } from './local-actor.svelte.ts';
 
 const MODEL = 'Qwen2.5-7B-Instruct-q4f32_1-MLC';

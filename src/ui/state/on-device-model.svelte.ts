@@ -1,6 +1,6 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { Capabilities } from '../../lib/engines/capabilities.ts';
-import { deleteReportText, type EngineLoadInfo, type EngineProgress, type OnDeviceEngine } from '../../lib/engines/types.ts';
+import { deleteReportText, type EngineLoadInfo, type EngineProgress, type OnDeviceEngine } from '../../lib/engines/engine-interface.ts';
 import { errorMessage } from '../../lib/errors.ts';
 
 type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';

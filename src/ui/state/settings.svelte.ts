@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProviderConfigSchema, type ProviderConfig } from '../../lib/actor/provider.ts';
-import { CriticModeSchema, FailureRuleSchema, type ModelEngine } from '../../lib/types.ts';
+import { CriticModeSchema, FailureRuleSchema, type ModelEngine } from '../../lib/contracts.ts';
 import { loadStored, saveStored } from './stored.ts';
 
 const STORAGE_KEY = 'spotter.settings.v1';

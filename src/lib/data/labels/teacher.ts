@@ -1,8 +1,8 @@
-import type { Actor } from '../../actor/types.ts';
+import type { Actor } from '../../actor/actor-interface.ts';
 import { criticPrompt } from '../../critic/prompt.ts';
 import { verdictFromText } from '../../critic/verdict.ts';
-import type { Critic, CriticInput } from '../../critic/types.ts';
-import type { Verdict } from '../../types.ts';
+import type { Critic, CriticInput } from '../../critic/critic-interface.ts';
+import type { Verdict } from '../../contracts.ts';
 import type { DecisionPoint } from '../points.ts';
 import { rejudge, type RejudgeOptions } from '../rejudge.ts';
 import type { LabelSet } from './label.ts';

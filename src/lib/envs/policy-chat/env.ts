@@ -1,4 +1,4 @@
-import type { Env, ToolResult } from '../types.ts';
+import type { Env, ToolResult } from '../env-interface.ts';
 
 const PREAMBLE =
   'You are a helpful assistant talking with a user. You must follow the policy below in every reply. If a request conflicts with the policy, explain what you can do instead.';

@@ -7,8 +7,8 @@
  * `1.0` and `1` in the model's JSON are both the int 1 (Python would keep a
  * float); integral numbers are treated as ints.
  */
-import type { Env, RewardInfo, ToolResult } from '../types.ts';
-import type { ToolCall } from '../../types.ts';
+import type { Env, RewardInfo, ToolResult } from '../env-interface.ts';
+import type { ToolCall } from '../../contracts.ts';
 import { dataHash, hashableEqual } from './hash.ts';
 import {
   RESPOND_ACTION_NAME,

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
 import { readBodyText, type ReadOptions } from '../../net/download.ts';
 import { TransferMeter } from '../../net/transfer-rate.ts';
-import { ToolSchemaSchema, type ToolSchema } from '../../types.ts';
+import { ToolSchemaSchema, type ToolSchema } from '../../contracts.ts';
 import { JsonSyntaxError, isDict, parseJson, toJs, type PyDict, type PyValue } from './py.ts';
 import type { TauDomain, TaskSplit } from '../environment.ts';
 import type { TauTool } from './tool.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor, ActorRequest } from '../../actor/types.ts';
+import type { Actor, ActorRequest } from '../../actor/actor-interface.ts';
 import { OPENING, SimulatedUser, userSystemPrompt } from './user.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -4,9 +4,9 @@
  * (the agent's messages are the simulator's 'user' turns), no tools, and
  * '###STOP###' anywhere in a reply ending the episode.
  */
-import type { Actor } from '../../actor/types.ts';
-import type { ChatMessage } from '../../types.ts';
-import type { UserSide, UserTurn } from '../types.ts';
+import type { Actor } from '../../actor/actor-interface.ts';
+import type { ChatMessage } from '../../contracts.ts';
+import type { UserSide, UserTurn } from '../env-interface.ts';
 
 const STOP_TOKEN = '###STOP###';
 export const OPENING = 'Hi! How can I help you today?';

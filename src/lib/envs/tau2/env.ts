@@ -7,9 +7,9 @@
  * message shape: the agent's tool calls (from `execute`), its messages and the
  * user's turns and tool calls (from the user side), in the order they happened.
  */
-import type { ToolCall, ToolSchema } from '../../types.ts';
+import type { ToolCall, ToolSchema } from '../../contracts.ts';
 import { fromJs, isDict, type PyDict } from '../tau-bench/py.ts';
-import type { Env, RewardInfo, ToolResult } from '../types.ts';
+import type { Env, RewardInfo, ToolResult } from '../env-interface.ts';
 import type { Tau2Environment, Tau2Message, Tau2ToolMessage } from './environment.ts';
 import { evaluate, type NlJudge, type Tau2Reward } from './evaluator.ts';
 import { agentSystemPrompt, type Tau2Pack } from './pack.ts';

@@ -16,7 +16,7 @@ import type { Tau2Domain, Tau2Split } from '../environment.ts';
 import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from './pack.ts';
 import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from './pack-node.ts';
 import { toJs } from '../tau-bench/py.ts';
-import type { Action } from '../../types.ts';
+import type { Action } from '../../contracts.ts';
 import { FIRST_AGENT_MESSAGE, userSystemPrompt } from './user.ts';
 import type { Tau2Action } from './tasks.ts';
 

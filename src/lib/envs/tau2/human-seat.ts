@@ -7,8 +7,8 @@
  * database and is recorded as the user's tool call.
  */
 import { z } from 'zod';
-import type { ToolSchema } from '../../types.ts';
-import type { UserSide, UserTurn } from '../types.ts';
+import type { ToolSchema } from '../../contracts.ts';
+import type { UserSide, UserTurn } from '../env-interface.ts';
 import type { Tau2Session, Tau2UserAction } from './env.ts';
 import { FIRST_AGENT_MESSAGE } from './user.ts';
 

@@ -16,7 +16,7 @@
  * scripted replies; nl-judge.test.ts checks both.
  */
 import { z } from 'zod';
-import type { Actor } from '../../actor/types.ts';
+import type { Actor } from '../../actor/actor-interface.ts';
 import { MalformedOutputError } from '../../errors.ts';
 import { JsonSyntaxError, parseJson, pyRepr, toJs } from '../tau-bench/py.ts';
 import type { Tau2Message } from './environment.ts';

@@ -3,7 +3,7 @@
  * OpenAI tool schemas its `Tool.openai_schema` makes from each tool's signature and docstring, for the
  * agent's tools and (telecom) the user's, in the original's order. Do not edit by hand.
  */
-import type { ToolSchema } from '../../types.ts';
+import type { ToolSchema } from '../../contracts.ts';
 import type { Tau2Domain } from '../environment.ts';
 
 export const TOOL_SCHEMAS: Record<Tau2Domain, { agent: ToolSchema[]; user: ToolSchema[] }> = {

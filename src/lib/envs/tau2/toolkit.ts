@@ -7,7 +7,7 @@
  */
 import { dumps, type PyDict, type PyValue } from '../tau-bench/py.ts';
 import { PyException } from '../tau-bench/pyops.ts';
-import type { ToolSchema } from '../../types.ts';
+import type { ToolSchema } from '../../contracts.ts';
 import { dictHash } from './hash.ts';
 
 export type ToolRequestor = 'assistant' | 'user';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedActorDouble, type ActorStep } from '../../../../tests/doubles/scripted-doubles.ts';
 import { phonePackDouble } from '../../../../tests/doubles/tau2-phone-double.ts';
-import type { Action } from '../../types.ts';
+import type { Action } from '../../contracts.ts';
 import { createTau2Env } from './env.ts';
 import { Tau2HumanSeat, toolArg, toolParams } from './human-seat.ts';
 import { TAU2_DOMAIN_SPECS } from './domains.ts';

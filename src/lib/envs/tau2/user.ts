@@ -10,9 +10,9 @@
  * the turn goes on until the model writes a message for the agent (as the
  * original's orchestrator routes USER -> ENV -> USER).
  */
-import type { Actor } from '../../actor/types.ts';
-import type { ChatMessage } from '../../types.ts';
-import type { UserSide, UserTurn } from '../types.ts';
+import type { Actor } from '../../actor/actor-interface.ts';
+import type { ChatMessage } from '../../contracts.ts';
+import type { UserSide, UserTurn } from '../env-interface.ts';
 import { AGENT_STOP_TOKEN, type Tau2Session } from './env.ts';
 import { SIMULATION_GUIDELINES, SIMULATION_GUIDELINES_TOOLS } from './user-guidelines.ts';
 

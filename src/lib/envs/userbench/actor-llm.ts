@@ -4,8 +4,8 @@
  * no tools. Which model, temperature (TravelGymConfig: gpt-4o at 0) and key
  * are the actor's; retries and timeouts are the actor client's.
  */
-import type { Actor } from '../../actor/types.ts';
-import type { ChatMessage } from '../../types.ts';
+import type { Actor } from '../../actor/actor-interface.ts';
+import type { ChatMessage } from '../../contracts.ts';
 import type { TravelLlm, TravelLlmMessage } from './llm.ts';
 
 function toActorRequest(messages: readonly TravelLlmMessage[]): { system: string; messages: ChatMessage[] } {

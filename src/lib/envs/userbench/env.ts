@@ -12,9 +12,9 @@
  * The episode's reward is 1 when the best option was found for every aspect,
  * else 0, so pass^k means "best for every aspect in all k trials".
  */
-import type { ToolCall, ToolSchema } from '../../types.ts';
+import type { ToolCall, ToolSchema } from '../../contracts.ts';
 import { errorMessage, isAbort } from '../../errors.ts';
-import type { Env, RewardInfo, ToolResult, UserSide, UserTurn } from '../types.ts';
+import type { Env, RewardInfo, ToolResult, UserSide, UserTurn } from '../env-interface.ts';
 import { formatAction, type TravelGym, type TravelStep } from './gym.ts';
 import type { RecordingTravelLlm } from './recording-llm.ts';
 

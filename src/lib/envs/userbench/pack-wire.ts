@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
-import { ToolSchemaSchema } from '../../types.ts';
+import { ToolSchemaSchema } from '../../contracts.ts';
 import { dumps, isDict, parseJson, type PyValue } from '../tau-bench/py.ts';
 import type { ScenarioLookup, UserBenchPack } from './pack.ts';
 import type { TravelTask } from './task.ts';

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
-import { ToolSchemaSchema, type ToolSchema } from '../../types.ts';
+import { ToolSchemaSchema, type ToolSchema } from '../../contracts.ts';
 import { cachedPackSource, formatPath, httpPackSource, readPackJson, readPackText, type PackSource } from '../tau-bench/pack.ts';
 import { toJs, type PyValue } from '../tau-bench/py.ts';
 import { PROMPT_FILES, type PromptPair, type UserBenchPrompts } from './prompts.ts';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../../errors.ts';
-import type { Step } from '../../types.ts';
+import type { Step } from '../../contracts.ts';
 import { LlmScriptError, type TravelLlm } from './llm.ts';
 
 /** One LLM call of one step: its purpose and what came back (null: the call threw). */

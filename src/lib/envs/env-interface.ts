@@ -1,4 +1,4 @@
-import type { ToolCall, ToolSchema } from '../types.ts';
+import type { ToolCall, ToolSchema } from '../contracts.ts';
 
 export interface ToolResult {
   observation: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActionSchema, ChatMessageSchema, ToolSchemaSchema, type Verdict } from '../types.ts';
+import { ActionSchema, ChatMessageSchema, ToolSchemaSchema, type Verdict } from '../contracts.ts';
 
 /** Everything the critic sees at one decision point: exactly this becomes a training example's (and an exam item's) input. */
 export const CriticInputSchema = z.object({

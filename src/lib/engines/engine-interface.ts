@@ -6,7 +6,7 @@
  * are validated where they arrive. Nothing here knows about critics or actors.
  */
 import { z } from 'zod';
-import { OnDeviceEngineKindSchema, UsageSchema, type OnDeviceEngineKind } from '../types.ts';
+import { OnDeviceEngineKindSchema, UsageSchema, type OnDeviceEngineKind } from '../contracts.ts';
 import { firstJsonObject } from '../json-object.ts';
 
 export const EngineProgressSchema = z.object({
@@ -20,8 +20,8 @@ export const EngineProgressSchema = z.object({
 });
 export type EngineProgress = z.infer<typeof EngineProgressSchema>;
 
-/** The on-device engines: part of the one engine vocabulary (types.ts). */
-export { OnDeviceEngineKindSchema, type OnDeviceEngineKind } from '../types.ts';
+/** The on-device engines: part of the one engine vocabulary (contracts.ts). */
+export { OnDeviceEngineKindSchema, type OnDeviceEngineKind } from '../contracts.ts';
 
 export const EngineLoadInfoSchema = z.object({
   engine: OnDeviceEngineKindSchema,

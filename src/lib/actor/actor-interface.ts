@@ -1,4 +1,4 @@
-import type { Action, ChatMessage, ToolSchema, Usage } from '../types.ts';
+import type { Action, ChatMessage, ToolSchema, Usage } from '../contracts.ts';
 
 /** What an actor is asked: the policy as system prompt, the trajectory so far, the tools it may call. */
 export interface ActorRequest {
