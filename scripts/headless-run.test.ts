@@ -3,7 +3,6 @@
  * ../shared, real OpenAI-compatible clients, ProviderServerDouble standing in
  * for the remote models. The scripted agent replays each task's gold actions.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
 import { goldAgentResponder, retailGoldTasks, taskUserResponder } from '../tests/doubles/tau-gold-responders-double.ts';
+import { runHeadless } from '../tests/run-script.ts';
 
 const DATA_DIR = resolve(process.env.SPOTTER_TAU_DIR ?? '../shared/tau-bench');
 const KEY = 'sk-headless-SECRET-91b2';
@@ -31,17 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => provider.stop());
 
-function cli(args: string[], key = KEY): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/headless-run.ts', ...args], {
-      env: { ...process.env, SPOTTER_ACTOR_KEY: key },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => done({ code, out }));
-  });
-}
+const cli = (args: string[], key = KEY) => runHeadless(args, key);
 
 const ResultsSchema = z.array(z.object({ task_id: z.number(), reward: z.number(), info: z.record(z.string(), z.unknown()), traj: z.array(z.unknown()), trial: z.number() }));
 

@@ -5,7 +5,6 @@
  * (tests/doubles/tau2-gold-double.ts). It writes tau2-bench's own results file
  * and a leaderboard submission.json.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts
 import { Tau2GoldDouble } from '../tests/doubles/tau2-gold-double.ts';
 import { loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
 import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';
+import { runHeadless } from '../tests/run-script.ts';
 
 const KEY = 'sk-headless-tau2-SECRET-77';
 const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
@@ -28,15 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => provider.stop());
 
-function cli(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/headless-run.ts', ...args], { env: { ...process.env, SPOTTER_ACTOR_KEY: KEY } });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => done({ code, out }));
-  });
-}
+const cli = (args: string[]) => runHeadless(args, KEY);
 
 const ResultsSchema = z.object({
   info: z.object({ environment_info: z.object({ domain_name: z.string() }), num_trials: z.number() }),

@@ -4,7 +4,6 @@
  * clients, and ProviderServerDouble playing the agent, the judge/user model
  * and the critic. Checks eval.py's figures, the exports, the key, and resume.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProviderServerDouble } from '../tests/doubles/provider-server-double.ts';
 import { samplePlans, userBenchAgentDouble, userBenchJudgeDouble } from '../tests/doubles/userbench-agent-double.ts';
+import { runHeadless } from '../tests/run-script.ts';
 
 const DATA_DIR = resolve(process.env.SPOTTER_USERBENCH_DIR ?? '../shared/userbench');
 const KEY = 'sk-userbench-SECRET-77c1';
@@ -28,15 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => provider.stop());
 
-function cli(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/headless-run.ts', ...args], { env: { ...process.env, SPOTTER_ACTOR_KEY: KEY } });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => done({ code, out }));
-  });
-}
+const cli = (args: string[]) => runHeadless(args, KEY);
 
 const Figures = z.object({ micro_avg: z.number(), micro_max: z.number(), avg_number_of_08: z.number(), avg_number_of_1: z.number() });
 const ExportSchema = z.object({

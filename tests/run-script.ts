@@ -18,3 +18,9 @@ export async function runScript(script: string, args: string[], env: Record<stri
     return { code: typeof code === 'number' ? code : -1, stdout: String(pick('stdout') ?? ''), stderr: String(pick('stderr') ?? '') };
   }
 }
+
+/** `npm run headless` with the actor key in its environment; `out` is stdout then stderr, all a person would read. */
+export async function runHeadless(args: string[], key: string): Promise<{ code: number; out: string }> {
+  const r = await runScript('scripts/headless-run.ts', args, { SPOTTER_ACTOR_KEY: key });
+  return { code: r.code, out: r.stdout + r.stderr };
+}
