@@ -17,7 +17,8 @@ import { evaluate, type NlJudge, type Tau2Reward } from '../envs/tau2/evaluator.
 import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
 import { TAU2_DOMAIN_SPECS } from '../envs/tau2/domains.ts';
 import type { PackSource } from '../envs/tau-bench/pack.ts';
-import { FIRST_AGENT_MESSAGE, isUserStop } from '../envs/tau2/user.ts';
+import { FIRST_AGENT_MESSAGE } from '../envs/tau2/orchestrator.ts';
+import { isUserStop } from '../envs/tau2/user.ts';
 import { ValidationError } from '../errors.ts';
 import { costOf, type PriceTable } from '../pricing.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';

@@ -1,7 +1,10 @@
 import { TAU2_SPLITS, type Tau2Domain, type Tau2Split } from '../../lib/envs/environment.ts';
 import { PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
 import { filesPackSource, httpPackSource, type PackSource } from '../../lib/envs/tau-bench/pack.ts';
-import { cachedUpstreamTau2Source, loadTau2Pack, splitTasks, tau2TaskOf, type Tau2LoadProgress, type Tau2Pack } from '../../lib/envs/tau2/pack.ts';
+import type { Tau2LoadProgress, Tau2Pack } from '../../lib/envs/tau2/pack.ts';
+
+// The τ³ port (every domain's tools and models) loads with the first τ³ pick, not with the page.
+const port = () => import('../../lib/envs/tau2/pack.ts');
 import type { Tau2HumanSeat } from '../../lib/envs/tau2/human-seat.ts';
 import { appUrl } from '../app-url.ts';
 
@@ -34,20 +37,21 @@ export class Tau2Choice {
 
   constructor(private readonly fetchPack: typeof fetch = (...a) => fetch(...a)) {}
 
-  #source(folder: File[] | undefined): PackSource {
+  async #source(folder: File[] | undefined): Promise<PackSource> {
     if (folder) return filesPackSource(folder);
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
     if (this.source === 'app') return httpPackSource(new URL(this.url, globalThis.location?.href).href, this.fetchPack);
-    return cachedUpstreamTau2Source(this.fetchPack);
+    return (await port()).cachedUpstreamTau2Source(this.fetchPack);
   }
 
   /** One domain from the folder (`folderKey` tells picks apart), the served pack or upstream, loaded once and validated. */
   pack(domain: Tau2Domain, folder: File[] | undefined, folderKey = 0): Promise<Tau2Pack> {
     const key = JSON.stringify([folder ? `folder#${folderKey}` : this.source === 'app' ? this.url : 'upstream', domain]);
-    const source = this.#source(folder);
+    const upstream = !folder && this.source === 'upstream';
     return this.#packs.get(key, async () => {
       try {
-        return await loadTau2Pack(source, domain, { onProgress: (p) => (this.progress = p), upstream: !folder && this.source === 'upstream' });
+        const source = await this.#source(folder);
+        return await (await port()).loadTau2Pack(source, domain, { onProgress: (p) => (this.progress = p), upstream });
       } finally {
         this.progress = undefined;
       }
@@ -62,6 +66,7 @@ export class Tau2Choice {
     this.splits = TAU2_SPLITS.filter((s) => s in pack.splits);
     // A split the new domain lacks (telecom's 'small' after switching to retail): its test split instead.
     if (!this.splits.includes(this.split)) this.split = 'test';
+    const { splitTasks, tau2TaskOf } = await port();
     this.taskCount = splitTasks(pack, this.split).length;
     this.instructions = tau2TaskOf(pack, this.split, this.taskIndex).userInstructions ?? undefined;
   }

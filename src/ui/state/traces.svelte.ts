@@ -1,5 +1,4 @@
 import { errorMessage } from '../../lib/errors.ts';
-import { parseEpisodeFile } from '../../lib/traces/episode-file.ts';
 import { exportFileName, toJsonl } from '../../lib/traces/jsonl.ts';
 import { facets, queryEpisodes, type Facets, type TraceQuery } from '../../lib/traces/query.ts';
 import type { EpisodeTrace } from '../../lib/traces/schema.ts';
@@ -146,6 +145,8 @@ export class TraceReview {
     this.notice = undefined;
     try {
       const text = await file.text();
+      // The results-file readers (tau-bench, tau2-bench) load with the first import, not with the page.
+      const { parseEpisodeFile } = await import('../../lib/traces/episode-file.ts');
       const parsed = parseEpisodeFile(text, name ? { actor: `tau-bench results: ${name}` } : {});
       await ensureRoom(text.length, 'this import');
       const r = await this.store.importMany(parsed.traces);

@@ -17,7 +17,8 @@ import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from './pack.ts';
 import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from './pack-node.ts';
 import { toJs } from '../tau-bench/py.ts';
 import type { Action } from '../../contracts.ts';
-import { FIRST_AGENT_MESSAGE, userSystemPrompt } from './user.ts';
+import { FIRST_AGENT_MESSAGE } from './orchestrator.ts';
+import { userSystemPrompt } from './user.ts';
 import type { Tau2Action } from './tasks.ts';
 
 const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ToolSchema } from '../../contracts.ts';
 import type { UserSide, UserTurn } from '../env-interface.ts';
 import type { Tau2Session, Tau2UserAction } from './env.ts';
-import { FIRST_AGENT_MESSAGE } from './user.ts';
+import { FIRST_AGENT_MESSAGE } from './orchestrator.ts';
 
 export class Tau2HumanSeat implements UserSide {
   readonly kind = 'human';

@@ -16,7 +16,8 @@ import { Tau2HumanSeat, toolArg, toolParams } from './human-seat.ts';
 import { TAU2_DOMAIN_SPECS } from './domains.ts';
 import { parseTasks, type Tau2Task } from './tasks.ts';
 import { TOOL_SCHEMAS } from './tool-schemas.ts';
-import { FIRST_AGENT_MESSAGE, Tau2SimulatedUser, userSystemPrompt } from './user.ts';
+import { FIRST_AGENT_MESSAGE } from './orchestrator.ts';
+import { Tau2SimulatedUser, userSystemPrompt } from './user.ts';
 import { SIMULATION_GUIDELINES_TOOLS } from './user-guidelines.ts';
 import { TAU2_DOMAINS } from '../environment.ts';
 

@@ -14,13 +14,12 @@ import type { Actor } from '../../actor/actor-interface.ts';
 import type { ChatMessage } from '../../contracts.ts';
 import type { UserSide, UserTurn } from '../env-interface.ts';
 import { AGENT_STOP_TOKEN, type Tau2Session } from './env.ts';
+import { FIRST_AGENT_MESSAGE } from './orchestrator.ts';
 import { SIMULATION_GUIDELINES, SIMULATION_GUIDELINES_TOOLS } from './user-guidelines.ts';
 
 export const STOP = '###STOP###';
 export const TRANSFER = '###TRANSFER###';
 export const OUT_OF_SCOPE = '###OUT-OF-SCOPE###';
-/** The orchestrator's DEFAULT_FIRST_AGENT_MESSAGE: what the user answers first. */
-export const FIRST_AGENT_MESSAGE = 'Hi! How can I help you today?';
 /** Tool calls the simulated user may make in one turn before the episode ends with an error (the original stops at max_steps). */
 export const MAX_USER_TOOL_CALLS_PER_TURN = 25;
 
