@@ -86,9 +86,8 @@ export class Tau2SimulatedUser implements UserSide {
   }
 
   async #respond(agentMessage: string, signal: AbortSignal): Promise<UserTurn> {
-    if (!this.#resumes(agentMessage)) this.#inFlight = { agentMessage, messages: [...this.messages, { role: 'user', content: agentMessage }], calls: 0 };
-    const turn = this.#inFlight;
-    if (!turn) throw new Error('unreachable: no turn in flight');
+    const turn = this.#resumes(agentMessage) && this.#inFlight ? this.#inFlight : { agentMessage, messages: [...this.messages, { role: 'user' as const, content: agentMessage }], calls: 0 };
+    this.#inFlight = turn;
     const tools = this.session.userTools;
     for (;;) {
       const res = await this.model.propose({ system: this.system, messages: [...turn.messages], tools }, signal);
