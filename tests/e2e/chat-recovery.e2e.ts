@@ -215,15 +215,20 @@ describe('nothing typed is lost', () => {
   });
 });
 
+/** The critic approves; 'hello' gets the actor's scripted 'First answer.', and its two timeline entries are stored. */
+async function firstTurnStored(p: Page): Promise<void> {
+  provider.respond('critic', () => approve);
+  await open(p);
+  await configureProvider(p, provider, { key: KEY, critic: 'critic' });
+  await sendMessage(p, 'hello');
+  await p.getByText('First answer.').waitFor({ timeout: 30_000 });
+  await expect.poll(async () => (await stored(p)).episodes[0]?.timeline.length, { timeout: 10_000 }).toBe(2);
+}
+
 describe('interrupted episodes', () => {
   it('an episode another tab runs is not offered; once that tab closes it is "interrupted", resumes, and Dismiss sticks', async () => {
     provider.script('actor', { kind: 'message', content: 'First answer.' }, { kind: 'message', content: 'Second answer, after resuming.' });
-    provider.respond('critic', () => approve);
-    await open(page);
-    await configureProvider(page, provider, { key: KEY, critic: 'critic' });
-    await sendMessage(page, 'hello');
-    await page.getByText('First answer.').waitFor({ timeout: 30_000 });
-    await expect.poll(async () => (await stored(page)).episodes[0]?.timeline.length, { timeout: 10_000 }).toBe(2);
+    await firstTurnStored(page);
 
     // A second tab of the same browser: the first still runs the episode, so nothing is offered.
     const second = await page.context().newPage();
@@ -259,12 +264,7 @@ describe('interrupted episodes', () => {
 describe('Resume from History', () => {
   it('a closed-tab episode shows as interrupted in History, and Resume (by keyboard) continues it in Chat', async () => {
     provider.script('actor', { kind: 'message', content: 'First answer.' }, { kind: 'message', content: 'Second answer, resumed from History.' });
-    provider.respond('critic', () => approve);
-    await open(page);
-    await configureProvider(page, provider, { key: KEY, critic: 'critic' });
-    await sendMessage(page, 'hello');
-    await page.getByText('First answer.').waitFor({ timeout: 30_000 });
-    await expect.poll(async () => (await stored(page)).episodes[0]?.timeline.length, { timeout: 10_000 }).toBe(2);
+    await firstTurnStored(page);
     const id = (await stored(page)).episodes[0]?.id ?? '';
 
     // While its tab runs it, History offers no Resume.
