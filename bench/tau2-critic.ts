@@ -1,11 +1,12 @@
 /**
  * The critic on τ³ (tau2-bench): prompt tokens of real-length episodes of
  * every task (tests/fixtures/tau2-real-length.ts: gold actions on the ported
- * environments, real tool outputs) per domain, before and after the budget,
- * with the overflows, at the default window and smaller ones; the whole policy
- * against the 'sections' view (the policy sections that concern the proposal).
- * Telecom: the telecom policy (manual, or workflow) over retail-length
- * episodes until its tools land. Tokens estimated at 3 chars/token.
+ * environments, real tool outputs; telecom: dual-control episodes, the user's
+ * phone actions on the user's own database) per domain, before and after the
+ * budget, with the overflows, at the default window and smaller ones; the
+ * whole policy against the 'sections' view (the policy sections that concern
+ * the proposal). Telecom under the manual and under the workflow policy.
+ * Tokens estimated at 3 chars/token.
  */
 import { estimateTokens, memoCounter, type PolicyView } from '../src/lib/critic/prompt.ts';
 import { DEFAULT_CRITIC_WINDOW } from '../src/lib/engines/webllm-models.ts';
