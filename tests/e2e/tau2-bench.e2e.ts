@@ -5,7 +5,8 @@
  * wasm, in its worker) intervening. The simulated user gets its phone's tools in its requests and answers
  * with a tool call, as the task's gold actions say; the ported phone runs it on the user's own database, and
  * the task's ENV_ASSERTION (which needs that call) decides the reward. The run's results table and the
- * intervene episode in History, with its per-component breakdown and the user's phone action, are checked.
+ * intervene episode in History, with its per-component breakdown and the user's phone action, are checked,
+ * and the Data tab reads both episodes with their τ³ tools and gold.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -145,6 +146,12 @@ describe('a τ³ telecom run in the Benchmark tab, with the simulated user on it
     await expect(view.getByTestId('tau2-component').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-component'), r.getAttribute('data-value')]))).resolves.toEqual([['ENV_ASSERTION', '1']]);
     await expect(view.getByTestId('tau2-reward').innerText()).resolves.toContain("The user's actions on their phone (1)");
     expect(await seriousViolations(page)).toEqual([]);
+
+    // The Data tab: both episodes' proposals, with the τ³ data (tools and gold) loaded without a problem.
+    await page.getByTestId('tab-data').click();
+    await expect.poll(() => page.getByTestId('data-counts').innerText(), { timeout: 15_000 }).toContain(`2 episodes · ${2 * steps.length} proposals`);
+    await page.getByTestId('data-stats').waitFor();
+    await expect(page.getByTestId('data-panel').getByText('Not loaded:').count()).resolves.toBe(0);
 
     expect(offHostRequests(requests)).toEqual([]);
     expect(errors.filter((e) => !/net::ERR|Failed to fetch|aborted/i.test(e))).toEqual([]);
