@@ -96,10 +96,17 @@ describe('a τ³ telecom run in the Benchmark tab, with the simulated user on it
     await page.selectOption('select[name=bench-domain]', 'tau2/telecom');
     await expect(splitOptions()).resolves.toEqual([['test', false], ['train', false], ['base', false], ['small', false]]);
     await page.selectOption('select[name=bench-split]', 'small');
-    await page.fill('input[name=bench-tasks]', String(TASK));
     await page.fill('input[name=bench-trials]', '1');
     await page.fill('input[name=bench-user-model]', 'user-sim');
     await page.getByTestId('bench-config-1').getByLabel('critic engine').selectOption('local');
+    // The split has 20 tasks: a task past them stops the run before any episode, saying how many there are.
+    await page.fill('input[name=bench-tasks]', `${TASK},${smallTasks.length}`);
+    await expect(page.getByTestId('bench-run').innerText()).resolves.toBe('Run 4 episodes');
+    await page.getByTestId('bench-run').click();
+    await expect.poll(() => page.getByTestId('bench-error').innerText(), { timeout: 30_000 }).toContain(`task ${smallTasks.length} does not exist (there are ${smallTasks.length})`);
+    expect(provider.requests).toHaveLength(0);
+
+    await page.fill('input[name=bench-tasks]', String(TASK));
     await expect(page.getByTestId('bench-run').innerText()).resolves.toBe('Run 2 episodes');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByTestId('bench-run').click();
