@@ -157,7 +157,8 @@ describe('a τ³ telecom run in the Benchmark tab, with the simulated user on it
     // The Data tab: both episodes' proposals, with the τ³ data (tools and gold) loaded without a problem.
     await page.getByTestId('tab-data').click();
     await expect.poll(() => page.getByTestId('data-counts').innerText(), { timeout: 15_000 }).toContain(`2 episodes · ${2 * steps.length} proposals`);
-    await page.getByTestId('data-stats').waitFor();
+    // The episodes show first; their tools and gold settle when the load ends.
+    await expect.poll(() => page.getByTestId('data-load').innerText(), { timeout: 15_000 }).toBe('Reload stored episodes');
     await expect(page.getByTestId('data-panel').getByText('Not loaded:').count()).resolves.toBe(0);
 
     expect(offHostRequests(requests)).toEqual([]);
