@@ -172,6 +172,21 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(sim36?.info?.spotter).toMatchObject({ configuration: 'critic', mode: 'intervene', critic: 'critic' });
   }, 120_000);
 
+  it('a judge model that does not answer stops the run in its pre-flight, before any episode', async () => {
+    const gold = new Tau2GoldDouble(pack);
+    provider.reset();
+    provider.respond('agent', gold.agent).respond('user', gold.user).respond('critic', gold.critic);
+    provider.respond('judge-bad', () => ({ kind: 'status', status: 404, message: 'The model judge-bad does not exist' }));
+    const spec = specWith({ nlJudge: { engine: 'openai-compatible', model: 'judge-bad', baseUrl: `${provider.url}/v1` } });
+    const traces = new TraceStore(`tau2-traces-${db}`, 'episodes');
+    const runs = new IdbRunStore(`tau2-runs-${db}`, 'runs');
+    const rec = await runBenchmark(newRunRecord(spec, 0), { ...factories(), traces, runs }, { signal: new AbortController().signal, prices: DEFAULT_PRICES, preflight: true });
+    expect(rec.status).toBe('error');
+    expect(rec.error).toMatch(/^Pre-flight check failed, so no episode was started: the judge model judge-bad at http:\/\/127\.0\.0\.1:\d+\/v1 did not answer\./);
+    expect(Object.keys(rec.results)).toHaveLength(0);
+    expect(provider.requests.filter((q) => q.model === 'judge-bad')).toHaveLength(1);
+  }, 60_000);
+
   it('without a judge the NL task is "not judged": recorded as such, never a pass, and left out of pass^k without errors; a resume runs only what is missing', async () => {
     const gold = new Tau2GoldDouble(pack);
     provider.reset();
