@@ -126,7 +126,8 @@ describe('sweep flags', () => {
   });
 
   it('merge takes files and --out', () => {
-    expect(parseMergeArgs(['a.json', 'b.json', '--out', 'all.json', '--summary-md', 's.md'])).toEqual({ files: ['a.json', 'b.json'], out: 'all.json', pricesPath: undefined, summaryMd: 's.md' });
+    expect(parseMergeArgs(['a.json', 'b.json', '--out', 'all.json', '--summary-md', 's.md'])).toEqual({ files: ['a.json', 'b.json'], out: 'all.json', pricesPath: undefined, summaryMd: 's.md', tau2DataDir: '../shared/tau2-bench' });
+    expect(parseMergeArgs(['a.json', '--out', 'all.json', '--data-dir', 'data/tau2']).tau2DataDir).toBe('data/tau2');
     expect(() => parseMergeArgs(['--out', 'all.json'])).toThrow(/state files/);
     expect(() => parseMergeArgs(['a.json'])).toThrow(/--out/);
     expect(() => parseMergeArgs(['a.json', '--out', 'x', '--force'])).toThrow(/force/);

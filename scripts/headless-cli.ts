@@ -41,6 +41,7 @@ Sweeps (docs/sweeps.md):
                                                     (per episode: a pilot run's means, or the default profile); send nothing
   [--max-rpm N]                                     at most N requests a minute to each provider host (Retry-After still honoured)
   npm run headless -- merge A.json.state.json B.json.state.json ... --out all.json [--prices P] [--summary-md FILE]
+                                                    [--data-dir DIR] (τ³: the tasks for tau2-bench's results file)
 Keys: SPOTTER_ACTOR_KEY, SPOTTER_CRITIC_KEY (default: the actor's key), SPOTTER_USER_KEY (default: the actor's key).`;
 
 export interface HeadlessOptions {
@@ -129,6 +130,7 @@ export const MERGE_OPTIONS = {
   out: { type: 'string' },
   prices: { type: 'string' },
   'summary-md': { type: 'string' },
+  'data-dir': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export function parseHeadlessArgs(argv: string[], env: Record<string, string | undefined>, now: () => number = Date.now): HeadlessOptions {
@@ -240,13 +242,15 @@ export interface MergeOptions {
   pricesPath: string | undefined;
   /** A Markdown file the pass^k table is appended to (GitHub Actions: $GITHUB_STEP_SUMMARY). */
   summaryMd: string | undefined;
+  /** τ³ sweeps: the data the run read (its tasks go into tau2-bench's results file), as the run's --data-dir. */
+  tau2DataDir: string;
 }
 
 /** `merge A B ... --out all.json`: argv after the word `merge`. */
 export function parseMergeArgs(argv: string[]): MergeOptions {
   const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: MERGE_OPTIONS });
   if (positionals.length === 0) throw new ValidationError('merge', 'name the state files to merge');
-  return { files: positionals, out: required('out', values.out), pricesPath: values.prices, summaryMd: values['summary-md'] };
+  return { files: positionals, out: required('out', values.out), pricesPath: values.prices, summaryMd: values['summary-md'], tau2DataDir: values['data-dir'] ?? '../shared/tau2-bench' };
 }
 
 /** Output files: one tau-bench results JSON per configuration (the original writes one per run), and a CSV. */

@@ -63,4 +63,37 @@ describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
     expect(readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
     expect(readFileSync(out, 'utf8')).not.toContain(KEY);
   }, 120_000);
+
+  it("merges a τ³ sweep's shards into tau2-bench's results file and a submission.json, as one run writes them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spotter-headless-tau2-sweep-'));
+    const args = [
+      '--domain', 'tau2/retail', '--split', 'test', '--tasks', '0,9', '--trials', '2', '--run-id', 'tau2-sweep',
+      '--actor-base-url', `${provider.url}/v1`, '--actor-model', 'agent', '--user-model', 'user-sim', '--judge-model', 'judge',
+    ];
+    const shardOut = (i: number) => join(dir, `shard-${i}`, 'r.json');
+    const shards = await Promise.all([1, 2].map((i) => cli([...args, '--shard', `${i}/2`, '--out', shardOut(i)])));
+    for (const s of shards) expect(s.code, s.out).toBe(0);
+    const out = join(dir, 'all', 'r.json');
+    const merged = await cli(['merge', `${shardOut(1)}.state.json`, `${shardOut(2)}.state.json`, '--out', out]);
+    expect(merged.code, merged.out).toBe(0);
+    expect(merged.out).toContain('4 of 4 units merged');
+    const results = ResultsSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(results.info.num_trials).toBe(2);
+    expect(results.tasks.map((t) => t.id)).toEqual(['5', '36']);
+    expect(results.simulations.map((s) => [s.task_id, s.trial, s.reward_info?.reward])).toEqual([
+      ['5', 0, 0],
+      ['36', 0, 1],
+      ['5', 1, 0],
+      ['36', 1, 1],
+    ]);
+    const submission = SubmissionSchema.parse(JSON.parse(readFileSync(join(dir, 'all', 'r.submission.json'), 'utf8')));
+    expect(submission).toMatchObject({ results: { retail: { pass_1: 50, pass_2: 50 } } });
+    expect(readFileSync(join(dir, 'all', 'r.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
+
+    // Without the tasks it cannot write tau2's file: the rest is written, the reason said, exit code 1.
+    const noData = await cli(['merge', `${out}.state.json`, '--out', join(dir, 'no-data', 'r.json'), '--data-dir', join(dir, 'nowhere')]);
+    expect(noData.code, noData.out).toBe(1);
+    expect(noData.out).toMatch(/merge: no tau2-bench results file: .*nowhere/);
+    expect(existsSync(join(dir, 'no-data', 'r.csv'))).toBe(true);
+  }, 180_000);
 });

@@ -20,7 +20,7 @@ export function sumUsage(items: ReadonlyArray<Usage | undefined>): Usage {
 
 /** Tokens one model spent in one role; kept per model so cost can be recomputed when prices change. */
 export const UsageEntrySchema = z.object({
-  role: z.enum(['actor', 'critic', 'user']),
+  role: z.enum(['actor', 'critic', 'user', 'judge']),
   model: z.string(),
   local: z.boolean().optional(),
   promptTokens: z.number().int().nonnegative(),

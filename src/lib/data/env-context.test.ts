@@ -6,7 +6,10 @@ import type { EpisodeEnvironment } from '../envs/environment.ts';
 import { loadTauPack } from '../envs/tau-bench/pack.ts';
 import { nodePackSource } from '../envs/tau-bench/pack-node.ts';
 import type { EpisodeMeta } from '../loop/events.ts';
-import { loadEnvContext, type LoadTauPack } from './env-context.ts';
+import { loadTau2Pack } from '../envs/tau2/pack.ts';
+import { nodeTau2Source } from '../envs/tau2/pack-node.ts';
+import { TOOL_SCHEMAS } from '../envs/tau2/tool-schemas.ts';
+import { loadEnvContext, type LoadTau2Pack, type LoadTauPack } from './env-context.ts';
 
 const PACK = resolve(import.meta.dirname, '../../../../shared/tau-bench');
 const loads: string[] = [];
@@ -77,5 +80,60 @@ describe('environment context from the tau-bench pack (../shared)', () => {
     expect(ctx.goldOf(meta(TRAVEL22, 0))).toBeUndefined();
     const without = await loadEnvContext([meta(TRAVEL33, 1)], readPack);
     expect(without.problems[0]).toMatch(/^userbench prompts\/tools\.json: /);
+  });
+});
+
+describe('environment context for τ³-bench episodes (../shared/tau2-bench)', () => {
+  const TAU2 = resolve(import.meta.dirname, '../../../../shared/tau2-bench');
+  const RawTasks = z.array(
+    z.object({ id: z.string(), evaluation_criteria: z.object({ actions: z.array(z.object({ requestor: z.string().default('assistant'), name: z.string(), arguments: z.record(z.string(), z.unknown()) })).nullable(), communicate_info: z.array(z.string()).nullable().optional() }).nullable() }),
+  );
+  const Splits = z.record(z.string(), z.array(z.string()));
+  const raw = async (domain: string, file: string) => RawTasks.parse(JSON.parse(await readFile(resolve(TAU2, domain, file), 'utf8')));
+  const tau2Loads: string[] = [];
+  const loadTau2: LoadTau2Pack = (domain) => {
+    tau2Loads.push(domain);
+    return loadTau2Pack(nodeTau2Source(TAU2), domain);
+  };
+  const TELECOM: EpisodeEnvironment = { family: 'tau2', domain: 'telecom' };
+  const RETAIL2: EpisodeEnvironment = { family: 'tau2', domain: 'retail' };
+
+  it('gives each episode the agent tools the critic saw and its task’s gold agent actions, as tasks.json has them', async () => {
+    tau2Loads.length = 0;
+    const metas = [meta(TELECOM, 2, 'small'), meta(TELECOM, 0, 'small'), meta(RETAIL2, 0, 'test'), meta(RETAIL2, 5, 'test'), meta(RETAIL, 0, 'test')];
+    const { ctx, problems } = await loadEnvContext(metas, readPack, undefined, loadTau2);
+    expect(problems).toEqual([]);
+    expect(tau2Loads.sort()).toEqual(['retail', 'telecom']);
+    expect(ctx.toolsOf(meta(TELECOM, 2, 'small'))).toEqual(TOOL_SCHEMAS.telecom.agent);
+    expect(ctx.toolsOf(meta(RETAIL2, 0, 'test'))).toEqual(TOOL_SCHEMAS.retail.agent);
+    // v1 retail keeps v1's tools: the families do not mix.
+    expect(ctx.toolsOf(meta(RETAIL, 0, 'test'))).not.toEqual(TOOL_SCHEMAS.retail.agent);
+
+    // Telecom small task 2: the agent enables roaming; the user's toggle_roaming on the phone is not agent gold.
+    expect(ctx.goldOf(meta(TELECOM, 2, 'small'))).toEqual({ actions: [{ name: 'enable_roaming', kwargs: { customer_id: 'C1001', line_id: 'L1002' } }], outputs: [] });
+    expect(ctx.goldOf(meta(TELECOM, 0, 'small'))?.actions).toEqual([]);
+
+    // Every retail test task: its assistant actions and communicate_info, in the test split's order.
+    const splits = Splits.parse(JSON.parse(await readFile(resolve(TAU2, 'retail', 'split_tasks.json'), 'utf8')));
+    const test = new Set(splits['test']);
+    const tasks = (await raw('retail', 'tasks.json')).filter((t) => test.has(t.id));
+    expect(tasks.length).toBeGreaterThan(30);
+    tasks.forEach((t, i) =>
+      expect(ctx.goldOf(meta(RETAIL2, i, 'test'))).toEqual({
+        actions: (t.evaluation_criteria?.actions ?? []).filter((a) => a.requestor === 'assistant').map((a) => ({ name: a.name, kwargs: a.arguments })),
+        outputs: t.evaluation_criteria?.communicate_info ?? [],
+      }),
+    );
+    expect(ctx.goldOf(meta(RETAIL2, tasks.length, 'test'))).toBeUndefined();
+  });
+
+  it('says what it could not load: no τ³ data, a split the domain lacks; the tools still come', async () => {
+    const without = await loadEnvContext([meta(TELECOM, 2, 'small')], readPack);
+    expect(without.problems).toEqual(['τ³ telecom: τ³ data: none given, so these episodes have no gold actions']);
+    expect(without.ctx.toolsOf(meta(TELECOM, 2, 'small'))).toEqual(TOOL_SCHEMAS.telecom.agent);
+    expect(without.ctx.goldOf(meta(TELECOM, 2, 'small'))).toBeUndefined();
+    const noSuch = await loadEnvContext([meta(RETAIL2, 0, 'small'), meta(RETAIL2, 0, 'test')], readPack, undefined, loadTau2);
+    expect(noSuch.problems).toEqual([expect.stringMatching(/^τ³ retail\/split_tasks\.json: no split "small"/)]);
+    expect(noSuch.ctx.goldOf(meta(RETAIL2, 0, 'test'))?.actions.length).toBeGreaterThan(0);
   });
 });

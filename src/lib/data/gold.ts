@@ -1,5 +1,6 @@
 import type { TauTask } from '../envs/tau-bench/pack.ts';
-import { toJs } from '../envs/tau-bench/py.ts';
+import type { Tau2Task } from '../envs/tau2/tasks.ts';
+import { toJs, type PyDict } from '../envs/tau-bench/py.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { Action } from '../contracts.ts';
 
@@ -15,11 +16,27 @@ export interface GoldTask {
   outputs: string[];
 }
 
+/** Python-valued arguments (dict order kept by the pack) as plain JSON values. */
+function plainArgs(args: PyDict): Record<string, unknown> {
+  return Object.fromEntries([...args].map(([k, v]) => [k, toJs(v)]));
+}
+
 /** A task of the loaded pack (validated by pack.ts), with its arguments as plain JSON values. */
 export function goldTaskOf(task: TauTask): GoldTask {
   return {
-    actions: task.actions.map((a) => ({ name: a.name, kwargs: Object.fromEntries([...a.kwargs].map(([k, v]) => [k, toJs(v)])) })),
+    actions: task.actions.map((a) => ({ name: a.name, kwargs: plainArgs(a.kwargs) })),
     outputs: task.outputs,
+  };
+}
+
+/**
+ * A τ³ task's gold as the labels read it: the agent's gold actions (the user's own phone actions in telecom are
+ * not the agent's to propose) with plain JSON arguments, and the facts it must communicate as its outputs.
+ */
+export function tau2GoldTaskOf(task: Tau2Task): GoldTask {
+  return {
+    actions: (task.criteria?.actions ?? []).filter((a) => a.requestor === 'assistant').map((a) => ({ name: a.name, kwargs: plainArgs(a.arguments) })),
+    outputs: task.criteria?.communicateInfo ?? [],
   };
 }
 

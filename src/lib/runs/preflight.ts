@@ -1,6 +1,6 @@
 /**
  * One small call to each remote model a run uses (agent, simulated user,
- * remote critics) before its first episode, so a wrong key, URL or model
+ * remote critics, τ³'s NL judge) before its first episode, so a wrong key, URL or model
  * stops the run with one clear message instead of 60 errored episodes.
  */
 import { explainError, errorFacts } from '../error-reason.ts';
@@ -13,7 +13,7 @@ import type { BenchFactories } from './runner.ts';
 export const PREFLIGHT_PROMPT = 'This is a connection check. Reply with the word OK.';
 
 interface Check {
-  role: 'agent' | 'user' | 'critic';
+  role: 'agent' | 'user' | 'critic' | 'judge';
   spec: ModelSpec;
 }
 
@@ -22,6 +22,8 @@ function preflightChecks(spec: RunSpec): Check[] {
   const all: Check[] = [
     { role: 'agent', spec: spec.actor },
     { role: 'user', spec: spec.user },
+    // τ³'s NL judge runs on the user's side (its provider), at the end of an episode: a bad one would fail them all.
+    ...(spec.nlJudge ? [{ role: 'judge' as const, spec: spec.nlJudge }] : []),
     ...spec.configurations.flatMap((c): Check[] => (c.mode !== 'off' && c.critic ? [{ role: 'critic', spec: c.critic }] : [])),
   ];
   const seen = new Set<string>();
@@ -38,7 +40,7 @@ export async function preflight(spec: RunSpec, factories: Pick<BenchFactories, '
   await Promise.all(
     preflightChecks(spec).map(async ({ role, spec: m }) => {
       try {
-        const actor = await factories.buildActor(m, role === 'user' ? 'user' : 'agent', 0);
+        const actor = await factories.buildActor(m, role === 'user' || role === 'judge' ? 'user' : 'agent', 0);
         await actor.propose({ system: PREFLIGHT_PROMPT, messages: [{ role: 'user', content: 'OK?' }], tools: [] }, signal);
       } catch (err) {
         if (signal.aborted) throw new AbortedError();

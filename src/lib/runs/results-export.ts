@@ -7,6 +7,7 @@ import { historyFromTimeline } from '../loop/history.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 import type { ChatMessage } from '../contracts.ts';
 import { costOf, type PriceTable } from '../pricing.ts';
+import type { UsageEntry } from '../usage.ts';
 import { isSuccess } from './passk.ts';
 import { planSlots } from './plan.ts';
 import type { RunRecord, SlotResult } from './record.ts';
@@ -103,6 +104,8 @@ export const CSV_COLUMNS = [
   'user_completion_tokens',
   'critic_prompt_tokens',
   'critic_completion_tokens',
+  'judge_prompt_tokens',
+  'judge_completion_tokens',
   'cost_usd',
   'episode_ms',
   'mean_actor_ms',
@@ -120,7 +123,7 @@ export function csvCell(value: string | number | boolean | undefined | null): st
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-function tokens(r: SlotResult, role: 'actor' | 'user' | 'critic'): [number, number] {
+function tokens(r: SlotResult, role: UsageEntry['role']): [number, number] {
   let p = 0;
   let c = 0;
   for (const u of r.usage) {
@@ -155,6 +158,7 @@ export function resultsCsv(record: RunRecord, prices: PriceTable): string {
       ...tokens(r, 'actor'),
       ...tokens(r, 'user'),
       ...tokens(r, 'critic'),
+      ...tokens(r, 'judge'),
       cost === undefined ? undefined : cost.toFixed(6),
       r.endedAt - r.startedAt,
       r.actorCalls ? Math.round(r.actorLatencyMs / r.actorCalls) : undefined,

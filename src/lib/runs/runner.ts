@@ -24,9 +24,10 @@ import type { ModelSpec } from '../setup/specs.ts';
 export interface BenchFactories {
   /**
    * `context` carries the rest of the run's choices (UserBench: one answer per aspect) and the
-   * simulated user's model, metered, for environments whose judges are LLMs (UserBench).
+   * simulated user's model, metered, for environments whose judges are LLMs (UserBench); τ³: the
+   * NL-assertion judge's model (the spec's `nlJudge`, at temperature 0), metered too, when the run has one.
    */
-  createEnv(environment: BenchEnvironment, taskIndex: number, split: string, context?: { spec: RunSpec; userActor: Actor }): Env | Promise<Env>;
+  createEnv(environment: BenchEnvironment, taskIndex: number, split: string, context?: { spec: RunSpec; userActor: Actor; judgeActor?: Actor }): Env | Promise<Env>;
   /** The agent gets the run's temperature; the simulated user gets `userTemperature` (tau-bench: none, the provider's default, as the original). */
   buildActor(spec: ModelSpec, role: 'agent' | 'user', temperature: number | undefined): Actor | Promise<Actor>;
   createUser(args: { environment: BenchEnvironment; taskIndex: number; split: string; env: Env; actor: Actor; spec?: RunSpec }): UserSide | Promise<UserSide>;
@@ -163,6 +164,9 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
   };
   const agentActor = lazy(() => deps.buildActor(spec.actor, 'agent', spec.temperature));
   const userActor = lazy(() => deps.buildActor(spec.user, 'user', spec.userTemperature));
+  // τ³'s NL judge runs on the user's provider at temperature 0, as the original's.
+  const judgeSpec = spec.nlJudge;
+  const judgeActor = judgeSpec ? lazy(() => deps.buildActor(judgeSpec, 'user', 0)) : undefined;
   const critics = spec.configurations.map((c) => {
     const criticSpec = c.critic;
     return criticSpec && c.mode !== 'off' ? lazy(() => deps.buildCritic(criticSpec)) : undefined;
@@ -174,7 +178,8 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
     const actor = await agentActor();
     // The user's model may serve the environment too (UserBench's judges), so it is metered before the env exists.
     const metered = new MeteredActor(await userActor());
-    const env = await deps.createEnv(spec.environment, slot.taskIndex, spec.split, { spec, userActor: metered });
+    const judge = judgeActor ? new MeteredActor(await judgeActor()) : undefined;
+    const env = await deps.createEnv(spec.environment, slot.taskIndex, spec.split, { spec, userActor: metered, ...(judge ? { judgeActor: judge } : {}) });
     const user = await deps.createUser({ environment: spec.environment, taskIndex: slot.taskIndex, split: spec.split, env, actor: metered, spec });
     const critic = await critics[slot.configIndex]?.();
     if (signal.aborted) return;
@@ -220,6 +225,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
 
     const usage: UsageEntry[] = [usageEntry('actor', spec.actor, tally.actorUsage), usageEntry('user', spec.user, metered.usage)];
     if (config.critic && config.mode !== 'off') usage.push(usageEntry('critic', config.critic, tally.criticUsage));
+    if (judge && judgeSpec) usage.push(usageEntry('judge', judgeSpec, judge.usage));
     const result: SlotResult = {
       key: slot.key,
       episodeId: slot.episodeId,

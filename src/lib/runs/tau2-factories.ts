@@ -3,7 +3,8 @@
  * each episode is built by the environment factory (setup/environments.ts):
  * a fresh environment on its own copy of the database(s), the original's user
  * simulator on the run's (metered) user model, and, when the run names one, the
- * NL-assertion judge (envs/tau2/nl-judge.ts) at temperature 0 as the original's.
+ * NL-assertion judge (envs/tau2/nl-judge.ts) on the judge model the runner built
+ * and meters (temperature 0, as the original's), so its tokens count in the run's cost.
  */
 import type { Tau2Domain } from '../envs/environment.ts';
 import { tau2Split } from '../envs/environment.ts';
@@ -34,7 +35,7 @@ export function tau2Factories(loadPack: Tau2PackLoader, models: ModelClientOptio
   return {
     async createEnv(environment, taskIndex, _split, context) {
       if (!context) throw new Error('τ³ episodes need the run spec and the user model');
-      const judgeSpec = context.spec.nlJudge;
+      const judge = context.judgeActor;
       const { env, user } = await buildEnvironment(
         {
           environment,
@@ -42,7 +43,7 @@ export function tau2Factories(loadPack: Tau2PackLoader, models: ModelClientOptio
           taskIndex,
           maxSteps: context.spec.maxSteps,
           userModel: () => context.userActor,
-          ...(judgeSpec ? { nlJudge: actorNlJudge(built.buildActor(judgeSpec, 'user', 0)) } : {}),
+          ...(judge ? { nlJudge: actorNlJudge(judge) } : {}),
         },
         {
           tau2: pack,

@@ -20,6 +20,7 @@ import { TraceStore } from '../traces/trace-store.ts';
 import { parseRunSpec, type RunSpecInput } from './plan.ts';
 import { IdbRunStore, newRunRecord } from './record.ts';
 import { configurationResults } from './results.ts';
+import { resultsCsv } from './results-export.ts';
 import { runFactories } from './run-factories.ts';
 import { runBenchmark } from './runner.ts';
 import type { RunRecord } from './record.ts';
@@ -131,6 +132,22 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(asked[0]?.body['temperature']).toBe(0);
     expect(asked[0]?.body['messages']).toMatchObject([{ role: 'system', content: NL_JUDGE_SYSTEM_PROMPT }, { role: 'user' }]);
 
+    // The judge's tokens count in the run: an entry of their own (11 + 7 per call from the double), priced by its model.
+    for (const r of results) {
+      const judged = r.usage.filter((u) => u.role === 'judge');
+      expect(judged).toEqual([{ role: 'judge', model: 'judge', ...(r.taskIndex === 9 ? { promptTokens: 11, completionTokens: 7 } : { promptTokens: 0, completionTokens: 0 }) }]);
+    }
+    const priced = { agent: { inputPerM: 1, outputPerM: 1 }, user: { inputPerM: 1, outputPerM: 1 }, critic: { inputPerM: 1, outputPerM: 1 } };
+    const [, withoutJudgePrice] = configurationResults(rec, priced);
+    expect(withoutJudgePrice?.cost).toMatchObject({ usd: undefined, unknownModels: ['judge'] });
+    const [, withJudge] = configurationResults(rec, { ...priced, judge: { inputPerM: 1_000_000, outputPerM: 0 } });
+    // Two episodes of task 36 in the critic configuration, 11 prompt tokens each at $1 a token.
+    expect((withJudge?.cost.usd ?? 0) - (withoutJudgePrice?.cost.knownUsd ?? 0)).toBeCloseTo(22, 6);
+    const csv = resultsCsv(rec, DEFAULT_PRICES).trimEnd().split('\n').map((l) => l.split(','));
+    const col = (name: string) => (csv[0] ?? []).indexOf(name);
+    expect(csv).toHaveLength(9);
+    for (const row of csv.slice(1)) expect([row[col('judge_prompt_tokens')], row[col('judge_completion_tokens')]]).toEqual(row[col('task_id')] === '9' ? ['11', '7'] : ['0', '0']);
+
     const trace = await traces.get(`${spec.id}/c1-t9-r1`);
     expect(trace?.meta.environment).toEqual({ family: 'tau2', domain: 'retail' });
     expect(trace?.reward).toBe(1);
@@ -154,6 +171,21 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(sim36?.messages.at(-1)).toMatchObject({ role: 'assistant', content: expect.stringContaining('###STOP###') });
     expect(sim36?.info?.spotter).toMatchObject({ configuration: 'critic', mode: 'intervene', critic: 'critic' });
   }, 120_000);
+
+  it('a judge model that does not answer stops the run in its pre-flight, before any episode', async () => {
+    const gold = new Tau2GoldDouble(pack);
+    provider.reset();
+    provider.respond('agent', gold.agent).respond('user', gold.user).respond('critic', gold.critic);
+    provider.respond('judge-bad', () => ({ kind: 'status', status: 404, message: 'The model judge-bad does not exist' }));
+    const spec = specWith({ nlJudge: { engine: 'openai-compatible', model: 'judge-bad', baseUrl: `${provider.url}/v1` } });
+    const traces = new TraceStore(`tau2-traces-${db}`, 'episodes');
+    const runs = new IdbRunStore(`tau2-runs-${db}`, 'runs');
+    const rec = await runBenchmark(newRunRecord(spec, 0), { ...factories(), traces, runs }, { signal: new AbortController().signal, prices: DEFAULT_PRICES, preflight: true });
+    expect(rec.status).toBe('error');
+    expect(rec.error).toMatch(/^Pre-flight check failed, so no episode was started: the judge model judge-bad at http:\/\/127\.0\.0\.1:\d+\/v1 did not answer\./);
+    expect(Object.keys(rec.results)).toHaveLength(0);
+    expect(provider.requests.filter((q) => q.model === 'judge-bad')).toHaveLength(1);
+  }, 60_000);
 
   it('without a judge the NL task is "not judged": recorded as such, never a pass, and left out of pass^k without errors; a resume runs only what is missing', async () => {
     const gold = new Tau2GoldDouble(pack);

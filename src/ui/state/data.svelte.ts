@@ -1,4 +1,4 @@
-import { loadEnvContext, type LoadTauPack } from '../../lib/data/env-context.ts';
+import { loadEnvContext, type LoadTau2Pack, type LoadTauPack } from '../../lib/data/env-context.ts';
 import { httpPackSource, type PackSource } from '../../lib/envs/tau-bench/pack.ts';
 import { buildEvaluation, evaluateCritics, liveRunReport, type EvaluationReport, type LiveRunReport } from '../../lib/data/evaluate.ts';
 import { exportFileName, jsonlChunks, type ExportFormat } from '../../lib/data/training-jsonl.ts';
@@ -67,6 +67,8 @@ export class DataState {
     private readonly loadTau: LoadTauPack,
     /** The UserBench pack, for its agent tool (the app's copy). */
     private readonly userBench: PackSource = httpPackSource(appUrl('userbench/')),
+    /** τ³-bench's data, for its episodes' gold actions (the Chat tab's τ³ source and cache). */
+    private readonly loadTau2?: LoadTau2Pack,
   ) {}
 
   readonly finished = $derived(this.traces.filter((t) => t.status !== 'running'));
@@ -107,6 +109,7 @@ export class DataState {
         traces.map((t) => t.meta),
         this.loadTau,
         this.userBench,
+        this.loadTau2,
       );
       this.ctx = loaded.ctx;
       this.problems = loaded.problems;

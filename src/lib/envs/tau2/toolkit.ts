@@ -7,13 +7,16 @@
  */
 import { dumps, type PyDict, type PyValue } from '../tau-bench/py.ts';
 import { PyException } from '../tau-bench/pyops.ts';
-import type { ToolSchema } from '../../contracts.ts';
 import { dictHash } from './hash.ts';
 
 export type ToolRequestor = 'assistant' | 'user';
 export type Tau2ToolType = 'read' | 'write' | 'think' | 'generic';
 export type ToolArgs = Readonly<Record<string, PyValue>>;
 
+/**
+ * A tool's behaviour. What the models are shown (its OpenAI schema) lives in one place for every domain:
+ * tool-schemas.ts, generated from the original's `Tool.openai_schema`.
+ */
 export interface Tau2Tool {
   readonly name: string;
   /** Parameters in signature order; `required` are those without a default. */
@@ -22,20 +25,8 @@ export interface Tau2Tool {
   readonly type: Tau2ToolType;
   /** `mutates_state`: only these are re-executed when a trajectory is replayed. */
   readonly mutates: boolean;
-  /**
-   * What the model is shown: the original's `Tool.openai_schema` (description from the docstring,
-   * parameters as pydantic's JSON schema of the signature). Telecom has it; airline and retail not yet.
-   */
-  readonly schema?: { readonly description: string; readonly parameters: Readonly<Record<string, unknown>> };
   /** The method body. Returns a str (the observation) or a dumped model; throws PyException. */
   call(db: PyDict, args: ToolArgs): PyValue;
-}
-
-/** The OpenAI function schemas of the tools that carry one, in order. */
-export function toolSchemas(tools: readonly Tau2Tool[]): ToolSchema[] {
-  return tools.flatMap((t) =>
-    t.schema === undefined ? [] : [{ type: 'function' as const, function: { name: t.name, description: t.schema.description, parameters: { ...t.schema.parameters } } }],
-  );
 }
 
 export function tool(

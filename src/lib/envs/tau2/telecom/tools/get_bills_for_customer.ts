@@ -18,18 +18,6 @@ export const getBillsForCustomer = tool({
   params: ['customer_id', 'limit'],
   required: ['customer_id'],
   type: 'read',
-  schema: {
-    description: "Retrieves a list of the customer's bills, most recent first.",
-    parameters: {
-      properties: {
-        customer_id: { description: 'ID of the customer.', title: 'Customer Id', type: 'string' },
-        limit: { default: 12, description: 'Maximum number of bills to return.', title: 'Limit', type: 'integer' },
-      },
-      required: ['customer_id'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const customer = getCustomerById(db, arg(args, 'customer_id'));
     const bills = asList(field(customer, 'bill_ids'), 'bill_ids').map((id) => getBillById(db, id));

@@ -7,18 +7,6 @@ export const getDataUsage = tool({
   params: ['customer_id', 'line_id'],
   required: ['customer_id', 'line_id'],
   type: 'read',
-  schema: {
-    description: 'Retrieves current billing cycle data usage for a line, including data\n\nrefueling amount, data limit, and cycle end date.',
-    parameters: {
-      properties: {
-        customer_id: { description: 'ID of the customer who owns the line.', title: 'Customer Id', type: 'string' },
-        line_id: { description: 'ID of the line to check usage for.', title: 'Line Id', type: 'string' },
-      },
-      required: ['customer_id', 'line_id'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const lineId = arg(args, 'line_id');
     const line = getTargetLine(db, arg(args, 'customer_id'), lineId);

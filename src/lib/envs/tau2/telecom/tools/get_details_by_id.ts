@@ -9,15 +9,6 @@ export const getDetailsById = tool({
   params: ['id'],
   required: ['id'],
   type: 'read',
-  schema: {
-    description: 'Retrieves the details for a given ID.\n\nThe ID must be a valid ID for a Customer, Line, Device, Bill, or Plan.',
-    parameters: {
-      properties: { id: { description: 'The ID of the object to retrieve.', title: 'Id', type: 'string' } },
-      required: ['id'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const id = arg(args, 'id');
     if (typeof id !== 'string') throw new PyException('AttributeError', `'${typeName(id)}' object has no attribute 'startswith'`);

@@ -8,19 +8,6 @@ export const refuelData = tool({
   params: ['customer_id', 'line_id', 'gb_amount'],
   required: ['customer_id', 'line_id', 'gb_amount'],
   type: 'write',
-  schema: {
-    description: "Refuels data for a specific line, adding to the customer's bill.\n\nChecks: Line status must be Active, Customer owns the line.\nLogic: Adds data to the line and charges customer based on the plan's refueling rate.",
-    parameters: {
-      properties: {
-        customer_id: { description: 'ID of the customer who owns the line.', title: 'Customer Id', type: 'string' },
-        line_id: { description: 'ID of the line to refuel data for.', title: 'Line Id', type: 'string' },
-        gb_amount: { description: 'Amount of data to add in gigabytes.', title: 'Gb Amount', type: 'number' },
-      },
-      required: ['customer_id', 'line_id', 'gb_amount'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const customerId = arg(args, 'customer_id');
     const lineId = arg(args, 'line_id');

@@ -8,18 +8,6 @@ export const resumeLine = tool({
   params: ['customer_id', 'line_id'],
   required: ['customer_id', 'line_id'],
   type: 'write',
-  schema: {
-    description: 'Resumes a suspended line.\n\nChecks: Line status must be Suspended or Pending Activation.\nLogic: Sets line status to Active, clears suspension_start_date.',
-    parameters: {
-      properties: {
-        customer_id: { description: 'ID of the customer who owns the line.', title: 'Customer Id', type: 'string' },
-        line_id: { description: 'ID of the line to resume.', title: 'Line Id', type: 'string' },
-      },
-      required: ['customer_id', 'line_id'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const line = getTargetLine(db, arg(args, 'customer_id'), arg(args, 'line_id'));
     const status = field(line, 'status');

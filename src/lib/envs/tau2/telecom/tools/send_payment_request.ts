@@ -9,18 +9,6 @@ export const sendPaymentRequest = tool({
   params: ['customer_id', 'bill_id'],
   required: ['customer_id', 'bill_id'],
   type: 'write',
-  schema: {
-    description: 'Sends a payment request to the customer for a specific bill.\n\nChecks:\n    - Customer exists\n    - Bill exists and belongs to the customer\n    - No other bills are already awaiting payment for this customer\nLogic: Sets bill status to AWAITING_PAYMENT and notifies customer.\nWarning: This method does not check if the bill is already PAID.\nAlways check the bill status before calling this method.',
-    parameters: {
-      properties: {
-        customer_id: { description: 'ID of the customer who owns the bill.', title: 'Customer Id', type: 'string' },
-        bill_id: { description: 'ID of the bill to send payment request for.', title: 'Bill Id', type: 'string' },
-      },
-      required: ['customer_id', 'bill_id'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const customerId = arg(args, 'customer_id');
     const billId = arg(args, 'bill_id');

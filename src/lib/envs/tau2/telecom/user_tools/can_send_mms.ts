@@ -6,9 +6,5 @@ export const canSendMmsTool = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: 'Checks if the default messaging app can send MMS messages.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call: (db) => canSendMms(db) ? 'Your messaging app can send MMS messages.' : 'Your messaging app cannot send MMS messages.',
 });

@@ -8,10 +8,6 @@ export const checkApnSettings = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: "Checks the technical APN settings your phone uses to connect to your carrier's mobile data network. Shows current APN name and MMSC URL for picture messaging.",
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const apn = apnSettings(db, 'model_copy');
     const name = field(apn, 'apn_name');

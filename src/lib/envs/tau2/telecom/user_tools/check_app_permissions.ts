@@ -7,15 +7,6 @@ export const checkAppPermissions = tool({
   params: ['app_name'],
   required: ['app_name'],
   type: 'read',
-  schema: {
-    description: 'Checks what permissions a specific app currently has. Shows if the app has access to features like storage, camera, location, etc.',
-    parameters: {
-      properties: { app_name: { title: 'App Name', type: 'string' } },
-      required: ['app_name'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const name = arg(args, 'app_name');
     const app = appStatus(db, name);

@@ -7,15 +7,6 @@ export const checkAppStatus = tool({
   params: ['app_name'],
   required: ['app_name'],
   type: 'read',
-  schema: {
-    description: 'Checks detailed information about a specific app. Shows its permissions and background data usage settings.',
-    parameters: {
-      properties: { app_name: { title: 'App Name', type: 'string' } },
-      required: ['app_name'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const name = arg(args, 'app_name');
     const app = appStatus(db, name);

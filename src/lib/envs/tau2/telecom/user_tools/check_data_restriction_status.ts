@@ -8,9 +8,5 @@ export const checkDataRestrictionStatus = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: 'Checks if your phone has any data-limiting features active. Shows if Data Saver mode is on.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call: (db) => (truthy(field(device(db), 'data_saver_mode')) ? 'Data Saver mode is ON (limits data usage).' : 'Data Saver mode is OFF.'),
 });

@@ -7,9 +7,5 @@ export const checkInstalledApps = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: 'Returns the name of all installed apps on the phone.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call: (db) => `The following apps are installed on the phone: ${[...asDict(field(device(db), 'app_statuses'), 'app_statuses').keys()].join(', ')}`,
 });

@@ -7,9 +7,5 @@ export const checkNetworkModePreference = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: 'Shows the current network mode preference.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call: (db) => `Network Mode Preference: ${s(field(device(db), 'network_mode_preference'))}`,
 });

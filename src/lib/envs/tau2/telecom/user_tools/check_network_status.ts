@@ -8,10 +8,6 @@ export const checkNetworkStatus = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: "Checks your phone's connection status to cellular networks and Wi-Fi. Shows airplane mode status, signal strength, network type, whether mobile data is enabled, and whether data roaming is enabled.",
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const d = device(db);
     const yes = (name: string, y: string, n: string): string => (truthy(field(d, name)) ? y : n);

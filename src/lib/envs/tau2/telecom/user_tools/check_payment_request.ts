@@ -7,10 +7,6 @@ export const checkPaymentRequest = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: 'Checks if the agent has sent you a payment request.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const p = paymentRequest(db);
     if (p === null) return 'No payment request has been made.';

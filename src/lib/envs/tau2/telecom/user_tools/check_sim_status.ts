@@ -14,10 +14,6 @@ export const checkSimStatus = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: 'Checks if your SIM card is working correctly and displays its current status. Shows if the SIM is active, missing, or locked with a PIN or PUK code.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const status = simStatus(db);
     return TEXT[String(status)] ?? `Unknown SIM status: ${s(status)}`;

@@ -18,10 +18,6 @@ export const checkVpnStatus = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: "Checks if you're using a VPN (Virtual Private Network) connection. Shows if a VPN is active, connected, and displays any available connection details.",
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const d = device(db);
     const details = field(d, 'vpn_details');

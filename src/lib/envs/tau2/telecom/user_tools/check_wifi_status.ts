@@ -8,10 +8,6 @@ export const checkWifiStatus = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: "Checks your Wi-Fi connection status. Shows if Wi-Fi is turned on, which network you're connected to (if any), and the signal strength.",
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const d = device(db);
     if (!truthy(field(d, 'wifi_enabled'))) return 'Wi-Fi is turned OFF.';

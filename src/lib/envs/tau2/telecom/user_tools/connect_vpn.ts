@@ -6,10 +6,6 @@ export const connectVpnTool = tool({
   params: [],
   required: [],
   type: 'write',
-  schema: {
-    description: 'Connects to your VPN (Virtual Private Network).',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const connected = connectVpn(db);
     if (connected === null) return 'VPN already connected.';

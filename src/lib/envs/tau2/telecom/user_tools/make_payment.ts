@@ -7,10 +7,6 @@ export const makePayment = tool({
   params: [],
   required: [],
   type: 'write',
-  schema: {
-    description: 'Makes a payment for the bill that the agent has sent you.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const p = paymentRequest(db);
     if (p === null) return 'You do not have a payment request.';

@@ -8,10 +8,6 @@ export const rebootDevice = tool({
   params: [],
   required: [],
   type: 'write',
-  schema: {
-    description: 'Restarts your phone completely. This can help resolve many temporary software glitches by refreshing all running services and connections.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const d = device(db);
     const lines: string[] = [];

@@ -6,10 +6,6 @@ export const reseatSimCard = tool({
   params: [],
   required: [],
   type: 'write',
-  schema: {
-    description: 'Simulates removing and reinserting your SIM card. This can help resolve recognition issues.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     device(db).set('sim_card_missing', false);
     simulateNetworkSearch(db);

@@ -6,10 +6,6 @@ export const resetApnSettings = tool({
   params: [],
   required: [],
   type: 'write',
-  schema: {
-    description: 'Resets your APN settings to the default settings.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     apnSettings(db, 'reset_at_reboot').set('reset_at_reboot', true);
     simulateNetworkSearch(db);

@@ -16,10 +16,6 @@ export const runSpeedTest = tool({
   params: [],
   required: [],
   type: 'read',
-  schema: {
-    description: 'Measures your current internet connection speed (download speed). Provides information about connection quality and what activities it can support.',
-    parameters: { properties: {}, title: 'parameters', type: 'object' },
-  },
   call(db) {
     const [speed, desc] = speedTest(db);
     if (speed === null) return `Speed test failed: ${desc || 'Could not determine speed'}.`;

@@ -10,30 +10,6 @@ export const setNetworkModePreference = tool({
   params: ['mode'],
   required: ['mode'],
   type: 'write',
-  schema: {
-    description: 'Changes the type of cellular network your phone prefers to connect to (e.g., 5G, LTE/4G, 3G). Higher-speed networks (LTE/5G) provide faster data but may use more battery.',
-    parameters: {
-      $defs: {
-        NetworkModePreference: {
-          enum: ['4g_5g_preferred', '4g_only', '3g_only', '2g_only'],
-          title: 'NetworkModePreference',
-          type: 'string',
-        },
-      },
-      properties: {
-        mode: {
-          anyOf: [
-            { $ref: '#/$defs/NetworkModePreference' },
-            { type: 'string' },
-          ],
-          title: 'Mode',
-        },
-      },
-      required: ['mode'],
-      title: 'parameters',
-      type: 'object',
-    },
-  },
   call(db, args) {
     const mode = arg(args, 'mode');
     // `NetworkModePreference(mode)` only for a str: any other value is stored as it is.
