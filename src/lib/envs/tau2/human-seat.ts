@@ -75,11 +75,6 @@ export class Tau2HumanSeat implements UserSide {
     }
   }
 
-  /** Whether the person may act on their phone now: during their turn. */
-  get canUseTools(): boolean {
-    return this.#onTool !== undefined;
-  }
-
   /** The person's tool call on their side (during their turn); the result is what the simulated user's model would have been given. */
   useTool(name: string, args: Record<string, unknown>): void {
     const onTool = this.#onTool;

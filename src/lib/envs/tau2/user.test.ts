@@ -153,7 +153,6 @@ describe('a person in the user seat', () => {
     expect(mode).toMatchObject({ name: 'mode', required: true });
     if (!mode) throw new Error('no param');
     // Between turns the phone is not theirs to use: nothing runs.
-    expect(seat.canUseTools).toBe(false);
     expect(() => seat.useTool('set_network_mode_preference', { mode: '4g_only' })).toThrow(/when it is your turn/);
     expect(session.userActions).toEqual([]);
     pressed.push(() => seat.useTool('set_network_mode_preference', { mode: toolArg(mode, '4g_only') }));
