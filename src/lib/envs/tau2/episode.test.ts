@@ -42,11 +42,12 @@ async function episode(domain: Tau2Domain, split: Tau2Split, taskIndex: number, 
   const { env, user: side } = await buildEnvironment({ environment: { family: 'tau2', domain }, split, taskIndex, maxSteps: 30, userModel: () => userModel }, packs);
   if (!side) throw new Error('no simulated user');
   const events: LoopEvent[] = [];
+  const actor = new ScriptedActorDouble(agent);
   const cfg = {
     episodeId: 'e1',
     env,
     user: side,
-    actor: new ScriptedActorDouble(agent),
+    actor,
     mode: 'off' as const,
     maxRevisions: 0,
     failureRule: 'fail-open' as const,
@@ -57,7 +58,7 @@ async function episode(domain: Tau2Domain, split: Tau2Split, taskIndex: number, 
   for await (const e of runEpisode(cfg, new AbortController().signal)) events.push(e);
   const end = events.at(-1);
   if (end?.type !== 'episode_end') throw new Error('no episode_end');
-  return { end, events, userModel };
+  return { end, events, userModel, actor };
 }
 
 describe.skipIf(!ready)('τ³ episode under the loop', () => {
@@ -149,6 +150,12 @@ describe.skipIf(!ready)('τ³ episode under the loop', () => {
     // The user model had the phone's tools, and saw its own call's result before it spoke.
     expect(good.userModel.requests[1]?.tools.map((t) => t.function.name)).toContain(userAct.name);
     expect(good.userModel.requests[2]?.messages.at(-1)).toMatchObject({ role: 'tool', name: userAct.name });
+    // The loop stored the phone call as it ran, within the user's turn: after the agent's request, before the user's words.
+    const order = good.events.flatMap((e) => (e.type === 'user' || e.type === 'step' ? [e.type] : e.type === 'user_tool' ? [`user_tool:${e.call.name}:${e.error}`] : []));
+    expect(order).toEqual(['user', 'step', 'step', `user_tool:${userAct.name}:false`, 'user', 'step', 'user']);
+    // The agent never saw it: its conversation holds no trace of the user's tool.
+    expect(good.actor.requests).toHaveLength(3);
+    expect(JSON.stringify(good.actor.requests.map((r) => r.messages))).not.toContain(userAct.name);
 
     const lazy = await run(false);
     expect(lazy.end.reward).toBe(0);
