@@ -28,8 +28,10 @@ export interface EpisodeConfig {
   /**
    * Continue an interrupted episode (a reload mid-episode) from its stored
    * timeline. Executed tool calls are replayed on the fresh env to rebuild its
-   * state (tau-bench tools are deterministic), then the loop goes on from the
-   * next step. No episode_start is emitted: the trace already exists.
+   * state (tau-bench tools are deterministic), and the user side hears the
+   * rest in order (`UserSide.replay`: τ³ rebuilds its trajectory and reruns
+   * the user's own tool calls), then the loop goes on from the next step. No
+   * episode_start is emitted: the trace already exists.
    */
   resume?: readonly TimelineEntry[];
   /**
