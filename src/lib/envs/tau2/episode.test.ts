@@ -4,31 +4,23 @@
  * the episode's reward (with its breakdown) comes from the port's evaluator. Real tasks and databases
  * from ../shared/tau2-bench (airline's db.json rebuilt by `npm run fixtures`).
  */
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedActorDouble, type ActorStep } from '../../../../tests/doubles/scripted-doubles.ts';
+import { tau2DataReady, tau2TestPacks } from '../../../../tests/tau2-packs.ts';
 import { runEpisode } from '../../loop/run-episode.ts';
 import type { LoopEvent } from '../../loop/events.ts';
-import { PackCache } from '../tau-bench/pack-cache.ts';
-import { buildEnvironment, type EnvironmentPacks } from '../../setup/environments.ts';
+import { buildEnvironment } from '../../setup/environments.ts';
 import type { Tau2Domain, Tau2Split } from '../environment.ts';
-import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from './pack.ts';
-import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from './pack-node.ts';
+import { tau2TaskOf } from './pack.ts';
 import { toJs } from '../tau-bench/py.ts';
 import type { Action } from '../../contracts.ts';
 import { FIRST_AGENT_MESSAGE } from './orchestrator.ts';
 import { userSystemPrompt } from './user.ts';
 import type { Tau2Action } from './tasks.ts';
 
-const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
-const cache = new PackCache<Tau2Pack>();
-const source = nodeTau2Source();
-const packs: EnvironmentPacks = {
-  tau2: (domain) => cache.get(domain, () => loadTau2Pack(source, domain)),
-  tauBench: () => Promise.reject(new Error('not used')),
-  userBench: () => Promise.reject(new Error('not used')),
-};
+const ready = tau2DataReady;
+const packs = tau2TestPacks();
 
 const toolCall = (a: Tau2Action, i: number): Action => ({
   kind: 'tool_call',

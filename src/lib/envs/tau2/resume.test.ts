@@ -7,35 +7,27 @@
  * trajectory, both database hashes and the stored trace. Real tasks and data
  * from ../shared/tau2-bench.
  */
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedActorDouble, type ActorStep } from '../../../../tests/doubles/scripted-doubles.ts';
+import { tau2DataReady, tau2TestPacks } from '../../../../tests/tau2-packs.ts';
 import { ScriptedPersonDouble, type PersonTurn } from '../../../../tests/doubles/tau2-person-double.ts';
 import type { Action } from '../../contracts.ts';
 import type { LoopEvent } from '../../loop/events.ts';
 import { runEpisode } from '../../loop/run-episode.ts';
-import { buildEnvironment, type EnvironmentPacks } from '../../setup/environments.ts';
+import { buildEnvironment } from '../../setup/environments.ts';
 import { TraceRecorder } from '../../traces/recorder.ts';
 import type { EpisodeTrace } from '../../traces/schema.ts';
 import type { Tau2Domain, Tau2Split } from '../environment.ts';
-import { PackCache } from '../tau-bench/pack-cache.ts';
 import { toJs } from '../tau-bench/py.ts';
 import type { Tau2Message } from './environment.ts';
 import type { NlJudge } from './evaluator.ts';
 import { Tau2HumanSeat } from './human-seat.ts';
-import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from './pack.ts';
-import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from './pack-node.ts';
+import { tau2TaskOf } from './pack.ts';
 import type { Tau2Action } from './tasks.ts';
 
-const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
-const cache = new PackCache<Tau2Pack>();
-const source = nodeTau2Source();
-const packs: EnvironmentPacks = {
-  tau2: (domain) => cache.get(domain, () => loadTau2Pack(source, domain)),
-  tauBench: () => Promise.reject(new Error('not used')),
-  userBench: () => Promise.reject(new Error('not used')),
-};
+const ready = tau2DataReady;
+const packs = tau2TestPacks();
 
 const args = (a: Tau2Action) => z.record(z.string(), z.unknown()).parse(toJs(a.arguments));
 const toolCall = (a: Tau2Action, i: number): Action => ({ kind: 'tool_call', call: { id: `call_${i}`, name: a.name, arguments: args(a) } });
