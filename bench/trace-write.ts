@@ -22,7 +22,7 @@ export function longestHistoricalEpisode(resultsText: string): EpisodeTrace {
 /** The loop events that record `trace` again, in order. */
 export function eventsOf(trace: EpisodeTrace, episodeId: string): LoopEvent[] {
   const events: LoopEvent[] = [{ type: 'episode_start', episodeId, at: trace.createdAt, meta: trace.meta, policy: trace.policy }];
-  for (const e of trace.timeline) events.push(e.type === 'user' ? e : { type: 'step', step: e.step });
+  for (const e of trace.timeline) events.push(e.type === 'step' ? { type: 'step', step: e.step } : e);
   events.push({ type: 'episode_end', at: trace.endedAt ?? trace.updatedAt, outcome: 'done', ...(trace.reward !== undefined ? { reward: trace.reward } : {}) });
   return events;
 }

@@ -17,7 +17,7 @@ export const ToolSchemaSchema = z.object({
 });
 export type ToolSchema = z.infer<typeof ToolSchemaSchema>;
 
-const ToolCallSchema = z.object({
+export const ToolCallSchema = z.object({
   id: z.string(),
   name: z.string(),
   /** Parsed arguments; key order is preserved as the model wrote it. */

@@ -87,7 +87,7 @@ describe('a τ³-bench task in the chat tab, with the simulated user', () => {
 });
 
 describe('a τ³ telecom task with a person in the user\'s seat', () => {
-  it('gives the person their phone\'s tools as buttons; their action counts in ENV_ASSERTION', async () => {
+  it('gives the person their phone\'s tools as buttons; a reload after their action resumes, and the action counts in ENV_ASSERTION', async () => {
     provider.reset();
     // small task 2: the agent enables roaming on the line (C1001/L1002); the user must turn data roaming on.
     const agent: ScriptedReply[] = [
@@ -116,7 +116,33 @@ describe('a τ³ telecom task with a person in the user\'s seat', () => {
     expect(await tools.locator('button[data-tool]').count()).toBe(30);
     expect(await seriousViolations(page)).toEqual([]);
     await tools.locator('button[data-tool=toggle_roaming]').click();
-    await expect(page.getByTestId('tau2-user-results').innerText()).resolves.toContain('toggle_roaming');
+    // The phone action shows in the conversation and is stored as it happens, before the person says anything.
+    await expect(page.getByTestId('conversation').getByTestId('user-tool-call').innerText()).resolves.toMatch(/toggle_roaming → Data Roaming is now ON/i);
+    const Timeline = z.object({ episodes: z.array(z.object({ status: z.string(), timeline: z.array(z.object({ type: z.string(), step: z.object({ index: z.number() }).optional(), call: z.object({ name: z.string() }).optional() })) })) });
+    const shape = async () =>
+      Timeline.parse(JSON.parse(await dumpIndexedDB(page, 'spotter-traces'))).episodes.map((e) => [e.status, ...e.timeline.map((x) => (x.step ? `step:${x.step.index}` : x.call ? `${x.type}:${x.call.name}` : x.type))]);
+    await expect.poll(shape, { timeout: 10_000 }).toEqual([['running', 'user', 'step:0', 'step:1', 'user_tool:toggle_roaming']]);
+
+    // The tab reloads mid-turn: the episode is interrupted and resumes on the same task and data, the phone's state rebuilt.
+    await page.reload();
+    await page.getByTestId('resume-banner').waitFor({ timeout: 10_000 });
+    await configureProvider(page, provider, { actor: 'model', key: 'k', critic: 'critic' });
+    // The data cannot be loaded at first: a clear error, and the episode stays interrupted with nothing lost.
+    const data = '**/tau2-bench/telecom/**';
+    await context.route(data, (r) => r.fulfill({ status: 503, body: 'down' }));
+    await page.getByTestId('resume').click();
+    await expect(page.getByTestId('start-error').innerText()).resolves.toMatch(/could not resume\. It stays interrupted[^]*telecom\/\S+: cannot read \(HTTP 503\)/);
+    expect(await page.getByTestId('resume-banner').count()).toBe(1);
+    await expect.poll(shape).toEqual([['running', 'user', 'step:0', 'step:1', 'user_tool:toggle_roaming']]);
+    await context.unroute(data);
+    await page.getByTestId('resume').click();
+    await tools.locator('button[data-tool=toggle_roaming]:enabled').waitFor({ timeout: 30_000 });
+    expect(await page.locator('select[name=tau2-domain]').inputValue()).toBe('telecom');
+    expect(await page.locator('select[name=tau2-split]').inputValue()).toBe('small');
+    expect(await page.getByTestId('conversation').getByTestId('user-tool-call').count()).toBe(1);
+    expect(await page.getByTestId('start-error').count()).toBe(0);
+    expect(await page.getByTestId('pack-error').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.fill('textarea[name=message]', 'Done, data roaming is on.');
     await page.getByTestId('send').click();
     await page.getByRole('button', { name: 'End conversation' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 });
@@ -127,7 +153,17 @@ describe('a τ³ telecom task with a person in the user\'s seat', () => {
     await expect(status.innerText()).resolves.toContain('reward 1');
     await expect(page.getByTestId('tau2-component').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-component'), r.getAttribute('data-value')]))).resolves.toEqual([['ENV_ASSERTION', '1']]);
     await expect(page.getByTestId('tau2-reward').innerText()).resolves.toContain("The user's actions on their phone (1)");
-    expect(errors).toEqual([]);
+    // One trace, no gap and no duplicate: the phone action once, before the person's words.
+    await expect.poll(shape, { timeout: 10_000 }).toEqual([['done', 'user', 'step:0', 'step:1', 'user_tool:toggle_roaming', 'user', 'step:2', 'user']]);
+    // History shows the phone action in its place beside the person's turns.
+    await page.getByTestId('tab-history').click();
+    await page.getByTestId('episode-row').first().click();
+    const view = page.getByTestId('episode-view');
+    await view.waitFor();
+    expect(await view.locator('[data-testid^=timeline-user]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['timeline-user', 'timeline-user-tool', 'timeline-user', 'timeline-user']);
+    expect(await seriousViolations(page)).toEqual([]);
+    // Only the loads refused on purpose failed.
+    expect(errors.filter((e) => !e.includes('status of 503'))).toEqual([]);
     await context.close();
   });
 });

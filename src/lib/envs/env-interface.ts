@@ -36,6 +36,19 @@ export interface UserTurn {
   stop: boolean;
 }
 
+/** A tool call the user made on their own side (τ³ telecom's phone), with what it returned. */
+export interface UserToolUse {
+  call: ToolCall;
+  observation: string;
+  error: boolean;
+}
+
+/** Told with each tool call of the user's as it runs: the loop stores it in the timeline then and there. */
+export type OnUserTool = (use: UserToolUse) => void;
+
+/** What a resumed episode's user side is told of the conversation before the reload, in order. */
+export type PastTurn = { kind: 'agent'; content: string } | { kind: 'user'; content: string } | ({ kind: 'user_tool' } & UserToolUse);
+
 /** The other side of the conversation: the person at the keyboard, or a simulated user. */
 export interface UserSide {
   readonly kind: 'human' | 'simulated';
@@ -45,8 +58,17 @@ export interface UserSide {
    * Retry for a failed turn of this user; without it a failure ends the episode.
    */
   readonly retrySafe?: boolean;
-  /** The user's opening message. */
-  first(signal: AbortSignal): Promise<UserTurn>;
+  /** The user's opening message; `onTool` hears each tool call the user makes on their side during the turn. */
+  first(signal: AbortSignal, onTool?: OnUserTool): Promise<UserTurn>;
   /** The user's answer to the agent's message. */
-  reply(agentMessage: string, signal: AbortSignal): Promise<UserTurn>;
+  reply(agentMessage: string, signal: AbortSignal, onTool?: OnUserTool): Promise<UserTurn>;
+  /**
+   * A resumed episode: the conversation before the reload, one entry at a
+   * time in the order it happened, interleaved with the agent's tool calls
+   * (which the loop replays on the Env), before the loop goes on. A user side
+   * with state of its own (τ³: the trajectory and the user's database)
+   * rebuilds it here; the agent's message the loop then asks a reply to has
+   * already been told here.
+   */
+  replay?(past: PastTurn): void;
 }

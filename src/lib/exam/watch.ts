@@ -40,6 +40,8 @@ export function watchFrames(trace: EpisodeTrace, tools: ToolSchema[], items: rea
       message++;
       continue;
     }
+    // The user's own tool calls (τ³ telecom) are not in the agent's messages.
+    if (e.type === 'user_tool') continue;
     for (const _ of e.step.proposals) {
       const point = points[p++];
       if (point) out.push({ kind: 'proposal', point, observation: point.executed ? e.step.observation : null, item: byMessage.get(message) });

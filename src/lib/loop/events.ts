@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EpisodeEnvironmentSchema } from '../envs/environment.ts';
-import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema, EngineSchema } from '../contracts.ts';
+import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema, EngineSchema, ToolCallSchema } from '../contracts.ts';
 
 /** Describes an episode for lists, filters and training data. Never holds secrets. */
 export const EpisodeMetaSchema = z.object({
@@ -19,6 +19,12 @@ export const EpisodeMetaSchema = z.object({
   maxRevisions: z.number().int().nonnegative(),
   failureRule: FailureRuleSchema,
   userKind: z.enum(['human', 'simulated']),
+  /**
+   * Where a benchmark task's data was read from (τ³ in the Chat tab): this
+   * app's server, the upstream repository, or a folder the person opened. A
+   * resumed episode reads the same.
+   */
+  dataSource: z.enum(['app', 'upstream', 'folder']).optional(),
 });
 export type EpisodeMeta = z.infer<typeof EpisodeMetaSchema>;
 
@@ -28,12 +34,21 @@ export type Outcome = z.infer<typeof OutcomeSchema>;
 const UserEntrySchema = z.object({ type: z.literal('user'), content: z.string(), at: z.number() });
 
 /**
+ * A tool call the user made on their own side during their turn (τ³
+ * telecom's phone), with what it returned, stored as it happens so that a
+ * resumed episode replays it. The agent never sees it (historyFromTimeline
+ * skips it); it is shown beside the user's turns, as text.
+ */
+const UserToolEntrySchema = z.object({ type: z.literal('user_tool'), call: ToolCallSchema, observation: z.string(), error: z.boolean(), at: z.number() });
+
+/**
  * What the loop yields, as data. The UI state and the trace recorder consume
  * the same stream: one way for data to flow.
  */
 export const LoopEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('episode_start'), episodeId: z.string(), at: z.number(), meta: EpisodeMetaSchema, policy: z.string() }),
   UserEntrySchema,
+  UserToolEntrySchema,
   /** The actor's reply text as it streams in (streaming providers only): shown live, never stored. */
   z.object({ type: z.literal('actor_delta'), stepIndex: z.number().int(), attempt: z.number().int(), text: z.string() }),
   z.object({ type: z.literal('proposal'), stepIndex: z.number().int(), proposal: ProposalSchema }),
@@ -67,9 +82,10 @@ export const LoopEventSchema = z.discriminatedUnion('type', [
 ]);
 export type LoopEvent = z.infer<typeof LoopEventSchema>;
 
-/** The trajectory as stored: user turns and executed steps in order. */
+/** The trajectory as stored: user turns, the user's own tool calls and executed steps in order. */
 export const TimelineEntrySchema = z.discriminatedUnion('type', [
   UserEntrySchema,
+  UserToolEntrySchema,
   z.object({ type: z.literal('step'), step: StepSchema }),
 ]);
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;

@@ -20,6 +20,8 @@ export function historyFromTimeline(timeline: readonly TimelineEntry[]): ChatMes
       out.push({ role: 'user', content: entry.content });
       continue;
     }
+    // The user's own tool calls (τ³ telecom's phone) happen on the user's side: the agent never sees them.
+    if (entry.type === 'user_tool') continue;
     const { executed, observation } = entry.step;
     out.push(actionToMessage(executed));
     if (executed.kind === 'tool_call') {

@@ -273,7 +273,7 @@ describe('a failed turn keeps the episode open (recover)', () => {
     const sink = new Map<string, EpisodeTrace>();
     const recorder = new TraceRecorder({ put: (t) => Promise.resolve(void sink.set(t.id, t)) });
     for (const e of r.events) await recorder.record(e);
-    expect(sink.get('ep1')?.timeline.map((e) => (e.type === 'user' ? `user:${e.content}` : `step:${e.step.index}`))).toEqual(['user:hi', 'step:0', 'user:I want a refund', 'step:1', 'user:###STOP###']);
+    expect(sink.get('ep1')?.timeline.map((e) => (e.type === 'user' ? `user:${e.content}` : e.type === 'step' ? `step:${e.step.index}` : e.type))).toEqual(['user:hi', 'step:0', 'user:I want a refund', 'step:1', 'user:###STOP###']);
     expect(r.end).toMatchObject({ outcome: 'done' });
   });
 
@@ -327,7 +327,7 @@ describe('a failed turn keeps the episode open (recover)', () => {
     const sink = new Map<string, EpisodeTrace>();
     const recorder = new TraceRecorder({ put: (t) => Promise.resolve(void sink.set(t.id, t)) });
     for (const e of r.events) await recorder.record(e);
-    expect(sink.get('ep1')?.timeline.map((e) => (e.type === 'user' ? `user:${e.content}` : `step:${e.step.index}`))).toEqual([
+    expect(sink.get('ep1')?.timeline.map((e) => (e.type === 'user' ? `user:${e.content}` : e.type === 'step' ? `step:${e.step.index}` : e.type))).toEqual([
       'user:I want to return my order.',
       'step:0',
       'user:Thanks. ###STOP###',

@@ -1,6 +1,6 @@
 import type { Actor, ActorReply, ActorRequest } from '../actor/actor-interface.ts';
 import type { Critic, CriticInput } from '../critic/critic-interface.ts';
-import type { Env, UserSide, UserTurn } from '../envs/env-interface.ts';
+import type { Env, OnUserTool, UserSide, UserTurn } from '../envs/env-interface.ts';
 import { errorMessage, isAbort, ProviderError, SpotterError } from '../errors.ts';
 import { criticErrorVerdict } from '../critic/health.ts';
 import type { Action, CriticMode, FailureRule, Proposal, Step, Verdict } from '../contracts.ts';
@@ -28,8 +28,10 @@ export interface EpisodeConfig {
   /**
    * Continue an interrupted episode (a reload mid-episode) from its stored
    * timeline. Executed tool calls are replayed on the fresh env to rebuild its
-   * state (tau-bench tools are deterministic), then the loop goes on from the
-   * next step. No episode_start is emitted: the trace already exists.
+   * state (tau-bench tools are deterministic), and the user side hears the
+   * rest in order (`UserSide.replay`: τ³ rebuilds its trajectory and reruns
+   * the user's own tool calls), then the loop goes on from the next step. No
+   * episode_start is emitted: the trace already exists.
    */
   resume?: readonly TimelineEntry[];
   /**
@@ -174,10 +176,17 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
    * can be (`retrySafe`): the entry is stored only once it is said, so no gap
    * and no duplicate.
    */
-  async function* userTurn(ask: () => Promise<UserTurn>, stepIndex: number): AsyncGenerator<LoopEvent, UserTurn, undefined> {
+  async function* userTurn(ask: (onTool: OnUserTool) => Promise<UserTurn>, stepIndex: number): AsyncGenerator<LoopEvent, UserTurn, undefined> {
     for (;;) {
       try {
-        return await ask();
+        // The user's own tool calls (τ³ telecom's phone) are stored as they run, before the turn's message.
+        return yield* streamWhile<LoopEvent, UserTurn>((emit) =>
+          ask((use) => {
+            const entry = { type: 'user_tool', call: structuredClone(use.call), observation: use.observation, error: use.error, at: now() } as const;
+            timeline.push(entry);
+            emit(entry);
+          }),
+        );
       } catch (err) {
         if (!cfg.user.retrySafe) throw err;
         // Edit and resend has no message of the person's to edit here: any choice but End asks again.
@@ -190,25 +199,35 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
     let startIndex = 0;
     let awaitingReplyTo: string | undefined;
     if (cfg.resume) {
+      // The user side hears the conversation in the order it happened (UserSide.replay); the agent's tool calls rerun on the env.
       for (const entry of cfg.resume) {
         timeline.push(structuredClone(entry));
         if (entry.type === 'user') {
+          cfg.user.replay?.({ kind: 'user', content: entry.content });
           awaitingReplyTo = undefined;
+          continue;
+        }
+        if (entry.type === 'user_tool') {
+          // Made while the user was answering: the agent's message still awaits that answer.
+          cfg.user.replay?.({ kind: 'user_tool', call: entry.call, observation: entry.observation, error: entry.error });
           continue;
         }
         startIndex = entry.step.index + 1;
         const executed = entry.step.executed;
         if (executed.kind === 'tool_call') await cfg.env.execute(executed.call, signal);
-        else agentMessages.push(executed.content);
+        else {
+          agentMessages.push(executed.content);
+          cfg.user.replay?.({ kind: 'agent', content: executed.content });
+        }
         awaitingReplyTo = executed.kind === 'message' ? executed.content : undefined;
       }
     } else {
       // As tau-bench's Env.reset: the first user message never ends the episode, even one with ###STOP###; the agent always acts.
-      yield userSays(yield* userTurn(() => cfg.user.first(signal), 0));
+      yield userSays(yield* userTurn((onTool) => cfg.user.first(signal, onTool), 0));
     }
     if (awaitingReplyTo !== undefined) {
       const agentMessage = awaitingReplyTo;
-      const turn = yield* userTurn(() => cfg.user.reply(agentMessage, signal), startIndex);
+      const turn = yield* userTurn((onTool) => cfg.user.reply(agentMessage, signal, onTool), startIndex);
       yield userSays(turn);
       if (turn.stop) {
         yield await end('done');
@@ -319,7 +338,7 @@ export async function* runEpisode(cfg: EpisodeConfig, signal: AbortSignal): Asyn
       }
       if (chosen.kind === 'message') {
         const agentMessage = chosen.content;
-        const turn = yield* userTurn(() => cfg.user.reply(agentMessage, signal), stepIndex + 1);
+        const turn = yield* userTurn((onTool) => cfg.user.reply(agentMessage, signal, onTool), stepIndex + 1);
         yield userSays(turn);
         if (turn.stop) {
           yield await end('done');

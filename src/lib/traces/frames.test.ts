@@ -18,4 +18,15 @@ describe('presentationFrames', () => {
     expect(frames.some((f) => f.kind === 'rejected' || f.kind === 'feedback')).toBe(false);
     expect(frames.filter((f) => f.kind === 'action').every((f) => f.kind === 'action' && !f.revised)).toBe(true);
   });
+
+  it('shows a user\'s own tool call (τ³ telecom\'s phone) in its place, between the agent\'s request and the user\'s words', () => {
+    const t = syntheticTrace(1);
+    const phone = { type: 'user_tool', call: { id: 'person_0', name: 'toggle_roaming', arguments: { on: true } }, observation: 'Data Roaming is now ON.', error: false, at: 1 } as const;
+    const lastUser = t.timeline.findLastIndex((e) => e.type === 'user');
+    const frames = presentationFrames({ ...t, timeline: [...t.timeline.slice(0, lastUser), phone, ...t.timeline.slice(lastUser)] });
+    const i = frames.findIndex((f) => f.kind === 'user_tool');
+    expect(frames[i]).toEqual({ kind: 'user_tool', name: 'toggle_roaming', arguments: { on: true }, observation: 'Data Roaming is now ON.', error: false });
+    expect(frames[i + 1]?.kind).toBe('user');
+    expect(frames.length).toBe(presentationFrames(t).length + 1);
+  });
 });

@@ -5,6 +5,8 @@ import { reviewOutcome, type ReviewOutcome } from './summary.ts';
 /** One beat of a replay: presentation mode shows them one key press at a time. */
 type Frame =
   | { kind: 'user'; content: string }
+  /** A tool call the user made on their own side (τ³ telecom's phone). */
+  | { kind: 'user_tool'; name: string; arguments: Record<string, unknown>; observation: string; error: boolean }
   /** A proposal the critic sent back (intervene mode). */
   | { kind: 'rejected'; action: Action; verdict: Verdict | undefined; attempt: number }
   | { kind: 'feedback'; text: string; critic: string | undefined; latencyMs: number | undefined }
@@ -21,6 +23,10 @@ export function presentationFrames(t: EpisodeTrace): Frame[] {
   for (const e of t.timeline) {
     if (e.type === 'user') {
       out.push({ kind: 'user', content: e.content });
+      continue;
+    }
+    if (e.type === 'user_tool') {
+      out.push({ kind: 'user_tool', name: e.call.name, arguments: e.call.arguments, observation: e.observation, error: e.error });
       continue;
     }
     const { step } = e;

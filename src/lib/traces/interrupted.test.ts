@@ -67,5 +67,8 @@ describe('canResume (History\'s Resume and the chat banner ask the same)', () =>
     expect(canResume(trace('a', 1, { status: 'error' }), none)).toBe(false);
     expect(canResume(trace('a', 1, { userKind: 'simulated', environment: { family: 'tau-bench', domain: 'retail' } }), none)).toBe(false);
     expect(canResume(trace('a', 1, { environment: { family: 'userbench', domain: 'travel22' } }), none)).toBe(false);
+    // τ³ (the person's phone calls are in the timeline and replay), with a person in the seat only.
+    expect(canResume(trace('a', 1, { environment: { family: 'tau2', domain: 'telecom' } }), none)).toBe(true);
+    expect(canResume(trace('a', 1, { environment: { family: 'tau2', domain: 'telecom' }, userKind: 'simulated' }), none)).toBe(false);
   });
 });

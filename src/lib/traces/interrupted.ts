@@ -2,8 +2,12 @@ import type { EnvironmentFamily } from '../envs/environment.ts';
 import type { EpisodeTrace } from './schema.ts';
 import type { TraceStore } from './trace-store.ts';
 
-/** Environments whose episodes can be resumed with a person in the user's seat. */
-const RESUMABLE: readonly EnvironmentFamily[] = ['policy-chat', 'tau-bench'];
+/**
+ * Environments whose episodes can be resumed with a person in the user's
+ * seat: the loop replays the stored timeline (τ³: the person's turns and
+ * phone calls too, through the seat's `replay`).
+ */
+const RESUMABLE: readonly EnvironmentFamily[] = ['policy-chat', 'tau-bench', 'tau2'];
 
 /** Where the ids of interrupted episodes the person dismissed are kept (localStorage in the app). */
 type DismissedStore = Pick<Storage, 'getItem' | 'setItem'>;

@@ -111,4 +111,16 @@ describe('migrations', () => {
     // Any other engine value is still refused, naming the field.
     expect(() => parseTraceRecord(JSON.parse(JSON.stringify(v3).replaceAll('"engine":"remote"', '"engine":"gpu-cloud"')), 'line 2')).toThrow(/^line 2: timeline\.\d+\.step\.proposals\.0\.verdict\.engine: /);
   });
+
+  it('v4 → v5: a stored record reads as it was; the user\'s tool calls and the data source are new, and a bad one names its field', () => {
+    const base = syntheticTrace(5);
+    const v4: Record<string, unknown> = JSON.parse(JSON.stringify({ ...base, schemaVersion: 4 }));
+    expect(parseTraceRecord(v4, 'stored')).toEqual(base);
+    const phone = { type: 'user_tool', call: { id: 'person_0', name: 'toggle_roaming', arguments: {} }, observation: 'Data Roaming is now ON.', error: false, at: 5 } as const;
+    const v5 = { ...base, meta: { ...base.meta, dataSource: 'upstream' }, timeline: [...base.timeline.slice(0, 1), phone, ...base.timeline.slice(1)] };
+    expect(parseTraceRecord(JSON.parse(JSON.stringify(v5)), 'stored')).toEqual(v5);
+    // Validated where it enters, naming the field.
+    expect(() => parseTraceRecord({ ...v5, timeline: [{ ...phone, observation: 7 }] }, 'line 3')).toThrow(/^line 3: timeline\.0\.observation: /);
+    expect(() => parseTraceRecord({ ...v5, meta: { ...v5.meta, dataSource: 'ftp' } }, 'line 3')).toThrow(/^line 3: meta\.dataSource: /);
+  });
 });

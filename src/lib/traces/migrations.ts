@@ -65,6 +65,16 @@ function v3ToV4(r: RawRecord): RawRecord {
 }
 
 /**
+ * Version 4 → 5: nothing stored changes. Version 5 adds what older records
+ * never hold: timeline entries of the user's own tool calls (`user_tool`, τ³
+ * telecom's phone) and `meta.dataSource`. The version says so to an older app,
+ * which then asks to be updated instead of failing on an unknown entry.
+ */
+function v4ToV5(r: RawRecord): RawRecord {
+  return r;
+}
+
+/**
  * The environment names versions 0 to 2 wrote ('policy-chat',
  * 'tau-bench/<domain>', 'userbench/<env>[-onechoice]'), as data. Undefined
  * for any other string: no version of the app wrote one.
@@ -96,7 +106,7 @@ function environmentAsFields(r: RawRecord, where: string): RawRecord {
  * MIGRATIONS[n] turns a version-n record into a version-(n+1) record (the
  * version number is set after each step); `where` names the record in errors.
  */
-const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2, environmentAsFields, v3ToV4];
+const MIGRATIONS: ReadonlyArray<(r: RawRecord, where: string) => RawRecord> = [v0ToV1, v1ToV2, environmentAsFields, v3ToV4, v4ToV5];
 
 /** The record's version: a missing field means the prototype's version 0. */
 function recordVersion(r: RawRecord): number | undefined {

@@ -77,6 +77,9 @@ export class TraceRecorder {
       case 'user':
         t.timeline.push({ type: 'user', content: event.content, at: event.at });
         break;
+      case 'user_tool':
+        t.timeline.push(structuredClone(event));
+        break;
       case 'user_edit': {
         // After a failed turn the person edited their last message: it replaces that entry, so the trace has no stale copy.
         const i = t.timeline.length - 1;

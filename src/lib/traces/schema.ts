@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EpisodeMetaSchema, OutcomeSchema, TimelineEntrySchema } from '../loop/events.ts';
 
 /** Bump with a migration in migrations.ts whenever the stored shape changes. */
-export const TRACE_SCHEMA_VERSION = 4;
+export const TRACE_SCHEMA_VERSION = 5;
 
 /**
  * One episode as stored in IndexedDB and exported as one JSONL line.

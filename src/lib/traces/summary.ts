@@ -74,6 +74,10 @@ export function summarize(t: EpisodeTrace): EpisodeSummary {
       parts.push(entry.content);
       continue;
     }
+    if (entry.type === 'user_tool') {
+      parts.push(entry.call.name);
+      continue;
+    }
     const { step } = entry;
     steps++;
     if (step.flagged) flagged++;

@@ -187,7 +187,7 @@ describe('Spotter’s own results export', () => {
     // The synthetic episodes use only get_user_details, which both domains have: the domain must be given.
     expect(() => parseTauResults(JSON.stringify(results))).toThrow(/cannot tell the domain/);
     const { episodes } = parseTauResults(JSON.stringify(results), { domain: 'airline' });
-    const view = (t: EpisodeTrace) => t.timeline.map((e) => (e.type === 'user' ? ['user', e.content] : ['step', e.step.index, e.step.executed, e.step.observation]));
+    const view = (t: EpisodeTrace) => t.timeline.map((e) => (e.type === 'user' ? ['user', e.content] : e.type === 'step' ? ['step', e.step.index, e.step.executed, e.step.observation] : [e.type]));
     episodes.forEach((e, k) => {
       const t = traces[k];
       if (!t) throw new Error('missing');

@@ -63,6 +63,27 @@ describe.runIf(existsSync(RETAIL_DIR))('tau2-bench results into History', () => 
     expect(parsed.traces[10]).toMatchObject({ status: 'max_steps', rewardDetails: { terminationReason: 'max_steps' } });
   });
 
+  it('a user\'s own tool call (telecom\'s phone) lands in the timeline in its place, and in the reward details', () => {
+    const withPhone = corrupt((f) => {
+      const messages = f.simulations[0]?.['messages'];
+      if (!Array.isArray(messages)) throw new Error('no messages');
+      const firstUser = messages.findIndex((m: { role?: string }) => m.role === 'user');
+      messages.splice(
+        firstUser,
+        0,
+        { role: 'user', content: null, tool_calls: [{ id: 'u0', name: 'toggle_roaming', arguments: {}, requestor: 'user' }] },
+        { role: 'tool', id: 'u0', content: 'Data Roaming is now ON.', requestor: 'user', error: false },
+      );
+    });
+    const first = parseEpisodeFile(withPhone).traces[0];
+    expect(first?.timeline.slice(0, 2)).toMatchObject([
+      { type: 'user_tool', call: { id: 'u0', name: 'toggle_roaming', arguments: {} }, observation: 'Data Roaming is now ON.', error: false },
+      { type: 'user', content: "Hi, I'd like to sort out my order." },
+    ]);
+    expect(first?.timeline.filter((e) => e.type === 'step')).toHaveLength(parseEpisodeFile(text).traces[0]?.timeline.filter((e) => e.type === 'step').length ?? -1);
+    expect(first?.rewardDetails).toMatchObject({ userActions: [{ name: 'toggle_roaming', content: 'Data Roaming is now ON.', error: false, turn: 0 }] });
+  });
+
   it('loses nothing: each episode holds its simulation and task exactly as the file has them', () => {
     const parsed = parseEpisodeFile(text);
     const tasks = (JSON.parse(text) as { tasks: Array<{ id: string }> }).tasks;

@@ -147,7 +147,13 @@ function episodeOf(sim: Tau2FileSimulation, raw: unknown, domain: Tau2Domain, fi
       results.push(next);
     }
     if (m.role === 'user') {
-      calls.forEach((c, k) => userActions.push({ name: c.name, arguments: c.arguments, content: results[k]?.content ?? '', error: results[k]?.error ?? false, turn: userTurns }));
+      calls.forEach((c, k) => {
+        const content = results[k]?.content ?? '';
+        const error = results[k]?.error ?? false;
+        userActions.push({ name: c.name, arguments: c.arguments, content, error, turn: userTurns });
+        // In the timeline too, in its place beside the user's turns, as a live episode stores it.
+        timeline.push({ type: 'user_tool', call: { id: c.id, name: c.name, arguments: c.arguments }, observation: content, error, at });
+      });
       if (m.content !== null && m.content !== undefined && (calls.length === 0 || m.content.trim() !== '')) {
         timeline.push({ type: 'user', content: m.content, at });
         userTurns++;

@@ -19,7 +19,7 @@ export interface BuiltEnv {
   env: Env;
   /** A simulated user, or undefined when the person takes the user's seat. */
   user: UserSide | undefined;
-  meta: Pick<EpisodeMeta, 'environment'> & Partial<Pick<EpisodeMeta, 'taskIndex' | 'taskSplit'>>;
+  meta: Pick<EpisodeMeta, 'environment'> & Partial<Pick<EpisodeMeta, 'taskIndex' | 'taskSplit' | 'dataSource'>>;
   maxSteps: number;
   /** With a person as the user: the environment's seat around them (τ³). */
   seat?: (person: UserSide) => UserSide;
@@ -66,8 +66,13 @@ export class EnvironmentChoice {
     return this.tauPack(this.domain, 'test');
   }
 
-  /** Picks the environment and task a stored episode ran in, with a person in the user's seat (resuming it). */
-  restore(meta: Pick<EpisodeMeta, 'environment' | 'taskIndex' | 'taskSplit'>): void {
+  /**
+   * Picks the environment and task a stored episode ran in, with a person in
+   * the user's seat (resuming it). τ³ reads the same data source; one that was
+   * a folder must be opened again (a reload forgets it): until then this
+   * throws, saying so, and the episode stays interrupted.
+   */
+  restore(meta: Pick<EpisodeMeta, 'environment' | 'taskIndex' | 'taskSplit' | 'dataSource'>): void {
     const e = meta.environment;
     this.kind = e.family;
     if (e.family === 'policy-chat') return;
@@ -82,6 +87,14 @@ export class EnvironmentChoice {
       const split = TAU2_SPLITS.find((s) => s === meta.taskSplit);
       if (split) this.tau2.split = split;
       this.tau2.taskIndex = meta.taskIndex ?? 0;
+      const from = meta.dataSource;
+      if (from === 'folder' && !this.folder) {
+        throw new Error('This episode read τ³-bench\'s data from a folder you opened. Open that folder again (…or a folder), then Resume: the episode stays interrupted until then.');
+      }
+      if (from === 'app' || from === 'upstream') {
+        this.tau2.source = from;
+        if (this.folder) this.openFolder(undefined);
+      }
       return;
     }
     this.userBench.env = e.domain;
@@ -148,7 +161,7 @@ export class EnvironmentChoice {
         return {
           env,
           user,
-          meta: { environment, taskIndex, taskSplit: split },
+          meta: { environment, taskIndex, taskSplit: split, dataSource: this.folder ? 'folder' : this.tau2.source },
           maxSteps,
           ...(tau2 && !user ? { seat: (person: UserSide) => (this.tau2.seat = new Tau2HumanSeat(person, tau2)) } : {}),
         };

@@ -69,7 +69,7 @@ describe('EnvironmentChoice', () => {
     const built = await choice.build('', () => {
       throw new Error('no simulated user with a person in the seat');
     });
-    expect(built.meta).toEqual({ environment: { family: 'tau2', domain: 'telecom' }, taskIndex: 2, taskSplit: 'small' });
+    expect(built.meta).toEqual({ environment: { family: 'tau2', domain: 'telecom' }, taskIndex: 2, taskSplit: 'small', dataSource: 'app' });
     expect(built.user).toBeUndefined();
     const person = { kind: 'human' as const, first: async () => ({ content: 'No data abroad.', stop: false }), reply: async () => ({ content: 'ok', stop: false }) };
     const seat = built.seat?.(person);
@@ -78,5 +78,13 @@ describe('EnvironmentChoice', () => {
 
     choice.restore({ ...base, environment: { family: 'tau2', domain: 'airline' }, taskIndex: 4, taskSplit: 'train' });
     expect([choice.kind, choice.tau2.domain, choice.tau2.split, choice.tau2.taskIndex]).toEqual(['tau2', 'airline', 'train', 4]);
+    // A resumed episode reads its own data source: upstream again (a folder opened since is set aside) …
+    choice.openFolder([]);
+    choice.restore({ ...base, environment: { family: 'tau2', domain: 'telecom' }, taskIndex: 2, taskSplit: 'small', dataSource: 'upstream' });
+    expect([choice.tau2.source, choice.folder]).toEqual(['upstream', undefined]);
+    // … and a folder, which a reload forgets, must be opened again: said plainly, nothing changed in the trace.
+    expect(() => choice.restore({ ...base, environment: { family: 'tau2', domain: 'telecom' }, taskIndex: 2, taskSplit: 'small', dataSource: 'folder' })).toThrow(/from a folder you opened\. Open that folder again/);
+    choice.openFolder([]);
+    expect(() => choice.restore({ ...base, environment: { family: 'tau2', domain: 'telecom' }, taskIndex: 2, taskSplit: 'small', dataSource: 'folder' })).not.toThrow();
   });
 });

@@ -35,6 +35,11 @@ interface RetryNote {
   error: string;
 }
 
+/** The last user turn or step: the user's own tool calls (τ³ telecom's phone) happen within their turn and do not end it. */
+function lastExchange(timeline: readonly TimelineEntry[]): TimelineEntry | undefined {
+  return timeline.findLast((e) => e.type !== 'user_tool');
+}
+
 /** The live line of a retry: "retrying (2 of 4, 8 s)", counting down to the next attempt, then "now". */
 export function retryLine(r: RetryNote, now: number): string {
   const left = Math.ceil((r.nextAt - now) / 1000);
@@ -125,8 +130,8 @@ export class EpisodeSession {
     const last = this.inFlight.at(-1);
     if (last && !last.verdict) return 'critic judging…';
     if (this.streaming) return 'actor writing…';
-    // A simulated user speaks first and after each of the agent's messages; its model is what is being waited for.
-    const entry = this.timeline.at(-1);
+    // A simulated user speaks first and after each of the agent's messages (its own tool calls go on within its turn); its model is what is being waited for.
+    const entry = lastExchange(this.timeline);
     if (this.#simulatedUser && !last && (!entry || (entry.type === 'step' && entry.step.executed.kind === 'message'))) return 'simulated user replying…';
     return 'actor thinking…';
   }
@@ -158,7 +163,7 @@ export class EpisodeSession {
     this.#human = human;
     this.#simulatedUser = opts.user?.kind === 'simulated';
     if (human && firstMessage !== undefined) human.say(firstMessage);
-    const last = this.timeline.at(-1);
+    const last = lastExchange(this.timeline);
     this.waitingForUser = human !== undefined && firstMessage === undefined && (!last || (last.type === 'step' && last.step.executed.kind === 'message'));
     const abort = new AbortController();
     this.#abort = abort;
@@ -273,6 +278,7 @@ export class EpisodeSession {
   #apply(e: LoopEvent): void {
     switch (e.type) {
       case 'user':
+      case 'user_tool':
         this.timeline.push(e);
         break;
       case 'actor_delta':

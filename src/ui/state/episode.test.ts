@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicyChatEnv } from '../../lib/envs/policy-chat/env.ts';
 import { ScriptedActorDouble, ScriptedCriticDouble, StreamingActorDouble } from '../../../tests/doubles/scripted-doubles.ts';
-import type { EpisodeTrace } from '../../lib/traces/schema.ts';
+import { TRACE_SCHEMA_VERSION, type EpisodeTrace } from '../../lib/traces/schema.ts';
 import { ProviderError } from '../../lib/errors.ts';
 import { SimulatedUser } from '../../lib/envs/tau-bench/user.ts';
 import { EpisodeSession, retryAnnouncement, retryLine, type SessionClock, type StartOptions } from './episode.svelte.ts';
@@ -129,6 +129,33 @@ describe('EpisodeSession', () => {
     session.start({ ...opts(), user: new SimulatedUser(userModel, '{instruction}', 'Ask for a refund.') });
     await until(() => session.activity !== undefined);
     expect(session.activity).toBe('simulated user replying…');
+    session.stop();
+    await until(() => session.status === 'aborted');
+  });
+
+  it('resumed after the person used their phone mid-turn, it is still their turn; their reply is stored after the phone call', async () => {
+    const saved = new Map<string, EpisodeTrace>();
+    const session = new EpisodeSession({ put: async (t) => void saved.set(t.id, structuredClone(t)) });
+    const trace: EpisodeTrace = {
+      schemaVersion: TRACE_SCHEMA_VERSION,
+      id: 'cut',
+      createdAt: 1,
+      updatedAt: 3,
+      meta: { environment: { family: 'policy-chat' }, actor: 'a', mode: 'off', maxRevisions: 2, failureRule: 'fail-open', userKind: 'human' },
+      policy: 'Be kind.',
+      status: 'running',
+      timeline: [
+        { type: 'user', content: 'hi', at: 1 },
+        { type: 'step', step: { index: 0, proposals: [], executed: { kind: 'message', content: 'Please restart your phone.' }, flagged: false, observation: null, startedAt: 2, endedAt: 2 } },
+        { type: 'user_tool', call: { id: 'person_0', name: 'reboot_device', arguments: {} }, observation: 'Restarting…', error: false, at: 3 },
+      ],
+    };
+    session.resume({ ...opts(), actor: new ScriptedActorDouble([{ kind: 'message', content: 'Glad it works.' }]), critic: undefined, loop: { ...opts().loop, mode: 'off' } }, trace);
+    expect(session.waitingForUser).toBe(true);
+    expect(session.activity).toBeUndefined();
+    session.say('It works now.');
+    await until(() => saved.get('cut')?.timeline.length === 5);
+    expect(saved.get('cut')?.timeline.map((e) => e.type)).toEqual(['user', 'step', 'user_tool', 'user', 'step']);
     session.stop();
     await until(() => session.status === 'aborted');
   });

@@ -4,31 +4,23 @@
  * the episode's reward (with its breakdown) comes from the port's evaluator. Real tasks and databases
  * from ../shared/tau2-bench (airline's db.json rebuilt by `npm run fixtures`).
  */
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ScriptedActorDouble, type ActorStep } from '../../../../tests/doubles/scripted-doubles.ts';
+import { tau2DataReady, tau2TestPacks } from '../../../../tests/tau2-packs.ts';
 import { runEpisode } from '../../loop/run-episode.ts';
 import type { LoopEvent } from '../../loop/events.ts';
-import { PackCache } from '../tau-bench/pack-cache.ts';
-import { buildEnvironment, type EnvironmentPacks } from '../../setup/environments.ts';
+import { buildEnvironment } from '../../setup/environments.ts';
 import type { Tau2Domain, Tau2Split } from '../environment.ts';
-import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from './pack.ts';
-import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from './pack-node.ts';
+import { tau2TaskOf } from './pack.ts';
 import { toJs } from '../tau-bench/py.ts';
 import type { Action } from '../../contracts.ts';
 import { FIRST_AGENT_MESSAGE } from './orchestrator.ts';
 import { userSystemPrompt } from './user.ts';
 import type { Tau2Action } from './tasks.ts';
 
-const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
-const cache = new PackCache<Tau2Pack>();
-const source = nodeTau2Source();
-const packs: EnvironmentPacks = {
-  tau2: (domain) => cache.get(domain, () => loadTau2Pack(source, domain)),
-  tauBench: () => Promise.reject(new Error('not used')),
-  userBench: () => Promise.reject(new Error('not used')),
-};
+const ready = tau2DataReady;
+const packs = tau2TestPacks();
 
 const toolCall = (a: Tau2Action, i: number): Action => ({
   kind: 'tool_call',
@@ -42,11 +34,12 @@ async function episode(domain: Tau2Domain, split: Tau2Split, taskIndex: number, 
   const { env, user: side } = await buildEnvironment({ environment: { family: 'tau2', domain }, split, taskIndex, maxSteps: 30, userModel: () => userModel }, packs);
   if (!side) throw new Error('no simulated user');
   const events: LoopEvent[] = [];
+  const actor = new ScriptedActorDouble(agent);
   const cfg = {
     episodeId: 'e1',
     env,
     user: side,
-    actor: new ScriptedActorDouble(agent),
+    actor,
     mode: 'off' as const,
     maxRevisions: 0,
     failureRule: 'fail-open' as const,
@@ -57,7 +50,7 @@ async function episode(domain: Tau2Domain, split: Tau2Split, taskIndex: number, 
   for await (const e of runEpisode(cfg, new AbortController().signal)) events.push(e);
   const end = events.at(-1);
   if (end?.type !== 'episode_end') throw new Error('no episode_end');
-  return { end, events, userModel };
+  return { end, events, userModel, actor };
 }
 
 describe.skipIf(!ready)('τ³ episode under the loop', () => {
@@ -149,6 +142,12 @@ describe.skipIf(!ready)('τ³ episode under the loop', () => {
     // The user model had the phone's tools, and saw its own call's result before it spoke.
     expect(good.userModel.requests[1]?.tools.map((t) => t.function.name)).toContain(userAct.name);
     expect(good.userModel.requests[2]?.messages.at(-1)).toMatchObject({ role: 'tool', name: userAct.name });
+    // The loop stored the phone call as it ran, within the user's turn: after the agent's request, before the user's words.
+    const order = good.events.flatMap((e) => (e.type === 'user' || e.type === 'step' ? [e.type] : e.type === 'user_tool' ? [`user_tool:${e.call.name}:${e.error}`] : []));
+    expect(order).toEqual(['user', 'step', 'step', `user_tool:${userAct.name}:false`, 'user', 'step', 'user']);
+    // The agent never saw it: its conversation holds no trace of the user's tool.
+    expect(good.actor.requests).toHaveLength(3);
+    expect(JSON.stringify(good.actor.requests.map((r) => r.messages))).not.toContain(userAct.name);
 
     const lazy = await run(false);
     expect(lazy.end.reward).toBe(0);

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { ScriptedActorDouble, type ActorStep } from '../../../../tests/doubles/scripted-doubles.ts';
 import { phonePackDouble } from '../../../../tests/doubles/tau2-phone-double.ts';
 import type { Action } from '../../contracts.ts';
+import type { UserToolUse } from '../env-interface.ts';
 import { createTau2Env } from './env.ts';
 import { Tau2HumanSeat, toolArg, toolParams } from './human-seat.ts';
 import { TAU2_DOMAIN_SPECS } from './domains.ts';
@@ -133,7 +134,16 @@ describe('a person in the user seat', () => {
     const task = phoneTask();
     const { session } = createTau2Env(phonePackDouble(task), task, { id: 'x' });
     const lines = ['My phone shows no service.', 'It says 4G now.'];
-    const person = { kind: 'human' as const, first: async () => ({ content: lines[0] ?? '', stop: false }), reply: async () => ({ content: lines[1] ?? '', stop: false }) };
+    // The person presses the button while it is their turn to answer the agent.
+    const pressed: Array<() => void> = [];
+    const person = {
+      kind: 'human' as const,
+      first: async () => ({ content: lines[0] ?? '', stop: false }),
+      reply: async () => {
+        for (const press of pressed) press();
+        return { content: lines[1] ?? '', stop: false };
+      },
+    };
     const seat = new Tau2HumanSeat(person, session);
     expect(seat.tools.map((t) => t.function.name)).toEqual(['check_status_bar', 'set_network_mode_preference', 'toggle_airplane_mode']);
     await seat.first(new AbortController().signal);
@@ -142,14 +152,20 @@ describe('a person in the user seat', () => {
     const [mode] = toolParams(setMode);
     expect(mode).toMatchObject({ name: 'mode', required: true });
     if (!mode) throw new Error('no param');
-    expect(seat.useTool('set_network_mode_preference', { mode: toolArg(mode, '4g_only') })).toMatchObject({ content: 'Preferred Network Mode set to: 4g_only', error: false });
-    await seat.reply('Please set 4G only.', new AbortController().signal);
+    // Between turns the phone is not theirs to use: nothing runs.
+    expect(() => seat.useTool('set_network_mode_preference', { mode: '4g_only' })).toThrow(/when it is your turn/);
+    expect(session.userActions).toEqual([]);
+    pressed.push(() => seat.useTool('set_network_mode_preference', { mode: toolArg(mode, '4g_only') }));
+    const heard: UserToolUse[] = [];
+    await seat.reply('Please set 4G only.', new AbortController().signal, (u) => heard.push(u));
+    // The loop hears the call as it runs (and stores it then).
+    expect(heard).toEqual([{ call: { id: 'person_0', name: 'set_network_mode_preference', arguments: { mode: '4g_only' } }, observation: 'Preferred Network Mode set to: 4g_only', error: false }]);
     expect(session.trajectory.map((m) => (m.role === 'tool' ? 'tool' : `${m.role}:${m.content ?? 'call'}`))).toEqual([
       `assistant:${FIRST_AGENT_MESSAGE}`,
       'user:My phone shows no service.',
+      'assistant:Please set 4G only.',
       'user:call',
       'tool',
-      'assistant:Please set 4G only.',
       'user:It says 4G now.',
     ]);
     expect(() => toolArg({ name: 'n', type: 'integer', description: '', required: true }, 'x')).toThrow(/n must be a number/);

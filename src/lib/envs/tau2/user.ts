@@ -12,7 +12,7 @@
  */
 import type { Actor } from '../../actor/actor-interface.ts';
 import type { ChatMessage } from '../../contracts.ts';
-import type { UserSide, UserTurn } from '../env-interface.ts';
+import type { OnUserTool, UserSide, UserTurn } from '../env-interface.ts';
 import { AGENT_STOP_TOKEN, type Tau2Session } from './env.ts';
 import { FIRST_AGENT_MESSAGE } from './orchestrator.ts';
 import { SIMULATION_GUIDELINES, SIMULATION_GUIDELINES_TOOLS } from './user-guidelines.ts';
@@ -65,19 +65,19 @@ export class Tau2SimulatedUser implements UserSide {
     return this.messages;
   }
 
-  first(signal: AbortSignal): Promise<UserTurn> {
+  first(signal: AbortSignal, onTool?: OnUserTool): Promise<UserTurn> {
     if (!this.#resumes(FIRST_AGENT_MESSAGE)) {
       this.messages = [];
       this.session.greeted(FIRST_AGENT_MESSAGE);
     }
-    return this.#respond(FIRST_AGENT_MESSAGE, signal);
+    return this.#respond(FIRST_AGENT_MESSAGE, signal, onTool);
   }
 
-  reply(agentMessage: string, signal: AbortSignal): Promise<UserTurn> {
+  reply(agentMessage: string, signal: AbortSignal, onTool?: OnUserTool): Promise<UserTurn> {
     if (!this.#resumes(agentMessage)) this.session.agentSaid(agentMessage);
     // LLMAgent.is_stop: the agent ended the conversation; the user is not asked.
     if (agentMessage.includes(AGENT_STOP_TOKEN)) return Promise.resolve({ content: '(The agent ended the conversation.)', stop: true });
-    return this.#respond(agentMessage, signal);
+    return this.#respond(agentMessage, signal, onTool);
   }
 
   /** Whether this call asks again for a turn whose model call failed (the chat's Retry). */
@@ -85,7 +85,8 @@ export class Tau2SimulatedUser implements UserSide {
     return this.#inFlight?.agentMessage === agentMessage;
   }
 
-  async #respond(agentMessage: string, signal: AbortSignal): Promise<UserTurn> {
+  /** `onTool` hears each of the user's tool calls as it runs (the loop stores it then). */
+  async #respond(agentMessage: string, signal: AbortSignal, onTool: OnUserTool | undefined): Promise<UserTurn> {
     const turn = this.#resumes(agentMessage) && this.#inFlight ? this.#inFlight : { agentMessage, messages: [...this.messages, { role: 'user' as const, content: agentMessage }], calls: 0 };
     this.#inFlight = turn;
     const tools = this.session.userTools;
@@ -96,6 +97,7 @@ export class Tau2SimulatedUser implements UserSide {
         if (turn.calls >= MAX_USER_TOOL_CALLS_PER_TURN) throw new Error(`The simulated user made more than ${MAX_USER_TOOL_CALLS_PER_TURN} tool calls in one turn`);
         turn.calls++;
         const result = this.session.userToolCall(action.call);
+        onTool?.({ call: action.call, observation: result.content, error: result.error });
         turn.messages.push({ role: 'assistant', content: action.content ?? '', toolCalls: [action.call] });
         turn.messages.push({ role: 'tool', toolCallId: action.call.id, name: action.call.name, content: result.content });
         continue;
