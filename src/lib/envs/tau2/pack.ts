@@ -143,8 +143,14 @@ export async function loadTau2PackData(source: PackSource, domain: Tau2Domain, o
   const files: Tau2PackData['taskFiles'] = [];
   taskTexts.forEach((text, i) => {
     const path = `${domain}/${taskFiles[i] ?? ''}`;
-    const raws = parseTaskList(text, path);
-    raws.forEach((raw, j) => tasks.push(taskFromRaw(raw, j, path)));
+    let raws: PyValue[];
+    try {
+      raws = parseTaskList(text, path);
+      raws.forEach((raw, j) => tasks.push(taskFromRaw(raw, j, path)));
+    } catch (err) {
+      const message = errorMessage(err);
+      throw new ValidationError(path, message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message);
+    }
     rawTasks.push(...raws);
     files.push({ path, count: raws.length });
   });
