@@ -1,0 +1,70 @@
+/**
+ * The page's thread while a τ³ domain loads, in Chromium: a MessageChannel
+ * heartbeat runs between the page's other tasks, so the longest gap between
+ * two beats is the longest task that held the thread; the Long Tasks API adds
+ * the time in tasks of 50 ms or more. Measured for the load on the page itself
+ * (`loadTau2Pack`, as before the pack worker) and through the pack worker
+ * (what the app does), each round in a fresh page so no JIT or cache state is shared.
+ */
+import { loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
+import { httpPackSource } from '../src/lib/envs/tau-bench/pack.ts';
+import { Tau2PackWorkerClient } from '../src/lib/envs/tau2/pack-worker-client.ts';
+import type { Tau2Domain } from '../src/lib/envs/tau2/domains.ts';
+
+export type Tau2LoadWay = 'page' | 'worker';
+
+export interface Tau2LoadBench {
+  way: Tau2LoadWay;
+  domain: Tau2Domain;
+  /** From the request to the pack in hand (its first environment made). */
+  wallMs: number;
+  /** The longest task on the page's thread meanwhile. */
+  longestMs: number;
+  /** Time in tasks of 50 ms or more (Long Tasks API) and how many. */
+  longTasksMs: number;
+  longTasks: number;
+  tasks: number;
+}
+
+export async function benchTau2Load(way: Tau2LoadWay, domain: Tau2Domain, baseUrl: string): Promise<Tau2LoadBench> {
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longTasks.push(e.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  const beat = new MessageChannel();
+  let last = performance.now();
+  let longest = 0;
+  let running = true;
+  beat.port1.onmessage = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) beat.port2.postMessage(0);
+  };
+  beat.port2.postMessage(0);
+  const t0 = performance.now();
+  let client: Tau2PackWorkerClient | undefined;
+  let tasks: number;
+  try {
+    if (way === 'page') {
+      const pack = await loadTau2Pack(httpPackSource(baseUrl), domain);
+      pack.makeEnv();
+      tasks = pack.tasks.length;
+    } else {
+      client = new Tau2PackWorkerClient(new Worker(new URL('../src/workers/tau2.worker.ts', import.meta.url), { type: 'module' }));
+      const pack = await client.load({ kind: 'url', baseUrl }, domain);
+      pack.makeEnv();
+      tasks = pack.tasks.length;
+    }
+  } finally {
+    client?.dispose();
+  }
+  const wallMs = performance.now() - t0;
+  // One more beat, so a task that ran up to the end is counted.
+  await new Promise((r) => setTimeout(r, 60));
+  running = false;
+  observer.takeRecords().forEach((e) => longTasks.push(e.duration));
+  observer.disconnect();
+  return { way, domain, wallMs, longestMs: longest, longTasksMs: longTasks.reduce((a, b) => a + b, 0), longTasks: longTasks.length, tasks };
+}
