@@ -9,14 +9,13 @@
  * mismatch. Episodes whose trace is gone are left out.
  */
 import { z } from 'zod';
-import { fromJs, isDict, parseJson, type PyDict, type PyValue } from '../envs/tau-bench/py.ts';
+import { fromJs, isDict, type PyDict } from '../envs/tau-bench/py.ts';
 import { tau2Split } from '../envs/environment.ts';
 import { AGENT_STOP_TOKEN } from '../envs/tau2/env.ts';
 import type { Tau2Message } from '../envs/tau2/environment.ts';
 import { evaluate, type NlJudge, type Tau2Reward } from '../envs/tau2/evaluator.ts';
-import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
-import { TAU2_DOMAIN_SPECS } from '../envs/tau2/domains.ts';
-import type { PackSource } from '../envs/tau-bench/pack.ts';
+import { tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
+import type { Tau2PackLoader } from './tau2-factories.ts';
 import { FIRST_AGENT_MESSAGE } from '../envs/tau2/orchestrator.ts';
 import { isUserStop } from '../envs/tau2/user.ts';
 import { ValidationError } from '../errors.ts';
@@ -94,9 +93,8 @@ function recordedJudge(trace: EpisodeTrace): NlJudge | null {
 }
 
 export interface Tau2RunExportOptions {
+  /** The run's domain, as loaded for the run (its `rawTasks` go into the file's `tasks`). */
   pack: Tau2Pack;
-  /** The domain's tasks as their tasks.json objects (py.ts `parseJson`), for the file's `tasks`. */
-  rawTasks: PyValue[];
   prices: PriceTable;
   now: number;
 }
@@ -155,7 +153,7 @@ export async function tau2RunResults(
       },
     });
   }
-  const rawById = new Map(opts.rawTasks.flatMap((t) => (isDict(t) && typeof t.get('id') === 'string' ? [[String(t.get('id')), t] as const] : [])));
+  const rawById = new Map(opts.pack.rawTasks.flatMap((t) => (isDict(t) && typeof t.get('id') === 'string' ? [[String(t.get('id')), t] as const] : [])));
   const rawTasks = taskIds.map((id) => {
     const raw = rawById.get(id);
     if (raw === undefined) throw new ValidationError(`${opts.pack.domain} tasks`, `task ${id} is not among the tasks given for the file`);
@@ -178,22 +176,6 @@ export async function tau2RunResults(
   };
 }
 
-/**
- * A domain's tasks as their tasks.json objects, from the same files `loadTau2Pack` reads (`upstream`:
- * telecom's full tasks.json; otherwise the local copy's task files), for the results file's `tasks`.
- */
-export async function loadTau2RawTasks(source: PackSource, domain: Tau2Pack['domain'], upstream = false): Promise<PyValue[]> {
-  const { files } = TAU2_DOMAIN_SPECS[domain];
-  const out: PyValue[] = [];
-  for (const f of upstream ? [files.tasks] : (files.localTasks ?? [files.tasks])) {
-    const v = parseJson(await source.readText(`${domain}/${f}`));
-    const list = isDict(v) ? v.get('tasks') : v;
-    if (!Array.isArray(list)) throw new ValidationError(`${domain}/${f}`, 'not a list of tasks');
-    out.push(...list);
-  }
-  return out;
-}
-
 export interface Tau2RunFiles {
   /** tau2's results JSON. */
   results: string;
@@ -202,19 +184,22 @@ export interface Tau2RunFiles {
   submissionProblem: string | undefined;
 }
 
-/** One configuration of a τ³ run as tau2's files: the results JSON and a leaderboard submission.json. */
+/**
+ * One configuration of a τ³ run as tau2's files: the results JSON and a leaderboard submission.json.
+ * `loadPack`: the run's domain as the run loaded it (the app's pack worker cache, the CLI's), not a second load.
+ */
 export async function tau2RunFiles(
   record: RunRecord,
   configIndex: number,
   traceOf: (episodeId: string) => EpisodeTrace | undefined,
-  source: PackSource,
+  loadPack: Tau2PackLoader,
   prices: PriceTable,
   resultsFileName: string,
 ): Promise<Tau2RunFiles> {
   const environment = record.spec.environment;
   if (environment.family !== 'tau2') throw new ValidationError('run', `${environment.family} is not τ³-bench`);
-  const [pack, rawTasks] = await Promise.all([loadTau2Pack(source, environment.domain), loadTau2RawTasks(source, environment.domain)]);
-  const input = await tau2RunResults(record, configIndex, traceOf, { pack, rawTasks, prices, now: Date.now() });
+  const pack = await loadPack(environment.domain);
+  const input = await tau2RunResults(record, configIndex, traceOf, { pack, prices, now: Date.now() });
   const config = record.spec.configurations[configIndex];
   const outcomes: Tau2RunOutcome[] = input.simulations.map((s) => ({
     taskId: s.task.id,

@@ -7,7 +7,7 @@
  * a judge, and resume.
  */
 import 'fake-indexeddb/auto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
@@ -25,7 +25,6 @@ import { runBenchmark } from './runner.ts';
 import type { RunRecord } from './record.ts';
 import { tau2ResultsJson } from './tau2-export.ts';
 import { tau2RunResults } from './tau2-run-export.ts';
-import { parseJson } from '../envs/tau-bench/py.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 
 const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
@@ -89,8 +88,7 @@ async function traceMap(traces: TraceStore, rec: RunRecord): Promise<(id: string
 }
 
 function exportOptions() {
-  const raw = parseJson(readFileSync(`${defaultTau2Dir()}/retail/tasks.json`, 'utf8'));
-  return { pack, rawTasks: Array.isArray(raw) ? raw : [], prices: DEFAULT_PRICES, now: 0 };
+  return { pack, prices: DEFAULT_PRICES, now: 0 };
 }
 
 beforeAll(async () => {
