@@ -49,7 +49,8 @@ export async function writeTau2ResultFiles(
   for (const [i, config] of record.spec.configurations.entries()) {
     const path = paths.json[i];
     if (!path) continue;
-    const files = await tau2RunFiles(record, i, traceOf, loadPack, prices, basename(path));
+    // Node has no page to keep responsive: grade every episode again and insist on the recorded rewards.
+    const files = await tau2RunFiles(record, i, traceOf, loadPack, prices, basename(path), { regrade: true });
     mkdirSync(dirname(resolve(path)), { recursive: true });
     writeFileSync(path, files.results);
     written.push(path);

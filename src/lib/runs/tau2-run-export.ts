@@ -2,9 +2,11 @@
  * A τ³ run's configuration as tau2-bench's results file (tau2-export.ts): each
  * finished episode's conversation rebuilt from its trace in tau2's message
  * order (the orchestrator's greeting; the user's own tool calls, telecom,
- * before that turn's message; each agent tool call with its result), graded
- * again by the port's evaluator with the verdicts the NL judge gave in the run,
- * and checked against the reward the run recorded: an episode whose rebuilt
+ * before that turn's message; each agent tool call with its result), with the
+ * verdict the run's evaluator stored with it. With `regrade` (the CLI), or for
+ * an episode stored without a whole verdict, the conversation is graded again
+ * by the port's evaluator with the verdicts the NL judge gave in the run, and
+ * checked against the reward the run recorded: an episode whose rebuilt
  * conversation grades differently is an error naming it, never a silent
  * mismatch. Episodes whose trace is gone are left out.
  */
@@ -14,6 +16,7 @@ import { tau2Split } from '../envs/environment.ts';
 import { AGENT_STOP_TOKEN } from '../envs/tau2/env.ts';
 import type { Tau2Message } from '../envs/tau2/environment.ts';
 import { evaluate, type NlJudge, type Tau2Reward } from '../envs/tau2/evaluator.ts';
+import { RewardType, type Tau2Task } from '../envs/tau2/tasks.ts';
 import { tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
 import type { Tau2PackLoader } from './tau2-factories.ts';
 import { FIRST_AGENT_MESSAGE } from '../envs/tau2/orchestrator.ts';
@@ -31,6 +34,48 @@ const DetailsSchema = z.looseObject({
   nlJustifications: z.array(z.string()).optional(),
   userActions: z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()), content: z.string(), error: z.boolean(), turn: z.number().int() })).optional(),
 });
+
+/** The evaluator's verdict as the episode stored it (a record keeps the breakdown's order, which the file shows). */
+const StoredRewardSchema = z.object({
+  taskId: z.string(),
+  breakdown: z.partialRecord(RewardType, z.number().nullable()),
+  dbMatch: z.boolean().nullable(),
+  actionChecks: z.array(z.object({ actionId: z.string(), name: z.string(), match: z.boolean() })),
+  communicateChecks: z.array(z.object({ info: z.string(), met: z.boolean() })),
+  envAssertions: z.array(z.object({ funcName: z.string(), met: z.boolean() })),
+  nlAssertions: z.union([z.literal('not judged'), z.literal('not needed'), z.array(z.boolean())]),
+  nlJustifications: z.array(z.string()).optional(),
+  note: z.string().optional(),
+});
+
+/**
+ * The reward the run's evaluator gave the episode, from its stored details, when they are whole and agree with
+ * the recorded reward (the product of the breakdown; null when a component was not judged); else undefined.
+ */
+function storedReward(task: Tau2Task, trace: EpisodeTrace, recorded: number | null): Tau2Reward | undefined {
+  const d = StoredRewardSchema.safeParse(trace.rewardDetails);
+  if (!d.success || d.data.taskId !== task.id) return undefined;
+  const s = d.data;
+  const parts = Object.values(s.breakdown);
+  const product = parts.some((v) => v === null) ? null : parts.reduce<number>((a, v) => a * (v ?? 1), 1);
+  if (product !== recorded) return undefined;
+  const assertions = task.criteria?.nlAssertions ?? [];
+  const met = s.nlAssertions;
+  if (Array.isArray(met) && met.length !== assertions.length) return undefined;
+  const why = s.nlJustifications ?? [];
+  return {
+    reward: recorded,
+    breakdown: s.breakdown,
+    dbMatch: s.dbMatch,
+    goldDbHash: null,
+    predictedDbHash: null,
+    actionChecks: s.actionChecks,
+    communicateChecks: s.communicateChecks,
+    envAssertions: s.envAssertions,
+    nl: Array.isArray(met) ? { checks: assertions.map((a, i) => ({ nlAssertion: a, met: met[i] ?? false, justification: why[i] ?? '' })) } : met,
+    ...(s.note !== undefined ? { note: s.note } : {}),
+  };
+}
 
 function pyArgs(args: Record<string, unknown>): PyDict {
   const v = fromJs(args);
@@ -97,6 +142,12 @@ export interface Tau2RunExportOptions {
   pack: Tau2Pack;
   prices: PriceTable;
   now: number;
+  /**
+   * Grade every episode again from its rebuilt conversation and insist on the recorded reward (the CLI does;
+   * airline's 7 MB database makes each grading hundreds of ms). Otherwise the stored verdict is used when
+   * whole and consistent, and only an episode without one is graded again.
+   */
+  regrade?: boolean;
 }
 
 /** One configuration of a τ³ run as tau2's results; throws naming the episode whose rebuilt conversation grades differently. */
@@ -121,8 +172,8 @@ export async function tau2RunResults(
     const terminationReason = tau2Termination(r, messages);
     let reward: Tau2Reward | null = null;
     if (terminationReason === 'agent_stop' || terminationReason === 'user_stop') {
-      reward = await evaluate(task, messages, { makeEnv: opts.pack.makeEnv, judge: recordedJudge(trace) });
       const recorded = r.notJudged ? null : r.reward;
+      reward = (opts.regrade ? undefined : storedReward(task, trace, recorded)) ?? (await evaluate(task, messages, { makeEnv: opts.pack.makeEnv, judge: recordedJudge(trace) }));
       if (reward.reward !== recorded) {
         throw new ValidationError(`episode ${r.episodeId}`, `its conversation, rebuilt for tau2, grades ${String(reward.reward)} but the run recorded ${String(recorded)}`);
       }
@@ -195,11 +246,12 @@ export async function tau2RunFiles(
   loadPack: Tau2PackLoader,
   prices: PriceTable,
   resultsFileName: string,
+  opts: Pick<Tau2RunExportOptions, 'regrade'> = {},
 ): Promise<Tau2RunFiles> {
   const environment = record.spec.environment;
   if (environment.family !== 'tau2') throw new ValidationError('run', `${environment.family} is not τ³-bench`);
   const pack = await loadPack(environment.domain);
-  const input = await tau2RunResults(record, configIndex, traceOf, { pack, prices, now: Date.now() });
+  const input = await tau2RunResults(record, configIndex, traceOf, { pack, prices, now: Date.now(), ...opts });
   const config = record.spec.configurations[configIndex];
   const outcomes: Tau2RunOutcome[] = input.simulations.map((s) => ({
     taskId: s.task.id,

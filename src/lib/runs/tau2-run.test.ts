@@ -134,8 +134,12 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(trace?.reward).toBe(1);
     expect(trace?.rewardDetails).toMatchObject({ breakdown: { DB: 1, NL_ASSERTION: 1 } });
 
-    // tau2's results file for the critic configuration: every episode's rebuilt conversation grades as the run recorded.
-    const exported = JSON.parse(tau2ResultsJson(await tau2RunResults(rec, 1, await traceMap(traces, rec), exportOptions())));
+    // tau2's results file for the critic configuration, from the verdicts the episodes stored; byte for byte what
+    // grading every rebuilt conversation again gives (which also insists on the rewards the run recorded).
+    const traceOf = await traceMap(traces, rec);
+    const json = tau2ResultsJson(await tau2RunResults(rec, 1, traceOf, exportOptions()));
+    expect(tau2ResultsJson(await tau2RunResults(rec, 1, traceOf, { ...exportOptions(), regrade: true }))).toBe(json);
+    const exported = JSON.parse(json);
     const file = ExportedSchema.parse(exported);
     expect(file.tasks.map((t) => t.id)).toEqual(['5', '36']);
     expect(file.simulations.map((s) => [s.task_id, s.trial, s.termination_reason, s.reward_info?.reward])).toEqual([
@@ -178,7 +182,18 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(alone?.passKWithoutErrors?.passK[0]?.value).toBe(1);
     expect(provider.requests.some((q) => q.model === 'judge')).toBe(false);
 
-    const file = ExportedSchema.parse(JSON.parse(tau2ResultsJson(await tau2RunResults(rec, 0, await traceMap(traces, rec), exportOptions()))));
+    const traceOf = await traceMap(traces, rec);
+    const json = tau2ResultsJson(await tau2RunResults(rec, 0, traceOf, exportOptions()));
+    expect(tau2ResultsJson(await tau2RunResults(rec, 0, traceOf, { ...exportOptions(), regrade: true }))).toBe(json);
+    // An episode without stored verdicts (an older trace) is graded again from its conversation: the same file.
+    const bare = (id: string): EpisodeTrace | undefined => {
+      const t = traceOf(id);
+      if (!t) return undefined;
+      const { rewardDetails: _details, ...rest } = t;
+      return rest;
+    };
+    expect(tau2ResultsJson(await tau2RunResults(rec, 0, bare, exportOptions()))).toBe(json);
+    const file = ExportedSchema.parse(JSON.parse(json));
     expect(file.simulations.map((s) => [s.task_id, s.reward_info?.reward ?? null, s.info?.spotter['not_judged'] ?? false])).toEqual([
       ['5', 1, false],
       ['36', null, true],
