@@ -10,7 +10,6 @@
  * Under the dev server every module is its own request: the time until the
  * pack is ready includes loading the port's modules, on the page or in the worker.
  */
-import type { Tau2PackWorkerClient } from '../src/lib/envs/tau2/pack-worker-client.ts';
 import type { Tau2Domain } from '../src/lib/envs/tau2/domains.ts';
 
 /** `page`: loadTau2Pack on the page (before the pack worker); `worker`: the pack worker; `clone`: a worker posting the parsed pack by structured clone (not taken). */
@@ -47,33 +46,28 @@ export async function benchTau2Load(way: Tau2LoadWay, domain: Tau2Domain, baseUr
   };
   beat.port2.postMessage(0);
   const t0 = performance.now();
-  let client: Tau2PackWorkerClient | undefined;
   let tasks: number;
-  try {
-    // As the app does, the page loads the τ³ code with the first pick (the port, or the worker's client).
-    if (way === 'page') {
-      const [{ loadTau2Pack }, { httpPackSource }] = await Promise.all([import('../src/lib/envs/tau2/pack.ts'), import('../src/lib/envs/tau-bench/pack.ts')]);
-      const pack = await loadTau2Pack(httpPackSource(baseUrl), domain);
-      pack.makeEnv();
-      tasks = pack.tasks.length;
-    } else if (way === 'clone') {
-      const worker = new Worker(new URL('./tau2-clone.worker.ts', import.meta.url), { type: 'module' });
-      const posted = await new Promise<unknown>((resolve) => {
-        worker.onmessage = (e: MessageEvent<unknown>) => resolve(e.data);
-        worker.postMessage({ baseUrl });
-      });
-      worker.terminate();
-      const list: unknown = Reflect.get(Object(posted), 'tasks');
-      tasks = Array.isArray(list) ? list.length : 0;
-    } else {
-      const { Tau2PackWorkerClient } = await import('../src/lib/envs/tau2/pack-worker-client.ts');
-      client = new Tau2PackWorkerClient(new Worker(new URL('../src/workers/tau2.worker.ts', import.meta.url), { type: 'module' }));
-      const pack = await client.load({ kind: 'url', baseUrl }, domain);
-      pack.makeEnv();
-      tasks = pack.tasks.length;
-    }
-  } finally {
-    client?.dispose();
+  // As the app does, the page loads the τ³ code with the first pick (the port, or the worker's client).
+  if (way === 'page') {
+    const [{ loadTau2Pack }, { httpPackSource }] = await Promise.all([import('../src/lib/envs/tau2/pack.ts'), import('../src/lib/envs/tau-bench/pack.ts')]);
+    const pack = await loadTau2Pack(httpPackSource(baseUrl), domain);
+    pack.makeEnv();
+    tasks = pack.tasks.length;
+  } else if (way === 'clone') {
+    const worker = new Worker(new URL('./tau2-clone.worker.ts', import.meta.url), { type: 'module' });
+    const posted = await new Promise<unknown>((resolve) => {
+      worker.onmessage = (e: MessageEvent<unknown>) => resolve(e.data);
+      worker.postMessage({ baseUrl });
+    });
+    worker.terminate();
+    const list: unknown = Reflect.get(Object(posted), 'tasks');
+    tasks = Array.isArray(list) ? list.length : 0;
+  } else {
+    // The app's own loader (its worker ends with the page).
+    const { Tau2Packs } = await import('../src/ui/state/tau2.svelte.ts');
+    const pack = await new Tau2Packs().pack({ kind: 'url', baseUrl }, domain);
+    pack.makeEnv();
+    tasks = pack.tasks.length;
   }
   const wallMs = performance.now() - t0;
   // One more beat, so a task that ran up to the end is counted.

@@ -4,6 +4,7 @@ import type { Tau2LoadProgress, Tau2Pack } from '../../lib/envs/tau2/pack.ts';
 import type { Tau2PackLocation } from '../../lib/envs/tau2/pack-worker-protocol.ts';
 import type { Tau2PackWorkerClient } from '../../lib/envs/tau2/pack-worker-client.ts';
 import type { WorkerEndpoint } from '../../lib/worker-link.ts';
+import { EngineError } from '../../lib/errors.ts';
 
 // The τ³ port (every domain's tools and models) loads with the first τ³ pick, not with the page.
 const port = () => import('../../lib/envs/tau2/pack.ts');
@@ -22,6 +23,7 @@ const tau2Worker = (): WorkerEndpoint => new Worker(new URL('../../workers/tau2.
 export class Tau2Packs {
   progress = $state.raw<Tau2LoadProgress | undefined>(undefined);
   #client: Tau2PackWorkerClient | undefined;
+  #starting: Promise<Tau2PackWorkerClient> | undefined;
   #running = 0;
   readonly #packs = new PackCache<Tau2Pack>();
   readonly #folders = new WeakMap<File[], number>();
@@ -48,16 +50,35 @@ export class Tau2Packs {
   }
 
   async #load(location: Tau2PackLocation, domain: Tau2Domain): Promise<Tau2Pack> {
-    if (!this.#client || this.#client.dead) {
-      const { Tau2PackWorkerClient } = await import('../../lib/envs/tau2/pack-worker-client.ts');
-      this.#client = new Tau2PackWorkerClient(this.endpoint());
-    }
     this.#running++;
     try {
-      return await this.#client.load(location, domain, (p) => (this.progress = p));
+      const client = await this.#worker();
+      return await client.load(location, domain, (p) => (this.progress = p));
     } finally {
       if (--this.#running === 0) this.progress = undefined;
     }
+  }
+
+  /** The running worker, or a fresh one (the first load, or the last one died). */
+  #worker(): Promise<Tau2PackWorkerClient> {
+    if (this.#client && !this.#client.dead) return Promise.resolve(this.#client);
+    this.#starting ??= this.#start().finally(() => (this.#starting = undefined));
+    return this.#starting;
+  }
+
+  async #start(): Promise<Tau2PackWorkerClient> {
+    // The worker fetches its code while the page imports the client (and with it the port the environments run on).
+    const endpoint = this.endpoint();
+    let crashed = false;
+    endpoint.addEventListener('error', () => (crashed = true));
+    const { Tau2PackWorkerClient } = await import('../../lib/envs/tau2/pack-worker-client.ts');
+    const client = new Tau2PackWorkerClient(endpoint);
+    // An error before the client listened (its script failed to load) must not leave a load waiting forever.
+    if (crashed) {
+      client.dispose();
+      throw new EngineError('worker-died', 'The τ³ pack worker crashed while starting');
+    }
+    return (this.#client = client);
   }
 }
 
