@@ -24,6 +24,7 @@ import { loadExamSourcesFromDir } from '../src/lib/exam/sources-node.ts';
 import { benchLoop, type LoopBenchResult } from './loop.ts';
 import { formatTimings, type ReviewStoreBench } from './review-store.ts';
 import { longestHistoricalEpisode, type TraceWriteBench } from './trace-write.ts';
+import type { Tau2LoadBench } from './tau2-load.ts';
 import { HISTORICAL_AIRLINE_FILE } from '../src/lib/exam/sources-node.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 import { launchBrowser } from '../tests/e2e/harness.ts';
@@ -116,6 +117,30 @@ async function reviewSection(b: BenchBrowser): Promise<void> {
   const r = out.r;
   console.log(`review (Chromium, IndexedDB): ${r.episodes} episodes | parse+validate ${fmt(r.parseMs)} ms | import ${fmt(r.importMs)} ms | open list ${fmt(r.loadSummariesMs)} ms`);
   console.log(formatTimings(r.queries).replace(/^/gm, '  '));
+}
+
+/** The page's thread while τ³ airline (7 MB db.json) loads in Chromium: on the page as before, and in the pack worker. */
+async function tau2LoadSection(b: BenchBrowser): Promise<void> {
+  const rounds = 5;
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
+  for (const [way, label] of [
+    ['page', 'on the page (before the pack worker)'],
+    ['clone', 'in a worker posting the parsed pack by structured clone (not taken)'],
+    ['worker', 'in the pack worker (posted as Python JSON, rebuilt on the page in 8 ms slices)'],
+  ] as const) {
+    const runs: Tau2LoadBench[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const out = await b.run<{ ok: boolean; r?: Tau2LoadBench; error?: string }>('/bench/pages/tau2-load.html', { way, domain: 'airline' });
+      if (!out.ok || !out.r) {
+        console.log(`τ³ airline load ${label} (Chromium): failed: ${out.error}`);
+        return;
+      }
+      runs.push(out.r);
+    }
+    console.log(
+      `τ³ airline load ${label} (Chromium, ${runs[0]?.tasks ?? 0} tasks + 7 MB db.json, median of ${rounds} fresh pages): main thread longest task ${fmt(median(runs.map((r) => r.longestMs)))} ms | in tasks ≥ 50 ms ${fmt(median(runs.map((r) => r.longTasksMs)))} ms (${median(runs.map((r) => r.longTasks))} tasks) | pack ready after ${fmt(median(runs.map((r) => r.wallMs)))} ms`,
+    );
+  }
 }
 
 /** tau-bench: tool execution per step and episode scoring, both domains, read from ../shared/tau-bench. */
@@ -236,7 +261,7 @@ async function bundleSection(): Promise<void> {
 console.log('Spotter benchmarks');
 // `--<section>-only` runs one section alone.
 const plainSections: Record<string, () => Promise<void>> = { budget: budgetSection, 'tau2-critic': tau2CriticSection, bundle: bundleSection, 'exam-sets': examSetsSection };
-const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, 'trace-write': traceWriteSection, prefix: prefixSection, exam: examSection };
+const browserSections: Record<string, (b: BenchBrowser) => Promise<void>> = { loop: loopSection, 'tau2-load': tau2LoadSection, 'trace-write': traceWriteSection, prefix: prefixSection, exam: examSection };
 const chosen = [...Object.keys(plainSections), ...Object.keys(browserSections)].find((name) => process.argv.includes(`--${name}-only`));
 if (chosen) {
   const plain = plainSections[chosen];
@@ -258,6 +283,7 @@ try {
   await loopSection(browser);
   await traceWriteSection(browser);
   await reviewSection(browser);
+  await tau2LoadSection(browser);
   await tauSection();
   await examSetsSection();
   await examSection(browser);

@@ -9,7 +9,7 @@ import { resultsCsv, tauResults } from '../src/lib/runs/results-export.ts';
 import { summaryRows } from '../src/lib/runs/summary.ts';
 import { userBenchExport } from '../src/lib/runs/userbench-export.ts';
 import { tau2RunFiles } from '../src/lib/runs/tau2-run-export.ts';
-import type { PackSource } from '../src/lib/envs/tau-bench/pack.ts';
+import type { Tau2PackLoader } from '../src/lib/runs/tau2-factories.ts';
 import type { EpisodeTrace } from '../src/lib/traces/schema.ts';
 
 /** Writes one results JSON per configuration and the CSV beside `out`; returns their paths. */
@@ -33,14 +33,14 @@ export function writeResultFiles(record: RunRecord, traceOf: (episodeId: string)
 /**
  * τ³ runs: per configuration, tau2-bench's results JSON (its tools read it) and a leaderboard
  * submission.json for this domain, `<results>.submission.json`; a configuration with episodes
- * nobody judged gets no submission (the reason is returned in `notes`).
+ * nobody judged gets no submission (the reason is returned in `notes`). `loadPack`: the run's own (loaded once).
  */
 export async function writeTau2ResultFiles(
   record: RunRecord,
   traceOf: (episodeId: string) => EpisodeTrace | undefined,
   out: string,
   prices: PriceTable,
-  source: PackSource,
+  loadPack: Tau2PackLoader,
 ): Promise<{ written: string[]; notes: string[] }> {
   if (record.spec.environment.family !== 'tau2') return { written: [], notes: [] };
   const paths = outputPaths(out, record.spec.configurations.map((c) => c.label));
@@ -49,7 +49,8 @@ export async function writeTau2ResultFiles(
   for (const [i, config] of record.spec.configurations.entries()) {
     const path = paths.json[i];
     if (!path) continue;
-    const files = await tau2RunFiles(record, i, traceOf, source, prices, basename(path));
+    // Node has no page to keep responsive: grade every episode again and insist on the recorded rewards.
+    const files = await tau2RunFiles(record, i, traceOf, loadPack, prices, basename(path), { regrade: true });
     mkdirSync(dirname(resolve(path)), { recursive: true });
     writeFileSync(path, files.results);
     written.push(path);

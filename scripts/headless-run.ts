@@ -23,8 +23,10 @@ import { planUnits } from '../src/lib/runs/units.ts';
 import { runFactories } from '../src/lib/runs/run-factories.ts';
 import { sourcePackLoader } from '../src/lib/runs/userbench-packs.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
-import { loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
+import { loadTau2Pack, type Tau2Pack } from '../src/lib/envs/tau2/pack.ts';
 import { nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';
+import { PackCache } from '../src/lib/envs/tau-bench/pack-cache.ts';
+import type { Tau2Domain } from '../src/lib/envs/environment.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
 import type { TraceSink } from '../src/lib/traces/recorder.ts';
@@ -137,9 +139,12 @@ async function main(opts: HeadlessOptions): Promise<number> {
   );
   const source = nodePackSource(resolve(opts.dataDir));
   const tau2Source = nodeTau2Source(resolve(opts.dataDir));
+  // τ³: each domain read once, for the run and its results files.
+  const tau2Packs = new PackCache<Tau2Pack>();
+  const tau2Pack = (domain: Tau2Domain): Promise<Tau2Pack> => tau2Packs.get(domain, () => loadTau2Pack(tau2Source, domain));
   const factories = runFactories(
     opts.spec.environment,
-    { tauBench: () => source, userBench: () => sourcePackLoader(source), tau2: () => (domain) => loadTau2Pack(tau2Source, domain) },
+    { tauBench: () => source, userBench: () => sourcePackLoader(source), tau2: () => tau2Pack },
     models,
   );
 
@@ -173,7 +178,7 @@ async function main(opts: HeadlessOptions): Promise<number> {
   });
 
   const written = writeResultFiles(done, (id) => traces.traces.get(id), opts.out, prices);
-  const tau2Files = await writeTau2ResultFiles(done, (id) => traces.traces.get(id), opts.out, prices, tau2Source);
+  const tau2Files = await writeTau2ResultFiles(done, (id) => traces.traces.get(id), opts.out, prices, tau2Pack);
   written.unshift(...tau2Files.written);
   for (const note of tau2Files.notes) say(note);
   printSummary(done, prices);

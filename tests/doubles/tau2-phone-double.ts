@@ -60,6 +60,7 @@ export function phonePackDouble(task: Tau2Task): Tau2Pack {
     domain: 'telecom',
     domainPolicy: 'Help the user fix their phone.',
     tasks: [task],
+    rawTasks: [],
     splits: { small: [task.id] },
     makeEnv: () => new Tau2Environment('telecom', new Toolkit('TelecomToolsDouble', [], new Map()), phoneToolkitDouble()),
     describe: 'phone double',

@@ -16,7 +16,7 @@ describe('worker bundles in dist/', () => {
 
   it('no worker can load a provider SDK, the transformers.js critic worker included', () => {
     const workers = workerBundles('dist');
-    expect(workers.map((w) => w.name)).toEqual(['exam.worker', 'transformers.worker', 'userbench.worker', 'webllm.worker']);
+    expect(workers.map((w) => w.name)).toEqual(['exam.worker', 'tau2.worker', 'transformers.worker', 'userbench.worker', 'webllm.worker']);
     for (const w of workers) expect({ worker: w.name, providerSdks: w.providerSdks }).toEqual({ worker: w.name, providerSdks: [] });
   });
 });

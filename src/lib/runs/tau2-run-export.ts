@@ -2,21 +2,23 @@
  * A τ³ run's configuration as tau2-bench's results file (tau2-export.ts): each
  * finished episode's conversation rebuilt from its trace in tau2's message
  * order (the orchestrator's greeting; the user's own tool calls, telecom,
- * before that turn's message; each agent tool call with its result), graded
- * again by the port's evaluator with the verdicts the NL judge gave in the run,
- * and checked against the reward the run recorded: an episode whose rebuilt
+ * before that turn's message; each agent tool call with its result), with the
+ * verdict the run's evaluator stored with it. With `regrade` (the CLI), or for
+ * an episode stored without a whole verdict, the conversation is graded again
+ * by the port's evaluator with the verdicts the NL judge gave in the run, and
+ * checked against the reward the run recorded: an episode whose rebuilt
  * conversation grades differently is an error naming it, never a silent
  * mismatch. Episodes whose trace is gone are left out.
  */
 import { z } from 'zod';
-import { fromJs, isDict, parseJson, type PyDict, type PyValue } from '../envs/tau-bench/py.ts';
+import { fromJs, isDict, type PyDict } from '../envs/tau-bench/py.ts';
 import { tau2Split } from '../envs/environment.ts';
 import { AGENT_STOP_TOKEN } from '../envs/tau2/env.ts';
 import type { Tau2Message } from '../envs/tau2/environment.ts';
 import { evaluate, type NlJudge, type Tau2Reward } from '../envs/tau2/evaluator.ts';
-import { loadTau2Pack, tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
-import { TAU2_DOMAIN_SPECS } from '../envs/tau2/domains.ts';
-import type { PackSource } from '../envs/tau-bench/pack.ts';
+import { RewardType, type Tau2Task } from '../envs/tau2/tasks.ts';
+import { tau2TaskOf, type Tau2Pack } from '../envs/tau2/pack.ts';
+import type { Tau2PackLoader } from './tau2-factories.ts';
 import { FIRST_AGENT_MESSAGE } from '../envs/tau2/orchestrator.ts';
 import { isUserStop } from '../envs/tau2/user.ts';
 import { ValidationError } from '../errors.ts';
@@ -32,6 +34,48 @@ const DetailsSchema = z.looseObject({
   nlJustifications: z.array(z.string()).optional(),
   userActions: z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()), content: z.string(), error: z.boolean(), turn: z.number().int() })).optional(),
 });
+
+/** The evaluator's verdict as the episode stored it (a record keeps the breakdown's order, which the file shows). */
+const StoredRewardSchema = z.object({
+  taskId: z.string(),
+  breakdown: z.partialRecord(RewardType, z.number().nullable()),
+  dbMatch: z.boolean().nullable(),
+  actionChecks: z.array(z.object({ actionId: z.string(), name: z.string(), match: z.boolean() })),
+  communicateChecks: z.array(z.object({ info: z.string(), met: z.boolean() })),
+  envAssertions: z.array(z.object({ funcName: z.string(), met: z.boolean() })),
+  nlAssertions: z.union([z.literal('not judged'), z.literal('not needed'), z.array(z.boolean())]),
+  nlJustifications: z.array(z.string()).optional(),
+  note: z.string().optional(),
+});
+
+/**
+ * The reward the run's evaluator gave the episode, from its stored details, when they are whole and agree with
+ * the recorded reward (the product of the breakdown; null when a component was not judged); else undefined.
+ */
+function storedReward(task: Tau2Task, trace: EpisodeTrace, recorded: number | null): Tau2Reward | undefined {
+  const d = StoredRewardSchema.safeParse(trace.rewardDetails);
+  if (!d.success || d.data.taskId !== task.id) return undefined;
+  const s = d.data;
+  const parts = Object.values(s.breakdown);
+  const product = parts.some((v) => v === null) ? null : parts.reduce<number>((a, v) => a * (v ?? 1), 1);
+  if (product !== recorded) return undefined;
+  const assertions = task.criteria?.nlAssertions ?? [];
+  const met = s.nlAssertions;
+  if (Array.isArray(met) && met.length !== assertions.length) return undefined;
+  const why = s.nlJustifications ?? [];
+  return {
+    reward: recorded,
+    breakdown: s.breakdown,
+    dbMatch: s.dbMatch,
+    goldDbHash: null,
+    predictedDbHash: null,
+    actionChecks: s.actionChecks,
+    communicateChecks: s.communicateChecks,
+    envAssertions: s.envAssertions,
+    nl: Array.isArray(met) ? { checks: assertions.map((a, i) => ({ nlAssertion: a, met: met[i] ?? false, justification: why[i] ?? '' })) } : met,
+    ...(s.note !== undefined ? { note: s.note } : {}),
+  };
+}
 
 function pyArgs(args: Record<string, unknown>): PyDict {
   const v = fromJs(args);
@@ -94,11 +138,16 @@ function recordedJudge(trace: EpisodeTrace): NlJudge | null {
 }
 
 export interface Tau2RunExportOptions {
+  /** The run's domain, as loaded for the run (its `rawTasks` go into the file's `tasks`). */
   pack: Tau2Pack;
-  /** The domain's tasks as their tasks.json objects (py.ts `parseJson`), for the file's `tasks`. */
-  rawTasks: PyValue[];
   prices: PriceTable;
   now: number;
+  /**
+   * Grade every episode again from its rebuilt conversation and insist on the recorded reward (the CLI does;
+   * airline's 7 MB database makes each grading hundreds of ms). Otherwise the stored verdict is used when
+   * whole and consistent, and only an episode without one is graded again.
+   */
+  regrade?: boolean;
 }
 
 /** One configuration of a τ³ run as tau2's results; throws naming the episode whose rebuilt conversation grades differently. */
@@ -123,8 +172,8 @@ export async function tau2RunResults(
     const terminationReason = tau2Termination(r, messages);
     let reward: Tau2Reward | null = null;
     if (terminationReason === 'agent_stop' || terminationReason === 'user_stop') {
-      reward = await evaluate(task, messages, { makeEnv: opts.pack.makeEnv, judge: recordedJudge(trace) });
       const recorded = r.notJudged ? null : r.reward;
+      reward = (opts.regrade ? undefined : storedReward(task, trace, recorded)) ?? (await evaluate(task, messages, { makeEnv: opts.pack.makeEnv, judge: recordedJudge(trace) }));
       if (reward.reward !== recorded) {
         throw new ValidationError(`episode ${r.episodeId}`, `its conversation, rebuilt for tau2, grades ${String(reward.reward)} but the run recorded ${String(recorded)}`);
       }
@@ -155,7 +204,7 @@ export async function tau2RunResults(
       },
     });
   }
-  const rawById = new Map(opts.rawTasks.flatMap((t) => (isDict(t) && typeof t.get('id') === 'string' ? [[String(t.get('id')), t] as const] : [])));
+  const rawById = new Map(opts.pack.rawTasks.flatMap((t) => (isDict(t) && typeof t.get('id') === 'string' ? [[String(t.get('id')), t] as const] : [])));
   const rawTasks = taskIds.map((id) => {
     const raw = rawById.get(id);
     if (raw === undefined) throw new ValidationError(`${opts.pack.domain} tasks`, `task ${id} is not among the tasks given for the file`);
@@ -178,22 +227,6 @@ export async function tau2RunResults(
   };
 }
 
-/**
- * A domain's tasks as their tasks.json objects, from the same files `loadTau2Pack` reads (`upstream`:
- * telecom's full tasks.json; otherwise the local copy's task files), for the results file's `tasks`.
- */
-export async function loadTau2RawTasks(source: PackSource, domain: Tau2Pack['domain'], upstream = false): Promise<PyValue[]> {
-  const { files } = TAU2_DOMAIN_SPECS[domain];
-  const out: PyValue[] = [];
-  for (const f of upstream ? [files.tasks] : (files.localTasks ?? [files.tasks])) {
-    const v = parseJson(await source.readText(`${domain}/${f}`));
-    const list = isDict(v) ? v.get('tasks') : v;
-    if (!Array.isArray(list)) throw new ValidationError(`${domain}/${f}`, 'not a list of tasks');
-    out.push(...list);
-  }
-  return out;
-}
-
 export interface Tau2RunFiles {
   /** tau2's results JSON. */
   results: string;
@@ -202,19 +235,23 @@ export interface Tau2RunFiles {
   submissionProblem: string | undefined;
 }
 
-/** One configuration of a τ³ run as tau2's files: the results JSON and a leaderboard submission.json. */
+/**
+ * One configuration of a τ³ run as tau2's files: the results JSON and a leaderboard submission.json.
+ * `loadPack`: the run's domain as the run loaded it (the app's pack worker cache, the CLI's), not a second load.
+ */
 export async function tau2RunFiles(
   record: RunRecord,
   configIndex: number,
   traceOf: (episodeId: string) => EpisodeTrace | undefined,
-  source: PackSource,
+  loadPack: Tau2PackLoader,
   prices: PriceTable,
   resultsFileName: string,
+  opts: Pick<Tau2RunExportOptions, 'regrade'> = {},
 ): Promise<Tau2RunFiles> {
   const environment = record.spec.environment;
   if (environment.family !== 'tau2') throw new ValidationError('run', `${environment.family} is not τ³-bench`);
-  const [pack, rawTasks] = await Promise.all([loadTau2Pack(source, environment.domain), loadTau2RawTasks(source, environment.domain)]);
-  const input = await tau2RunResults(record, configIndex, traceOf, { pack, rawTasks, prices, now: Date.now() });
+  const pack = await loadPack(environment.domain);
+  const input = await tau2RunResults(record, configIndex, traceOf, { pack, prices, now: Date.now(), ...opts });
   const config = record.spec.configurations[configIndex];
   const outcomes: Tau2RunOutcome[] = input.simulations.map((s) => ({
     taskId: s.task.id,

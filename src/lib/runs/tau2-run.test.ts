@@ -7,7 +7,7 @@
  * a judge, and resume.
  */
 import 'fake-indexeddb/auto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderServerDouble } from '../../../tests/doubles/provider-server-double.ts';
@@ -26,7 +26,6 @@ import { runBenchmark } from './runner.ts';
 import type { RunRecord } from './record.ts';
 import { tau2ResultsJson } from './tau2-export.ts';
 import { tau2RunResults } from './tau2-run-export.ts';
-import { parseJson } from '../envs/tau-bench/py.ts';
 import type { EpisodeTrace } from '../traces/schema.ts';
 
 const ready = existsSync(defaultTau2Dir()) && existsSync(defaultTau2AirlineDb());
@@ -90,8 +89,7 @@ async function traceMap(traces: TraceStore, rec: RunRecord): Promise<(id: string
 }
 
 function exportOptions() {
-  const raw = parseJson(readFileSync(`${defaultTau2Dir()}/retail/tasks.json`, 'utf8'));
-  return { pack, rawTasks: Array.isArray(raw) ? raw : [], prices: DEFAULT_PRICES, now: 0 };
+  return { pack, prices: DEFAULT_PRICES, now: 0 };
 }
 
 beforeAll(async () => {
@@ -153,8 +151,12 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(trace?.reward).toBe(1);
     expect(trace?.rewardDetails).toMatchObject({ breakdown: { DB: 1, NL_ASSERTION: 1 } });
 
-    // tau2's results file for the critic configuration: every episode's rebuilt conversation grades as the run recorded.
-    const exported = JSON.parse(tau2ResultsJson(await tau2RunResults(rec, 1, await traceMap(traces, rec), exportOptions())));
+    // tau2's results file for the critic configuration, from the verdicts the episodes stored; byte for byte what
+    // grading every rebuilt conversation again gives (which also insists on the rewards the run recorded).
+    const traceOf = await traceMap(traces, rec);
+    const json = tau2ResultsJson(await tau2RunResults(rec, 1, traceOf, exportOptions()));
+    expect(tau2ResultsJson(await tau2RunResults(rec, 1, traceOf, { ...exportOptions(), regrade: true }))).toBe(json);
+    const exported = JSON.parse(json);
     const file = ExportedSchema.parse(exported);
     expect(file.tasks.map((t) => t.id)).toEqual(['5', '36']);
     expect(file.simulations.map((s) => [s.task_id, s.trial, s.termination_reason, s.reward_info?.reward])).toEqual([
@@ -212,7 +214,18 @@ describe.runIf(ready)('a τ³ run', () => {
     expect(alone?.passKWithoutErrors?.passK[0]?.value).toBe(1);
     expect(provider.requests.some((q) => q.model === 'judge')).toBe(false);
 
-    const file = ExportedSchema.parse(JSON.parse(tau2ResultsJson(await tau2RunResults(rec, 0, await traceMap(traces, rec), exportOptions()))));
+    const traceOf = await traceMap(traces, rec);
+    const json = tau2ResultsJson(await tau2RunResults(rec, 0, traceOf, exportOptions()));
+    expect(tau2ResultsJson(await tau2RunResults(rec, 0, traceOf, { ...exportOptions(), regrade: true }))).toBe(json);
+    // An episode without stored verdicts (an older trace) is graded again from its conversation: the same file.
+    const bare = (id: string): EpisodeTrace | undefined => {
+      const t = traceOf(id);
+      if (!t) return undefined;
+      const { rewardDetails: _details, ...rest } = t;
+      return rest;
+    };
+    expect(tau2ResultsJson(await tau2RunResults(rec, 0, bare, exportOptions()))).toBe(json);
+    const file = ExportedSchema.parse(JSON.parse(json));
     expect(file.simulations.map((s) => [s.task_id, s.reward_info?.reward ?? null, s.info?.spotter['not_judged'] ?? false])).toEqual([
       ['5', 1, false],
       ['36', null, true],

@@ -21,6 +21,7 @@ import { LocalActorState } from './local-actor.svelte.ts';
 import { Settings } from './settings.svelte.ts';
 import { TraceReview } from './traces.svelte.ts';
 import { UserBenchPacks } from './userbench-packs.svelte.ts';
+import { Tau2Packs } from './tau2.svelte.ts';
 
 /**
  * The app's long-lived state, created once in main.ts and handed down as props.
@@ -39,8 +40,10 @@ export class AppState {
   readonly userBenchPacks = new UserBenchPacks();
   /** The one cache of loaded tau-bench packs (Chat and Data tabs). */
   readonly tauPacks = new PackCache<TauPack>();
+  /** τ³ packs, loaded in their worker (Chat and Benchmark tabs, the Benchmark tab's export). */
+  readonly tau2Packs = new Tau2Packs();
   /** Which world the chat tab runs in. */
-  readonly environment = new EnvironmentChoice(this.userBenchPacks, this.requests.fetchFor('pack'), this.tauPacks);
+  readonly environment = new EnvironmentChoice(this.userBenchPacks, this.requests.fetchFor('pack'), this.tauPacks, this.tau2Packs);
   /** The History tab: stored episodes, filters, import/export, presentation. */
   readonly review = new TraceReview(this.traces, () => this.settings.secrets, this.requests.fetchFor('episodes'));
   /** An in-browser critic loaded from the Critic tab (web-llm or transformers.js). */

@@ -2,7 +2,7 @@ import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../lib/pri
 import { resultsCsv, tauResults } from '../../lib/runs/results-export.ts';
 import { userBenchExport } from '../../lib/runs/userbench-export.ts';
 import { tau2RunFiles, type Tau2RunFiles } from '../../lib/runs/tau2-run-export.ts';
-import type { PackSource } from '../../lib/envs/tau-bench/pack.ts';
+import type { Tau2PackLoader } from '../../lib/runs/tau2-factories.ts';
 import type { RunSpec } from '../../lib/runs/plan.ts';
 import { newRunRecord, type RunRecord, type RunStore } from '../../lib/runs/record.ts';
 import { configurationResults, type ConfigurationResult } from '../../lib/runs/results.ts';
@@ -150,10 +150,10 @@ export class BenchmarkState {
   }
 
   /** τ³: tau2-bench's results JSON and a leaderboard submission.json for one configuration of the active run. */
-  async exportTau2Files(configIndex: number, source: PackSource, resultsFileName: string): Promise<Tau2RunFiles | undefined> {
+  async exportTau2Files(configIndex: number, loadPack: Tau2PackLoader, resultsFileName: string): Promise<Tau2RunFiles | undefined> {
     const rec = this.active;
     if (!rec) return undefined;
-    return tau2RunFiles(rec, configIndex, await this.#tracesOf(rec, configIndex), source, $state.snapshot(this.prices), resultsFileName);
+    return tau2RunFiles(rec, configIndex, await this.#tracesOf(rec, configIndex), loadPack, $state.snapshot(this.prices), resultsFileName);
   }
 
   async #tracesOf(rec: RunRecord, configIndex: number): Promise<(id: string) => EpisodeTrace | undefined> {

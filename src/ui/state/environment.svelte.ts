@@ -2,7 +2,7 @@ import type { EnvironmentSpec } from '../../lib/setup/environments.ts';
 import { filesPackSource, httpPackSource, taskOf, type PackSource, type TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { cachedTauPack, PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
 import { TAU2_SPLITS, type TaskSplit, type TauDomain } from '../../lib/envs/environment.ts';
-import { Tau2Choice } from './tau2.svelte.ts';
+import { Tau2Choice, Tau2Packs } from './tau2.svelte.ts';
 import { episodeEnvironment } from '../../lib/envs/bench-environment.ts';
 import type { Actor } from '../../lib/actor/actor-interface.ts';
 import type { Env, UserSide } from '../../lib/envs/env-interface.ts';
@@ -46,9 +46,10 @@ export class EnvironmentChoice {
     userBenchPacks: UserBenchPacks,
     private readonly fetchPack: typeof fetch = (...a) => fetch(...a),
     private readonly tauPacks: PackCache<TauPack> = new PackCache(),
+    tau2Packs: Tau2Packs = new Tau2Packs(),
   ) {
     this.userBench = new UserBenchChoice(userBenchPacks);
-    this.tau2 = new Tau2Choice(fetchPack);
+    this.tau2 = new Tau2Choice(tau2Packs);
   }
 
   /** One domain and split of the picked pack (the opened folder, else the URL), loaded once and validated. */

@@ -5,6 +5,8 @@ import type { TauPack } from '../../lib/envs/tau-bench/pack.ts';
 import { PackCache } from '../../lib/envs/tau-bench/pack-cache.ts';
 import { EnvironmentChoice } from './environment.svelte.ts';
 import { UserBenchPacks } from './userbench-packs.svelte.ts';
+import { Tau2Packs } from './tau2.svelte.ts';
+import { tau2PackWorkerDouble } from '../../../tests/doubles/tau2-pack-worker-double.ts';
 
 const PACK = resolve(import.meta.dirname, '../../../../shared/tau-bench');
 const RETAIL_FILES = ['user_simulator_prompt.txt', ...['tools.json', 'wiki.md', 'rules.json', 'orders.json', 'products.json', 'users.json', 'tasks_test.json'].map((f) => `retail/${f}`)];
@@ -55,7 +57,8 @@ describe('EnvironmentChoice', () => {
       const rel = url.replace('http://127.0.0.1:5173/tau2-bench/', '');
       return Promise.resolve(new Response(readFileSync(resolve(served, rel))));
     };
-    const choice = new EnvironmentChoice(new UserBenchPacks(), fetchDouble);
+    // The τ³ pack worker's handler reads through the same server double.
+    const choice = new EnvironmentChoice(new UserBenchPacks(), fetchDouble, undefined, new Tau2Packs(() => tau2PackWorkerDouble(fetchDouble)));
     choice.kind = 'tau2';
     choice.tau2.domain = 'telecom';
     choice.tau2.split = 'small';

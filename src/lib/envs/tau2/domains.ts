@@ -4,7 +4,17 @@ import { envCopy, freezeRecords } from './cow.ts';
 import { AIRLINE_TOOLS, airlineToolkit, loadAirlineDb } from './airline/index.ts';
 import { Tau2Environment } from './environment.ts';
 import { loadRetailDb, RETAIL_TOOLS, retailToolkit } from './retail/index.ts';
-import { TELECOM_POLICY_FILES, TELECOM_TOOLS, TELECOM_USER_TOOLS, telecomEnvFactory, telecomPolicy, type TelecomEnvOptions } from './telecom/index.ts';
+import {
+  loadTelecomDb,
+  loadTelecomUserDb,
+  TELECOM_POLICY_FILES,
+  TELECOM_TOOLS,
+  TELECOM_USER_TOOLS,
+  telecomEnvFromDbs,
+  telecomPolicy,
+  tomlToPy,
+  type TelecomEnvOptions,
+} from './telecom/index.ts';
 import type { Tau2Tool, Toolkit } from './toolkit.ts';
 
 export const TAU2_DOMAINS = ['airline', 'retail', 'telecom'] as const;
@@ -61,18 +71,38 @@ export interface Tau2DomainData {
   userDb?: string;
 }
 
+/** A domain's validated initial database(s): the template every environment copies (telecom also has the user's phone). */
+export interface Tau2DomainDbs {
+  db: PyDict;
+  userDb: PyDict | null;
+}
+
+/** Parses and validates a domain's database file(s) (`data` alone is airline's or retail's db.json). */
+export function domainDbs(domain: Tau2Domain, data: string | Tau2DomainData): Tau2DomainDbs {
+  const files = typeof data === 'string' ? { db: data } : data;
+  if (domain === 'telecom') {
+    if (files.userDb === undefined) throw new Error('telecom needs user_db.toml besides db.toml');
+    return { db: loadTelecomDb(tomlToPy(files.db, 'telecom db.toml')), userDb: loadTelecomUserDb(tomlToPy(files.userDb, 'telecom user_db.toml')) };
+  }
+  return { db: BUILD[domain].load(parseJson(files.db)), userDb: null };
+}
+
+/** Fresh environments, each on private copies of validated databases (`domainDbs`, or the same values from the pack worker). */
+export function envFactoryOf(domain: Tau2Domain, dbs: Tau2DomainDbs, opts: TelecomEnvOptions = {}): () => Tau2Environment {
+  if (domain === 'telecom') {
+    if (dbs.userDb === null) throw new Error('telecom needs user_db.toml besides db.toml');
+    return telecomEnvFromDbs(dbs.db, dbs.userDb, opts);
+  }
+  const { kit } = BUILD[domain];
+  const template = dbs.db;
+  freezeRecords(template);
+  return () => new Tau2Environment(domain, kit(envCopy(template)), null);
+}
+
 /**
  * Parses and validates a domain's database(s) once; `makeEnv` hands out environments on private copies.
  * `dbText` alone is airline's or retail's db.json.
  */
 export function domainEnvFactory(domain: Tau2Domain, data: string | Tau2DomainData, opts: TelecomEnvOptions = {}): () => Tau2Environment {
-  const files = typeof data === 'string' ? { db: data } : data;
-  if (domain === 'telecom') {
-    if (files.userDb === undefined) throw new Error('telecom needs user_db.toml besides db.toml');
-    return telecomEnvFactory(files.db, files.userDb, opts);
-  }
-  const { load, kit } = BUILD[domain];
-  const template = load(parseJson(files.db));
-  freezeRecords(template);
-  return () => new Tau2Environment(domain, kit(envCopy(template)), null);
+  return envFactoryOf(domain, domainDbs(domain, data), opts);
 }

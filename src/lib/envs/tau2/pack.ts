@@ -9,12 +9,13 @@
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../../errors.ts';
 import type { ReadOptions } from '../../net/download.ts';
-import { TransferMeter, type TransferStatus } from '../../net/transfer-rate.ts';
+import { TransferMeter } from '../../net/transfer-rate.ts';
 import { cachedPackSource, httpPackSource, type PackSource } from '../tau-bench/pack.ts';
 import type { Tau2Domain, Tau2Split } from '../environment.ts';
-import { domainEnvFactory, TAU2_DOMAIN_SPECS } from './domains.ts';
+import { domainDbs, envFactoryOf, TAU2_DOMAIN_SPECS, type Tau2DomainDbs } from './domains.ts';
 import type { Tau2Environment } from './environment.ts';
-import { parseTasks, type Tau2Task } from './tasks.ts';
+import { parseTaskList, taskFromRaw, type Tau2Task } from './tasks.ts';
+import type { PyValue } from '../tau-bench/py.ts';
 
 /** The upstream commit the port follows (../shared/tau2-bench/README.md). */
 export const TAU2_UPSTREAM_COMMIT = 'a2c024725189473d2d7cea3a5cfdbcc67478e41f';
@@ -44,6 +45,8 @@ export interface Tau2Pack {
   domainPolicy: string;
   /** Every task of the domain, in the tasks file's order. */
   tasks: Tau2Task[];
+  /** The same tasks as their tasks.json objects (Python's json.load), for tau2's results file. */
+  rawTasks: readonly PyValue[];
   /** split_tasks.json: task ids per split. */
   splits: Record<string, string[]>;
   /** A fresh environment on its own copy of the initial database(s). */
@@ -52,8 +55,23 @@ export interface Tau2Pack {
   describe: string;
 }
 
-/** How far a load has got, in bytes over every file of the domain. */
-export type Tau2LoadProgress = TransferStatus & { file: string };
+/** A pack before its environment factory: what the pack worker sends to the page (pack-wire.ts). */
+export type Tau2PackData = Omit<Tau2Pack, 'makeEnv'> & {
+  dbs: Tau2DomainDbs;
+  /** The task files read, in order, with how many tasks each gave (`rawTasks` follow them). */
+  taskFiles: Array<{ path: string; count: number }>;
+};
+
+/** How far a load has got, in bytes over every file of the domain (a TransferStatus and the file just read). */
+export const Tau2LoadProgressSchema = z.object({
+  file: z.string(),
+  loaded: z.number().nonnegative(),
+  total: z.number().nonnegative().optional(),
+  bytesPerSecond: z.number().optional(),
+  etaSeconds: z.number().optional(),
+  estimated: z.boolean(),
+});
+export type Tau2LoadProgress = z.infer<typeof Tau2LoadProgressSchema>;
 
 const SplitsSchema = z.record(z.string(), z.array(z.string()));
 
@@ -95,6 +113,12 @@ export interface LoadTau2Options {
 
 /** Loads one domain: every file read (with byte progress), parsed and validated once. */
 export async function loadTau2Pack(source: PackSource, domain: Tau2Domain, opts: LoadTau2Options = {}): Promise<Tau2Pack> {
+  const { dbs, taskFiles: _files, ...pack } = await loadTau2PackData(source, domain, opts);
+  return { ...pack, makeEnv: envFactoryOf(domain, dbs) };
+}
+
+/** `loadTau2Pack` up to the environment factory: the validated database(s) as values (the pack worker posts them). */
+export async function loadTau2PackData(source: PackSource, domain: Tau2Domain, opts: LoadTau2Options = {}): Promise<Tau2PackData> {
   const spec = TAU2_DOMAIN_SPECS[domain];
   const meter = new TransferMeter(undefined);
   const read = (name: string): Promise<string> => {
@@ -114,7 +138,22 @@ export async function loadTau2Pack(source: PackSource, domain: Tau2Domain, opts:
     read(spec.files.db),
     spec.files.userDb === undefined ? undefined : read(spec.files.userDb),
   ]);
-  const tasks = taskTexts.flatMap((text, i) => parseTasks(text, `${domain}/${taskFiles[i] ?? ''}`));
+  const rawTasks: PyValue[] = [];
+  const tasks: Tau2Task[] = [];
+  const files: Tau2PackData['taskFiles'] = [];
+  taskTexts.forEach((text, i) => {
+    const path = `${domain}/${taskFiles[i] ?? ''}`;
+    let raws: PyValue[];
+    try {
+      raws = parseTaskList(text, path);
+      raws.forEach((raw, j) => tasks.push(taskFromRaw(raw, j, path)));
+    } catch (err) {
+      const message = errorMessage(err);
+      throw new ValidationError(path, message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message);
+    }
+    rawTasks.push(...raws);
+    files.push({ path, count: raws.length });
+  });
   let splitsJson: unknown;
   try {
     splitsJson = JSON.parse(splitText);
@@ -126,13 +165,13 @@ export async function loadTau2Pack(source: PackSource, domain: Tau2Domain, opts:
     const issue = splits.error.issues[0];
     throw new ValidationError(`${domain}/${spec.files.splits}`, issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid');
   }
-  let makeEnv: () => Tau2Environment;
+  let dbs: Tau2DomainDbs;
   try {
-    makeEnv = domainEnvFactory(domain, userDb === undefined ? { db } : { db, userDb });
+    dbs = domainDbs(domain, userDb === undefined ? { db } : { db, userDb });
   } catch (err) {
     throw new ValidationError(`${domain}/${spec.files.db}${spec.files.userDb ? ` or ${spec.files.userDb}` : ''}`, errorMessage(err));
   }
-  return { domain, domainPolicy: spec.policy(policyTexts), tasks, splits: splits.data, makeEnv, describe: source.describe };
+  return { domain, domainPolicy: spec.policy(policyTexts), tasks, rawTasks, splits: splits.data, dbs, taskFiles: files, describe: source.describe };
 }
 
 /** The tasks of a split, in the tasks file's order (the original's `get_tasks(task_split_name)`). */

@@ -136,66 +136,74 @@ function listAt(v: PyValue | undefined): PyValue[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** Parses a tasks.json text (a list, or `{"tasks": [...]}`); errors name the task and field. */
-export function parseTasks(text: string, source: string): Tau2Task[] {
+/** A tasks.json text's task objects, as Python's json.load reads them (a list, or `{"tasks": [...]}`). */
+export function parseTaskList(text: string, source: string): PyValue[] {
   let root = parseJson(text);
   if (isDict(root) && root.has('tasks')) root = root.get('tasks') ?? null;
   if (!Array.isArray(root)) throw new Error(`${source}: expected a list of tasks`);
-  return root.map((raw, i) => {
-    const checked = TaskSchema.safeParse(toJs(raw));
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      throw new Error(`${source}: task #${i} (${String(isDict(raw) ? raw.get('id') : '?')}) field ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
-    }
-    const t = checked.data;
-    const d = pyDictAt(raw, `${source}: task #${i}`);
-    const state = child(d, 'initial_state');
-    const crit = child(d, 'evaluation_criteria');
-    const init = isDict(state ?? null) ? child(pyDictAt(state, 'initial_state'), 'initialization_data') : undefined;
-    const fnCalls = (xs: PyValue | undefined): EnvFunctionCall[] =>
-      listAt(xs).map((x) => {
-        const c = pyDictAt(x, 'env function call');
-        return { envType: c.get('env_type') === 'user' ? 'user' : 'assistant', funcName: String(c.get('func_name')), arguments: pyDictAt(c.get('arguments'), 'arguments') };
-      });
-    const criteria = t.evaluation_criteria;
-    const critDict = isDict(crit ?? null) ? pyDictAt(crit, 'evaluation_criteria') : null;
-    return {
-      id: t.id,
-      userInstructions: t.user_scenario ? userScenarioText(t.user_scenario) : null,
-      initializationData:
-        init !== undefined && isDict(init)
-          ? { agentData: isDict(init.get('agent_data') ?? null) ? pyDictAt(init.get('agent_data'), 'agent_data') : null, userData: isDict(init.get('user_data') ?? null) ? pyDictAt(init.get('user_data'), 'user_data') : null }
-          : null,
-      initializationActions: isDict(state ?? null) ? fnCalls(pyDictAt(state, 'initial_state').get('initialization_actions')) : [],
-      criteria:
-        criteria && critDict
-          ? {
-              actions:
-                criteria.actions === null || criteria.actions === undefined
-                  ? null
-                  : listAt(critDict.get('actions')).map((x, j) => {
-                      const a = criteria.actions?.[j];
-                      return {
-                        actionId: a?.action_id ?? '',
-                        requestor: a?.requestor ?? 'assistant',
-                        name: a?.name ?? '',
-                        arguments: pyDictAt(pyDictAt(x, 'action').get('arguments'), 'arguments'),
-                        compareArgs: a?.compare_args ?? null,
-                      };
-                    }),
-              envAssertions:
-                criteria.env_assertions === null || criteria.env_assertions === undefined
-                  ? null
-                  : fnCalls(critDict.get('env_assertions')).map((c, j) => ({
-                      ...c,
-                      assertValue: criteria.env_assertions?.[j]?.assert_value ?? true,
-                      message: criteria.env_assertions?.[j]?.message ?? null,
-                    })),
-              communicateInfo: criteria.communicate_info ?? [],
-              nlAssertions: criteria.nl_assertions ?? [],
-              rewardBasis: criteria.reward_basis,
-            }
-          : null,
-    };
-  });
+  return root;
+}
+
+/** Parses a tasks.json text (a list, or `{"tasks": [...]}`); errors name the task and field. */
+export function parseTasks(text: string, source: string): Tau2Task[] {
+  return parseTaskList(text, source).map((raw, i) => taskFromRaw(raw, i, source));
+}
+
+/** Task #`i` of `source` from its tasks.json object, validated; errors name the task and field. */
+export function taskFromRaw(raw: PyValue, i: number, source: string): Tau2Task {
+  const checked = TaskSchema.safeParse(toJs(raw));
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new Error(`${source}: task #${i} (${String(isDict(raw) ? raw.get('id') : '?')}) field ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const t = checked.data;
+  const d = pyDictAt(raw, `${source}: task #${i}`);
+  const state = child(d, 'initial_state');
+  const crit = child(d, 'evaluation_criteria');
+  const init = isDict(state ?? null) ? child(pyDictAt(state, 'initial_state'), 'initialization_data') : undefined;
+  const fnCalls = (xs: PyValue | undefined): EnvFunctionCall[] =>
+    listAt(xs).map((x) => {
+      const c = pyDictAt(x, 'env function call');
+      return { envType: c.get('env_type') === 'user' ? 'user' : 'assistant', funcName: String(c.get('func_name')), arguments: pyDictAt(c.get('arguments'), 'arguments') };
+    });
+  const criteria = t.evaluation_criteria;
+  const critDict = isDict(crit ?? null) ? pyDictAt(crit, 'evaluation_criteria') : null;
+  return {
+    id: t.id,
+    userInstructions: t.user_scenario ? userScenarioText(t.user_scenario) : null,
+    initializationData:
+      init !== undefined && isDict(init)
+        ? { agentData: isDict(init.get('agent_data') ?? null) ? pyDictAt(init.get('agent_data'), 'agent_data') : null, userData: isDict(init.get('user_data') ?? null) ? pyDictAt(init.get('user_data'), 'user_data') : null }
+        : null,
+    initializationActions: isDict(state ?? null) ? fnCalls(pyDictAt(state, 'initial_state').get('initialization_actions')) : [],
+    criteria:
+      criteria && critDict
+        ? {
+            actions:
+              criteria.actions === null || criteria.actions === undefined
+                ? null
+                : listAt(critDict.get('actions')).map((x, j) => {
+                    const a = criteria.actions?.[j];
+                    return {
+                      actionId: a?.action_id ?? '',
+                      requestor: a?.requestor ?? 'assistant',
+                      name: a?.name ?? '',
+                      arguments: pyDictAt(pyDictAt(x, 'action').get('arguments'), 'arguments'),
+                      compareArgs: a?.compare_args ?? null,
+                    };
+                  }),
+            envAssertions:
+              criteria.env_assertions === null || criteria.env_assertions === undefined
+                ? null
+                : fnCalls(critDict.get('env_assertions')).map((c, j) => ({
+                    ...c,
+                    assertValue: criteria.env_assertions?.[j]?.assert_value ?? true,
+                    message: criteria.env_assertions?.[j]?.message ?? null,
+                  })),
+            communicateInfo: criteria.communicate_info ?? [],
+            nlAssertions: criteria.nl_assertions ?? [],
+            rewardBasis: criteria.reward_basis,
+          }
+        : null,
+  };
 }

@@ -118,8 +118,11 @@ export interface TelecomEnvOptions {
 
 /** A fresh TelecomEnvironment on private copies of both validated databases. */
 export function telecomEnvFactory(dbText: string, userDbText: string, opts: TelecomEnvOptions = {}): () => Tau2Environment {
-  const db = loadTelecomDb(tomlToPy(dbText, 'telecom db.toml'));
-  const userDb = loadTelecomUserDb(tomlToPy(userDbText, 'telecom user_db.toml'));
+  return telecomEnvFromDbs(loadTelecomDb(tomlToPy(dbText, 'telecom db.toml')), loadTelecomUserDb(tomlToPy(userDbText, 'telecom user_db.toml')), opts);
+}
+
+/** `telecomEnvFactory` over databases already validated (`loadTelecomDb`, `loadTelecomUserDb`). */
+export function telecomEnvFromDbs(db: PyDict, userDb: PyDict, opts: TelecomEnvOptions = {}): () => Tau2Environment {
   return () => {
     const tools = new Toolkit(CLASS, TELECOM_TOOLS, deepCopy(db));
     const userTools = new Toolkit(USER_CLASS, TELECOM_USER_TOOLS, deepCopy(userDb));

@@ -1,0 +1,74 @@
+/**
+ * Tau2Packs, the app's τ³ pack loader, over the real pack worker handler on a
+ * MessageChannel: one load per source and domain whoever asks (Chat, a run, its
+ * export), byte progress while it runs, and a worker that dies at start rejects
+ * the load (it never hangs) and is replaced by the next load.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tau2PackWorkerDouble } from '../../../tests/doubles/tau2-pack-worker-double.ts';
+import type { Tau2LoadProgress } from '../../lib/envs/tau2/pack.ts';
+import type { WorkerEndpoint } from '../../lib/worker-link.ts';
+import { Tau2Packs } from './tau2.svelte.ts';
+
+const SERVED = resolve(import.meta.dirname, '../../../../shared/tau2-bench');
+const BASE = 'http://127.0.0.1:5173/tau2-bench/';
+
+function servedDouble(urls: string[]): typeof fetch {
+  return (input) => {
+    const url = String(input);
+    urls.push(url);
+    const body = readFileSync(resolve(SERVED, url.replace(BASE, '')));
+    return Promise.resolve(new Response(body, { headers: { 'content-length': String(body.byteLength) } }));
+  };
+}
+
+/** A worker whose script fails to load: it reports an error before anyone asked it anything. */
+class DeadWorkerDouble extends EventTarget implements WorkerEndpoint {
+  constructor() {
+    super();
+    queueMicrotask(() => this.dispatchEvent(new Event('error')));
+  }
+  postMessage(): void {}
+  terminate(): void {}
+}
+
+describe('Tau2Packs', () => {
+  it('loads a source and domain once for every caller, with byte progress while it runs', async () => {
+    const urls: string[] = [];
+    let started = 0;
+    const seen: Array<Tau2LoadProgress | undefined> = [];
+    const packs: Tau2Packs = new Tau2Packs(() => {
+      started++;
+      const worker = tau2PackWorkerDouble(servedDouble(urls));
+      // What the page shows just after each progress message arrives.
+      worker.addEventListener('message', (e) => {
+        if (e instanceof MessageEvent && Reflect.get(Object(e.data), 'type') === 'progress') queueMicrotask(() => seen.push(packs.progress));
+      });
+      return worker;
+    });
+    const location = { kind: 'url' as const, baseUrl: BASE };
+    const [chat, run] = await Promise.all([packs.pack(location, 'telecom'), packs.loaderAt(location)('telecom')]);
+    expect(run).toBe(chat);
+    expect(chat.tasks).toHaveLength(134);
+    expect(await packs.pack(location, 'telecom')).toBe(chat);
+    expect(started).toBe(1);
+    expect(new Set(urls).size).toBe(urls.length);
+    expect(packs.progress).toBeUndefined();
+    expect(seen.length).toBeGreaterThanOrEqual(8);
+    expect(seen.every((p) => p?.file.startsWith('telecom/'))).toBe(true);
+    expect(seen.at(-1)?.loaded).toBe(seen.at(-1)?.total);
+  });
+
+  it('rejects a load whose worker died at start, and the next load starts a fresh worker', async () => {
+    const urls: string[] = [];
+    const endpoints: WorkerEndpoint[] = [new DeadWorkerDouble(), tau2PackWorkerDouble(servedDouble(urls))];
+    const packs = new Tau2Packs(() => endpoints.shift() ?? new DeadWorkerDouble());
+    const location = { kind: 'url' as const, baseUrl: BASE };
+    await expect(packs.pack(location, 'retail')).rejects.toMatchObject({ code: 'worker-died' });
+    expect(packs.progress).toBeUndefined();
+    const pack = await packs.pack(location, 'retail');
+    expect(pack.tasks).toHaveLength(114);
+  });
+});
