@@ -13,6 +13,7 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadTau2Pack } from '../src/lib/envs/tau2/pack.ts';
 import { nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';
 import { errorMessage, SpotterError } from '../src/lib/errors.ts';
 import { MERGE_OPTIONS, parseMergeArgs, type MergeOptions } from './headless-cli.ts';
@@ -82,7 +83,7 @@ export async function mergeMain(argv: string[], env: Record<string, string | und
   const written = writeResultFiles(report.record, (id) => traceOf.get(id), opts.out, prices);
   let tau2Problem: string | undefined;
   try {
-    const tau2 = await writeTau2ResultFiles(report.record, (id) => traceOf.get(id), opts.out, prices, nodeTau2Source(resolve(opts.tau2DataDir)));
+    const tau2 = await writeTau2ResultFiles(report.record, (id) => traceOf.get(id), opts.out, prices, (domain) => loadTau2Pack(nodeTau2Source(resolve(opts.tau2DataDir)), domain));
     written.unshift(...tau2.written);
     for (const note of tau2.notes) say(note);
   } catch (err) {
