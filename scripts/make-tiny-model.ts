@@ -2,10 +2,12 @@
  * Generates tiny real models for tests (never committed): a bigram language
  * model over bytes as a two-node ONNX decoder (Gather → MatMul), with a
  * byte-level BPE tokenizer, in the layout transformers.js loads from
- * `env.localModelPath`. Three variants:
+ * `env.localModelPath`. Variants:
  *   tiny-critic        deterministically answers {"decision": "approve"} (use_cache: false)
  *   tiny-critic-kv     the same answers, with past_key_values inputs/outputs to test KV reuse
  *   tiny-critic-babble answers letters only, so every verdict is `unparsed`
+ *   tiny-critic-revise deterministically answers a revise verdict with REVISE_FEEDBACK (with a
+ *                      KV cache), so a supervised episode really intervenes
  *   tiny-critic-prefill tiny-critic-kv's answers and cache, plus a stack of dense
  *                      layers computed on every input token, so a prefill costs
  *                      compute per prompt token as a real decoder's does (bench
@@ -30,8 +32,27 @@ const BOS = 256;
 const EOS = 257;
 /** Whole-answer tokens, so a bigram chain can spell a valid verdict. */
 const EXTRA_TOKENS = ['{"decision":', ' "approve"'];
-const VOCAB = 256 + 2 + EXTRA_TOKENS.length;
+const [OPEN, APPROVE, REVISE] = [258, 259, 260];
+/**
+ * tiny-critic-revise's feedback: what a critic objects with, with an image tag whose
+ * onerror must never run, so the screens that show it prove they show it as text.
+ */
+export const REVISE_FEEDBACK = 'Confirm with the user first. <img src=x onerror=alert(1)>';
 const KV_DIM = 4;
+
+type Variant = 'approve' | 'babble' | 'revise';
+
+/**
+ * A variant's whole-answer tokens, after the 256 bytes, BOS and EOS. Only the revise
+ * variant has its third (id 260), so the others' vocabularies, ids and files stay as they were.
+ */
+function extraTokens(variant: Variant): string[] {
+  return variant === 'revise' ? [...EXTRA_TOKENS, ` "revise", "feedback": ${JSON.stringify(REVISE_FEEDBACK)}`] : EXTRA_TOKENS;
+}
+
+function vocabSize(variant: Variant): number {
+  return 256 + 2 + extraTokens(variant).length;
+}
 
 /** GPT-2's byte → printable unicode map used by byte-level BPE. */
 function bytesToUnicode(): string[] {
@@ -68,23 +89,24 @@ function rng(seed: number): () => number {
 }
 
 /** Bigram logits: row = previous token, column = next token. */
-function bigramTable(variant: 'approve' | 'babble'): Float32Array {
-  const rand = rng(variant === 'approve' ? 1 : 2);
-  const t = new Float32Array(VOCAB * VOCAB);
+function bigramTable(variant: Variant): Float32Array {
+  const vocab = vocabSize(variant);
+  const rand = rng({ approve: 1, babble: 2, revise: 4 }[variant]);
+  const t = new Float32Array(vocab * vocab);
   for (let i = 0; i < t.length; i++) t[i] = rand();
   const letters = 'abcdefghijklmnopqrstuvwxyz ';
-  const prefer = (from: number, to: number) => (t[from * VOCAB + to] = 10);
-  if (variant === 'approve') {
+  const prefer = (from: number, to: number) => (t[from * vocab + to] = 10);
+  if (variant === 'approve' || variant === 'revise') {
     // The chat template ends the prompt with "\n": the answer starts there.
-    const [open, approve] = [258, 259];
-    prefer(10, open);
-    prefer(open, approve);
-    prefer(approve, '}'.charCodeAt(0));
+    const decision = variant === 'approve' ? APPROVE : REVISE;
+    prefer(10, OPEN);
+    prefer(OPEN, decision);
+    prefer(decision, '}'.charCodeAt(0));
     prefer('}'.charCodeAt(0), EOS);
-    for (let r = 0; r < VOCAB; r++) if (![10, open, approve, 125].includes(r)) prefer(r, EOS);
+    for (let r = 0; r < vocab; r++) if (![10, OPEN, decision, 125].includes(r)) prefer(r, EOS);
   } else {
     // Letters forever (until max_new_tokens): never a JSON object.
-    for (let r = 0; r < VOCAB; r++) prefer(r, letters.charCodeAt(Math.floor(rand() * letters.length)));
+    for (let r = 0; r < vocab; r++) prefer(r, letters.charCodeAt(Math.floor(rand() * letters.length)));
   }
   return t;
 }
@@ -123,7 +145,7 @@ export interface DenseStack {
  * input token, yet the logits stay exactly the bigram's (Tanh keeps the stack
  * finite, and a finite number times 0 is 0).
  */
-function denseStack({ hidden, layers }: DenseStack): { nodes: InstanceType<typeof onnx.NodeProto>[]; initializer: TensorProto[] } {
+function denseStack({ hidden, layers }: DenseStack, vocab: number): { nodes: InstanceType<typeof onnx.NodeProto>[]; initializer: TensorProto[] } {
   const rand = rng(3);
   const weights = (rows: number, cols: number) => {
     const w = new Float32Array(rows * cols);
@@ -131,7 +153,7 @@ function denseStack({ hidden, layers }: DenseStack): { nodes: InstanceType<typeo
     for (let i = 0; i < w.length; i++) w[i] = (rand() - 0.5) * scale;
     return w;
   };
-  const initializer = [floatInit('dense_embed', [VOCAB, hidden], weights(VOCAB, hidden))];
+  const initializer = [floatInit('dense_embed', [vocab, hidden], weights(vocab, hidden))];
   const nodes = [onnx.NodeProto.create({ opType: 'Gather', input: ['dense_embed', 'input_ids'], output: ['dense_0'] })];
   for (let l = 0; l < layers; l++) {
     initializer.push(floatInit(`dense_w${l}`, [hidden, hidden], weights(hidden, hidden)));
@@ -140,7 +162,7 @@ function denseStack({ hidden, layers }: DenseStack): { nodes: InstanceType<typeo
       onnx.NodeProto.create({ opType: 'Tanh', input: [`dense_${l}_mm`], output: [`dense_${l + 1}`] }),
     );
   }
-  initializer.push(floatInit('dense_out', [hidden, VOCAB], weights(hidden, VOCAB)), floatInit('zero', [1], new Float32Array([0])));
+  initializer.push(floatInit('dense_out', [hidden, vocab], weights(hidden, vocab)), floatInit('zero', [1], new Float32Array([0])));
   nodes.push(
     onnx.NodeProto.create({
       opType: 'ReduceMin',
@@ -162,29 +184,30 @@ function denseStack({ hidden, layers }: DenseStack): { nodes: InstanceType<typeo
   return { nodes, initializer };
 }
 
-function buildModel(variant: 'approve' | 'babble', withKv: boolean, dense?: DenseStack): Uint8Array {
+function buildModel(variant: Variant, withKv: boolean, dense?: DenseStack): Uint8Array {
+  const vocab = vocabSize(variant);
   const F = onnx.TensorProto.DataType.FLOAT;
   const I64 = onnx.TensorProto.DataType.INT64;
-  const identity = new Float32Array(VOCAB * VOCAB);
-  for (let i = 0; i < VOCAB; i++) identity[i * VOCAB + i] = 1;
+  const identity = new Float32Array(vocab * vocab);
+  for (let i = 0; i < vocab; i++) identity[i * vocab + i] = 1;
   const nodes = [
     onnx.NodeProto.create({ opType: 'Gather', input: ['embed', 'input_ids'], output: ['hidden'], name: 'embed_lookup' }),
     onnx.NodeProto.create({ opType: 'MatMul', input: ['hidden', 'lm_head'], output: [dense ? 'bigram_logits' : 'logits'], name: 'lm_head' }),
   ];
-  const initializer = [floatInit('embed', [VOCAB, VOCAB], identity), floatInit('lm_head', [VOCAB, VOCAB], bigramTable(variant))];
+  const initializer = [floatInit('embed', [vocab, vocab], identity), floatInit('lm_head', [vocab, vocab], bigramTable(variant))];
   const inputs = [valueInfo('input_ids', I64, ['batch', 'seq']), valueInfo('attention_mask', I64, ['batch', 'total'])];
-  const outputs = [valueInfo('logits', F, ['batch', 'seq', VOCAB])];
+  const outputs = [valueInfo('logits', F, ['batch', 'seq', vocab])];
   if (dense) {
-    const stack = denseStack(dense);
+    const stack = denseStack(dense, vocab);
     nodes.push(...stack.nodes);
     initializer.push(...stack.initializer);
   }
   if (withKv) {
     // A cache that records one small vector per token: enough for the runtime to
     // slice and extend it exactly as it does for a real decoder.
-    const kv = new Float32Array(VOCAB * KV_DIM);
+    const kv = new Float32Array(vocab * KV_DIM);
     for (let i = 0; i < kv.length; i++) kv[i] = (i % 97) / 97;
-    initializer.push(floatInit('kv_embed', [VOCAB, KV_DIM], kv));
+    initializer.push(floatInit('kv_embed', [vocab, KV_DIM], kv));
     initializer.push(
       onnx.TensorProto.create({ name: 'axis1', dims: [1], dataType: I64, rawData: new Uint8Array(new BigInt64Array([1n]).buffer) }),
     );
@@ -216,13 +239,13 @@ function buildModel(variant: 'approve' | 'babble', withKv: boolean, dense?: Dens
   return onnx.ModelProto.encode(model).finish();
 }
 
-function tokenizerJson(): object {
+function tokenizerJson(variant: Variant): object {
   const map = bytesToUnicode();
   const vocab: Record<string, number> = {};
   for (let b = 0; b < 256; b++) vocab[map[b] ?? ''] = b;
   vocab['<s>'] = BOS;
   vocab['</s>'] = EOS;
-  EXTRA_TOKENS.forEach((t, i) => (vocab[byteLevel(t, map)] = 258 + i));
+  extraTokens(variant).forEach((t, i) => (vocab[byteLevel(t, map)] = OPEN + i));
   const special = (id: number, content: string) => ({
     id,
     content,
@@ -259,11 +282,11 @@ function tokenizerJson(): object {
 const CHAT_TEMPLATE =
   "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
 
-function modelFiles(variant: 'approve' | 'babble', withKv: boolean, window: number, dense?: DenseStack): Record<string, string | Uint8Array> {
+function modelFiles(variant: Variant, withKv: boolean, window: number, dense?: DenseStack): Record<string, string | Uint8Array> {
   const config = {
     model_type: 'llama',
     architectures: ['LlamaForCausalLM'],
-    vocab_size: VOCAB,
+    vocab_size: vocabSize(variant),
     hidden_size: KV_DIM,
     num_hidden_layers: 1,
     num_attention_heads: 1,
@@ -287,7 +310,7 @@ function modelFiles(variant: 'approve' | 'babble', withKv: boolean, window: numb
   return {
     'config.json': json(config),
     'generation_config.json': json(generation),
-    'tokenizer.json': json(tokenizerJson()),
+    'tokenizer.json': json(tokenizerJson(variant)),
     'tokenizer_config.json': json(tokenizerConfig),
     'onnx/model.onnx': buildModel(variant, withKv, dense),
   };
@@ -312,6 +335,7 @@ export const TINY_MODELS = {
   'tiny-critic-kv': ['approve', true, 65536],
   'tiny-critic-babble': ['babble', false, 65536],
   'tiny-critic-2k': ['approve', true, 2048],
+  'tiny-critic-revise': ['revise', true, 65536],
 } as const;
 
 export function makeTinyModels(root = ROOT): { written: number } {
