@@ -144,7 +144,19 @@ describe('a τ³ telecom run in the Benchmark tab, with the simulated user on it
     // The split has 20 tasks: a task past them stops the run before any episode, saying how many there are.
     await page.fill('input[name=bench-tasks]', `${TASK},${smallTasks.length}`);
     await expect(page.getByTestId('bench-run').innerText()).resolves.toBe('Run 4 episodes');
+    // The domain's data loads in the pack worker, its byte progress in the form: the phone's database is held back until it shows
+    // (the route then lets it through; it stays, as unrouting would cut the held request short).
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const userDb = '**/tau2-bench/telecom/user_db.toml';
+    await context.route(userDb, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByTestId('bench-run').click();
+    await expect(page.getByTestId('tau2-load-progress').getAttribute('data-file', { timeout: 30_000 })).resolves.toMatch(/^telecom\//);
+    await expect(page.getByTestId('tau2-load-progress').innerText()).resolves.toMatch(/^Loading telecom\/\S+: \d/);
+    release();
     await expect.poll(() => page.getByTestId('bench-error').innerText(), { timeout: 30_000 }).toContain(`task ${smallTasks.length} does not exist (there are ${smallTasks.length})`);
     expect(provider.requests).toHaveLength(0);
 
