@@ -37,6 +37,14 @@ const ResultsSchema = z.object({
 });
 const SubmissionSchema = z.object({ submission_type: z.string(), results: z.object({ retail: z.object({ pass_1: z.number(), pass_2: z.number().nullable() }) }) });
 
+/** Retail test tasks 0 and 9 (ids 5 and 36), two trials: [task id, trial, reward] per simulation, in tau2-bench's order. */
+const RETAIL_TWO_TASKS_TWO_TRIALS = [
+  ['5', 0, 0],
+  ['36', 0, 1],
+  ['5', 1, 0],
+  ['36', 1, 1],
+];
+
 describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
   it("writes tau2-bench's results file and a submission.json, with the NL judge, and keeps the key out", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spotter-headless-tau2-'));
@@ -51,12 +59,7 @@ describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
     const results = ResultsSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(results.info.environment_info.domain_name).toBe('retail');
     expect(results.tasks.map((t) => t.id)).toEqual(['5', '36']);
-    expect(results.simulations.map((s) => [s.task_id, s.trial, s.reward_info?.reward])).toEqual([
-      ['5', 0, 0],
-      ['36', 0, 1],
-      ['5', 1, 0],
-      ['36', 1, 1],
-    ]);
+    expect(results.simulations.map((s) => [s.task_id, s.trial, s.reward_info?.reward])).toEqual(RETAIL_TWO_TASKS_TWO_TRIALS);
     expect(results.simulations[1]?.reward_info?.reward_breakdown).toEqual({ DB: 1, NL_ASSERTION: 1 });
     const submission = SubmissionSchema.parse(JSON.parse(readFileSync(join(dir, 'results.submission.json'), 'utf8')));
     expect(submission).toMatchObject({ submission_type: 'standard', results: { retail: { pass_1: 50, pass_2: 50 } } });
@@ -80,12 +83,7 @@ describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
     const results = ResultsSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(results.info.num_trials).toBe(2);
     expect(results.tasks.map((t) => t.id)).toEqual(['5', '36']);
-    expect(results.simulations.map((s) => [s.task_id, s.trial, s.reward_info?.reward])).toEqual([
-      ['5', 0, 0],
-      ['36', 0, 1],
-      ['5', 1, 0],
-      ['36', 1, 1],
-    ]);
+    expect(results.simulations.map((s) => [s.task_id, s.trial, s.reward_info?.reward])).toEqual(RETAIL_TWO_TASKS_TWO_TRIALS);
     const submission = SubmissionSchema.parse(JSON.parse(readFileSync(join(dir, 'all', 'r.submission.json'), 'utf8')));
     expect(submission).toMatchObject({ results: { retail: { pass_1: 50, pass_2: 50 } } });
     expect(readFileSync(join(dir, 'all', 'r.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
