@@ -25,7 +25,8 @@ export const HEADLESS_USAGE = `Usage: npm run headless -- --domain tau2/retail|t
   [--judge-model M [--judge-base-url URL] [--judge-kind ...]]
                                                     τ³: the NL-assertion judge (the original's: gpt-4.1-2025-04-14); without
                                                     one, rewards that need it are "not judged". Key: SPOTTER_USER_KEY
-  (τ³ splits: base, train, test; telecom also small. τ³ --max-steps default 100 agent steps)
+  (τ³ splits: base, train, test; telecom also small, and full with upstream's telecom/tasks.json in --data-dir.
+   τ³ --max-steps default 100 agent steps)
   [--critic-base-url URL --critic-model MODEL [--critic-kind ...] [--critic-context N]]
                                                     N: the critic's context window in tokens (prompts are budgeted to it,
                                                     so a large hosted model can stand in for a small model's window)

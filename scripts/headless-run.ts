@@ -23,8 +23,8 @@ import { planUnits } from '../src/lib/runs/units.ts';
 import { runFactories } from '../src/lib/runs/run-factories.ts';
 import { sourcePackLoader } from '../src/lib/runs/userbench-packs.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
-import { loadTau2Pack, type Tau2Pack } from '../src/lib/envs/tau2/pack.ts';
-import { nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';
+import type { Tau2Pack } from '../src/lib/envs/tau2/pack.ts';
+import { loadNodeTau2Pack } from '../src/lib/envs/tau2/pack-node.ts';
 import { PackCache } from '../src/lib/envs/tau-bench/pack-cache.ts';
 import type { Tau2Domain } from '../src/lib/envs/environment.ts';
 import { errorMessage } from '../src/lib/errors.ts';
@@ -138,10 +138,9 @@ async function main(opts: HeadlessOptions): Promise<number> {
     limited ? { fetchFor: () => limited } : {},
   );
   const source = nodePackSource(resolve(opts.dataDir));
-  const tau2Source = nodeTau2Source(resolve(opts.dataDir));
   // τ³: each domain read once, for the run and its results files.
   const tau2Packs = new PackCache<Tau2Pack>();
-  const tau2Pack = (domain: Tau2Domain): Promise<Tau2Pack> => tau2Packs.get(domain, () => loadTau2Pack(tau2Source, domain));
+  const tau2Pack = (domain: Tau2Domain): Promise<Tau2Pack> => tau2Packs.get(domain, () => loadNodeTau2Pack(domain, opts.dataDir));
   const factories = runFactories(
     opts.spec.environment,
     { tauBench: () => source, userBench: () => sourcePackLoader(source), tau2: () => tau2Pack },

@@ -95,3 +95,18 @@ describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
     expect(existsSync(join(dir, 'no-data', 'r.csv'))).toBe(true);
   }, 180_000);
 });
+
+describe.runIf(existsSync(defaultTau2Dir()))('npm run headless -- --domain tau2/telecom --split full', () => {
+  it("stops before any episode on data that lacks the split's tasks, naming both counts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spotter-headless-tau2-full-'));
+    // Nothing listens at the endpoint: no episode may start, so no request is made.
+    const r = await cli([
+      '--domain', 'tau2/telecom', '--split', 'full', '--tasks', '0-2', '--actor-base-url', 'http://127.0.0.1:9/v1', '--actor-model', 'agent',
+      '--out', join(dir, 'r.json'),
+    ]);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/: error \(telecom\/full: split full has 2,285 tasks; this data \(.+tau2-bench\) holds 134 of them: load τ³ data from GitHub \(tau2-bench at a2c0247\) to run it\)/);
+    expect(r.out).not.toMatch(/\[\d+\/3\] task/);
+    expect(r.out).not.toContain(KEY);
+  }, 60_000);
+});

@@ -125,7 +125,7 @@ describe('a τ³ telecom run in the Benchmark tab, with the simulated user on it
     await openWithSettings(page, app.url, { baseUrl: `${provider.url}/v1`, actor: 'agent', critic: 'unused', mode: 'intervene' });
     await loadCritic(page, { model: 'tiny-critic-revise', device: 'wasm' });
 
-    // The τ³ form: its domains, splits (small only for telecom) and the NL judge field.
+    // The τ³ form: its domains, splits (small and full only for telecom), where its data comes from and the NL judge field.
     await page.getByTestId('tab-bench').click();
     await page.locator('select[name=bench-domain]').waitFor();
     const domains = await page.locator('select[name=bench-domain] optgroup').evaluateAll((gs) => gs.map((g) => [g.getAttribute('label'), Array.from(g.querySelectorAll('option')).map((o) => o.value)]));
@@ -133,10 +133,11 @@ describe('a τ³ telecom run in the Benchmark tab, with the simulated user on it
     await expect(page.locator('input[name=bench-judge-model]').count()).resolves.toBe(0);
     await page.selectOption('select[name=bench-domain]', 'tau2/retail');
     const splitOptions = () => page.locator('select[name=bench-split] option').evaluateAll((os: HTMLOptionElement[]) => os.map((o) => [o.value, o.disabled]));
-    await expect(splitOptions()).resolves.toEqual([['test', false], ['train', false], ['base', false], ['small', true]]);
+    await expect(splitOptions()).resolves.toEqual([['test', false], ['train', false], ['base', false], ['small', true], ['full', true]]);
     await expect(page.locator('input[name=bench-judge-model]').getAttribute('placeholder')).resolves.toMatch(/^none: "not judged"/);
     await page.selectOption('select[name=bench-domain]', 'tau2/telecom');
-    await expect(splitOptions()).resolves.toEqual([['test', false], ['train', false], ['base', false], ['small', false]]);
+    await expect(splitOptions()).resolves.toEqual([['test', false], ['train', false], ['base', false], ['small', false], ['full', false]]);
+    await expect(page.locator('select[name=bench-tau2-source] option').evaluateAll((os: HTMLOptionElement[]) => os.map((o) => o.value))).resolves.toEqual(['app', 'upstream']);
     await page.selectOption('select[name=bench-split]', 'small');
     await page.fill('input[name=bench-trials]', '1');
     await page.fill('input[name=bench-user-model]', 'user-sim');
@@ -159,6 +160,12 @@ describe('a τ³ telecom run in the Benchmark tab, with the simulated user on it
     release();
     await expect.poll(() => page.getByTestId('bench-error').innerText(), { timeout: 30_000 }).toContain(`task ${smallTasks.length} does not exist (there are ${smallTasks.length})`);
     expect(provider.requests).toHaveLength(0);
+    // telecom's full split (2,285 tasks) on the app's data (134 of them): stopped before any episode too, naming both counts.
+    await page.selectOption('select[name=bench-split]', 'full');
+    await page.getByTestId('bench-run').click();
+    await expect.poll(() => page.getByTestId('bench-error').innerText(), { timeout: 30_000 }).toMatch(/split full has 2,285 tasks; this data \(.+\) holds 134 of them: load τ³ data from GitHub/);
+    expect(provider.requests).toHaveLength(0);
+    await page.selectOption('select[name=bench-split]', 'small');
 
     await page.fill('input[name=bench-tasks]', String(TASK));
     await expect(page.getByTestId('bench-run').innerText()).resolves.toBe('Run 2 episodes');

@@ -25,13 +25,16 @@ export const Tau2DomainSchema = z.enum(['airline', 'retail', 'telecom']);
 export type Tau2Domain = z.infer<typeof Tau2DomainSchema>;
 export const TAU2_DOMAINS: readonly Tau2Domain[] = Tau2DomainSchema.options;
 
-/** τ³-bench's task splits as its split_tasks.json names them ('base': every task; telecom also has 'small'). */
-export const Tau2SplitSchema = z.enum(['base', 'train', 'test', 'small']);
+/**
+ * τ³-bench's task splits as its split_tasks.json names them ('base': every task; telecom also has 'small',
+ * and 'full', its 2,285 generated tasks, which only upstream's tasks.json holds: docs/tau2.md).
+ */
+export const Tau2SplitSchema = z.enum(['base', 'train', 'test', 'small', 'full']);
 export type Tau2Split = z.infer<typeof Tau2SplitSchema>;
 export const TAU2_SPLITS: readonly Tau2Split[] = Tau2SplitSchema.options;
 
 /** Any benchmark's task split: each family checks it has the one asked for. */
-export const BenchSplitSchema = z.enum(['test', 'train', 'dev', 'base', 'small']);
+export const BenchSplitSchema = z.enum(['test', 'train', 'dev', 'base', 'small', 'full']);
 export type BenchSplit = z.infer<typeof BenchSplitSchema>;
 
 /** The split as tau-bench names it, or an error saying it has no such split. */

@@ -129,10 +129,11 @@ export class Tau2Choice {
     const pack = await this.pack(this.domain, folder, folderKey);
     // A slower load of an earlier pick must not overwrite what a newer pick shows.
     if ([folder, this.source, this.url, this.domain, this.split, this.taskIndex].some((v, i) => v !== picked[i])) return;
-    this.splits = TAU2_SPLITS.filter((s) => s in pack.splits);
-    // A split the new domain lacks (telecom's 'small' after switching to retail): its test split instead.
+    const { splitTasks, tau2TaskOf, wholeSplits } = await port();
+    // Only splits the data holds whole (telecom's `full` needs upstream's tasks.json).
+    this.splits = wholeSplits(pack);
+    // A split the new domain or data lacks (telecom's 'small' after switching to retail): its test split instead.
     if (!this.splits.includes(this.split)) this.split = 'test';
-    const { splitTasks, tau2TaskOf } = await port();
     this.taskCount = splitTasks(pack, this.split).length;
     this.instructions = tau2TaskOf(pack, this.split, this.taskIndex).userInstructions ?? undefined;
   }

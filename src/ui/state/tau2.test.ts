@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tau2PackWorkerDouble } from '../../../tests/doubles/tau2-pack-worker-double.ts';
 import type { Tau2LoadProgress } from '../../lib/envs/tau2/pack.ts';
 import type { WorkerEndpoint } from '../../lib/worker-link.ts';
-import { Tau2Packs } from './tau2.svelte.ts';
+import { Tau2Choice, Tau2Packs } from './tau2.svelte.ts';
 
 const SERVED = resolve(import.meta.dirname, '../../../../shared/tau2-bench');
 const BASE = 'http://127.0.0.1:5173/tau2-bench/';
@@ -70,5 +70,45 @@ describe('Tau2Packs', () => {
     expect(packs.progress).toBeUndefined();
     const pack = await packs.pack(location, 'retail');
     expect(pack.tasks).toHaveLength(114);
+  });
+});
+
+/** raw.githubusercontent.com at a2c0247 over ../shared, its telecom tasks.json being release 37199f3's (the 114 base tasks). */
+function upstreamBaseOnlyDouble(): typeof fetch {
+  const at = /^https:\/\/raw\.githubusercontent\.com\/sierra-research\/tau2-bench\/[0-9a-f]{40}\/data\/tau2\/domains\/(.+)$/;
+  return (input) => {
+    const path = at.exec(String(input))?.[1] ?? '';
+    const body = readFileSync(resolve(SERVED, path === 'telecom/tasks.json' ? 'telecom/tasks.37199f3.json' : path));
+    return Promise.resolve(new Response(body, { headers: { 'content-length': String(body.byteLength) } }));
+  };
+}
+
+describe("Tau2Choice: the Chat tab's splits", () => {
+  beforeAll(() => vi.stubGlobal('document', { baseURI: 'http://127.0.0.1:5173/' }));
+  afterAll(() => vi.unstubAllGlobals());
+
+  it("offers only the splits the loaded data holds whole: the app's telecom copy (134 tasks) has small, not full", async () => {
+    const urls: string[] = [];
+    const choice = new Tau2Choice(new Tau2Packs(() => tau2PackWorkerDouble(servedDouble(urls))));
+    expect(choice.url).toBe(BASE);
+    choice.domain = 'telecom';
+    // `full` picked before (a stored choice): this data lacks 2,151 of its tasks, so the test split instead.
+    choice.split = 'full';
+    await choice.refreshTask(undefined, 0);
+    expect(choice.splits).toEqual(['base', 'train', 'test', 'small']);
+    expect(choice.split).toBe('test');
+    expect(choice.taskCount).toBe(40);
+
+    // Upstream's layout, one tasks.json, here holding only the 114 base tasks: small is not offered either.
+    const upstream = new Tau2Choice(new Tau2Packs(() => tau2PackWorkerDouble(upstreamBaseOnlyDouble())));
+    upstream.source = 'upstream';
+    upstream.domain = 'telecom';
+    upstream.split = 'small';
+    await upstream.refreshTask(undefined, 0);
+    expect(upstream.splits).toEqual(['base', 'train', 'test']);
+    expect(upstream.split).toBe('test');
+    upstream.split = 'base';
+    await upstream.refreshTask(undefined, 0);
+    expect(upstream.taskCount).toBe(114);
   });
 });

@@ -7,6 +7,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { PackSource } from '../tau-bench/pack.ts';
+import type { Tau2Domain } from '../environment.ts';
+import { TAU2_DOMAIN_SPECS } from './domains.ts';
+import { loadTau2Pack, type Tau2Pack } from './pack.ts';
 
 export const TAU2_AIRLINE_DB_PATH = 'airline/db.json';
 
@@ -25,4 +28,14 @@ export function nodeTau2Source(dir: string = defaultTau2Dir(), airlineDb: string
     describe: root,
     readText: (path) => readFile(path === TAU2_AIRLINE_DB_PATH && !existsSync(join(root, path)) ? airlineDb : join(root, path), 'utf8'),
   };
+}
+
+/**
+ * One domain from `dir` (as `nodeTau2Source`). A `telecom/tasks.json` there (upstream's at a2c0247, all
+ * 2,285 tasks of the `full` split) is read instead of the local task files, as the app reads GitHub's.
+ */
+export function loadNodeTau2Pack(domain: Tau2Domain, dir: string = defaultTau2Dir(), airlineDb: string = defaultTau2AirlineDb()): Promise<Tau2Pack> {
+  const root = resolve(dir);
+  const upstream = existsSync(join(root, domain, TAU2_DOMAIN_SPECS[domain].files.tasks));
+  return loadTau2Pack(nodeTau2Source(root, airlineDb), domain, { upstream });
 }

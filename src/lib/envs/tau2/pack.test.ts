@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CacheStorageDouble } from '../../../../tests/doubles/cache-storage-double.ts';
 import { ValidationError } from '../../errors.ts';
-import { cachedUpstreamTau2Source, loadTau2Pack, splitTasks, tau2TaskOf, TAU2_TELECOM_TASKS_COMMIT, TAU2_UPSTREAM_COMMIT, upstreamTau2Source, type Tau2LoadProgress } from './pack.ts';
-import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from './pack-node.ts';
+import { cachedUpstreamTau2Source, loadTau2Pack, splitTasks, tau2TaskOf, TAU2_TELECOM_TASKS_COMMIT, TAU2_UPSTREAM_COMMIT, upstreamTau2Source, wholeSplits, type Tau2LoadProgress } from './pack.ts';
+import { defaultTau2AirlineDb, defaultTau2Dir, loadNodeTau2Pack, nodeTau2Source } from './pack-node.ts';
 import type { PackSource } from '../tau-bench/pack.ts';
 
 const SHARED = defaultTau2Dir();
@@ -92,6 +92,38 @@ describe('loadTau2Pack', () => {
     expect(pack.domainPolicy).toMatch(/^<main_policy>\n[\s\S]+\n<\/main_policy>\n<tech_support_policy>\n[\s\S]+\n<\/tech_support_policy>$/);
     const env = pack.makeEnv();
     expect(env.userTools?.has('toggle_airplane_mode')).toBe(true);
+  });
+
+  it("never returns part of a split: telecom's full (2,285 tasks) on the local data (134 of them) is an error naming both counts", async () => {
+    const pack = await loadNodeTau2Pack('telecom');
+    expect(pack.splits['full']).toHaveLength(2285);
+    expect(wholeSplits(pack)).toEqual(['base', 'train', 'test', 'small']);
+    const message = /^telecom\/full: split full has 2,285 tasks; this data \(.+shared\/tau2-bench\) holds 134 of them: load τ³ data from GitHub \(tau2-bench at a2c0247\) to run it$/;
+    expect(() => splitTasks(pack, 'full')).toThrow(message);
+    // Task 0 of full is held here (it is task 0 of base): the index is still refused, never counted within the part.
+    expect(pack.tasks.some((t) => t.id === pack.splits['full']?.[0])).toBe(true);
+    expect(() => tau2TaskOf(pack, 'full', 0)).toThrow(message);
+  });
+
+  it("offers the splits upstream's layout holds whole: a telecom tasks.json with release 37199f3's 114 base tasks has base, train and test, not small or full", async () => {
+    // Upstream's layout (one tasks.json) over the real files, its tasks.json being the 114 base tasks: what
+    // a folder or mirror of an older release holds. The same rule that refuses `full` on the local data
+    // refuses `small` here, and lets whole splits through in the tasks file's order.
+    const shared = nodeTau2Source();
+    const source: PackSource = {
+      describe: 'upstream layout, tasks.json of 37199f3',
+      readText: (path, o) => shared.readText(path === 'telecom/tasks.json' ? 'telecom/tasks.37199f3.json' : path, o),
+    };
+    const pack = await loadTau2Pack(source, 'telecom', { upstream: true });
+    expect(pack.tasks).toHaveLength(114);
+    expect(wholeSplits(pack)).toEqual(['base', 'train', 'test']);
+    expect(splitTasks(pack, 'base').map((t) => t.id)).toEqual(pack.tasks.map((t) => t.id));
+    const order = new Map(pack.tasks.map((t, i) => [t.id, i]));
+    const test = splitTasks(pack, 'test');
+    expect(new Set(test.map((t) => t.id))).toEqual(new Set(pack.splits['test']));
+    expect(test.map((t) => order.get(t.id) ?? -1)).toEqual([...test.map((t) => order.get(t.id) ?? -1)].sort((a, b) => a - b));
+    expect(() => splitTasks(pack, 'small')).toThrow(/^telecom\/small: split small has 20 tasks; this data \(upstream layout, tasks\.json of 37199f3\) holds 0 of them/);
+    expect(() => splitTasks(pack, 'full')).toThrow(/split full has 2,285 tasks; .* holds 114 of them/);
   });
 
   it('names the file and the field when a file is bad', async () => {

@@ -11,7 +11,7 @@ import { errorMessage, ValidationError } from '../../errors.ts';
 import type { ReadOptions } from '../../net/download.ts';
 import { TransferMeter } from '../../net/transfer-rate.ts';
 import { cachedPackSource, httpPackSource, type PackSource } from '../tau-bench/pack.ts';
-import type { Tau2Domain, Tau2Split } from '../environment.ts';
+import { TAU2_SPLITS, type Tau2Domain, type Tau2Split } from '../environment.ts';
 import { domainDbs, envFactoryOf, TAU2_DOMAIN_SPECS, type Tau2DomainDbs } from './domains.ts';
 import type { Tau2Environment } from './environment.ts';
 import { parseTaskList, taskFromRaw, type Tau2Task } from './tasks.ts';
@@ -174,10 +174,44 @@ export async function loadTau2PackData(source: PackSource, domain: Tau2Domain, o
   return { domain, domainPolicy: spec.policy(policyTexts), tasks, rawTasks, splits: splits.data, dbs, taskFiles: files, describe: source.describe };
 }
 
-/** The tasks of a split, in the tasks file's order (the original's `get_tasks(task_split_name)`). */
+/** How many of a split's task ids the pack holds tasks for, of how many. */
+function splitHeld(pack: Pick<Tau2Pack, 'tasks'>, ids: readonly string[]): { held: number; total: number } {
+  const have = new Set(pack.tasks.map((t) => t.id));
+  const wanted = new Set(ids);
+  let held = 0;
+  for (const id of wanted) if (have.has(id)) held++;
+  return { held, total: wanted.size };
+}
+
+/**
+ * The splits whose every task the pack holds, in TAU2_SPLITS order: the ones a person may pick (telecom's
+ * `full` only with upstream's tasks.json).
+ */
+export function wholeSplits(pack: Pick<Tau2Pack, 'tasks' | 'splits'>): Tau2Split[] {
+  return TAU2_SPLITS.filter((s) => {
+    const ids = pack.splits[s];
+    if (!ids) return false;
+    const { held, total } = splitHeld(pack, ids);
+    return held === total;
+  });
+}
+
+/**
+ * The tasks of a split, in the tasks file's order (the original's `get_tasks(task_split_name)`). Never a
+ * part of one: data that lacks some of the split's tasks is an error naming both counts.
+ */
 export function splitTasks(pack: Tau2Pack, split: Tau2Split): Tau2Task[] {
   const ids = pack.splits[split];
   if (!ids) throw new ValidationError(`${pack.domain}/split_tasks.json`, `no split "${split}" (there are ${Object.keys(pack.splits).join(', ')})`);
+  const { held, total } = splitHeld(pack, ids);
+  if (held < total) {
+    const n = (x: number): string => x.toLocaleString('en-US');
+    throw new ValidationError(
+      `${pack.domain}/${split}`,
+      `split ${split} has ${n(total)} tasks; this data (${pack.describe}) holds ${n(held)} of them: ` +
+        `load τ³ data from GitHub (tau2-bench at ${TAU2_UPSTREAM_COMMIT.slice(0, 7)}) to run it`,
+    );
+  }
   const wanted = new Set(ids);
   return pack.tasks.filter((t) => wanted.has(t.id));
 }
