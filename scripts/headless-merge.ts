@@ -12,7 +12,7 @@
  * longer grades as recorded) is reported after the rest is written: exit code 1.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { loadNodeTau2Pack } from '../src/lib/envs/tau2/pack-node.ts';
+import { nodeTau2Packs } from '../src/lib/envs/tau2/pack-node.ts';
 import { errorMessage, SpotterError } from '../src/lib/errors.ts';
 import { MERGE_OPTIONS, parseMergeArgs, type MergeOptions } from './headless-cli.ts';
 import { mergeShards, parseShardState, parseTraceLines, type MergeInput, type MergeReport, type ShardState } from '../src/lib/runs/merge.ts';
@@ -81,7 +81,7 @@ export async function mergeMain(argv: string[], env: Record<string, string | und
   const written = writeResultFiles(report.record, (id) => traceOf.get(id), opts.out, prices);
   let tau2Problem: string | undefined;
   try {
-    const tau2 = await writeTau2ResultFiles(report.record, (id) => traceOf.get(id), opts.out, prices, (domain) => loadNodeTau2Pack(domain, opts.tau2DataDir));
+    const tau2 = await writeTau2ResultFiles(report.record, (id) => traceOf.get(id), opts.out, prices, nodeTau2Packs(opts.tau2DataDir));
     written.unshift(...tau2.written);
     for (const note of tau2.notes) say(note);
   } catch (err) {

@@ -23,10 +23,7 @@ import { planUnits } from '../src/lib/runs/units.ts';
 import { runFactories } from '../src/lib/runs/run-factories.ts';
 import { sourcePackLoader } from '../src/lib/runs/userbench-packs.ts';
 import { nodePackSource } from '../src/lib/envs/tau-bench/pack-node.ts';
-import type { Tau2Pack } from '../src/lib/envs/tau2/pack.ts';
-import { loadNodeTau2Pack } from '../src/lib/envs/tau2/pack-node.ts';
-import { PackCache } from '../src/lib/envs/tau-bench/pack-cache.ts';
-import type { Tau2Domain } from '../src/lib/envs/environment.ts';
+import { nodeTau2Packs } from '../src/lib/envs/tau2/pack-node.ts';
 import { errorMessage } from '../src/lib/errors.ts';
 import { redactSecrets } from '../src/lib/secrets.ts';
 import type { TraceSink } from '../src/lib/traces/recorder.ts';
@@ -139,8 +136,7 @@ async function main(opts: HeadlessOptions): Promise<number> {
   );
   const source = nodePackSource(resolve(opts.dataDir));
   // τ³: each domain read once, for the run and its results files.
-  const tau2Packs = new PackCache<Tau2Pack>();
-  const tau2Pack = (domain: Tau2Domain): Promise<Tau2Pack> => tau2Packs.get(domain, () => loadNodeTau2Pack(domain, opts.dataDir));
+  const tau2Pack = nodeTau2Packs(opts.dataDir);
   const factories = runFactories(
     opts.spec.environment,
     { tauBench: () => source, userBench: () => sourcePackLoader(source), tau2: () => tau2Pack },

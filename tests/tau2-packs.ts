@@ -4,9 +4,7 @@
  * τ³ episodes under Node; each domain loads once per test file.
  */
 import { existsSync } from 'node:fs';
-import { PackCache } from '../src/lib/envs/tau-bench/pack-cache.ts';
-import { loadTau2Pack, type Tau2Pack } from '../src/lib/envs/tau2/pack.ts';
-import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Source } from '../src/lib/envs/tau2/pack-node.ts';
+import { defaultTau2AirlineDb, defaultTau2Dir, nodeTau2Packs } from '../src/lib/envs/tau2/pack-node.ts';
 import type { EnvironmentPacks } from '../src/lib/setup/environments.ts';
 
 /** Whether the data is there (the tests skip without it). */
@@ -14,10 +12,8 @@ export const tau2DataReady = existsSync(defaultTau2Dir()) && existsSync(defaultT
 
 /** τ³ packs from the shared data; the other families are not used. */
 export function tau2TestPacks(): EnvironmentPacks {
-  const cache = new PackCache<Tau2Pack>();
-  const source = nodeTau2Source();
   return {
-    tau2: (domain) => cache.get(domain, () => loadTau2Pack(source, domain)),
+    tau2: nodeTau2Packs(),
     tauBench: () => Promise.reject(new Error('not used')),
     userBench: () => Promise.reject(new Error('not used')),
   };

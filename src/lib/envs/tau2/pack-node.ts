@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { PackCache } from '../tau-bench/pack-cache.ts';
 import type { PackSource } from '../tau-bench/pack.ts';
 import type { Tau2Domain } from '../environment.ts';
 import { TAU2_DOMAIN_SPECS } from './domains.ts';
@@ -38,4 +39,10 @@ export function loadNodeTau2Pack(domain: Tau2Domain, dir: string = defaultTau2Di
   const root = resolve(dir);
   const upstream = existsSync(join(root, domain, TAU2_DOMAIN_SPECS[domain].files.tasks));
   return loadTau2Pack(nodeTau2Source(root, airlineDb), domain, { upstream });
+}
+
+/** `loadNodeTau2Pack` over `dir`, each domain read and parsed once (a run, its results files, a merge's configurations). */
+export function nodeTau2Packs(dir: string = defaultTau2Dir(), airlineDb: string = defaultTau2AirlineDb()): (domain: Tau2Domain) => Promise<Tau2Pack> {
+  const cache = new PackCache<Tau2Pack>();
+  return (domain) => cache.get(domain, () => loadNodeTau2Pack(domain, dir, airlineDb));
 }
