@@ -16,12 +16,13 @@ import {
   type TelecomEnvOptions,
 } from './telecom/index.ts';
 import type { Tau2Tool, Toolkit } from './toolkit.ts';
+import { Tau2DomainSchema, type Tau2Domain } from '../environment.ts';
 
-export const TAU2_DOMAINS = ['airline', 'retail', 'telecom'] as const;
-export type Tau2Domain = (typeof TAU2_DOMAINS)[number];
+// The domains are named once, with the environment families (envs/environment.ts).
+export { TAU2_DOMAINS, type Tau2Domain } from '../environment.ts';
 
 export function isTau2Domain(s: string): s is Tau2Domain {
-  return (TAU2_DOMAINS as readonly string[]).includes(s);
+  return Tau2DomainSchema.safeParse(s).success;
 }
 
 const BUILD: Record<'airline' | 'retail', { load: (json: ReturnType<typeof parseJson>) => PyDict; kit: (db: PyDict) => Toolkit }> = {

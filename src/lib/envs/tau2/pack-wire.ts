@@ -16,7 +16,8 @@
 import { z } from 'zod';
 import { ValidationError, errorMessage } from '../../errors.ts';
 import { dumps, isDict, parseJson, type PyDict, type PyValue } from '../tau-bench/py.ts';
-import { TAU2_DOMAINS, envFactoryOf, type Tau2DomainDbs } from './domains.ts';
+import { Tau2DomainSchema } from '../environment.ts';
+import { TAU2_DOMAIN_SPECS, envFactoryOf, type Tau2DomainDbs } from './domains.ts';
 import type { Tau2Pack, Tau2PackData } from './pack.ts';
 import { taskFromRaw, type Tau2Task } from './tasks.ts';
 
@@ -32,7 +33,7 @@ const DbWireSchema = z.object({
 type DbWire = z.infer<typeof DbWireSchema>;
 
 const Tau2PackWireSchema = z.object({
-  domain: z.enum(TAU2_DOMAINS),
+  domain: Tau2DomainSchema,
   describe: z.string(),
   domainPolicy: z.string(),
   splits: z.record(z.string(), z.array(z.string())),
@@ -180,10 +181,10 @@ export async function packFromPosted(value: unknown, sliceMs = 8): Promise<Tau2P
       rawTasks.push(raw);
     }
   }
-  const dbFile = wire.domain === 'telecom' ? `${wire.domain}/db.toml` : `${wire.domain}/db.json`;
+  const files = TAU2_DOMAIN_SPECS[wire.domain].files;
   const dbs: Tau2DomainDbs = {
-    db: await dbFromWire(wire.db, dbFile, read, slicer),
-    userDb: wire.userDb === null ? null : await dbFromWire(wire.userDb, `${wire.domain}/user_db.toml`, read, slicer),
+    db: await dbFromWire(wire.db, `${wire.domain}/${files.db}`, read, slicer),
+    userDb: wire.userDb === null ? null : await dbFromWire(wire.userDb, `${wire.domain}/${files.userDb ?? 'user_db'}`, read, slicer),
   };
   await slicer.pause();
   return {

@@ -5,24 +5,20 @@
  */
 import { z } from 'zod';
 import { linkResponseSchema } from '../../worker-link.ts';
-import { TAU2_DOMAINS } from './domains.ts';
+import { PackLocationSchema } from '../userbench/pack-worker-protocol.ts';
+import { Tau2DomainSchema } from '../environment.ts';
 import { Tau2LoadProgressSchema } from './pack.ts';
 
 /** Where the data is: a URL laid out as ../shared/tau2-bench (the app's copy or another), a folder the person opened, or upstream at the pinned commit (cached). */
-export const Tau2PackLocationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('url'), baseUrl: z.url() }),
-  z.object({ kind: z.literal('files'), files: z.array(z.instanceof(File)) }),
-  z.object({ kind: z.literal('upstream') }),
-]);
+export const Tau2PackLocationSchema = z.discriminatedUnion('kind', [...PackLocationSchema.options, z.object({ kind: z.literal('upstream') })]);
 export type Tau2PackLocation = z.infer<typeof Tau2PackLocationSchema>;
 
 export const Tau2PackWorkerRequestSchema = z.object({
   id: z.string().min(1),
   type: z.literal('load'),
   location: Tau2PackLocationSchema,
-  domain: z.enum(TAU2_DOMAINS),
+  domain: Tau2DomainSchema,
 });
-export type Tau2PackWorkerRequest = z.infer<typeof Tau2PackWorkerRequestSchema>;
 
 /** A result's value is a Tau2PackWire, validated by the page (pack-wire.ts). */
 export const Tau2PackWorkerResponseSchema = linkResponseSchema(Tau2LoadProgressSchema);
