@@ -58,11 +58,15 @@ describe.runIf(tau2DataPresent())('real-length τ³ episodes and the critic wind
     expect(transfers).toHaveLength(22);
   });
 
-  it('telecom: episodes as long as real ones (tau2-bench GPT-4.1 telecom runs: median 16, max 23 agent actions; median 12 phone actions)', () => {
+  // The real figures are tau2-bench's GPT-4.1 telecom results file (40 tasks; not stored here: docs/critic.md names it and
+  // tests/fixtures/tau2/compare-telecom-lengths.ts reads it): median 16 / max 23 agent actions, median 12 / max 21 phone
+  // actions. The critic judges agent actions, so those must be as many; phone actions are fewer here (one per message,
+  // where real agents ask for several), and the critic sees them only as the user's replies.
+  it('telecom: as many agent actions per episode as real GPT-4.1 runs (median ≥ 16, max ≥ 23); phone actions median ≥ 5, max ≥ 15', () => {
     const eps = episodes.get('telecom') ?? [];
     const steps = eps.map((e) => e.points.length);
     const phone = eps.map((e) => e.userActions.length);
-    expect(median(steps)).toBeGreaterThanOrEqual(12);
+    expect(median(steps)).toBeGreaterThanOrEqual(16);
     expect(Math.max(...steps)).toBeGreaterThanOrEqual(23);
     expect(median(phone)).toBeGreaterThanOrEqual(5);
     expect(Math.max(...phone)).toBeGreaterThanOrEqual(15);
