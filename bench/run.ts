@@ -3,6 +3,7 @@
  * real code paths: the SDKs over HTTP to a local server, IndexedDB and the
  * critic worker in Chromium, the tau-bench port on the real data.
  */
+import { median as medianOf } from '../src/lib/percentiles.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +123,7 @@ async function reviewSection(b: BenchBrowser): Promise<void> {
 /** The page's thread while τ³ airline (7 MB db.json) loads in Chromium: on the page as before, and in the pack worker. */
 async function tau2LoadSection(b: BenchBrowser): Promise<void> {
   const rounds = 5;
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
+  const median = (xs: number[]) => medianOf(xs) ?? NaN;
   for (const [way, label] of [
     ['page', 'on the page (before the pack worker)'],
     ['clone', 'in a worker posting the parsed pack by structured clone (not taken)'],

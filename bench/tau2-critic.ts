@@ -37,7 +37,8 @@ export function benchTau2Critic(): Tau2CriticRow[] {
   return rows;
 }
 
-const stats = (xs: readonly number[], ps: readonly number[] = [50, 90, 100]) => ps.map((p) => Math.round(percentile(xs, p) ?? NaN).toLocaleString('en-US')).join(' / ');
+/** `xs` at the percentiles `ps`, rounded, as "a / b / c" (also the telecom length comparison's). */
+export const stats = (xs: readonly number[], ps: readonly number[] = [50, 90, 100]) => ps.map((p) => Math.round(percentile(xs, p) ?? NaN).toLocaleString('en-US')).join(' / ');
 
 export function formatTau2Critic(rows: readonly Tau2CriticRow[]): string {
   if (rows.length === 0) return 'critic on tau2: skipped (../shared/tau2-bench or the rebuilt airline db is missing: run npm run fixtures)';
