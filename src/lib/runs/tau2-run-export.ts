@@ -48,6 +48,11 @@ const StoredRewardSchema = z.object({
   note: z.string().optional(),
 });
 
+/** The judge's recorded verdicts on the task's assertions, in order (a missing one is unmet). */
+function nlChecks(assertions: readonly string[], met: readonly boolean[], why: readonly string[]): Array<{ nlAssertion: string; met: boolean; justification: string }> {
+  return assertions.map((a, i) => ({ nlAssertion: a, met: met[i] ?? false, justification: why[i] ?? '' }));
+}
+
 /**
  * The reward the run's evaluator gave the episode, from its stored details, when they are whole and agree with
  * the recorded reward (the product of the breakdown; null when a component was not judged); else undefined.
@@ -72,7 +77,7 @@ function storedReward(task: Tau2Task, trace: EpisodeTrace, recorded: number | nu
     actionChecks: s.actionChecks,
     communicateChecks: s.communicateChecks,
     envAssertions: s.envAssertions,
-    nl: Array.isArray(met) ? { checks: assertions.map((a, i) => ({ nlAssertion: a, met: met[i] ?? false, justification: why[i] ?? '' })) } : met,
+    nl: Array.isArray(met) ? { checks: nlChecks(assertions, met, why) } : met,
     ...(s.note !== undefined ? { note: s.note } : {}),
   };
 }
@@ -134,7 +139,7 @@ function recordedJudge(trace: EpisodeTrace): NlJudge | null {
   const met = d.success ? d.data.nlAssertions : undefined;
   if (!Array.isArray(met)) return null;
   const why = d.success ? (d.data.nlJustifications ?? []) : [];
-  return (assertions) => Promise.resolve({ checks: assertions.map((a, i) => ({ nlAssertion: a, met: met[i] ?? false, justification: why[i] ?? '' })) });
+  return (assertions) => Promise.resolve({ checks: nlChecks(assertions, met, why) });
 }
 
 export interface Tau2RunExportOptions {
