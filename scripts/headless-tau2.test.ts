@@ -45,6 +45,13 @@ const RETAIL_TWO_TASKS_TWO_TRIALS = [
   ['36', 1, 1],
 ];
 
+/** `value` with every object key in `keys` left out, at any depth. */
+function withoutKeys(value: unknown, keys: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutKeys(v, keys));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)).map(([k, v]) => [k, withoutKeys(v, keys)]));
+}
+
 describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
   it("writes tau2-bench's results file and a submission.json, with the NL judge, and keeps the key out", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spotter-headless-tau2-'));
@@ -74,7 +81,11 @@ describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
       '--actor-base-url', `${provider.url}/v1`, '--actor-model', 'agent', '--user-model', 'user-sim', '--judge-model', 'judge',
     ];
     const shardOut = (i: number) => join(dir, `shard-${i}`, 'r.json');
-    const shards = await Promise.all([1, 2].map((i) => cli([...args, '--shard', `${i}/2`, '--out', shardOut(i)])));
+    const [single, ...shards] = await Promise.all([
+      cli([...args, '--out', join(dir, 'single', 'r.json')]),
+      ...[1, 2].map((i) => cli([...args, '--shard', `${i}/2`, '--out', shardOut(i)])),
+    ]);
+    expect(single?.code, single?.out).toBe(0);
     for (const s of shards) expect(s.code, s.out).toBe(0);
     const out = join(dir, 'all', 'r.json');
     const merged = await cli(['merge', `${shardOut(1)}.state.json`, `${shardOut(2)}.state.json`, '--out', out]);
@@ -87,6 +98,16 @@ describe.runIf(ready)('npm run headless -- --domain tau2/retail', () => {
     const submission = SubmissionSchema.parse(JSON.parse(readFileSync(join(dir, 'all', 'r.submission.json'), 'utf8')));
     expect(submission).toMatchObject({ results: { retail: { pass_1: 50, pass_2: 50 } } });
     expect(readFileSync(join(dir, 'all', 'r.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
+
+    // What the merge writes is what the one run writes, but for the clock (found by diffing the two once): tau2's
+    // results file differs only in `timestamp` (the file's, each simulation's and each message's), `start_time`,
+    // `end_time` and `duration`; submission.json can differ only in `submission_date` and `evaluation_date` (the day,
+    // across midnight). Costs are null on both sides (no price for these model names), so they are compared.
+    const read = (sub: string, file: string, times: readonly string[]) => withoutKeys(JSON.parse(readFileSync(join(dir, sub, file), 'utf8')), new Set(times));
+    const RESULT_TIMES = ['timestamp', 'start_time', 'end_time', 'duration'];
+    expect(read('all', 'r.json', RESULT_TIMES)).toEqual(read('single', 'r.json', RESULT_TIMES));
+    const DAYS = ['submission_date', 'evaluation_date'];
+    expect(read('all', 'r.submission.json', DAYS)).toEqual(read('single', 'r.submission.json', DAYS));
 
     // Without the tasks it cannot write tau2's file: the rest is written, the reason said, exit code 1.
     const noData = await cli(['merge', `${out}.state.json`, '--out', join(dir, 'no-data', 'r.json'), '--data-dir', join(dir, 'nowhere')]);
