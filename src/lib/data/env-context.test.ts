@@ -127,6 +127,39 @@ describe('environment context for τ³-bench episodes (../shared/tau2-bench)', (
     expect(ctx.goldOf(meta(RETAIL2, tasks.length, 'test'))).toBeUndefined();
   });
 
+  it('reads each episode’s gold from the data it ran on: episodes with different data sources go to the loader with their own', async () => {
+    const calls: string[] = [];
+    // Upstream's copy here: the same retail data with its tasks in reverse file order, so its test task 0 is the app's last.
+    const bySource: LoadTau2Pack = async (domain, dataSource) => {
+      calls.push(`${dataSource ?? 'none'}/${domain}`);
+      if (dataSource === 'folder') throw new Error('read from a folder that was opened in another session: open it again');
+      const pack = await loadTau2Pack(nodeTau2Source(TAU2), domain);
+      return dataSource === 'upstream' ? { ...pack, tasks: [...pack.tasks].reverse() } : pack;
+    };
+    const from = (dataSource: EpisodeMeta['dataSource'], taskIndex: number): EpisodeMeta => ({ ...meta(RETAIL2, taskIndex, 'test'), ...(dataSource ? { dataSource } : {}) });
+    const metas = [from('app', 0), from('upstream', 0), from('app', 1), from('folder', 0), from(undefined, 0)];
+    const { ctx, problems } = await loadEnvContext(metas, readPack, undefined, bySource);
+    // One load per data source and domain, each with its own source.
+    expect(calls.sort()).toEqual(['app/retail', 'folder/retail', 'none/retail', 'upstream/retail']);
+    expect(problems).toEqual(['τ³ retail: read from a folder that was opened in another session: open it again']);
+
+    const splits = Splits.parse(JSON.parse(await readFile(resolve(TAU2, 'retail', 'split_tasks.json'), 'utf8')));
+    const test = new Set(splits['test']);
+    const tasks = (await raw('retail', 'tasks.json')).filter((t) => test.has(t.id));
+    const goldOf = (t: (typeof tasks)[number] | undefined) => ({
+      actions: (t?.evaluation_criteria?.actions ?? []).filter((a) => a.requestor === 'assistant').map((a) => ({ name: a.name, kwargs: a.arguments })),
+      outputs: t?.evaluation_criteria?.communicate_info ?? [],
+    });
+    expect(goldOf(tasks[0])).not.toEqual(goldOf(tasks.at(-1)));
+    expect(ctx.goldOf(from('app', 0))).toEqual(goldOf(tasks[0]));
+    expect(ctx.goldOf(from('app', 1))).toEqual(goldOf(tasks[1]));
+    expect(ctx.goldOf(from('upstream', 0))).toEqual(goldOf(tasks.at(-1)));
+    expect(ctx.goldOf(from(undefined, 0))).toEqual(goldOf(tasks[0]));
+    // The folder's episode has no gold, but its tools.
+    expect(ctx.goldOf(from('folder', 0))).toBeUndefined();
+    expect(ctx.toolsOf(from('folder', 0))).toEqual(TOOL_SCHEMAS.retail.agent);
+  });
+
   it('says what it could not load: no τ³ data, a split the domain lacks; the tools still come', async () => {
     const without = await loadEnvContext([meta(TELECOM, 2, 'small')], readPack);
     expect(without.problems).toEqual(['τ³ telecom: τ³ data: none given, so these episodes have no gold actions']);

@@ -3,7 +3,7 @@ import type { PackSource, TauPack } from '../envs/tau-bench/pack.ts';
 import type { Tau2Pack } from '../envs/tau2/pack.ts';
 import { loadUserBenchTool } from '../envs/userbench/pack.ts';
 import { errorMessage, ValidationError } from '../errors.ts';
-import type { EpisodeMeta } from '../loop/events.ts';
+import type { DataSource, EpisodeMeta } from '../loop/events.ts';
 import type { ToolSchema } from '../contracts.ts';
 import { goldTaskOf, tau2GoldTaskOf, type GoldTask } from './gold.ts';
 import type { EnvContext } from './pipeline.ts';
@@ -11,8 +11,11 @@ import type { EnvContext } from './pipeline.ts';
 /** One domain and split of the tau-bench pack, loaded and validated by pack.ts (in the app: through its one pack cache). */
 export type LoadTauPack = (domain: TauDomain, split: TaskSplit) => Promise<TauPack>;
 
-/** One τ³-bench domain, loaded and validated by tau2/pack.ts (in the app: the Chat tab's τ³ source and cache). */
-export type LoadTau2Pack = (domain: Tau2Domain) => Promise<Tau2Pack>;
+/**
+ * One τ³-bench domain from where the episodes read it (`meta.dataSource`; absent in episodes recorded before
+ * it was kept), loaded and validated by tau2/pack.ts (in the app: the Chat tab's τ³ packs and cache).
+ */
+export type LoadTau2Pack = (domain: Tau2Domain, dataSource: DataSource | undefined) => Promise<Tau2Pack>;
 
 interface LoadedContext {
   ctx: EnvContext;
@@ -26,7 +29,7 @@ interface LoadedContext {
  * (`loadTau`); UserBench episodes get the UserBench pack's tool, read by
  * the UserBench pack loader from `userBench`, no gold; τ³-bench episodes get the agent tools their
  * domain offers (the schemas the agent and the critic saw) and their task's gold agent actions from the
- * τ³ data (`loadTau2`; the port loads only when such episodes exist); other environments (policy chat)
+ * τ³ data they read (`loadTau2`, once per data source and domain; the port loads only when such episodes exist); other environments (policy chat)
  * have no tools and no gold.
  */
 export async function loadEnvContext(metas: readonly EpisodeMeta[], loadTau: LoadTauPack, userBench?: PackSource, loadTau2?: LoadTau2Pack): Promise<LoadedContext> {
@@ -77,7 +80,7 @@ export async function loadEnvContext(metas: readonly EpisodeMeta[], loadTau: Loa
         return (d && tools.get(d)) ?? [];
       },
       goldOf: (m) => {
-        if (m.environment.family === 'tau2') return m.taskIndex !== undefined ? tau2.tasks.get(`${m.environment.domain}/${m.taskSplit ?? 'test'}`)?.[m.taskIndex] : undefined;
+        if (m.environment.family === 'tau2') return m.taskIndex !== undefined ? tau2.tasks.get(tau2TasksKey(m.dataSource, m.environment.domain, m.taskSplit))?.[m.taskIndex] : undefined;
         const d = tauDomainOf(m.environment);
         return d && m.taskIndex !== undefined ? tasks.get(`${d}/${m.taskSplit ?? 'test'}`)?.[m.taskIndex] : undefined;
       },
@@ -85,7 +88,12 @@ export async function loadEnvContext(metas: readonly EpisodeMeta[], loadTau: Loa
   };
 }
 
-/** τ³ episodes' tools and gold, by domain and `domain/split`; what cannot be loaded goes to `problems`. */
+/** Where a τ³ episode's gold is kept: its data source's domain and split. */
+function tau2TasksKey(dataSource: DataSource | undefined, domain: Tau2Domain, split: string | undefined): string {
+  return JSON.stringify([dataSource ?? null, domain, split ?? 'test']);
+}
+
+/** τ³ episodes' tools by domain and gold by data source, domain and split (`tau2TasksKey`); what cannot be loaded goes to `problems`. */
 async function loadTau2Context(
   metas: readonly EpisodeMeta[],
   problems: string[],
@@ -93,32 +101,37 @@ async function loadTau2Context(
 ): Promise<{ tools: Map<Tau2Domain, ToolSchema[]>; tasks: Map<string, GoldTask[]> }> {
   const tools = new Map<Tau2Domain, ToolSchema[]>();
   const tasks = new Map<string, GoldTask[]>();
-  const wanted = new Map<Tau2Domain, Set<string>>();
+  // Each data source's domains and their splits: episodes of one domain may have read different data.
+  const wanted = new Map<DataSource | undefined, Map<Tau2Domain, Set<string>>>();
   for (const m of metas) {
     if (m.environment.family !== 'tau2') continue;
-    const splits = wanted.get(m.environment.domain) ?? new Set<string>();
+    const domains = wanted.get(m.dataSource) ?? new Map<Tau2Domain, Set<string>>();
+    const splits = domains.get(m.environment.domain) ?? new Set<string>();
     splits.add(m.taskSplit ?? 'test');
-    wanted.set(m.environment.domain, splits);
+    domains.set(m.environment.domain, splits);
+    wanted.set(m.dataSource, domains);
   }
   if (wanted.size === 0) return { tools, tasks };
   // The τ³ port loads with the first τ³ episode, not with the Data tab.
   const [{ TOOL_SCHEMAS }, { splitTasks }] = await Promise.all([import('../envs/tau2/tool-schemas.ts'), import('../envs/tau2/pack.ts')]);
-  for (const [domain, splits] of wanted) {
-    tools.set(domain, TOOL_SCHEMAS[domain].agent);
-    try {
-      if (!loadTau2) throw new ValidationError('τ³ data', 'none given, so these episodes have no gold actions');
-      const pack = await loadTau2(domain);
-      for (const split of splits) {
-        try {
-          const s = Tau2SplitSchema.safeParse(split);
-          if (!s.success) throw new ValidationError(`${domain}/split_tasks.json`, `"${split}" is not a task split (${TAU2_SPLITS.join(', ')})`);
-          tasks.set(`${domain}/${split}`, splitTasks(pack, s.data).map(tau2GoldTaskOf));
-        } catch (err) {
-          problems.push(`τ³ ${errorMessage(err)}`);
+  for (const [dataSource, domains] of wanted) {
+    for (const [domain, splits] of domains) {
+      tools.set(domain, TOOL_SCHEMAS[domain].agent);
+      try {
+        if (!loadTau2) throw new ValidationError('τ³ data', 'none given, so these episodes have no gold actions');
+        const pack = await loadTau2(domain, dataSource);
+        for (const split of splits) {
+          try {
+            const s = Tau2SplitSchema.safeParse(split);
+            if (!s.success) throw new ValidationError(`${domain}/split_tasks.json`, `"${split}" is not a task split (${TAU2_SPLITS.join(', ')})`);
+            tasks.set(tau2TasksKey(dataSource, domain, split), splitTasks(pack, s.data).map(tau2GoldTaskOf));
+          } catch (err) {
+            problems.push(`τ³ ${errorMessage(err)}`);
+          }
         }
+      } catch (err) {
+        problems.push(`τ³ ${domain}: ${errorMessage(err)}`);
       }
-    } catch (err) {
-      problems.push(`τ³ ${domain}: ${errorMessage(err)}`);
     }
   }
   return { tools, tasks };

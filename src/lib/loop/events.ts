@@ -3,6 +3,13 @@ import { EpisodeEnvironmentSchema } from '../envs/environment.ts';
 import { ProposalSchema, StepSchema, VerdictSchema, CriticModeSchema, FailureRuleSchema, EngineSchema, ToolCallSchema } from '../contracts.ts';
 
 /** Describes an episode for lists, filters and training data. Never holds secrets. */
+/**
+ * Where a τ³ task's data was read from: this app's server, the upstream
+ * repository, or a folder the person opened (which a reload forgets).
+ */
+export const DataSourceSchema = z.enum(['app', 'upstream', 'folder']);
+export type DataSource = z.infer<typeof DataSourceSchema>;
+
 export const EpisodeMetaSchema = z.object({
   environment: EpisodeEnvironmentSchema,
   taskIndex: z.number().int().optional(),
@@ -24,7 +31,7 @@ export const EpisodeMetaSchema = z.object({
    * app's server, the upstream repository, or a folder the person opened. A
    * resumed episode reads the same.
    */
-  dataSource: z.enum(['app', 'upstream', 'folder']).optional(),
+  dataSource: DataSourceSchema.optional(),
 });
 export type EpisodeMeta = z.infer<typeof EpisodeMetaSchema>;
 

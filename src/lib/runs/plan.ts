@@ -9,6 +9,7 @@ import { ModelSpecSchema } from '../setup/specs.ts';
 import { CriticModeSchema, FailureRuleSchema } from '../contracts.ts';
 import { BenchSplitSchema, environmentName, type EpisodeEnvironment } from '../envs/environment.ts';
 import { BenchEnvironmentSchema, episodeEnvironment } from '../envs/bench-environment.ts';
+import { DataSourceSchema } from '../loop/events.ts';
 
 /** The environment the run's episodes record (its own, without the run options). */
 export function runEnvironment(spec: Pick<RunSpec, 'environment'>): EpisodeEnvironment {
@@ -52,6 +53,8 @@ export const RunSpecSchema = z.object({
   nlJudge: ModelSpecSchema.optional(),
   /** Where the benchmark pack came from (a URL, or a folder the person opened): a resume must use the same. */
   pack: z.string().optional(),
+  /** τ³: where the data was read from; each episode records it (`meta.dataSource`) so the Data tab reads the same gold. */
+  dataSource: DataSourceSchema.optional(),
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;
 export type RunSpecInput = z.input<typeof RunSpecSchema>;

@@ -209,6 +209,7 @@ export async function runBenchmark(input: RunRecord, deps: BenchDeps, opts: RunO
           configLabel: config.label,
           actor: spec.actor.model,
           actorEngine: spec.actor.engine,
+          ...(spec.environment.family === 'tau2' && spec.dataSource ? { dataSource: spec.dataSource } : {}),
           ...(config.critic && config.mode !== 'off' ? { critic: config.critic.model } : {}),
         },
         now,

@@ -104,7 +104,8 @@ describe.runIf(ready)('a τ³ run', () => {
     const gold = new Tau2GoldDouble(pack, new Set(['5']));
     provider.reset();
     provider.respond('agent', gold.agent).respond('user', gold.user).respond('judge', gold.judge).respond('critic', gold.critic);
-    const spec = specWith({ nlJudge: { engine: 'openai-compatible', model: 'judge', baseUrl: `${provider.url}/v1` } });
+    // Read from upstream (here: ../shared): each episode records it, as the Chat tab's do, for the Data tab's gold.
+    const spec = specWith({ nlJudge: { engine: 'openai-compatible', model: 'judge', baseUrl: `${provider.url}/v1` }, dataSource: 'upstream' });
     const traces = new TraceStore(`tau2-traces-${db}`, 'episodes');
     const runs = new IdbRunStore(`tau2-runs-${db}`, 'runs');
     const rec = await runBenchmark(newRunRecord(spec, 0), { ...factories(), traces, runs }, { signal: new AbortController().signal, prices: DEFAULT_PRICES });
@@ -148,6 +149,7 @@ describe.runIf(ready)('a τ³ run', () => {
 
     const trace = await traces.get(`${spec.id}/c1-t9-r1`);
     expect(trace?.meta.environment).toEqual({ family: 'tau2', domain: 'retail' });
+    expect(trace?.meta.dataSource).toBe('upstream');
     expect(trace?.reward).toBe(1);
     expect(trace?.rewardDetails).toMatchObject({ breakdown: { DB: 1, NL_ASSERTION: 1 } });
 

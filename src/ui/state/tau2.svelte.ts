@@ -5,6 +5,7 @@ import type { Tau2PackLocation } from '../../lib/envs/tau2/pack-worker-protocol.
 import type { Tau2PackWorkerClient } from '../../lib/envs/tau2/pack-worker-client.ts';
 import type { WorkerEndpoint } from '../../lib/worker-link.ts';
 import { EngineError } from '../../lib/errors.ts';
+import type { DataSource } from '../../lib/loop/events.ts';
 
 // The τ³ port (every domain's tools and models) loads with the first τ³ pick, not with the page.
 const port = () => import('../../lib/envs/tau2/pack.ts');
@@ -112,11 +113,22 @@ export class Tau2Choice {
     return this.packs.progress;
   }
 
-  #location(folder: File[] | undefined): Tau2PackLocation {
+  #location(folder: File[] | undefined, source: Tau2SourceKind = this.source): Tau2PackLocation {
     if (folder) return { kind: 'files', files: folder };
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL resolution, not state
-    if (this.source === 'app') return { kind: 'url', baseUrl: new URL(this.url, globalThis.location?.href).href };
+    if (source === 'app') return { kind: 'url', baseUrl: new URL(this.url, globalThis.location?.href).href };
     return { kind: 'upstream' };
+  }
+
+  /**
+   * One domain from where a stored episode read it (`meta.dataSource`; absent: this tab's source, as
+   * before it was kept). A folder cannot be read again (a reload forgets it): that throws, saying so.
+   */
+  packFrom(domain: Tau2Domain, dataSource: DataSource | undefined): Promise<Tau2Pack> {
+    if (dataSource === 'folder') {
+      return Promise.reject(new Error('these episodes read τ³-bench\'s data from a folder you opened, which cannot be read again here, so they have no gold actions'));
+    }
+    return this.packs.pack(this.#location(undefined, dataSource ?? this.source), domain);
   }
 
   /** One domain from the folder (`folderKey` tells picks apart), the served pack or upstream, loaded once in the pack worker. */

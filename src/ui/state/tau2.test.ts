@@ -112,3 +112,26 @@ describe("Tau2Choice: the Chat tab's splits", () => {
     expect(upstream.taskCount).toBe(114);
   });
 });
+
+describe("Tau2Choice.packFrom: a stored episode's own τ³ data (the Data tab's gold)", () => {
+  beforeAll(() => vi.stubGlobal('document', { baseURI: 'http://127.0.0.1:5173/' }));
+  afterAll(() => vi.unstubAllGlobals());
+
+  it("reads 'app' from the served folder and 'upstream' from GitHub whatever the Chat tab picked; a folder cannot be read again", async () => {
+    const urls: string[] = [];
+    const served = servedDouble(urls);
+    const upstreamFetch = upstreamBaseOnlyDouble();
+    const both: typeof fetch = (input, init) => (String(input).startsWith(BASE) ? served(input, init) : (urls.push(String(input)), upstreamFetch(input, init)));
+    const choice = new Tau2Choice(new Tau2Packs(() => tau2PackWorkerDouble(both)));
+    choice.source = 'upstream';
+    const app = await choice.packFrom('telecom', 'app');
+    expect(app.tasks).toHaveLength(134);
+    expect(urls.every((u) => u.startsWith(BASE))).toBe(true);
+    const upstream = await choice.packFrom('telecom', 'upstream');
+    expect(upstream.tasks).toHaveLength(114);
+    expect(urls.some((u) => u.startsWith('https://raw.githubusercontent.com/sierra-research/tau2-bench/'))).toBe(true);
+    // Episodes recorded before the source was kept: the Chat tab's source.
+    expect(await choice.packFrom('telecom', undefined)).toBe(upstream);
+    await expect(choice.packFrom('telecom', 'folder')).rejects.toThrow(/from a folder you opened, which cannot be read again here/);
+  });
+});
