@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { dirname, resolve } from 'node:path';
 import type { ProviderConfig } from '../src/lib/actor/provider.ts';
 import { HEADLESS_USAGE, parseHeadlessArgs, sameRun, type HeadlessOptions } from './headless-cli.ts';
-import { estimateReport, estimateSweep } from '../src/lib/runs/estimate.ts';
+import { estimateReport, estimateSweep, tau2JudgedAssertions } from '../src/lib/runs/estimate.ts';
 import { parseShardState, parseTraceLines, type ShardState } from '../src/lib/runs/merge.ts';
 import { newRunRecord, type RunRecord, type RunStore } from '../src/lib/runs/record.ts';
 import { runModelClients } from '../src/lib/runs/models.ts';
@@ -94,7 +94,10 @@ async function main(opts: HeadlessOptions): Promise<number> {
   }
   if (opts.action === 'dry-run') {
     const pilot = opts.estimateFrom ? parseShardState(readFileSync(opts.estimateFrom, 'utf8'), opts.estimateFrom) : undefined;
-    process.stdout.write(estimateReport(units, opts.shard, estimateSweep(opts.spec, units, prices, pilot)));
+    // τ³ with an NL judge: which tasks call it (and on what) comes from the tasks' reward basis.
+    const env = opts.spec.environment;
+    const judged = env.family === 'tau2' && opts.spec.nlJudge ? tau2JudgedAssertions(await nodeTau2Packs(opts.dataDir)(env.domain), opts.spec.split) : undefined;
+    process.stdout.write(estimateReport(units, opts.shard, estimateSweep(opts.spec, units, prices, pilot, judged)));
     return 0;
   }
   const runs = new FileRunStore(resolve(opts.statePath), opts.shard);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { retailRunSpec } from '../../../tests/fixtures/run-specs.ts';
+import { NL_JUDGE_SYSTEM_PROMPT, nlJudgeUserPrompt } from '../envs/tau2/nl-judge.ts';
+import { loadNodeTau2Pack } from '../envs/tau2/pack-node.ts';
 import { DEFAULT_PRICES } from '../pricing.ts';
-import { DEFAULT_PROFILES, estimateReport, estimateSweep } from './estimate.ts';
+import { DEFAULT_JUDGE, DEFAULT_PROFILES, estimateReport, estimateSweep, tau2JudgedAssertions } from './estimate.ts';
+import { parseRunSpec } from './plan.ts';
 import { newRunRecord, type SlotResult } from './record.ts';
 import { unitsOfShard } from './shard.ts';
 import { planUnits } from './units.ts';
@@ -75,5 +78,73 @@ describe('estimateSweep', () => {
     const unpriced = estimateSweep({ ...spec, actor: { ...spec.actor, model: 'my-model' } }, planUnits(spec), DEFAULT_PRICES);
     expect(unpriced.cost.usd).toBeUndefined();
     expect(unpriced.cost.unknownModels).toEqual(['my-model']);
+  });
+
+  describe("τ³'s NL judge", async () => {
+    // Real retail tasks: in the base split, tasks 2, 3 and 4 have NL_ASSERTION in their reward basis, 0 and 1 not.
+    const judged = tau2JudgedAssertions(await loadNodeTau2Pack('retail'), 'base');
+    const judge = { engine: 'openai-compatible', model: 'gpt-4.1' } as const;
+    const tau2Spec = (withJudge: boolean) =>
+      parseRunSpec({
+        ...retailRunSpec(),
+        environment: { family: 'tau2', domain: 'retail' },
+        split: 'base',
+        taskIndices: [0, 1, 2, 3, 4],
+        trials: 2,
+        ...(withJudge ? { nlJudge: judge } : {}),
+      });
+
+    it('adds one judge call per episode of a task graded on NL assertions, priced on the judge model', () => {
+      expect([0, 1, 2, 3, 4].map((t) => judged(t).length > 0)).toEqual([false, false, true, true, true]);
+      const without = estimateSweep(tau2Spec(false), planUnits(tau2Spec(false)), DEFAULT_PRICES, undefined, judged);
+      const withJudge = estimateSweep(tau2Spec(true), planUnits(tau2Spec(true)), DEFAULT_PRICES, undefined, judged);
+      expect(without.roles.find((r) => r.role === 'judge')).toBeUndefined();
+      const j = withJudge.roles.find((r) => r.role === 'judge');
+      expect(j).toMatchObject({ model: 'gpt-4.1', calls: 3 * 2, local: false });
+      if (!j) return;
+      // Each call holds the judge's system prompt and the task's assertions on top of the conversation.
+      const prompt = (t: number): number => Math.ceil((NL_JUDGE_SYSTEM_PROMPT.length + nlJudgeUserPrompt([], judged(t)).length) / 4) + DEFAULT_JUDGE.conversationTokens;
+      expect(j.promptTokens).toBe(2 * (prompt(2) + prompt(3) + prompt(4)));
+      expect(j.completionTokens).toBe(2 * DEFAULT_JUDGE.completionPerAssertion * (judged(2).length + judged(3).length + judged(4).length));
+      // gpt-4.1: $2 / $8 per 1M.
+      expect(withJudge.cost.usd ?? 0).toBeCloseTo((without.cost.usd ?? 0) + (j.promptTokens * 2 + j.completionTokens * 8) / 1e6, 9);
+      expect(withJudge.calls).toBe(without.calls + 6);
+      expect(estimateReport([], undefined, withJudge)).toMatch(/judge {2}gpt-4\.1: 6 calls/);
+      expect(() => estimateSweep(tau2Spec(true), planUnits(tau2Spec(true)), DEFAULT_PRICES)).toThrow(/NL judge needs its τ³ tasks' assertions/);
+    });
+
+    it("uses a pilot's measured judge tokens a call, over the episodes that called it", () => {
+      const spec = tau2Spec(true);
+      const pilot = newRunRecord(spec, 0);
+      const result = (taskIndex: number, judgeTokens: [number, number]): SlotResult => ({
+        key: `c0-t${taskIndex}-r0`,
+        episodeId: `x/${taskIndex}`,
+        configIndex: 0,
+        taskIndex,
+        trial: 0,
+        outcome: 'done',
+        reward: 1,
+        steps: 4,
+        revisions: 0,
+        flagged: 0,
+        usage: [
+          { role: 'actor', model: 'gpt-4o', promptTokens: 4000, completionTokens: 200 },
+          { role: 'user', model: 'gpt-4o', promptTokens: 600, completionTokens: 60 },
+          // The runner meters the judge in every episode of a run that has one: 0 tokens where no assertion was graded.
+          { role: 'judge', model: 'gpt-4.1', promptTokens: judgeTokens[0], completionTokens: judgeTokens[1] },
+        ],
+        actorCalls: 4,
+        actorLatencyMs: 1,
+        criticCalls: 0,
+        criticLatencyMs: 1,
+        criticErrors: 0,
+        contextOverflows: 0,
+        startedAt: 0,
+        endedAt: 1,
+      });
+      pilot.results = Object.fromEntries([result(0, [0, 0]), result(2, [5000, 150]), result(3, [7000, 250])].map((r) => [r.key, r]));
+      const e = estimateSweep(spec, planUnits(spec), DEFAULT_PRICES, pilot, judged);
+      expect(e.roles.find((r) => r.role === 'judge')).toMatchObject({ calls: 6, promptTokens: 6 * 6000, completionTokens: 6 * 200 });
+    });
   });
 });

@@ -14,11 +14,21 @@
  * real-length tau-bench episodes, README bench table) and 60 completion
  * tokens. UserBench's profile is a coarser guess (20 turns at most, each an
  * actor call, a user call and a judge call): prefer a pilot run there.
+ *
+ * τ³ runs with an NL-assertion judge (`nlJudge`) add one judge call per
+ * episode of a task whose reward basis has NL_ASSERTION and that has
+ * assertions (evaluator.ts calls the judge once there, nowhere else). Its
+ * tokens a call: a pilot's measured mean over the episodes it judged, else the
+ * judge's own prompts for that task's assertions (nl-judge.ts, 4 characters a
+ * token) plus DEFAULT_JUDGE's conversation and a graded result per assertion.
  */
 import { costOf, formatUsd, type CostSummary, type PriceTable } from '../pricing.ts';
 import { runsOnDevice, type ModelSpec } from '../setup/specs.ts';
 import type { UsageEntry } from '../usage.ts';
 import type { BenchFamily } from '../envs/bench-environment.ts';
+import { tau2Split, type BenchSplit } from '../envs/environment.ts';
+import { NL_JUDGE_SYSTEM_PROMPT, nlJudgeUserPrompt } from '../envs/tau2/nl-judge.ts';
+import { splitTasks, type Tau2Pack } from '../envs/tau2/pack.ts';
 import type { RunSpec } from './plan.ts';
 import type { RunRecord } from './record.ts';
 import { formatShard, type Shard } from './shard.ts';
@@ -58,6 +68,42 @@ export const DEFAULT_PROFILES: Record<BenchFamily, EpisodeProfile> = {
     critic: { promptPerCall: 3_500, completionPerCall: 60 },
   },
 };
+
+/**
+ * τ³'s NL judge a call, where no pilot measured it, beyond its prompts' own text: the conversation it reads
+ * (a τ³ episode's messages and tool results, about the actor's last prompt less the policy and tools) and,
+ * a reply, one graded result (outcome restated, reasoning, verdict) per assertion.
+ */
+export const DEFAULT_JUDGE = { conversationTokens: 3_000, completionPerAssertion: 60 };
+
+/** τ³: the NL assertions the judge grades in the task at an index of the run's split; none: the episode calls no judge. */
+export type JudgedAssertions = (taskIndex: number) => readonly string[];
+
+/** What the judge grades in each task of `split`: its assertions where the reward basis has NL_ASSERTION. */
+export function tau2JudgedAssertions(pack: Tau2Pack, split: BenchSplit): JudgedAssertions {
+  const tasks = splitTasks(pack, tau2Split(split));
+  return (taskIndex) => {
+    const c = tasks[taskIndex]?.criteria;
+    return c && c.rewardBasis.includes('NL_ASSERTION') ? c.nlAssertions : [];
+  };
+}
+
+/** One judge call on `assertions` by the default profile: the prompts as sent, the conversation, the reply. */
+function defaultJudgeCall(assertions: readonly string[]): Omit<RoleProfile, 'calls'> {
+  const chars = NL_JUDGE_SYSTEM_PROMPT.length + nlJudgeUserPrompt([], assertions).length;
+  return { promptPerCall: Math.ceil(chars / 4) + DEFAULT_JUDGE.conversationTokens, completionPerCall: DEFAULT_JUDGE.completionPerAssertion * assertions.length };
+}
+
+/** A pilot's judge tokens a call: the mean over its episodes that called the judge (undefined: none did). */
+function measuredJudgeCall(pilot: RunRecord): Omit<RoleProfile, 'calls'> | undefined {
+  const calls = Object.values(pilot.results)
+    .filter((r) => r.outcome !== 'error')
+    .map((r) => r.usage.filter((u) => u.role === 'judge'))
+    .filter((us) => us.some((u) => u.promptTokens > 0));
+  if (calls.length === 0) return undefined;
+  const mean = (f: 'promptTokens' | 'completionTokens'): number => calls.reduce((s, us) => s + us.reduce((t, u) => t + u[f], 0), 0) / calls.length;
+  return { promptPerCall: mean('promptTokens'), completionPerCall: mean('completionTokens') };
+}
 
 interface RoleEstimate {
   role: Role;
@@ -101,9 +147,15 @@ function measuredProfile(pilot: RunRecord, judged: boolean, fallback: EpisodePro
   };
 }
 
-/** Calls, tokens and cost of running `units` of `spec`; `pilot` (a finished run) gives measured per-episode figures. */
-export function estimateSweep(spec: RunSpec, units: readonly WorkUnit[], prices: PriceTable, pilot?: RunRecord): SweepEstimate {
+/**
+ * Calls, tokens and cost of running `units` of `spec`; `pilot` (a finished run) gives measured per-episode
+ * figures. A τ³ spec with an `nlJudge` needs `judgedAssertions` (tau2JudgedAssertions) to count the judge's calls.
+ */
+export function estimateSweep(spec: RunSpec, units: readonly WorkUnit[], prices: PriceTable, pilot?: RunRecord, judgedAssertions?: JudgedAssertions): SweepEstimate {
   const family: BenchFamily = spec.environment.family;
+  const judgeSpec = family === 'tau2' ? spec.nlJudge : undefined;
+  if (judgeSpec && !judgedAssertions) throw new Error(`Estimating ${spec.id}'s NL judge needs its τ³ tasks' assertions`);
+  const pilotJudge = pilot && measuredJudgeCall(pilot);
   const fallback = DEFAULT_PROFILES[family];
   const profiles = {
     off: (pilot && measuredProfile(pilot, false, fallback)) ?? fallback,
@@ -125,6 +177,8 @@ export function estimateSweep(spec: RunSpec, units: readonly WorkUnit[], prices:
     add('actor', spec.actor, p.actor);
     add('user', spec.user, p.user);
     if (judged && config.critic) add('critic', config.critic, { calls: p.actor.calls, ...p.critic });
+    const assertions = judgeSpec && judgedAssertions ? judgedAssertions(u.slot.taskIndex) : [];
+    if (judgeSpec && assertions.length > 0) add('judge', judgeSpec, { calls: 1, ...(pilotJudge ?? defaultJudgeCall(assertions)) });
   }
   const roles = [...byKey.values()].map((e) => ({ ...e, calls: Math.round(e.calls), promptTokens: Math.round(e.promptTokens), completionTokens: Math.round(e.completionTokens) }));
   const usage: UsageEntry[] = roles.map((r) => ({ role: r.role, model: r.model, ...(r.local ? { local: true } : {}), promptTokens: r.promptTokens, completionTokens: r.completionTokens }));
